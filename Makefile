@@ -1,0 +1,55 @@
+# The two commands of the README:  make demo  and  make test.  Both install what they need on a
+# fresh machine (Debian packages with apt-get, Python packages into .venv).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+JOBS ?= 2
+APT_PACKAGES := libeigen3-dev nlohmann-json3-dev libgtest-dev libgmock-dev cmake ninja-build g++
+
+.PHONY: demo test deps apt venv install cpp-test sanitize-test py-test clean
+
+demo: install
+	$(VENV)/bin/commdx demo --out demo-out
+
+test: cpp-test sanitize-test py-test
+	@echo "make test: all suites passed"
+
+# System packages: installed only where missing (needs root or sudo on a fresh machine).
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+$(VENV)/.deps: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" ninja \
+	  numpy pandas openpyxl pyarrow matplotlib pytest hypothesis nbclient nbformat ipykernel ortools
+	touch $@
+
+venv: $(VENV)/.deps
+
+deps: apt venv
+
+install: deps
+	$(PY) -m pip install -q --no-build-isolation .
+
+cpp-test: apt
+	cmake -S . -B build/cpp -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOMMDX_WERROR=ON
+	cmake --build build/cpp -j $(JOBS)
+	cd build/cpp && ctest --output-on-failure -j $(JOBS)
+
+sanitize-test: apt
+	cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCOMMDX_SANITIZE=ON -DCOMMDX_WERROR=ON
+	cmake --build build/asan -j $(JOBS)
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+py-test: install
+	MPLBACKEND=Agg $(PY) -m pytest -q
+
+clean:
+	rm -rf build demo-out

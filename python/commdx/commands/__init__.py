@@ -1,0 +1,1 @@
+"""Subcommands of the ``commdx`` command, one module each (see commdx.cli)."""

@@ -1,0 +1,4 @@
+"""The survey stage (see ARCHITECTURE.md)."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+"""The teams stage (see ARCHITECTURE.md)."""
+from __future__ import annotations
+
+__all__: list[str] = []
