@@ -1,0 +1,178 @@
+#pragma once
+// R4, T2: monitoring between survey rounds. The change of an indicator between two rounds of the
+// household survey (baseline and follow-up) and whether it is beyond sampling noise, for the
+// design the survey was drawn with (weights, strata, one-stage clusters, first-stage fpc).
+//
+// Method (Taylor linearisation of a contrast of domain ratios, as R's survey package computes
+// svycontrast(svyby(~y, ~round, design, svyratio / svymean), ...) on the stacked rounds):
+//   * both rounds are stacked into one design; the estimate of round r in domain d is the ratio
+//     R_rd = sum_i w_i y_i [i in r, d] / sum_i w_i x_i [i in r, d]   (x = 1 for a mean);
+//   * each row's influence value on R_rd is z_i = w_i (y_i - R_rd x_i) / X_rd for rows of (r, d),
+//     0 elsewhere; the change after - before has influence z_after - z_before;
+//   * influence values are summed per PSU, and the variance is the usual stratified one-stage
+//     with-replacement formula with the first-stage fpc:
+//       V = sum_h (1 - f_h) n_h / (n_h - 1) sum_i (t_hi - mean_h(t))^2.
+//     A PSU that holds households of both rounds (a panel: the same residential groups, the same
+//     households revisited) carries both rounds' influence in one total, so the covariance between
+//     the rounds is counted. When no PSU of a stratum appears in both rounds, the rounds are
+//     independent samples and the stratum is split by round; the variance of the change is then
+//     exactly se_before^2 + se_after^2.
+// Missing values (NaN in y or x) put a row outside the domain of that variable, as svyby does
+// with na.rm = TRUE on the full design (the design is kept, not the data subset).
+//
+// estimate.hpp is not used here: at the time of writing it exposes no per-PSU influence totals,
+// so the few lines of linearisation this needs live in detail/monitor_linearise.hpp.
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "commdx/detail/monitor_linearise.hpp"
+#include "commdx/error.hpp"
+#include "commdx/table.hpp"
+
+namespace commdx {
+
+/// The survey design columns of the stacked rounds (defaults: the example city's schema).
+struct round_design {
+  std::string weight = "weight";  ///< sampling weight; empty: every row weight 1
+  std::string strata = "stratum"; ///< stratum; empty: one stratum
+  std::string psu = "psu";        ///< primary sampling unit (nested in strata); empty: rows are PSUs
+  std::string fpc = "fpc";        ///< PSUs in the stratum (>= 1) or sampling fraction (< 1); empty: none
+  std::string round = "round";    ///< round number (0 baseline, 1 follow-up, ...)
+};
+
+/// What to compare: a mean of `numerator` (denominator empty) or a ratio numerator/denominator.
+struct change_variable {
+  std::string name;         ///< label in the result (an indicator id)
+  std::string numerator;    ///< column
+  std::string denominator;  ///< column; empty for a mean (proportion of a 0/1 column)
+};
+
+/// One tested change: estimates of both rounds, the change, its standard error and the test.
+struct round_change {
+  std::string domain;       ///< value of the `by` column; "" for the whole population
+  std::string variable;
+  double before = missing, se_before = missing;
+  double after = missing, se_after = missing;
+  double change = missing, se_change = missing;
+  double covariance = missing;  ///< cov(before, after) from the shared PSUs (0 when independent)
+  double z = missing;           ///< change / se_change
+  double p_value = missing;     ///< two-sided, normal reference
+  double ci_low = missing, ci_high = missing;  ///< of the change, at the requested level
+  std::size_t n_before = 0, n_after = 0;       ///< unweighted rows used in each round
+  bool significant = false;     ///< p_value < 1 - level (false when the test is undefined)
+};
+
+inline nlohmann::json to_json(const round_change& c) {
+  auto num = [](double x) { return is_missing(x) ? nlohmann::json(nullptr) : nlohmann::json(x); };
+  return {{"domain", c.domain}, {"variable", c.variable}, {"before", num(c.before)},
+          {"se_before", num(c.se_before)}, {"after", num(c.after)}, {"se_after", num(c.se_after)},
+          {"change", num(c.change)}, {"se_change", num(c.se_change)},
+          {"covariance", num(c.covariance)}, {"z", num(c.z)}, {"p_value", num(c.p_value)},
+          {"ci_low", num(c.ci_low)}, {"ci_high", num(c.ci_high)}, {"n_before", c.n_before},
+          {"n_after", c.n_after}, {"significant", c.significant}};
+}
+
+/// Options of test_changes.
+struct change_options {
+  double round_before = 0;  ///< the earlier round
+  double round_after = 1;   ///< the later round
+  std::string by;           ///< domain column (e.g. "ward_code"); empty: the whole population only
+  bool include_total = true;///< with `by`, also test the whole population (domain "")
+  double level = 0.95;      ///< confidence level; significance at 1 - level, two-sided
+};
+
+/// Tests the change of each variable between two rounds stacked in `rows`, per domain.
+/// Rows of other rounds are ignored (they still count as PSUs of the design: none in practice).
+/// Throws input_error for a missing column or a non-positive weight (naming the row), and
+/// validation_error for a stratum with a single PSU that is not a certainty unit.
+inline std::vector<round_change> test_changes(const table& rows, const round_design& design,
+                                              const std::vector<change_variable>& variables,
+                                              const change_options& options = {}) {
+  using namespace detail::monitor;
+  if (!(options.level > 0 && options.level < 1)) {
+    throw config_error(location{rows.source(), 0, 0, 0, "level", ""},
+                       "confidence level must be in (0, 1), got " + format_number(options.level));
+  }
+  const stacked_design sd = stacked_design::build(rows, design.weight, design.strata, design.psu,
+                                                  design.fpc, design.round, options.round_before,
+                                                  options.round_after);
+  std::vector<std::string> domain_of_row;
+  std::vector<std::string> domains;
+  if (!options.by.empty()) {
+    domain_of_row = rows.text(options.by);
+    domains = sorted_unique(domain_of_row, sd.in_rounds);
+  }
+  const double zq = normal_quantile(0.5 + options.level / 2);
+  std::vector<round_change> out;
+  for (const auto& var : variables) {
+    if (var.numerator.empty()) {
+      throw config_error(location{rows.source(), 0, 0, 0, "numerator", var.name},
+                         "change variable has no numerator column");
+    }
+    const auto& y = rows.numeric(var.numerator);
+    const numeric_column* x = var.denominator.empty() ? nullptr : &rows.numeric(var.denominator);
+    auto run = [&](const std::string& label, const std::vector<std::string>* dom) {
+      contrast_result r = sd.contrast(y, x, dom, label);
+      round_change c;
+      c.domain = label;
+      c.variable = var.name;
+      c.before = r.est[0];
+      c.after = r.est[1];
+      c.se_before = std::sqrt(r.var[0]);
+      c.se_after = std::sqrt(r.var[1]);
+      c.change = r.est[1] - r.est[0];
+      c.covariance = r.cov;
+      c.se_change = std::sqrt(r.var_change);
+      c.n_before = r.n[0];
+      c.n_after = r.n[1];
+      if (!is_missing(c.change) && c.se_change > 0) {
+        c.z = c.change / c.se_change;
+        c.p_value = std::erfc(std::fabs(c.z) / std::sqrt(2.0));
+        c.ci_low = c.change - zq * c.se_change;
+        c.ci_high = c.change + zq * c.se_change;
+        c.significant = c.p_value < 1 - options.level;
+      } else if (!is_missing(c.change) && c.se_change == 0) {
+        // A census of both rounds: no sampling error, any non-zero change is real.
+        c.ci_low = c.ci_high = c.change;
+        c.p_value = c.change == 0 ? 1.0 : 0.0;
+        c.z = c.change == 0 ? 0.0 : missing;
+        c.significant = c.change != 0;
+      }
+      out.push_back(std::move(c));
+    };
+    if (options.by.empty() || options.include_total) run("", nullptr);
+    for (const auto& d : domains) run(d, &domain_of_row);
+  }
+  return out;
+}
+
+/// The changes as a table (one row per domain and variable), for the bindings and CSV output.
+inline table changes_to_table(const std::vector<round_change>& changes) {
+  table t("changes");
+  text_column domain, variable;
+  numeric_column cols[13];
+  for (const auto& c : changes) {
+    domain.push_back(c.domain);
+    variable.push_back(c.variable);
+    const double v[13] = {c.before, c.se_before, c.after, c.se_after, c.change, c.se_change,
+                          c.covariance, c.z, c.p_value, c.ci_low, c.ci_high,
+                          static_cast<double>(c.n_before), static_cast<double>(c.n_after)};
+    for (std::size_t i = 0; i < 13; ++i) cols[i].push_back(v[i]);
+  }
+  static const char* names[13] = {"before", "se_before", "after", "se_after", "change",
+                                  "se_change", "covariance", "z", "p_value", "ci_low",
+                                  "ci_high", "n_before", "n_after"};
+  t.set("domain", std::move(domain));
+  t.set("variable", std::move(variable));
+  for (std::size_t i = 0; i < 13; ++i) t.set(names[i], std::move(cols[i]));
+  numeric_column sig;
+  for (const auto& c : changes) sig.push_back(c.significant ? 1.0 : 0.0);
+  t.set("significant", std::move(sig));
+  return t;
+}
+
+}  // namespace commdx
