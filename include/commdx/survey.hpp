@@ -1,0 +1,701 @@
+#pragma once
+// S1-S4: the survey reader. Household, business and opinion records from CSV (a single pass over
+// a memory buffer, typed by the schema), from a table built elsewhere (pandas, XLSX), or from
+// KoboToolbox / ODK Collect exports as they come (group-prefixed columns, select-multiple answers
+// as space-separated codes or one column per option, _uuid and _submission_time kept). Place
+// columns take codes or names, matched with places::match. Strict by default: the first bad row
+// stops the read with an error naming the file, row, line and column; lenient mode returns the
+// good rows and one refused row per bad row (good + refused = rows read).
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "commdx/detail/survey_csv.hpp"
+#include "commdx/detail/survey_schema.hpp"
+#include "commdx/error.hpp"
+#include "commdx/io/csv.hpp"
+#include "commdx/io/json.hpp"
+#include "commdx/places.hpp"
+#include "commdx/table.hpp"
+#include "commdx/text.hpp"
+
+namespace commdx {
+
+struct ingest_options {
+  bool strict = true;               ///< false: refuse bad rows and go on (lenient)
+  column_mapping mapping;           ///< other files' column names and value codes
+  char delimiter = 0;               ///< 0: detect ',', ';' or tab from the header line
+  bool keep_extra_columns = true;   ///< keep columns the schema does not know (Kobo _uuid, ...) as text
+};
+
+/// The records that passed, and one row per refused record: row (1-based data row; the header is
+/// row 0), line (text line it starts on; 0 for a table), column, value, reason.
+struct ingest_result {
+  table good;
+  table refused;
+  std::size_t rows_read = 0;
+};
+
+namespace detail {
+
+/// The reader's output before it becomes tables (the Python binding hands these buffers to
+/// numpy/Arrow without copying every cell).
+struct ingest_column {
+  std::string name;
+  bool numeric = false;
+  numeric_column num;
+  text_arena txt;
+};
+
+struct ingest_output {
+  std::string source;
+  std::vector<ingest_column> columns;
+  numeric_column refused_row, refused_line;
+  text_arena refused_column, refused_value, refused_reason;
+  std::size_t rows_read = 0;
+  std::size_t rows_good = 0;
+};
+
+inline void to_tables(ingest_output&& out, ingest_result& res) {
+  table good(out.source);
+  for (auto& c : out.columns) {
+    if (c.numeric) {
+      good.set(c.name, std::move(c.num));
+    } else {
+      text_column t;
+      t.reserve(c.txt.size());
+      for (std::size_t i = 0; i < c.txt.size(); ++i) t.emplace_back(c.txt.get(i));
+      good.set(c.name, std::move(t));
+    }
+  }
+  auto texts = [](const text_arena& a) {
+    text_column t;
+    t.reserve(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) t.emplace_back(a.get(i));
+    return t;
+  };
+  table refused(out.source + " (refused rows)");
+  refused.set("row", std::move(out.refused_row));
+  refused.set("line", std::move(out.refused_line));
+  refused.set("column", texts(out.refused_column));
+  refused.set("value", texts(out.refused_value));
+  refused.set("reason", texts(out.refused_reason));
+  res.good = std::move(good);
+  res.refused = std::move(refused);
+  res.rows_read = out.rows_read;
+}
+
+inline const char* level_name(int level) {
+  switch (level) {
+    case 1: return "ward or commune";
+    case 2: return "neighbourhood or village";
+    case 3: return "residential group";
+    default: return "unit";
+  }
+}
+
+/// The typed reader: resolves the header once, then checks and stores one row at a time.
+class ingester {
+ public:
+  ingester(std::string source, const record_schema& schema, const places* where, const ingest_options& options)
+      : source_(std::move(source)), schema_(schema), places_(where), opt_(options) {
+    for (const auto& [g, opts] : schema_.select_multiple) groups_[g] = opts;
+    for (const auto& [g, opts] : opt_.mapping.select_multiple) {
+      for (const auto& [code, target] : opts) {
+        if (!target.empty() && (schema_.find(target) == nullptr || schema_.find(target)->type != value_type::yes_no))
+          throw config_error(location{"column mapping", 0, 0, 0, g + "/" + code, ""},
+                             "select-multiple option must map to a yes_no column of the schema, got '" + target + "'");
+        groups_[g][code] = target;
+      }
+    }
+    out_.source = source_;
+  }
+
+  void set_header(const std::vector<std::string>& header) {
+    header_ = header;
+    std::vector<resolved_header> res;
+    std::map<std::string, std::size_t> direct_of;  // target -> header index
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      resolved_header r = resolve(header[i]);
+      if (r.kind == 1) {
+        auto it = direct_of.find(r.target);
+        if (it != direct_of.end())
+          throw input_error(location{source_, 0, 1, 0, header[i], ""},
+                            "column '" + header[it->second] + "' and column '" + header[i] + "' both give '" +
+                                r.target + "'; map one of them away in the column mapping");
+        direct_of[r.target] = i;
+      }
+      res.push_back(std::move(r));
+    }
+    // Output columns: schema order for the schema's columns, then extras in file order.
+    std::map<std::string, std::size_t> label_of;  // target -> header index naming it in messages
+    for (std::size_t i = 0; i < res.size(); ++i)
+      if (res[i].kind == 1) label_of.emplace(res[i].target, i);
+    for (std::size_t i = 0; i < res.size(); ++i) {
+      if (res[i].kind == 2) {
+        for (const auto& [code, target] : groups_.at(res[i].group))
+          if (!target.empty()) label_of.emplace(target, i);
+      }
+    }
+    for (const auto& spec : schema_.columns) {
+      auto it = label_of.find(spec.name);
+      if (it == label_of.end()) {
+        if (spec.required)
+          throw input_error(location{source_, 0, 0, 0, spec.name, ""},
+                            "missing required column (columns found: " + join_header() + ")");
+        continue;
+      }
+      add_out(spec.name, &spec, header[it->second], direct_of.count(spec.name) != 0);
+    }
+    for (std::size_t i = 0; i < res.size(); ++i)
+      if (res[i].kind == 3) add_out(res[i].target, nullptr, header[i], true);
+    // Field actions.
+    actions_.assign(header.size(), action{});
+    for (std::size_t i = 0; i < res.size(); ++i) {
+      if (res[i].kind == 1 || res[i].kind == 3) {
+        actions_[i].kind = 1;
+        actions_[i].out = out_index_.at(res[i].target);
+      } else if (res[i].kind == 2) {
+        actions_[i].kind = 2;
+        actions_[i].group = combined_.size();
+        combined c;
+        c.field = i;
+        for (const auto& [code, target] : groups_.at(res[i].group))
+          c.options.emplace_back(code, target.empty() ? npos : out_index_.at(target));
+        c.name = res[i].group;
+        combined_.push_back(std::move(c));
+      }
+    }
+    // Cross-column references.
+    for (auto& oc : cols_) {
+      if (oc.spec == nullptr) continue;
+      if (!oc.spec->max_column.empty()) oc.max_out = find_out(oc.spec->max_column);
+      if (oc.spec->unit_level > 0) {
+        // the nearest present place column above this one
+        const column_spec* p = oc.spec;
+        while (p != nullptr && !p->parent_column.empty()) {
+          std::size_t k = find_out(p->parent_column);
+          if (k != npos) { oc.parent_outs.push_back(k); }
+          p = schema_.find(p->parent_column);
+        }
+      }
+      auto vm = opt_.mapping.values.find(oc.name);
+      if (vm != opt_.mapping.values.end()) oc.value_map = &vm->second;
+      oc.blank_no = oc.spec->type == value_type::yes_no && opt_.mapping.blank_means_no(oc.name);
+    }
+    for (const auto& [col, map] : opt_.mapping.values) {
+      (void)map;
+      if (find_out(col) == npos && schema_.find(col) == nullptr)
+        throw config_error(location{"column mapping", 0, 0, 0, col, ""}, "value map for a column that is not in the schema");
+    }
+    id_out_ = schema_.id_column.empty() ? npos : find_out(schema_.id_column);
+    slot_num_.assign(cols_.size(), missing);
+    slot_txt_.assign(cols_.size(), std::string_view());
+    own_.assign(cols_.size(), std::string());
+    combined_raw_.assign(combined_.size(), std::string_view());
+  }
+
+  void reserve(std::size_t rows) {
+    for (auto& c : out_.columns) {
+      if (c.numeric) c.num.reserve(rows);
+      else c.txt.reserve(rows, 16);
+    }
+    good_rows_.reserve(rows);
+  }
+
+  /// One data row (row: 1-based data row number; line: text line, 0 when not from text).
+  void add_row(const std::vector<std::string_view>& fields, std::size_t row, std::size_t line) {
+    ++out_.rows_read;
+    row_ = row;
+    line_ = line;
+    if (fields.size() != header_.size()) {
+      problem("", join_fields(fields),
+              "row has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(header_.size()),
+              false);
+      return;
+    }
+    std::fill(slot_num_.begin(), slot_num_.end(), missing);
+    std::fill(slot_txt_.begin(), slot_txt_.end(), std::string_view());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const action& a = actions_[i];
+      if (a.kind == 1) {
+        if (!read_cell(a.out, fields[i])) return;
+      } else if (a.kind == 2) {
+        combined_raw_[a.group] = fields[i];
+      }
+    }
+    for (std::size_t g = 0; g < combined_.size(); ++g)
+      if (!expand_combined(g)) return;
+    for (std::size_t k = 0; k < cols_.size(); ++k) {
+      const out_col& oc = cols_[k];
+      if (oc.spec == nullptr) continue;
+      if (oc.blank_no && is_missing(slot_num_[k])) slot_num_[k] = 0.0;
+      if (oc.spec->required && (oc.numeric ? is_missing(slot_num_[k]) : slot_txt_[k].empty())) {
+        problem(oc.label, "", "a required value is empty", true);
+        return;
+      }
+    }
+    if (places_ != nullptr) {
+      for (std::size_t k = 0; k < cols_.size(); ++k)
+        if (cols_[k].spec != nullptr && cols_[k].spec->unit_level > 0 && !resolve_unit(k)) return;
+    }
+    for (std::size_t k = 0; k < cols_.size(); ++k) {
+      const out_col& oc = cols_[k];
+      if (oc.max_out == npos || is_missing(slot_num_[k]) || is_missing(slot_num_[oc.max_out])) continue;
+      if (slot_num_[k] > slot_num_[oc.max_out]) {
+        problem(oc.label, format_number(slot_num_[k]),
+                oc.name + " (" + format_number(slot_num_[k]) + ") is more than " + cols_[oc.max_out].name + " (" +
+                    format_number(slot_num_[oc.max_out]) + ")",
+                true);
+        return;
+      }
+    }
+    if (id_out_ != npos) {
+      pending_id_ = slot_txt_[id_out_];
+      auto it = ids_.find(npos);
+      if (it != ids_.end()) {
+        problem(cols_[id_out_].label, std::string(pending_id_),
+                "duplicate " + schema_.id_column + " '" + std::string(pending_id_) + "' (first at row " +
+                    std::to_string(good_rows_[*it]) + ")",
+                true);
+        return;
+      }
+    }
+    // commit
+    for (std::size_t k = 0; k < cols_.size(); ++k) {
+      ingest_column& c = out_.columns[k];
+      if (c.numeric) c.num.push_back(slot_num_[k]);
+      else c.txt.push(slot_txt_[k]);
+    }
+    good_rows_.push_back(row);
+    if (id_out_ != npos) ids_.insert(out_.rows_good);
+    ++out_.rows_good;
+  }
+
+  ingest_output finish() { return std::move(out_); }
+
+ private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  struct action { int kind = 0; std::size_t out = 0; std::size_t group = 0; };  // 0 skip, 1 cell, 2 combined
+  struct combined {
+    std::string name;
+    std::size_t field = 0;
+    std::vector<std::pair<std::string, std::size_t>> options;
+  };
+  struct unit_cache {
+    std::string last_raw, last_parent, last_code, last_error;
+    bool valid = false;
+    std::unordered_map<std::string, std::pair<std::string, std::string>> seen;  // key -> (code, error)
+  };
+  struct out_col {
+    std::string name;
+    const column_spec* spec = nullptr;
+    std::string label;  ///< the file's column that gives it, for messages
+    bool numeric = false;
+    bool direct = true;  ///< a column of its own (not only a select-multiple option)
+    std::size_t max_out = npos;
+    std::vector<std::size_t> parent_outs;
+    const std::map<std::string, std::string>* value_map = nullptr;
+    bool blank_no = false;
+    unit_cache units;
+  };
+
+  struct id_hash {
+    const ingester* self;
+    std::size_t operator()(std::size_t i) const { return std::hash<std::string_view>()(self->id_at(i)); }
+  };
+  struct id_eq {
+    const ingester* self;
+    bool operator()(std::size_t a, std::size_t b) const { return self->id_at(a) == self->id_at(b); }
+  };
+  std::string_view id_at(std::size_t i) const { return i == npos ? pending_id_ : out_.columns[id_out_].txt.get(i); }
+
+  struct resolved_header { int kind; std::string target; std::string group; };  // kind: 0 drop, 1 direct, 2 combined, 3 extra
+
+  resolved_header resolve(const std::string& h) const {
+    // mapping and schema names, then the header without its group prefixes, longest first
+    std::vector<std::size_t> starts{0};
+    for (std::size_t i = 0; i < h.size(); ++i)
+      if ((h[i] == '/' || h[i] == '-' || h[i] == '.' || h[i] == ':') && i + 1 < h.size()) starts.push_back(i + 1);
+    for (std::size_t s = 0; s < starts.size(); ++s) {
+      std::string suffix = h.substr(starts[s]);
+      auto m = opt_.mapping.columns.find(suffix);
+      if (m != opt_.mapping.columns.end()) {
+        const std::string& t = m->second;
+        if (t.empty()) return {0, "", ""};
+        if (schema_.find(t) != nullptr) return {1, t, ""};
+        if (groups_.count(t)) return {2, "", t};
+        throw config_error(location{"column mapping", 0, 0, 0, m->first, ""},
+                           "maps to '" + t + "', which is not a column of the " + schema_.kind + " schema");
+      }
+      if (schema_.find(suffix) != nullptr) return {1, suffix, ""};
+      if (groups_.count(suffix)) return {2, "", suffix};
+      if (s + 2 == starts.size()) {
+        std::string g = h.substr(starts[s], starts[s + 1] - 1 - starts[s]);
+        std::string o = h.substr(starts[s + 1]);
+        auto git = groups_.find(g);
+        if (git != groups_.end()) {
+          auto oit = git->second.find(o);
+          if (oit == git->second.end())
+            throw input_error(location{source_, 0, 1, 0, h, ""},
+                              "unknown option '" + o + "' of select-multiple question '" + g + "' (" + options_of(g) + ")");
+          if (oit->second.empty()) return {0, "", ""};
+          return {1, oit->second, ""};
+        }
+      }
+    }
+    if (!opt_.keep_extra_columns) return {0, "", ""};
+    if (schema_.find(h) == nullptr) return {3, h, ""};
+    return {0, "", ""};
+  }
+
+  std::string options_of(const std::string& g) const {
+    std::string s;
+    for (const auto& [code, t] : groups_.at(g)) s += (s.empty() ? "" : ", ") + code;
+    return s;
+  }
+  std::string join_header() const {
+    std::string s;
+    for (const auto& h : header_) s += (s.empty() ? "" : ", ") + h;
+    return s;
+  }
+  static std::string join_fields(const std::vector<std::string_view>& f) {
+    std::string s;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (i) s.push_back(',');
+      s.append(f[i].data(), f[i].size());
+    }
+    return s;
+  }
+
+  void add_out(const std::string& name, const column_spec* spec, const std::string& label, bool direct) {
+    out_col oc;
+    oc.name = name;
+    oc.spec = spec;
+    oc.label = label;
+    oc.numeric = spec != nullptr && spec->numeric();
+    oc.direct = direct;
+    out_index_[name] = cols_.size();
+    cols_.push_back(std::move(oc));
+    ingest_column c;
+    c.name = name;
+    c.numeric = cols_.back().numeric;
+    out_.columns.push_back(std::move(c));
+  }
+  std::size_t find_out(const std::string& name) const {
+    auto it = out_index_.find(name);
+    return it == out_index_.end() ? npos : it->second;
+  }
+
+  /// Records a problem: throws in strict mode, else adds a refused row. Always returns false.
+  bool problem(const std::string& column, std::string_view value, const std::string& reason, bool validation) {
+    if (opt_.strict) {
+      location where{source_, row_, line_, 0, column, ""};
+      std::string msg = reason;
+      if (validation) throw validation_error(where, msg);
+      throw input_error(where, msg);
+    }
+    out_.refused_row.push_back(static_cast<double>(row_));
+    out_.refused_line.push_back(line_ == 0 ? missing : static_cast<double>(line_));
+    out_.refused_column.push(column);
+    out_.refused_value.push(value);
+    out_.refused_reason.push(reason);
+    return false;
+  }
+
+  bool text_value(std::size_t k, std::string_view v) {
+    v = trim_blanks(v);
+    if (!is_ascii(v)) {
+      std::size_t bad = text::first_invalid_utf8(v);
+      if (bad != std::string_view::npos) return problem(cols_[k].label, "", "invalid UTF-8 (save the file as UTF-8)", false);
+      own_[k] = text::to_nfc(v);
+      v = own_[k];
+    }
+    slot_txt_[k] = v;
+    return true;
+  }
+
+  bool read_cell(std::size_t k, std::string_view raw) {
+    out_col& oc = cols_[k];
+    std::string_view v = raw;
+    if (oc.value_map != nullptr && !trim_blanks(v).empty()) {
+      auto it = oc.value_map->find(text::fold(v));
+      if (it != oc.value_map->end()) {
+        own_[k] = it->second;
+        v = own_[k];
+      }
+    }
+    if (oc.spec == nullptr) return text_value(k, v);
+    const column_spec& s = *oc.spec;
+    switch (s.type) {
+      case value_type::text:
+        return text_value(k, v);
+      case value_type::category: {
+        v = trim_blanks(v);
+        if (v.empty()) { slot_txt_[k] = v; return true; }
+        for (const auto& allowed : s.values)
+          if (v == allowed) { slot_txt_[k] = allowed; return true; }
+        std::string f = text::fold(v);
+        for (const auto& allowed : s.values)
+          if (f == text::fold(allowed)) { slot_txt_[k] = allowed; return true; }
+        std::string list;
+        for (const auto& allowed : s.values) list += (list.empty() ? "" : ", ") + allowed;
+        return problem(oc.label, v, "'" + std::string(v) + "' is not one of " + list, true);
+      }
+      case value_type::yes_no: {
+        int yn = parse_yes_no(v);
+        if (yn == -2)
+          return problem(oc.label, v, "'" + std::string(trim_blanks(v)) + "' is not a yes/no answer (1/0, yes/no, có/không, true/false, x)", false);
+        slot_num_[k] = yn < 0 ? missing : static_cast<double>(yn);
+        return true;
+      }
+      case value_type::integer:
+      case value_type::likert:
+      case value_type::number: {
+        std::string_view t = trim_blanks(v);
+        if (t.empty()) return true;
+        double x;
+        if (!parse_strict_number(t, x))
+          return problem(oc.label, t, "malformed number '" + std::string(t) + "'", false);
+        if (s.type != value_type::number && std::floor(x) != x)
+          return problem(oc.label, t, "expected a whole number, got '" + std::string(t) + "'", false);
+        if (x < s.min || (s.exclusive_min && x <= s.min) || x > s.max) {
+          std::string range;
+          if (std::isfinite(s.min) && std::isfinite(s.max)) range = "between " + format_number(s.min) + " and " + format_number(s.max);
+          else if (std::isfinite(s.min)) range = (s.exclusive_min ? "above " : "at least ") + format_number(s.min);
+          else range = "at most " + format_number(s.max);
+          std::string what = x < 0 && s.min >= 0 ? "negative " + s.name : s.name;
+          return problem(oc.label, t, what + " " + format_number(x) + " is out of range: must be " + range, true);
+        }
+        slot_num_[k] = x;
+        return true;
+      }
+    }
+    return true;
+  }
+
+  bool expand_combined(std::size_t g) {
+    const combined& c = combined_[g];
+    std::string_view raw = trim_blanks(combined_raw_[g]);
+    const std::string& label = header_[c.field];
+    std::vector<bool>& chosen = chosen_;
+    chosen.assign(c.options.size(), false);
+    bool empty = raw.empty();
+    std::size_t i = 0;
+    while (i < raw.size()) {
+      while (i < raw.size() && (raw[i] == ' ' || raw[i] == '\t')) ++i;
+      std::size_t b = i;
+      while (i < raw.size() && raw[i] != ' ' && raw[i] != '\t') ++i;
+      if (i == b) break;
+      std::string_view code = raw.substr(b, i - b);
+      bool found = false;
+      for (std::size_t o = 0; o < c.options.size(); ++o)
+        if (c.options[o].first == code) { chosen[o] = true; found = true; }
+      if (!found)
+        return problem(label, raw, "unknown option '" + std::string(code) + "' of select-multiple question '" + c.name +
+                                       "' (" + options_of(c.name) + ")", true);
+    }
+    for (std::size_t o = 0; o < c.options.size(); ++o) {
+      std::size_t k = c.options[o].second;
+      if (k == npos) continue;
+      double v = empty ? missing : (chosen[o] ? 1.0 : 0.0);
+      if (cols_[k].direct && !is_missing(slot_num_[k])) {
+        if (!is_missing(v) && v != slot_num_[k])
+          return problem(label, raw, "'" + label + "' says " + (v == 1.0 ? "yes" : "no") + " to '" + c.options[o].first +
+                                         "' but column '" + cols_[k].label + "' says " +
+                                         (slot_num_[k] == 1.0 ? "yes" : "no"), true);
+        continue;
+      }
+      slot_num_[k] = v;
+    }
+    return true;
+  }
+
+  bool resolve_unit(std::size_t k) {
+    out_col& oc = cols_[k];
+    std::string_view raw = slot_txt_[k];
+    if (raw.empty()) return true;
+    std::string_view parent;
+    std::size_t parent_k = npos;
+    for (std::size_t pk : oc.parent_outs) {
+      if (!slot_txt_[pk].empty()) { parent = slot_txt_[pk]; parent_k = pk; break; }
+    }
+    unit_cache& uc = oc.units;
+    if (!(uc.valid && raw == uc.last_raw && parent == uc.last_parent)) {
+      std::string key(raw);
+      key.push_back('\x1f');
+      key.append(parent.data(), parent.size());
+      auto it = uc.seen.find(key);
+      if (it == uc.seen.end()) {
+        auto r = lookup_unit(raw, parent, oc.spec->unit_level, parent_k == npos ? std::string() : cols_[parent_k].name);
+        it = uc.seen.emplace(std::move(key), std::move(r)).first;
+      }
+      uc.last_raw.assign(raw.data(), raw.size());
+      uc.last_parent.assign(parent.data(), parent.size());
+      uc.last_code = it->second.first;
+      uc.last_error = it->second.second;
+      uc.valid = true;
+    }
+    if (!uc.last_error.empty()) return problem(oc.label, raw, uc.last_error, true);
+    if (raw != uc.last_code) {
+      own_[k] = uc.last_code;
+      slot_txt_[k] = own_[k];
+    }
+    return true;
+  }
+
+  std::pair<std::string, std::string> lookup_unit(std::string_view raw, std::string_view parent, int level,
+                                                  const std::string& parent_column) const {
+    const places& p = *places_;
+    std::string code(raw);
+    std::string parent_code(parent);
+    if (!p.contains(code)) {
+      try {
+        code = p.match(raw, p.contains(parent_code) ? parent_code : std::string());
+      } catch (const name_match_error& e) {
+        return {"", "unknown unit: " + std::string(e.what())};
+      }
+    }
+    if (p.level(code) != level)
+      return {"", "'" + std::string(raw) + "' is " + p.describe(code) + ", a " + to_string(p.at(code).kind) +
+                      "; this column takes a " + level_name(level)};
+    if (!parent_code.empty()) {
+      auto anc = p.ancestors(code);
+      if (std::find(anc.begin(), anc.end(), parent_code) == anc.end())
+        return {"", p.describe(code) + " is not in " + parent_column + " " + parent_code};
+    }
+    return {code, ""};
+  }
+
+  std::string source_;
+  const record_schema& schema_;
+  const places* places_;
+  const ingest_options& opt_;
+  std::map<std::string, std::map<std::string, std::string>> groups_;
+  std::vector<std::string> header_;
+  std::vector<action> actions_;
+  std::vector<combined> combined_;
+  std::vector<out_col> cols_;
+  std::unordered_map<std::string, std::size_t> out_index_;
+  std::size_t id_out_ = npos;
+  std::vector<double> slot_num_;
+  std::vector<std::string_view> slot_txt_;
+  std::vector<std::string> own_;
+  std::vector<std::string_view> combined_raw_;
+  std::vector<bool> chosen_;
+  std::string_view pending_id_;
+  std::vector<std::size_t> good_rows_;
+  std::unordered_set<std::size_t, id_hash, id_eq> ids_{16, id_hash{this}, id_eq{this}};
+  ingest_output out_;
+  std::size_t row_ = 0, line_ = 0;
+};
+
+/// Reads CSV text into the reader's buffers (one pass over the text).
+inline ingest_output ingest_csv(std::string_view text, const std::string& source, const record_schema& schema,
+                                const places* where, const ingest_options& options) {
+  std::string_view body = text;
+  if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  char delim = options.delimiter != 0 ? options.delimiter : io::detect_delimiter(body);
+  csv_tokenizer tok(body, source, delim);
+  std::vector<std::string_view> fields;
+  std::size_t line = 0;
+  if (!tok.next(fields, line)) throw input_error(location{source, 0, 0, 0, "", ""}, "empty file: no header row");
+  std::vector<std::string> header;
+  for (auto f : fields) {
+    std::string h(trim_blanks(f));
+    if (!text::valid_utf8(h)) throw input_error(location{source, 0, line, 0, "", ""}, "invalid UTF-8 in the header");
+    h = text::to_nfc(h);
+    if (h.empty()) throw input_error(location{source, 0, line, 0, "", ""}, "empty column name in the header");
+    if (std::find(header.begin(), header.end(), h) != header.end())
+      throw input_error(location{source, 0, line, 0, h, ""}, "column name appears twice in the header");
+    header.push_back(std::move(h));
+  }
+  ingester ing(source, schema, where, options);
+  ing.set_header(header);
+  ing.reserve(static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n')) + 1);
+  std::size_t row = 0;
+  while (tok.next(fields, line)) ing.add_row(fields, ++row, line);
+  return ing.finish();
+}
+
+/// Reads a table (from pandas, XLSX) through the same checks: every cell is read as its text.
+inline ingest_output ingest_table(const table& input, const record_schema& schema, const places* where,
+                                  const ingest_options& options) {
+  std::vector<std::string> header;
+  for (const auto& n : input.names()) header.push_back(text::to_nfc(std::string(trim_blanks(n))));
+  ingester ing(input.source(), schema, where, options);
+  ing.set_header(header);
+  ing.reserve(input.rows());
+  std::vector<const column*> cols;
+  for (const auto& n : input.names()) cols.push_back(&input.at(n));
+  std::vector<std::string> scratch(cols.size());
+  std::vector<std::string_view> fields(cols.size());
+  for (std::size_t r = 0; r < input.rows(); ++r) {
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      if (const auto* num = std::get_if<numeric_column>(cols[c])) {
+        scratch[c] = format_number((*num)[r]);
+        fields[c] = scratch[c];
+      } else {
+        fields[c] = std::get<text_column>(*cols[c])[r];
+      }
+    }
+    ing.add_row(fields, r + 1, 0);
+  }
+  return ing.finish();
+}
+
+}  // namespace detail
+
+// ---- public API ---------------------------------------------------------------------------------
+
+/// Records of any schema from CSV text. `where` may be null: place columns are then not checked.
+inline ingest_result read_records_csv(std::string_view text, const std::string& source, const record_schema& schema,
+                                      const places* where = nullptr, const ingest_options& options = {}) {
+  ingest_result res;
+  detail::to_tables(detail::ingest_csv(text, source, schema, where, options), res);
+  return res;
+}
+
+/// Records of any schema from a table (a DataFrame, an XLSX sheet), with the same checks.
+inline ingest_result read_records(const table& input, const record_schema& schema, const places* where = nullptr,
+                                  const ingest_options& options = {}) {
+  ingest_result res;
+  detail::to_tables(detail::ingest_table(input, schema, where, options), res);
+  return res;
+}
+
+/// S1, S3, S4: households (and their opinion answers) with the default schema.
+inline ingest_result read_households_csv(std::string_view text, const std::string& source,
+                                         const places* where = nullptr, const ingest_options& options = {}) {
+  return read_records_csv(text, source, record_schema::households(), where, options);
+}
+inline ingest_result read_households(const table& input, const places* where = nullptr, const ingest_options& options = {}) {
+  return read_records(input, record_schema::households(), where, options);
+}
+/// S2: businesses with the default schema.
+inline ingest_result read_businesses_csv(std::string_view text, const std::string& source,
+                                         const places* where = nullptr, const ingest_options& options = {}) {
+  return read_records_csv(text, source, record_schema::businesses(), where, options);
+}
+inline ingest_result read_businesses(const table& input, const places* where = nullptr, const ingest_options& options = {}) {
+  return read_records(input, record_schema::businesses(), where, options);
+}
+
+/// Reads a CSV file by path (households or businesses by `kind`).
+inline ingest_result read_survey_file(const std::string& path, const std::string& kind = "households",
+                                      const places* where = nullptr, const ingest_options& options = {}) {
+  std::string content = io::read_file(path);
+  return read_records_csv(content, path, record_schema::shipped(kind), where, options);
+}
+
+}  // namespace commdx

@@ -1,0 +1,312 @@
+// S1-S4: the survey reader. Typed columns, Kobo/ODK exports, place names, strict errors naming
+// file/row/column, lenient counts. Expected values are read off the fixture rows by hand
+// (tests/data/survey/README.md).
+#include <gtest/gtest.h>
+
+#include <commdx/survey.hpp>
+
+#include <cmath>
+#include <string>
+
+namespace {
+
+using commdx::ingest_options;
+using commdx::ingest_result;
+using commdx::places;
+
+const std::string kData = std::string(COMMDX_SOURCE_DIR) + "/tests/data/survey/";
+
+std::string fixture(const std::string& name) { return commdx::io::read_file(kData + name); }
+
+const places& city() {
+  static const places p = places::from_file(kData + "places.csv");
+  return p;
+}
+
+ingest_options lenient() {
+  ingest_options o;
+  o.strict = false;
+  return o;
+}
+
+// The message of the error a strict read throws (empty when it does not throw).
+template <class E>
+std::string strict_error(const std::string& csv) {
+  try {
+    commdx::read_households_csv(csv, "hh.csv", &city());
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kHeader = "household_id,ward_code,neighbourhood_code,members,adults,bank_account,weight\n";
+
+TEST(Survey, DefaultSchemaTypesTheExampleCitysColumns) {
+  auto r = commdx::read_households_csv(fixture("households.csv"), "households.csv", &city());
+  const auto& t = r.good;
+  ASSERT_EQ(t.rows(), 4u);
+  EXPECT_EQ(r.refused.rows(), 0u);
+  EXPECT_EQ(r.rows_read, 4u);
+  // codes and ids stay text, numbers are numbers
+  EXPECT_FALSE(t.is_numeric("household_id"));
+  EXPECT_FALSE(t.is_numeric("ward_code"));
+  EXPECT_FALSE(t.is_numeric("psu"));
+  EXPECT_EQ(t.text("ward_code")[0], "26506");
+  EXPECT_EQ(t.text("group_code")[2], "26509-KP03-T01");
+  EXPECT_EQ(t.numeric("members")[3], 6.0);
+  EXPECT_EQ(t.numeric("weight")[3], 20.25);
+  EXPECT_EQ(t.numeric("bank_account")[1], 0.0);
+  // an empty yes/no cell is missing, not "no"
+  EXPECT_TRUE(commdx::is_missing(t.numeric("pay_online_water")[1]));
+  EXPECT_TRUE(commdx::is_missing(t.numeric("conv_egov")[3]));
+  EXPECT_EQ(t.text("electricity_payment_method")[2], "e_wallet");
+  // columns come out in schema order
+  EXPECT_EQ(t.names()[0], "household_id");
+  EXPECT_EQ(t.names()[4], "members");
+}
+
+TEST(Survey, BusinessesUseTheirOwnSchema) {
+  auto r = commdx::read_businesses_csv(fixture("businesses.csv"), "businesses.csv", &city());
+  ASSERT_EQ(r.good.rows(), 3u);
+  EXPECT_EQ(r.good.text("type")[1], "enterprise");
+  EXPECT_EQ(r.good.numeric("e_invoice")[1], 1.0);
+  EXPECT_TRUE(commdx::is_missing(r.good.numeric("e_invoice")[0]));
+  EXPECT_EQ(r.good.numeric("listed_postmart_voso")[2], 1.0);
+  auto bad = commdx::read_businesses_csv("business_id,ward_code,type\nB1,26506,bakery\n", "b.csv", &city(), lenient());
+  ASSERT_EQ(bad.refused.rows(), 1u);
+  EXPECT_NE(bad.refused.text("reason")[0].find("'bakery' is not one of shop"), std::string::npos);
+}
+
+TEST(Survey, EveryYesNoSpelling) {
+  // yes: 1 yes Yes y true TRUE x có Có CÓ (NFC) có (NFD) co đúng 1.0 ; no: 0 no N false không KHÔNG khong (NFD) sai 0.0
+  const char* yes[] = {"1", "yes", "Yes", "y", "true", "TRUE", "x", "X", "có", "Có", "CÓ", "co\xcc\x81", "co", "CO", "đúng", "1.0"};
+  const char* no[] = {"0", "no", "NO", "n", "false", "False", "không", "Không", "KHÔNG", "kho\xcc\x82ng", "khong", "sai", "0.0"};
+  std::string csv = kHeader;
+  int i = 0;
+  for (const char* v : yes) csv += "Y" + std::to_string(i++) + ",26506,,2,1," + v + ",1\n";
+  for (const char* v : no) csv += "N" + std::to_string(i++) + ",26506,,2,1," + v + ",1\n";
+  csv += "E,26506,,2,1,,1\n";
+  auto r = commdx::read_households_csv(csv, "yn.csv", &city());
+  const auto& b = r.good.numeric("bank_account");
+  std::size_t ny = sizeof yes / sizeof *yes, nn = sizeof no / sizeof *no;
+  ASSERT_EQ(b.size(), ny + nn + 1);
+  for (std::size_t k = 0; k < ny; ++k) EXPECT_EQ(b[k], 1.0) << yes[k];
+  for (std::size_t k = 0; k < nn; ++k) EXPECT_EQ(b[ny + k], 0.0) << no[k];
+  EXPECT_TRUE(commdx::is_missing(b.back()));
+  // anything else is an error naming the row and column
+  std::string msg = strict_error<commdx::input_error>(kHeader + "A,26506,,2,1,maybe,1\n");
+  EXPECT_NE(msg.find("hh.csv, row 1, line 2, column 'bank_account'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'maybe' is not a yes/no answer"), std::string::npos) << msg;
+}
+
+TEST(Survey, KoboExportWithSlashGroupsNamesAndSelectMultiple) {
+  ingest_options o;
+  o.mapping = commdx::column_mapping::from_file(kData + "kobo_mapping.json");
+  auto r = commdx::read_households_csv(fixture("kobo_slash.csv"), "kobo_slash.csv", &city(), o);
+  const auto& t = r.good;
+  ASSERT_EQ(t.rows(), 3u);
+  // place names matched to codes, neighbourhood within its ward, group within its neighbourhood
+  EXPECT_EQ(t.text("ward_code"), (commdx::text_column{"26506", "26509", "26545"}));
+  EXPECT_EQ(t.text("neighbourhood_code"), (commdx::text_column{"26506-KP03", "26509-KP03", "26545-T02"}));
+  EXPECT_EQ(t.text("group_code"), (commdx::text_column{"26506-KP03-T01", "26509-KP03-T01", "26545-T02-T01"}));
+  EXPECT_EQ(t.text("household_id")[2], "K-003");
+  EXPECT_EQ(t.numeric("adults")[2], 4.0);
+  EXPECT_EQ(t.numeric("bank_account")[0], 1.0);
+  EXPECT_EQ(t.numeric("e_wallet")[2], 1.0);
+  EXPECT_EQ(t.numeric("app_vssid"), (commdx::numeric_column{1, 0, 0}));
+  EXPECT_EQ(t.numeric("app_vneid"), (commdx::numeric_column{1, 0, 0}));
+  EXPECT_EQ(t.numeric("app_pc_covid"), (commdx::numeric_column{0, 0, 1}));
+  EXPECT_EQ(t.numeric("app_health_book"), (commdx::numeric_column{0, 0, 1}));
+  EXPECT_EQ(t.numeric("conv_egov")[1], 2.0);
+  // Kobo's own columns are kept as text
+  EXPECT_EQ(t.text("_uuid")[0], "5f0c2a8e-1b1a-4c57-9a0e-000000000001");
+  EXPECT_EQ(t.text("_submission_time")[2], "2022-08-01T03:15:30");
+  EXPECT_FALSE(t.is_numeric("_id"));
+}
+
+TEST(Survey, KoboSelectMultipleColumnsThatDisagreeAreRefused) {
+  std::string csv =
+      "household_id,ward_code,members,adults,apps,apps/vssid,apps/vneid\n"
+      "A,26506,2,2,vssid,1,0\n"
+      "B,26506,2,2,vssid vneid,1,0\n"
+      "C,26506,2,2,,1,\n";
+  auto r = commdx::read_households_csv(csv, "kobo.csv", &city(), lenient());
+  ASSERT_EQ(r.good.rows(), 2u);
+  ASSERT_EQ(r.refused.rows(), 1u);
+  EXPECT_EQ(r.refused.numeric("row")[0], 2.0);
+  EXPECT_EQ(r.refused.text("column")[0], "apps");
+  EXPECT_NE(r.refused.text("reason")[0].find("'apps' says yes to 'vneid' but column 'apps/vneid' says no"), std::string::npos);
+  EXPECT_EQ(r.good.numeric("app_vssid")[1], 1.0);       // row C: the option column, the combined one empty
+  EXPECT_TRUE(commdx::is_missing(r.good.numeric("app_vneid")[1]));
+  // an option the question does not have
+  auto bad = commdx::read_households_csv("household_id,ward_code,members,adults,apps\nA,26506,2,2,vssid zalo\n", "k.csv", &city(), lenient());
+  ASSERT_EQ(bad.refused.rows(), 1u);
+  EXPECT_NE(bad.refused.text("reason")[0].find("unknown option 'zalo'"), std::string::npos);
+}
+
+TEST(Survey, OdkExportWithDashGroupsAndCoKhong) {
+  ingest_options o;
+  o.mapping = commdx::column_mapping::from_file(kData + "odk_mapping.json");
+  auto r = commdx::read_households_csv(fixture("odk_dash.csv"), "odk_dash.csv", &city(), o);
+  const auto& t = r.good;
+  ASSERT_EQ(t.rows(), 3u);
+  EXPECT_EQ(t.text("household_id")[1], "uuid:aa02");
+  EXPECT_EQ(t.numeric("bank_account"), (commdx::numeric_column{1, 0, 1}));
+  EXPECT_EQ(t.numeric("e_wallet"), (commdx::numeric_column{0, 1, 0}));
+  EXPECT_EQ(t.numeric("home_internet"), (commdx::numeric_column{1, 0, 1}));
+  EXPECT_EQ(t.numeric("pay_online_electricity")[0], 1.0);
+  EXPECT_EQ(t.numeric("pay_online_water")[0], 1.0);
+  EXPECT_EQ(t.numeric("pay_online_internet")[0], 0.0);
+  EXPECT_TRUE(commdx::is_missing(t.numeric("pay_online_water")[1]));  // not answered
+  EXPECT_EQ(t.numeric("pay_online_cable_tv")[2], 1.0);
+  EXPECT_EQ(t.numeric("pay_online_electricity")[2], 0.0);
+  EXPECT_FALSE(t.has("meta-instanceID"));  // mapped to "" = dropped
+  EXPECT_TRUE(t.has("SubmissionDate"));
+}
+
+TEST(Survey, WardOfficeSheetWithMappingValueMapsAndTicks) {
+  ingest_options o;
+  o.mapping = commdx::column_mapping::from_file(kData + "ward_office_mapping.json");
+  auto r = commdx::read_households_csv(fixture("ward_office.csv"), "ward_office.csv", &city(), o);
+  const auto& t = r.good;
+  ASSERT_EQ(t.rows(), 3u);
+  EXPECT_EQ(t.numeric("conv_egov"), (commdx::numeric_column{5, 3, 2}));
+  EXPECT_EQ(t.numeric("bank_account"), (commdx::numeric_column{1, 0, 1}));  // blank = no here
+  EXPECT_EQ(t.numeric("e_wallet"), (commdx::numeric_column{0, 1, 1}));
+  EXPECT_EQ(t.numeric("pay_online_electricity")[0], 1.0);
+  EXPECT_TRUE(commdx::is_missing(t.numeric("pay_online_electricity")[1]));  // blank stays missing
+  EXPECT_EQ(t.text("household_id")[2], "P2-01");
+}
+
+TEST(Survey, StrictErrorsNameFileRowAndColumn) {
+  using commdx::input_error;
+  using commdx::validation_error;
+  // unknown unit code
+  auto m = strict_error<validation_error>(kHeader + "A,26506,,2,1,1,1\nB,99999,,2,1,1,1\n");
+  EXPECT_NE(m.find("hh.csv, row 2, line 3, column 'ward_code': unknown unit"), std::string::npos) << m;
+  EXPECT_NE(m.find("99999"), std::string::npos) << m;
+  // a neighbourhood of another ward
+  m = strict_error<validation_error>(kHeader + "A,26506,26509-KP03,2,1,1,1\n");
+  EXPECT_NE(m.find("row 1, line 2, column 'neighbourhood_code'"), std::string::npos) << m;
+  EXPECT_NE(m.find("is not in ward_code 26506"), std::string::npos) << m;
+  // an ambiguous name: "Tổ 1" in ward 26506 without its neighbourhood (KP01 and KP03 both have one)
+  m = strict_error<validation_error>("household_id,ward_code,group_code,members,adults\nA,26506,Tổ 1,2,1\n");
+  EXPECT_NE(m.find("row 1, line 2, column 'group_code': unknown unit: place name 'Tổ 1' is ambiguous"), std::string::npos) << m;
+  // a ward name that does not exist
+  m = strict_error<validation_error>("household_id,ward_code,members,adults\nA,Phường 9,2,1\n");
+  EXPECT_NE(m.find("column 'ward_code': unknown unit: place name 'Phường 9' matches no unit"), std::string::npos) << m;
+  // duplicate household id
+  m = strict_error<validation_error>(kHeader + "A,26506,,2,1,1,1\nB,26506,,2,1,1,1\nA,26509,,3,1,1,1\n");
+  EXPECT_NE(m.find("hh.csv, row 3, line 4, column 'household_id': duplicate household_id 'A' (first at row 1)"), std::string::npos) << m;
+  // adults > members
+  m = strict_error<validation_error>(kHeader + "A,26506,,2,3,1,1\n");
+  EXPECT_NE(m.find("hh.csv, row 1, line 2, column 'adults': adults (3) is more than members (2)"), std::string::npos) << m;
+  // negative weight
+  m = strict_error<validation_error>(kHeader + "A,26506,,2,1,1,-4.5\n");
+  EXPECT_NE(m.find("hh.csv, row 1, line 2, column 'weight': negative weight -4.5 is out of range"), std::string::npos) << m;
+  // malformed numbers: decimal comma, text, a fraction in a count, nan
+  for (const char* bad : {"\"2,5\"", "hai", "2.5", "nan"}) {
+    m = strict_error<input_error>(kHeader + "A,26506,,4,1,1,1\nB,26506,,4," + bad + ",1,1\n");
+    EXPECT_NE(m.find("hh.csv, row 2, line 3, column 'adults'"), std::string::npos) << bad << ": " << m;
+  }
+  // missing required column
+  m = strict_error<input_error>("household_id,ward_code,members\nA,26506,2\n");
+  EXPECT_NE(m.find("hh.csv, column 'adults': missing required column"), std::string::npos) << m;
+  // a row with the wrong number of fields
+  m = strict_error<input_error>(kHeader + "A,26506,,2,1,1\n");
+  EXPECT_NE(m.find("hh.csv, row 1, line 2: row has 6 fields, the header has 7"), std::string::npos) << m;
+  // a required value left empty
+  m = strict_error<validation_error>(kHeader + "A,26506,,,1,1,1\n");
+  EXPECT_NE(m.find("column 'members': a required value is empty"), std::string::npos) << m;
+}
+
+TEST(Survey, LenientModeCountsAddUp) {
+  std::string csv = kHeader +
+                    "A,26506,26506-KP03,2,1,1,1\n"   // 1 good
+                    "B,99999,,2,1,1,1\n"             // 2 unknown unit
+                    "A,26506,,2,1,1,1\n"             // 3 duplicate
+                    "C,26509,,2,3,1,1\n"             // 4 adults > members
+                    "D,26509,,2,1,1,-1\n"            // 5 negative weight
+                    "E,26545,,2,x,1,1\n"             // 6 malformed number
+                    "\n"                             // blank line: not a row
+                    "F,Phường 2,Khu phố 3,5,4,có,2\n"  // 7 good, names matched
+                    "G,26506,,2,1\n"                 // 8 short row
+                    "\"H \"\"quoted\"\"\",26545,,1,1,0,3\n";  // 9 good, quoted id
+  auto r = commdx::read_households_csv(csv, "mixed.csv", &city(), lenient());
+  EXPECT_EQ(r.rows_read, 9u);
+  EXPECT_EQ(r.good.rows() + r.refused.rows(), r.rows_read);
+  EXPECT_EQ(r.good.text("household_id"), (commdx::text_column{"A", "F", "H \"quoted\""}));
+  EXPECT_EQ(r.good.text("neighbourhood_code")[1], "26509-KP03");
+  EXPECT_EQ(r.refused.numeric("row"), (commdx::numeric_column{2, 3, 4, 5, 6, 8}));
+  EXPECT_EQ(r.refused.numeric("line"), (commdx::numeric_column{3, 4, 5, 6, 7, 10}));
+  EXPECT_EQ(r.refused.text("column"), (commdx::text_column{"ward_code", "household_id", "adults", "weight", "adults", ""}));
+  EXPECT_EQ(r.refused.text("value")[3], "-1");
+  EXPECT_NE(r.refused.text("reason")[1].find("duplicate"), std::string::npos);
+}
+
+TEST(Survey, NfdNamesAndHeadersAreComposed) {
+  // "Phường 2" and "Khu phố 3" typed in NFD (a Mac keyboard), in a header too
+  std::string nfd_ward = "Phu\xcc\x9bo\xcc\x9b\xcc\x80ng 2";
+  std::string nfd_kp = "Khu pho\xcc\x82\xcc\x81 3";
+  std::string csv = "household_id,ward_code,neighbourhood_code,members,adults,ghi_chu_cu\xcc\x89\n"
+                    "A," + nfd_ward + "," + nfd_kp + ",3,2,nha\xcc\x80\n";
+  auto r = commdx::read_households_csv(csv, "nfd.csv", &city());
+  EXPECT_EQ(r.good.text("ward_code")[0], "26509");
+  EXPECT_EQ(r.good.text("neighbourhood_code")[0], "26509-KP03");
+  EXPECT_TRUE(r.good.has("ghi_chu_c\xe1\xbb\xa7"));  // header composed to NFC
+  EXPECT_EQ(r.good.text("ghi_chu_c\xe1\xbb\xa7")[0], "nh\xc3\xa0");
+}
+
+TEST(Survey, TableInputGoesThroughTheSameChecks) {
+  commdx::table t("DataFrame");
+  t.set("household_id", commdx::text_column{"A", "B", "C"});
+  t.set("ward_code", commdx::numeric_column{26506, 26509, 26545});  // codes typed as numbers
+  t.set("members", commdx::numeric_column{3, 2, 4});
+  t.set("adults", commdx::numeric_column{2, 5, 1});
+  t.set("bank_account", commdx::text_column{"Có", "không", ""});
+  auto r = commdx::read_households(t, &city(), lenient());
+  ASSERT_EQ(r.good.rows(), 2u);
+  EXPECT_EQ(r.good.text("ward_code"), (commdx::text_column{"26506", "26545"}));
+  EXPECT_EQ(r.good.numeric("bank_account")[0], 1.0);
+  EXPECT_TRUE(commdx::is_missing(r.good.numeric("bank_account")[1]));
+  ASSERT_EQ(r.refused.rows(), 1u);
+  EXPECT_EQ(r.refused.numeric("row")[0], 2.0);
+  EXPECT_TRUE(commdx::is_missing(r.refused.numeric("line")[0]));
+  try {
+    commdx::read_households(t, &city());
+    FAIL() << "strict read of a bad table must throw";
+  } catch (const commdx::validation_error& e) {
+    EXPECT_EQ(std::string(e.what()), "DataFrame, row 2, column 'adults': adults (5) is more than members (2)");
+  }
+}
+
+TEST(Survey, WithoutPlacesCodesAreKeptUnchecked) {
+  auto r = commdx::read_households_csv(kHeader + "A,99999,,2,1,1,1\n", "hh.csv", nullptr);
+  EXPECT_EQ(r.good.text("ward_code")[0], "99999");
+}
+
+TEST(Survey, MappingErrorsAreConfigErrors) {
+  ingest_options o;
+  o.mapping = commdx::column_mapping::from_json(nlohmann::json{{"Mã hộ", "hh_id"}}, "m.json");
+  EXPECT_THROW(commdx::read_households_csv("Mã hộ,ward_code,members,adults\nA,26506,1,1\n", "x.csv", &city(), o),
+               commdx::config_error);
+  // two columns giving the same schema column
+  EXPECT_THROW(commdx::read_households_csv("a/household_id,b/household_id,ward_code,members,adults\nA,B,26506,1,1\n",
+                                           "x.csv", &city()),
+               commdx::input_error);
+}
+
+TEST(Survey, QuotedFieldsCrlfBomAndSemicolons) {
+  std::string csv = "\xEF\xBB\xBFhousehold_id;ward_code;members;adults;weight\r\n"
+                    "\"A;1\";26506;3;2;\"1.5\"\r\n"
+                    "\"B\nline\";26509;1;1;2\r\n"
+                    "C;26545;2;2;3";  // no final newline
+  auto r = commdx::read_households_csv(csv, "semi.csv", &city());
+  ASSERT_EQ(r.good.rows(), 3u);
+  EXPECT_EQ(r.good.text("household_id")[0], "A;1");
+  EXPECT_EQ(r.good.text("household_id")[1], "B\nline");
+  EXPECT_EQ(r.good.numeric("weight"), (commdx::numeric_column{1.5, 2, 3}));
+}
+
+}  // namespace
