@@ -1,0 +1,215 @@
+#pragma once
+// Helpers of the plan stage: calendar dates, keyed pseudonyms, and the data-driven eligibility
+// predicates of the campaign catalogue.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "commdx/error.hpp"
+#include "commdx/table.hpp"
+
+namespace commdx::detail {
+
+// ---- dates (proleptic Gregorian, days since 1970-01-01; H. Hinnant's algorithms) ----
+inline long plan_days_from_civil(long y, long m, long d) {
+  y -= m <= 2 ? 1 : 0;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+inline std::string plan_civil_from_days(long z) {
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long y = yoe + era * 400;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const long d = doy - (153 * mp + 2) / 5 + 1;
+  const long m = mp + (mp < 10 ? 3 : -9);
+  y += m <= 2 ? 1 : 0;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
+  return buf;
+}
+
+/// Parses YYYY-MM-DD; the error names the field.
+inline long plan_parse_date(const std::string& s, const location& where) {
+  int y = 0, m = 0, d = 0;
+  char extra = 0;
+  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 ||
+      d < 1 || d > 31)
+    throw input_error(where, "'" + s + "' is not a date YYYY-MM-DD");
+  long z = plan_days_from_civil(y, m, d);
+  if (plan_civil_from_days(z) != s) throw input_error(where, "'" + s + "' is not a calendar date");
+  return z;
+}
+
+// ---- keyed pseudonyms: SipHash-2-4 (Aumasson & Bernstein 2012) of the id under a key derived
+// from the plan secret. The same secret gives the same pseudonym; without the secret the id
+// cannot be recovered by hashing candidate ids. ----
+inline std::uint64_t plan_rotl(std::uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
+
+inline std::uint64_t plan_siphash(std::uint64_t k0, std::uint64_t k1, const std::string& msg) {
+  std::uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
+  std::uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
+  auto round = [&] {
+    v0 += v1; v1 = plan_rotl(v1, 13); v1 ^= v0; v0 = plan_rotl(v0, 32);
+    v2 += v3; v3 = plan_rotl(v3, 16); v3 ^= v2;
+    v0 += v3; v3 = plan_rotl(v3, 21); v3 ^= v0;
+    v2 += v1; v1 = plan_rotl(v1, 17); v1 ^= v2; v2 = plan_rotl(v2, 32);
+  };
+  const std::size_t n = msg.size();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t m = 0;
+    for (std::size_t j = 0; j < 8; ++j) m |= std::uint64_t(static_cast<unsigned char>(msg[i + j])) << (8 * j);
+    v3 ^= m; round(); round(); v0 ^= m;
+  }
+  std::uint64_t b = std::uint64_t(n & 0xff) << 56;
+  for (std::size_t j = 0; i + j < n; ++j) b |= std::uint64_t(static_cast<unsigned char>(msg[i + j])) << (8 * j);
+  v3 ^= b; round(); round(); v0 ^= b;
+  v2 ^= 0xff;
+  round(); round(); round(); round();
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/// "P-" and 12 hex digits: a keyed hash of the id. The key is derived from the secret.
+inline std::string plan_pseudonym(const std::string& secret, const std::string& id) {
+  std::uint64_t k0 = plan_siphash(0x0123456789abcdefULL, 0xfedcba9876543210ULL, "commdx-plan-k0|" + secret);
+  std::uint64_t k1 = plan_siphash(0x0123456789abcdefULL, 0xfedcba9876543210ULL, "commdx-plan-k1|" + secret);
+  std::uint64_t h = plan_siphash(k0, k1, id);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "P-%012llx", static_cast<unsigned long long>(h >> 16));
+  return buf;
+}
+
+// ---- predicates over a table row ----
+/// A compiled eligibility predicate; columns are resolved once against a table.
+class plan_predicate {
+ public:
+  enum class op { all, any, not_, eq, ne, lt, le, gt, ge, lt_column, in, missing_or_zero, present, always };
+
+  static std::unique_ptr<plan_predicate> compile(const nlohmann::json& j, const table& t, const location& where) {
+    auto p = std::make_unique<plan_predicate>();
+    if (j.is_null() || (j.is_object() && j.empty())) {
+      p->op_ = op::always;
+      return p;
+    }
+    if (!j.is_object()) throw config_error(where, "a predicate must be a JSON object");
+    auto list = [&](const char* key, op o) {
+      p->op_ = o;
+      const auto& arr = j.at(key);
+      if (!arr.is_array()) throw config_error(where, std::string("'") + key + "' must be a list of predicates");
+      for (const auto& c : arr) p->children_.push_back(compile(c, t, where));
+    };
+    if (j.contains("all")) { list("all", op::all); return p; }
+    if (j.contains("any")) { list("any", op::any); return p; }
+    if (j.contains("not")) {
+      p->op_ = op::not_;
+      p->children_.push_back(compile(j.at("not"), t, where));
+      return p;
+    }
+    if (!j.contains("column") || !j.at("column").is_string())
+      throw config_error(where, "a predicate needs 'all', 'any', 'not' or 'column': " + j.dump());
+    const std::string col = j.at("column").get<std::string>();
+    location w = where;
+    w.column = col;
+    if (!t.has(col)) throw config_error(w, "the predicate uses a column the " + (t.source().empty() ? std::string("table") : t.source()) + " does not have");
+    const std::pair<const char*, op> cmp[] = {{"eq", op::eq}, {"ne", op::ne}, {"lt", op::lt}, {"le", op::le}, {"gt", op::gt}, {"ge", op::ge}};
+    for (const auto& [key, o] : cmp) {
+      if (!j.contains(key)) continue;
+      if (!j.at(key).is_number()) throw config_error(w, std::string("'") + key + "' needs a number");
+      if (!t.is_numeric(col)) throw config_error(w, "the predicate compares numbers but the column is text");
+      p->op_ = o;
+      p->num_ = &t.numeric(col);
+      p->value_ = j.at(key).get<double>();
+      return p;
+    }
+    if (j.contains("lt_column")) {
+      std::string c2 = j.at("lt_column").get<std::string>();
+      location w2 = where;
+      w2.column = c2;
+      if (!t.has(c2)) throw config_error(w2, "the predicate uses a column the table does not have");
+      p->op_ = op::lt_column;
+      p->num_ = &t.numeric(col);
+      p->num2_ = &t.numeric(c2);
+      return p;
+    }
+    if (j.contains("in")) {
+      p->op_ = op::in;
+      for (const auto& v : j.at("in")) p->set_.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+      if (t.is_numeric(col)) {
+        p->num_ = &t.numeric(col);
+      } else {
+        p->text_ = &t.text(col);
+      }
+      return p;
+    }
+    if (j.contains("missing_or_zero")) {
+      p->op_ = op::missing_or_zero;
+      if (t.is_numeric(col)) p->num_ = &t.numeric(col); else p->text_ = &t.text(col);
+      return p;
+    }
+    if (j.contains("present")) {
+      p->op_ = op::present;
+      if (t.is_numeric(col)) p->num_ = &t.numeric(col); else p->text_ = &t.text(col);
+      return p;
+    }
+    throw config_error(w, "unknown predicate: " + j.dump());
+  }
+
+  bool operator()(std::size_t r) const {
+    switch (op_) {
+      case op::always: return true;
+      case op::all:
+        for (const auto& c : children_) if (!(*c)(r)) return false;
+        return true;
+      case op::any:
+        for (const auto& c : children_) if ((*c)(r)) return true;
+        return false;
+      case op::not_: return !(*children_[0])(r);
+      case op::eq: { double x = (*num_)[r]; return !is_missing(x) && x == value_; }
+      case op::ne: { double x = (*num_)[r]; return !is_missing(x) && x != value_; }
+      case op::lt: { double x = (*num_)[r]; return !is_missing(x) && x < value_; }
+      case op::le: { double x = (*num_)[r]; return !is_missing(x) && x <= value_; }
+      case op::gt: { double x = (*num_)[r]; return !is_missing(x) && x > value_; }
+      case op::ge: { double x = (*num_)[r]; return !is_missing(x) && x >= value_; }
+      case op::lt_column: {
+        double x = (*num_)[r], y = (*num2_)[r];
+        return !is_missing(x) && !is_missing(y) && x < y;
+      }
+      case op::in: {
+        std::string v = num_ ? format_number((*num_)[r]) : (*text_)[r];
+        for (const auto& s : set_) if (s == v) return true;
+        return false;
+      }
+      case op::missing_or_zero:
+        if (num_) return is_missing((*num_)[r]) || (*num_)[r] == 0;
+        return (*text_)[r].empty() || (*text_)[r] == "0";
+      case op::present:
+        if (num_) return !is_missing((*num_)[r]);
+        return !(*text_)[r].empty();
+    }
+    return false;
+  }
+
+ private:
+  op op_ = op::always;
+  std::vector<std::unique_ptr<plan_predicate>> children_;
+  const numeric_column* num_ = nullptr;
+  const numeric_column* num2_ = nullptr;
+  const text_column* text_ = nullptr;
+  double value_ = 0.0;
+  std::vector<std::string> set_;
+};
+
+}  // namespace commdx::detail

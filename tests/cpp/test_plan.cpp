@@ -1,0 +1,155 @@
+// T6, C1, K1–K10, R1–R4: outreach plans. Expected values below are worked by hand from the
+// instance data (not produced by the code under test).
+#include <gtest/gtest.h>
+
+#include <commdx/plan.hpp>
+
+#include <string>
+
+namespace {
+
+using commdx::plan_problem;
+using commdx::solve_plan_problem;
+
+// Two groups, one member with 60 minutes, travel 10, set-up 15. Unit 0 (group 0) offers action 0
+// (10 min, gain 5) and action 1 (10 min, gain 4); unit 1 (group 0) action 0 gain 3; unit 2 (group 1)
+// action 0 gain 6. Hand optimum: group 0 only: setup 15 + unit0 both (30) + unit1 (20) = 65 > 60;
+// setup 15 + unit0 both (30) = 45 -> gain 9, + unit1 does not fit; group 0 unit0 a0 (20) + unit1 (20)
+// + setup 15 = 55 -> gain 8; unit0 both + unit2 needs two set-ups: 30 + 30 + 20 = 80 > 60.
+// unit2 alone: 15 + 20 = 35 -> 6, + nothing else of group 1. So the optimum is 9.
+plan_problem hand_instance() {
+  plan_problem p;
+  p.unit_group = {0, 0, 1};
+  p.groups = 2;
+  p.action_minutes = {10, 10};
+  p.unit_actions = {{{0, 5.0}, {1, 4.0}}, {{0, 3.0}}, {{0, 6.0}}};
+  p.capacity = {60};
+  p.can_do = {{1, 1}};
+  p.allowed = {{1, 1}};
+  p.travel = 10;
+  p.setup = 15;
+  return p;
+}
+
+TEST(PlanSolver, FindsTheHandWorkedOptimumAndAValidBound) {
+  auto sol = solve_plan_problem(hand_instance());
+  EXPECT_DOUBLE_EQ(sol.objective, 9.0);
+  EXPECT_GE(sol.upper_bound, 9.0 - 1e-9);
+  // the bound never exceeds the total of every gain (18)
+  EXPECT_LE(sol.upper_bound, 18.0 + 1e-9);
+  EXPECT_EQ(sol.member[0], 0);
+  EXPECT_EQ(sol.member[2], -1);
+}
+
+TEST(PlanSolver, RespectsSkills) {
+  auto p = hand_instance();
+  p.can_do = {{0, 1}};  // the member cannot do action 0
+  auto sol = solve_plan_problem(p);
+  EXPECT_DOUBLE_EQ(sol.objective, 4.0);  // only unit 0's action 1
+  ASSERT_EQ(sol.actions[0].size(), 1u);
+  EXPECT_EQ(sol.actions[0][0], 1);
+}
+
+TEST(PlanDates, CivilRoundTripAndErrors) {
+  using namespace commdx::detail;
+  EXPECT_EQ(plan_civil_from_days(plan_days_from_civil(2022, 7, 20)), "2022-07-20");
+  EXPECT_EQ(plan_days_from_civil(1970, 1, 1), 0);
+  EXPECT_EQ(plan_days_from_civil(2022, 12, 31) - plan_days_from_civil(2022, 7, 20), 164);
+  EXPECT_THROW(plan_parse_date("2022-02-30", commdx::location{}), commdx::input_error);
+}
+
+TEST(PlanPseudonym, StablePerSecretAndDifferentAcrossSecrets) {
+  using commdx::detail::plan_pseudonym;
+  EXPECT_EQ(plan_pseudonym("s1", "H26506-000123"), plan_pseudonym("s1", "H26506-000123"));
+  EXPECT_NE(plan_pseudonym("s1", "H26506-000123"), plan_pseudonym("s2", "H26506-000123"));
+  EXPECT_NE(plan_pseudonym("s1", "H26506-000123"), plan_pseudonym("s1", "H26506-000124"));
+  EXPECT_EQ(plan_pseudonym("s1", "x").size(), 14u);
+}
+
+TEST(PlanSipHash, MatchesThePublishedTestVector) {
+  // SipHash-2-4 reference (Aumasson & Bernstein, appendix A): key 00..0f, message 00..0e.
+  std::uint64_t k0 = 0x0706050403020100ULL, k1 = 0x0f0e0d0c0b0a0908ULL;
+  std::string msg;
+  for (int i = 0; i < 15; ++i) msg.push_back(static_cast<char>(i));
+  EXPECT_EQ(commdx::detail::plan_siphash(k0, k1, msg), 0xa129ca6149be45e5ULL);
+}
+
+TEST(PlanCatalogue, ShippedCatalogueHasEveryItem) {
+  auto c = commdx::campaign_catalogue::shipped();
+  std::set<std::string> campaigns;
+  for (const auto& x : c.raw.at("campaigns")) campaigns.insert(x.at("id").get<std::string>());
+  for (const char* id : {"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10", "R1", "R2", "R3", "R4"})
+    EXPECT_TRUE(campaigns.count(id)) << id;
+  std::set<std::string> with_actions;
+  for (const auto& a : c.actions) with_actions.insert(a.campaign);
+  for (const char* id : {"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10", "R3"})
+    EXPECT_TRUE(with_actions.count(id)) << id;
+}
+
+// A ward of two groups with four households, one bank-staff member and one IT member.
+commdx::plan_inputs small_inputs() {
+  commdx::plan_inputs in;
+  commdx::table h("households.csv");
+  h.set("household_id", commdx::text_column{"H1", "H2", "H3", "H4"});
+  h.set("ward_code", commdx::text_column{"26506", "26506", "26506", "26506"});
+  h.set("neighbourhood_code", commdx::text_column{"26506-KP1", "26506-KP1", "26506-KP1", "26506-KP1"});
+  h.set("group_code", commdx::text_column{"26506-KP1-T1", "26506-KP1-T1", "26506-KP1-T2", "26506-KP1-T2"});
+  h.set("adults", commdx::numeric_column{2, 2, 3, 1});
+  h.set("adults_bank_account", commdx::numeric_column{0, 2, 1, 1});
+  h.set("bank_account", commdx::numeric_column{0, 1, 1, 1});
+  h.set("adults_smartphone", commdx::numeric_column{1, 2, 2, 0});
+  h.set("app_vssid", commdx::numeric_column{0, 1, 0, 0});
+  in.households = h;
+  in.roster = nlohmann::json::parse(R"({"teams": [{"id": "T-26506-KP1", "level": "neighbourhood", "unit": "26506-KP1",
+    "members": [{"id": "M1", "name": "A", "role": "leader", "affiliation": "bank_staff", "skills": [], "weekly_hours": 2},
+                {"id": "M2", "name": "B", "role": "member", "affiliation": "youth_union_member", "skills": ["it"], "weekly_hours": 2}]}]})");
+  in.start = "2022-07-20";
+  in.deadline = "2022-08-02";
+  return in;
+}
+
+TEST(PlanOutreach, PlansBankAccountsForBankStaffAndAppsForYouthUnion) {
+  auto plan = commdx::plan_outreach(small_inputs());
+  const auto& v = plan.visits;
+  ASSERT_GT(v.rows(), 0u);
+  for (std::size_t r = 0; r < v.rows(); ++r) {
+    const std::string acts = v.text("actions")[r], m = v.text("member_id")[r];
+    if (acts.find("bank_account") != std::string::npos) {
+      EXPECT_EQ(m, "M1");
+    }
+    if (acts.find("vssid") != std::string::npos) {
+      EXPECT_EQ(m, "M2");
+    }
+  }
+  // H1 (no account, 2 adults) and H3 (1 of 3 adults) need accounts: both fit M1's 4 hours
+  double accounts = 0;
+  for (std::size_t r = 0; r < v.rows(); ++r)
+    if (v.text("actions")[r].find("K5.bank_account") != std::string::npos) accounts += 1;
+  EXPECT_EQ(accounts, 2);
+  EXPECT_GE(plan.upper_bound + 1e-9, plan.scheduled_objective);
+  // ids are pseudonyms
+  for (const auto& id : v.text("unit_id")) EXPECT_EQ(id.rfind("P-", 0), 0u);
+}
+
+TEST(PlanOutreach, HardCasesSayWhatIsWrong) {
+  auto in = small_inputs();
+  in.deadline = "2022-07-01";
+  try {
+    commdx::plan_outreach(in);
+    FAIL();
+  } catch (const commdx::validation_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not after the start"), std::string::npos);
+  }
+  in = small_inputs();
+  in.roster["teams"][0]["members"][0]["weekly_hours"] = 0;
+  in.roster["teams"][0]["members"][1]["weekly_hours"] = 0;
+  EXPECT_THROW(commdx::plan_outreach(in), commdx::validation_error);
+  in = small_inputs();
+  in.roster["teams"][0]["members"][0]["affiliation"] = "other";  // nobody can open accounts
+  auto plan = commdx::plan_outreach(in);
+  bool said = false;
+  for (const auto& m : plan.messages) said = said || (m.code == "no_skill" && m.unit == "K5.bank_account");
+  EXPECT_TRUE(said);
+}
+
+}  // namespace
