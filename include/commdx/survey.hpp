@@ -15,7 +15,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -198,6 +197,14 @@ class ingester {
         throw config_error(location{"column mapping", 0, 0, 0, col, ""}, "value map for a column that is not in the schema");
     }
     id_out_ = schema_.id_column.empty() ? npos : find_out(schema_.id_column);
+    for (std::size_t k = 0; k < cols_.size(); ++k) {
+      const out_col& oc = cols_[k];
+      if (oc.spec == nullptr) continue;
+      if (oc.blank_no) blank_no_outs_.push_back(k);
+      if (oc.spec->required) required_outs_.push_back(k);
+      if (oc.spec->unit_level > 0) unit_outs_.push_back(k);
+      if (oc.max_out != npos) max_outs_.push_back(k);
+    }
     slot_num_.assign(cols_.size(), missing);
     slot_txt_.assign(cols_.size(), std::string_view());
     own_.assign(cols_.size(), std::string());
@@ -210,6 +217,7 @@ class ingester {
       else c.txt.reserve(rows, 16);
     }
     good_rows_.reserve(rows);
+    ids_.reserve(rows);
   }
 
   /// One data row (row: 1-based data row number; line: text line, 0 when not from text).
@@ -235,22 +243,22 @@ class ingester {
     }
     for (std::size_t g = 0; g < combined_.size(); ++g)
       if (!expand_combined(g)) return;
-    for (std::size_t k = 0; k < cols_.size(); ++k) {
+    for (std::size_t k : blank_no_outs_)
+      if (is_missing(slot_num_[k])) slot_num_[k] = 0.0;
+    for (std::size_t k : required_outs_) {
       const out_col& oc = cols_[k];
-      if (oc.spec == nullptr) continue;
-      if (oc.blank_no && is_missing(slot_num_[k])) slot_num_[k] = 0.0;
-      if (oc.spec->required && (oc.numeric ? is_missing(slot_num_[k]) : slot_txt_[k].empty())) {
+      if (oc.numeric ? is_missing(slot_num_[k]) : slot_txt_[k].empty()) {
         problem(oc.label, "", "a required value is empty", true);
         return;
       }
     }
     if (places_ != nullptr) {
-      for (std::size_t k = 0; k < cols_.size(); ++k)
-        if (cols_[k].spec != nullptr && cols_[k].spec->unit_level > 0 && !resolve_unit(k)) return;
+      for (std::size_t k : unit_outs_)
+        if (!resolve_unit(k)) return;
     }
-    for (std::size_t k = 0; k < cols_.size(); ++k) {
+    for (std::size_t k : max_outs_) {
       const out_col& oc = cols_[k];
-      if (oc.max_out == npos || is_missing(slot_num_[k]) || is_missing(slot_num_[oc.max_out])) continue;
+      if (is_missing(slot_num_[k]) || is_missing(slot_num_[oc.max_out])) continue;
       if (slot_num_[k] > slot_num_[oc.max_out]) {
         problem(oc.label, format_number(slot_num_[k]),
                 oc.name + " (" + format_number(slot_num_[k]) + ") is more than " + cols_[oc.max_out].name + " (" +
@@ -259,13 +267,16 @@ class ingester {
         return;
       }
     }
+    std::size_t id_hash = 0;
     if (id_out_ != npos) {
-      pending_id_ = slot_txt_[id_out_];
-      auto it = ids_.find(npos);
-      if (it != ids_.end()) {
-        problem(cols_[id_out_].label, std::string(pending_id_),
-                "duplicate " + schema_.id_column + " '" + std::string(pending_id_) + "' (first at row " +
-                    std::to_string(good_rows_[*it]) + ")",
+      std::string_view id = slot_txt_[id_out_];
+      id_hash = std::hash<std::string_view>()(id);
+      const text_arena& ids = out_.columns[id_out_].txt;
+      std::size_t first = ids_.find(id, id_hash, [&ids](std::size_t r) { return ids.get(r); });
+      if (first != id_set::none) {
+        problem(cols_[id_out_].label, id,
+                "duplicate " + schema_.id_column + " '" + std::string(id) + "' (first at row " +
+                    std::to_string(good_rows_[first]) + ")",
                 true);
         return;
       }
@@ -277,7 +288,7 @@ class ingester {
       else c.txt.push(slot_txt_[k]);
     }
     good_rows_.push_back(row);
-    if (id_out_ != npos) ids_.insert(out_.rows_good);
+    if (id_out_ != npos) ids_.insert(out_.rows_good, id_hash);
     ++out_.rows_good;
   }
 
@@ -309,16 +320,6 @@ class ingester {
     bool blank_no = false;
     unit_cache units;
   };
-
-  struct id_hash {
-    const ingester* self;
-    std::size_t operator()(std::size_t i) const { return std::hash<std::string_view>()(self->id_at(i)); }
-  };
-  struct id_eq {
-    const ingester* self;
-    bool operator()(std::size_t a, std::size_t b) const { return self->id_at(a) == self->id_at(b); }
-  };
-  std::string_view id_at(std::size_t i) const { return i == npos ? pending_id_ : out_.columns[id_out_].txt.get(i); }
 
   struct resolved_header { int kind; std::string target; std::string group; };  // kind: 0 drop, 1 direct, 2 combined, 3 extra
 
@@ -588,14 +589,14 @@ class ingester {
   std::vector<out_col> cols_;
   std::unordered_map<std::string, std::size_t> out_index_;
   std::size_t id_out_ = npos;
+  std::vector<std::size_t> blank_no_outs_, required_outs_, unit_outs_, max_outs_;
   std::vector<double> slot_num_;
   std::vector<std::string_view> slot_txt_;
   std::vector<std::string> own_;
   std::vector<std::string_view> combined_raw_;
   std::vector<bool> chosen_;
-  std::string_view pending_id_;
   std::vector<std::size_t> good_rows_;
-  std::unordered_set<std::size_t, id_hash, id_eq> ids_{16, id_hash{this}, id_eq{this}};
+  id_set ids_;
   ingest_output out_;
   std::size_t row_ = 0, line_ = 0;
 };

@@ -201,4 +201,61 @@ struct text_arena {
   }
 };
 
+/// Open-addressing set of row numbers keyed by their id text (the text lives elsewhere, read
+/// through `get`), for the duplicate-id check without a node per row. A slot holds the row in its
+/// low 32 bits and the top of the hash in its high 32 bits, so most probes touch no text.
+class id_set {
+ public:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+  void reserve(std::size_t n) {
+    std::size_t want = 16;
+    while (want < 2 * n) want *= 2;
+    if (want > slots_.size()) rebuild(want);
+    hashes_.reserve(n);
+  }
+
+  /// The stored row whose id equals `id`, or none.
+  template <class Get>
+  std::size_t find(std::string_view id, std::uint64_t h, const Get& get) const {
+    if (slots_.empty()) return none;
+    const std::uint64_t tag = h & ~std::uint64_t{0xFFFFFFFF};
+    for (std::size_t i = static_cast<std::size_t>(h) & mask_;; i = (i + 1) & mask_) {
+      std::uint64_t s = slots_[i];
+      if (s == empty) return none;
+      if ((s & ~std::uint64_t{0xFFFFFFFF}) == tag) {
+        auto r = static_cast<std::size_t>(s & 0xFFFFFFFF);
+        if (get(r) == id) return r;
+      }
+    }
+  }
+
+  /// Stores row `r` (rows are added in order 0, 1, 2, ...).
+  void insert(std::size_t r, std::uint64_t h) {
+    if (r >= 0xFFFFFFFF) throw error("commdx: more than 4 billion rows with ids");
+    hashes_.push_back(h);
+    if (2 * (r + 1) > slots_.size()) {
+      rebuild(slots_.empty() ? 16 : 2 * slots_.size());  // places every row, r included
+      return;
+    }
+    place(r, h);
+  }
+
+ private:
+  static constexpr std::uint64_t empty = ~std::uint64_t{0};
+  void place(std::size_t r, std::uint64_t h) {
+    std::size_t i = static_cast<std::size_t>(h) & mask_;
+    while (slots_[i] != empty) i = (i + 1) & mask_;
+    slots_[i] = (h & ~std::uint64_t{0xFFFFFFFF}) | static_cast<std::uint64_t>(r);
+  }
+  void rebuild(std::size_t size) {
+    slots_.assign(size, empty);
+    mask_ = size - 1;
+    for (std::size_t r = 0; r < hashes_.size(); ++r) place(r, hashes_[r]);
+  }
+  std::vector<std::uint64_t> slots_;
+  std::vector<std::uint64_t> hashes_;
+  std::size_t mask_ = 0;
+};
+
 }  // namespace commdx::detail
