@@ -1,4 +1,318 @@
-"""The classify stage (see ARCHITECTURE.md)."""
+"""C1, C2, R1–R3, S5: central or remote areas, and high/low-access households inside remote ones.
+
+The rule, its thresholds and their sources are in ``docs/classify.md``; the defaults are the
+shipped ``commdx/data/classify-config.json`` and every key can be overridden by a dict or a JSON
+file. The work is done by the compiled core (``include/commdx/classify.hpp``); this module adds
+pandas in and out, file reading (CSV, XLSX) and the agreement table.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import json
+import os
+from typing import Any, Iterable, NamedTuple, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._frame import from_columns, to_columns
+
+__all__ = [
+    "classify_areas",
+    "classify_agreement",
+    "access_segments",
+    "AccessSegments",
+    "education_by_ward",
+    "classify_config",
+    "read_areas_file",
+]
+
+ConfigLike = Union[None, dict, str, "os.PathLike[str]"]
+
+_BOOL_COLUMNS = ("borderline",)
+
+
+def _config_overrides(config: ConfigLike) -> Optional[dict]:
+    if config is None:
+        return None
+    if isinstance(config, dict):
+        return config
+    path = os.fspath(config)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise _core.ConfigError(f"{path}, line {exc.lineno}, character {exc.colno}: not valid JSON ({exc.msg})") from None
+
+
+def classify_config(config: ConfigLike = None) -> dict:
+    """The configuration in use: the shipped defaults merged with ``config`` (a dict of overrides
+    or the path of a JSON file). Raises ``commdx.ConfigError`` naming an unknown or bad key."""
+    return _core._classify_config(_config_overrides(config))
+
+
+def read_areas_file(path: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
+    """An areas file as typed: CSV (``,`` ``;`` or tab, UTF-8 with or without BOM) or XLSX (first
+    sheet, first non-empty row is the header). Cells stay text, so that ``classify_areas`` can
+    decide each column's number format ("117.413", "16,86"); XLSX number cells stay numbers."""
+    path = os.fspath(path)
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(path)
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="surrogateescape")  # the core reports the line
+    df = from_columns(_core._classify_read_csv_text(text, path))
+    df.attrs["source"] = path
+    return df
+
+
+def _read_xlsx(path: str) -> pd.DataFrame:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
+    if not rows:
+        raise _core.InputError(f"{path}: the first sheet is empty: no header row")
+    header = ["" if v is None else str(v).strip() for v in rows[0]]
+    width = max(i + 1 for i, h in enumerate(header) if h) if any(header) else 0
+    header = header[:width]
+    for i, h in enumerate(header):
+        if not h:
+            raise _core.InputError(f"{path}, column {i + 1}: empty column name in the header")
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise _core.InputError(f"{path}, column '{dup}': column name appears twice in the header")
+    data: dict[str, list[Any]] = {h: [] for h in header}
+    for r in rows[1:]:
+        r = (list(r) + [None] * width)[:width]
+        for h, v in zip(header, r):
+            data[h].append(v)
+    out: dict[str, Any] = {}
+    for h, values in data.items():
+        present = [v for v in values if v is not None and not (isinstance(v, str) and v.strip() == "")]
+        if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+            out[h] = pd.Series([np.nan if v is None or isinstance(v, str) else float(v) for v in values], dtype="float64")
+        else:
+            out[h] = pd.Series([_cell_text(v) for v in values], dtype="object")
+    df = pd.DataFrame(out)
+    df.attrs["source"] = path
+    return df
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _frame_result(columns: dict) -> pd.DataFrame:
+    df = from_columns(columns)
+    for c in _BOOL_COLUMNS:
+        df[c] = df[c].astype(bool)
+    df["kmeans_class"] = df["kmeans_class"].map(lambda v: v or None).astype("object")
+    df["kmeans_agrees"] = df["kmeans_agrees"].map(lambda v: None if np.isnan(v) else bool(v)).astype("object")
+    for c in ("education_measure", "borderline_on"):
+        df[c] = df[c].map(lambda v: v or None).astype("object")
+    return df
+
+
+def classify_areas(
+    df: pd.DataFrame,
+    config: ConfigLike = None,
+    *,
+    lang: str = "vi",
+    places: Any = None,
+    match_names: bool = True,
+    households: Optional[pd.DataFrame] = None,
+) -> pd.DataFrame:
+    """C1, C2: the class of each ward or commune, central or remote, with its reasons.
+
+    Parameters
+    ----------
+    df
+        One row per area with a code and/or name, area (km²) and population, and optionally the
+        share of adults with upper secondary schooling or more, its standard error, mean years of
+        schooling, a readiness score. Headers in English or Vietnamese, with or without
+        diacritics (``code``/``ma``/``Mã``, ``dien_tich_km2``/``Diện tích (km2)``, ...); text
+        cells in Vietnamese ("117.413", "16,86") or English number format, decided per column
+        (docs/classify.md).
+    config
+        Overrides of the shipped thresholds: a dict or the path of a JSON file.
+    lang
+        Language of ``class_label`` and ``reasons``: "vi" (default) or "en". ``reasons_vi`` and
+        ``reasons_en`` are always both present.
+    places
+        A ``commdx.Places`` to match names against (default: the built-in Vũng Tàu); set
+        ``match_names=False`` to take codes (or names) as they are.
+    households
+        Household rows (docs/data-dictionary.md); when the areas carry no education column, each
+        ward's share of adults with upper secondary schooling is computed from them
+        (:func:`education_by_ward`).
+
+    Returns
+    -------
+    DataFrame with columns code, name, area_km2, population, density, density_band,
+    education_measure, education, education_threshold, education_se, readiness, class
+    (``central``/``remote``), class_label, borderline, borderline_on, p_central, kmeans_class,
+    kmeans_agrees, classified_on, decided_by, reasons, reasons_vi, reasons_en. ``attrs`` holds
+    ``agreement`` (the 2×2 table of :func:`classify_agreement`), ``ignored_columns`` and
+    ``config``.
+    """
+    if lang not in ("vi", "en"):
+        raise _core.ConfigError(f"lang must be 'vi' or 'en', got {lang!r}")
+    overrides = _config_overrides(config)
+    source = str(df.attrs.get("source", "DataFrame"))
+    text_cols = tuple(str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]))
+    cols = to_columns(df, text_columns=text_cols)
+    res = _core._classify_areas(cols, source, overrides, places, match_names, lang)
+    out = _frame_result(res["table"])
+    if households is not None and out["education_measure"].isna().all():
+        edu = education_by_ward(households)
+        share = dict(zip(edu["code"], edu["education"]))
+        extra = dict(cols)
+        extra["upper_secondary_share"] = np.array([share.get(c, np.nan) for c in out["code"]], dtype="float64")
+        if "education_se" in edu.columns:
+            se = dict(zip(edu["code"], edu["education_se"]))
+            extra["education_se"] = np.array([se.get(c, np.nan) for c in out["code"]], dtype="float64")
+        res = _core._classify_areas(extra, source, overrides, places, match_names, lang)
+        out = _frame_result(res["table"])
+    out.attrs["agreement"] = classify_agreement(out)
+    out.attrs["ignored_columns"] = list(res["json"]["ignored_columns"])
+    out.attrs["config"] = res["json"]["config"]
+    return out
+
+
+def classify_agreement(result: pd.DataFrame) -> pd.DataFrame:
+    """The 2×2 table of counts: rule-based class (rows) against the 2-means class (columns), for
+    the areas that have a second opinion."""
+    both = result[result["kmeans_class"].notna()]
+    order = ["central", "remote"]
+    table = pd.crosstab(
+        pd.Categorical(both["class"], categories=order), pd.Categorical(both["kmeans_class"], categories=order), dropna=False
+    )
+    table.index = pd.Index(order, name="rule")
+    table.columns = pd.Index(order, name="kmeans")
+    return table.astype("int64")
+
+
+def education_by_ward(households: pd.DataFrame) -> pd.DataFrame:
+    """S4, C1: per ward, the share of adults (15+) with at least upper-secondary schooling.
+
+    Uses the estimation stage (``commdx.estimate_ratio``, with its design-based standard error in
+    ``education_se``) when the households carry a sampling design (``stratum``, ``psu``,
+    ``weight``) and that stage is available; otherwise the ratio of weighted sums
+    Σ w·adults_upper_secondary / Σ w·adults without a standard error.
+    Columns: code, education, households, adults, households_missing [, education_se]."""
+    src = str(households.attrs.get("source", "households"))
+    cols = to_columns(households, text_columns=_text_id_columns(households))
+    out = from_columns(_core._education_by_ward(cols, src))
+    se = _education_se(households)
+    if se is not None:
+        out["education_se"] = out["code"].map(se).astype("float64")
+    return out
+
+
+def _education_se(households: pd.DataFrame) -> Optional[dict]:
+    """Design-based SEs from the estimation stage when it is there (it is built in parallel)."""
+    from . import estimate as _estimate
+
+    fn = getattr(_estimate, "estimate_ratio", None)
+    if fn is None or not {"stratum", "psu", "weight"}.issubset(households.columns):
+        return None
+    design = {"weight": "weight", "strata": "stratum", "psu": "psu"}
+    if "fpc" in households.columns:
+        design["fpc"] = "fpc"
+    try:
+        est = fn(households, "adults_upper_secondary", "adults", by=["ward_code"], design=design)
+    except TypeError:  # a different signature: fall back to no SE rather than guess
+        return None
+    return dict(zip(est["ward_code"].astype(str), est["se"]))
+
+
+def _text_id_columns(df: pd.DataFrame) -> tuple:
+    ids = ("household_id", "ward_code", "neighbourhood_code", "group_code", "stratum", "psu")
+    return tuple(c for c in ids if c in df.columns) + tuple(
+        str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and c not in ids
+    )
+
+
+class AccessSegments(NamedTuple):
+    """R2/R3: per-household access and per-group catalogue."""
+
+    households: pd.DataFrame
+    """household_id, ward_code, group_code, access_score, access (high/low/unknown), weight_known."""
+    groups: pd.DataFrame
+    """ward_code, group_code, households, households_unknown, low_access_share, catalogue
+    (central/basic/unknown), catalogue_items."""
+
+
+def access_segments(
+    households: pd.DataFrame, config: ConfigLike = None, *, areas: Optional[pd.DataFrame] = None
+) -> AccessSegments:
+    """R2/R3: high- and low-access households and, per residential group, the catalogue.
+
+    The access score is the weighted mean of the household's known components (smartphone use
+    among adults, a smartphone at home, home internet, the head's age and education, a bank
+    account, digital use already) — weights and thresholds in the config's ``access`` section,
+    method in docs/classify.md. A group whose weighted share of low-access households reaches
+    ``basic_catalogue_low_access_share`` gets the basic catalogue (smartphone skills, bank
+    account, basic online payment, e-health book, VssID), otherwise the central one. With
+    ``areas`` (a :func:`classify_areas` result), groups of central wards get the central catalogue
+    outright."""
+    src = str(households.attrs.get("source", "households"))
+    cols = to_columns(households, text_columns=_text_id_columns(households))
+    central: list[str] = []
+    if areas is not None:
+        central = [str(c) for c in areas.loc[areas["class"] == "central", "code"]]
+    h, g = _core._access_segments(cols, src, _config_overrides(config), central)
+    return AccessSegments(from_columns(h), from_columns(g))
+
+
+def _label_table(result: pd.DataFrame, lang: str = "vi") -> str:
+    """A readable fixed-width table of a classify_areas result (used by ``commdx classify``)."""
+    vi = lang == "vi"
+    head = (
+        ["Mã", "Tên", "Mật độ (người/km²)", "Học vấn", "Loại", "Sát ngưỡng", "2-means"]
+        if vi
+        else ["Code", "Name", "Density (/km²)", "Education", "Class", "Borderline", "2-means"]
+    )
+    rows = []
+    for _, r in result.iterrows():
+        rows.append(
+            [
+                str(r["code"]),
+                str(r["name"]),
+                _fmt(r["density"], 0, vi),
+                "—" if r["education_measure"] is None else (
+                    _fmt(100 * r["education"], 1, vi) + "%" if r["education_measure"] == "upper_secondary_share"
+                    else _fmt(r["education"], 1, vi) + (" năm" if vi else " yrs")),
+                str(r["class_label"]),
+                ("có" if vi else "yes") if r["borderline"] else "",
+                "" if r["kmeans_class"] is None else (
+                    ("trung tâm" if r["kmeans_class"] == "central" else "xa") if vi else r["kmeans_class"]),
+            ]
+        )
+    widths = [max(len(h), *(len(x[i]) for x in rows)) if rows else len(h) for i, h in enumerate(head)]
+    right = {2, 3}
+    def line(cells: Iterable[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    out = [line(head), line("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def _fmt(x: float, decimals: int, vi: bool) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "—"
+    s = f"{x:,.{decimals}f}"
+    return s.replace(",", "\0").replace(".", ",").replace("\0", ".") if vi else s

@@ -1,0 +1,127 @@
+"""``commdx classify AREAS [--households H] [--config C] [--lang vi|en] [-o OUT]``: the script a
+ward runs to class its areas central or remote (C1, C2), with the reasons, and — given household
+rows — the catalogue of each residential group in remote areas (R2/R3).
+
+Exit status: 0 done; 2 unreadable input or a bad configuration (the message names the file, row
+and column)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def add_parser(subparsers: "argparse._SubParsersAction") -> None:
+    p = subparsers.add_parser(
+        "classify",
+        help="xếp loại phường/xã trung tâm hay xa / class areas central or remote",
+        description=(
+            "Xếp loại phường/xã trung tâm hay xa theo mật độ dân số và học vấn, kèm lý do. "
+            "Class wards and communes central or remote from density and education, with reasons."
+        ),
+    )
+    p.add_argument("areas", help="CSV hoặc XLSX: mã/tên, diện tích (km2), dân số [, tỷ lệ THPT, ...]")
+    p.add_argument("--households", help="hộ gia đình (CSV, docs/data-dictionary.md): học vấn theo phường và nhóm tiếp cận")
+    p.add_argument("--config", help="JSON ghi đè các ngưỡng (xem classify-config.json)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ hiển thị (mặc định: vi)")
+    p.add_argument("-o", "--output", help="ghi kết quả ra .xlsx, .csv hoặc .json")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .. import Error, InputError
+    from ..classify import _label_table, access_segments, classify_areas, read_areas_file
+
+    vi = args.lang == "vi"
+    if args.output and not args.output.lower().endswith((".xlsx", ".csv", ".json")):
+        raise InputError(f"{args.output}: the output must end in .xlsx, .csv or .json")
+    areas = read_areas_file(args.areas)
+    households = None
+    if args.households:
+        households = pd.read_csv(
+            args.households, dtype={"household_id": str, "ward_code": str, "neighbourhood_code": str,
+                                    "group_code": str, "stratum": str, "psu": str}, encoding="utf-8-sig"
+        )
+        households.attrs["source"] = args.households
+    result = classify_areas(areas, args.config, lang=args.lang, households=households)
+
+    out = sys.stdout
+    title = "Xếp loại phường/xã" if vi else "Classes of wards and communes"
+    print(f"{title} — {args.areas}", file=out)
+    print(_label_table(result, args.lang), file=out)
+    print("", file=out)
+    print("Lý do:" if vi else "Reasons:", file=out)
+    for _, r in result.iterrows():
+        print(f"- {r['code']} {r['name']}: {r['reasons']}", file=out)
+    ag = result.attrs["agreement"]
+    n = int(ag.to_numpy().sum())
+    if n:
+        same = int(ag.loc["central", "central"] + ag.loc["remote", "remote"])
+        with_edu = result["education_measure"].notna().sum() >= 2
+        basis = ("mật độ và học vấn" if vi else "density and education") if with_edu else ("mật độ" if vi else "density")
+        print("", file=out)
+        print(
+            (f"Ý kiến thứ hai (2-means theo {basis}): trùng với quy tắc ở {same}/{n} đơn vị"
+             if vi else f"Second opinion (2-means on {basis}): agrees with the rule for {same}/{n} areas"),
+            file=out,
+        )
+        lab = {"central": "trung tâm" if vi else "central", "remote": "xa" if vi else "remote"}
+        print(("  quy tắc \\ 2-means" if vi else "  rule \\ 2-means").ljust(22) + "".join(lab[c].rjust(12) for c in ag.columns), file=out)
+        for idx, row in ag.iterrows():
+            print(f"  {lab[idx]}".ljust(22) + "".join(str(int(v)).rjust(12) for v in row), file=out)
+    if result.attrs["ignored_columns"]:
+        print("", file=out)
+        print(("Các cột không dùng: " if vi else "Columns not used: ") + ", ".join(result.attrs["ignored_columns"]), file=out)
+
+    groups = None
+    if households is not None:
+        seg = access_segments(households, args.config, areas=result)
+        remote = set(result.loc[result["class"] == "remote", "code"])
+        groups = seg.groups[seg.groups["ward_code"].isin(remote)]
+        print("", file=out)
+        print("Tổ dân cư ở vùng xa (R2/R3):" if vi else "Residential groups in remote areas (R2/R3):", file=out)
+        for _, g in groups.iterrows():
+            share = "—" if pd.isna(g["low_access_share"]) else f"{100 * g['low_access_share']:.0f}%"
+            cat = {"basic": "cơ bản" if vi else "basic", "central": "như trung tâm" if vi else "central",
+                   "unknown": "chưa rõ: khảo sát trước" if vi else "unknown: survey first"}[g["catalogue"]]
+            print(f"- {g['group_code']}: {'hộ tiếp cận thấp' if vi else 'low-access households'} {share} → {cat}", file=out)
+
+    if args.output:
+        _write(result, groups, args.output, args.lang)
+        print("", file=out)
+        print(("Đã ghi: " if vi else "Written: ") + args.output, file=out)
+    return 0
+
+
+def _write(result, groups, path: str, lang: str) -> None:
+    import pandas as pd
+
+    cols = ["code", "name", "class", "class_label", "borderline", "reasons", "density", "density_band",
+            "education_measure", "education", "education_threshold", "education_se", "p_central", "readiness",
+            "borderline_on", "kmeans_class", "kmeans_agrees", "decided_by", "area_km2", "population",
+            "reasons_vi", "reasons_en"]
+    table = result[cols]
+    low = path.lower()
+    if low.endswith(".csv"):
+        table.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel opens Vietnamese correctly
+    elif low.endswith(".xlsx"):
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            table.to_excel(xw, sheet_name="classes", index=False)
+            result.attrs["agreement"].to_excel(xw, sheet_name="agreement")
+            if groups is not None:
+                groups.to_excel(xw, sheet_name="groups", index=False)
+    else:
+        payload = {
+            "areas": json.loads(table.to_json(orient="records", force_ascii=False)),
+            "agreement": {f"rule_{r}_kmeans_{k}": int(result.attrs["agreement"].loc[r, k])
+                          for r in ("central", "remote") for k in ("central", "remote")},
+            "config": result.attrs["config"],
+        }
+        if groups is not None:
+            payload["groups"] = json.loads(groups.to_json(orient="records", force_ascii=False))
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False, indent=1)
+    os.path.getsize(path)
