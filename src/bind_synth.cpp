@@ -1,4 +1,90 @@
 #include "prelude.hpp"
 
-// Bindings of the synth stage (include/commdx/synth.hpp). Filled in with that stage.
-void bind_synth(py::module_& m) { (void)m; }
+#include <string>
+#include <utility>
+
+#include "commdx/synth.hpp"
+
+// Issue 3: the example city. The public Python API (commdx.synth.city, commdx.synth.write) is in
+// python/commdx/synth.py; these are its compiled helpers.
+namespace {
+
+commdx::synth::options make_options(std::uint64_t households, std::uint64_t seed, bool census,
+                                    std::size_t groups_per_ward, std::size_t households_per_group,
+                                    const std::string& calibration) {
+  commdx::synth::options o;
+  o.households = households;
+  o.seed = seed;
+  o.census = census;
+  o.groups_per_ward = groups_per_ward;
+  o.households_per_group = households_per_group;
+  o.calibration = calibration;
+  return o;
+}
+
+py::dict summary_to_py(const commdx::synth::write_summary& s) {
+  py::dict rows, bytes;
+  for (const auto& [k, v] : s.rows) rows[py::str(k)] = v;
+  for (const auto& [k, v] : s.bytes) bytes[py::str(k)] = v;
+  py::dict out;
+  out["rows"] = rows;
+  out["bytes"] = bytes;
+  out["households"] = s.households;
+  out["wards"] = s.wards;
+  out["population"] = s.population;
+  return out;
+}
+
+}  // namespace
+
+void bind_synth(py::module_& m) {
+  m.attr("_synth_default_households") = commdx::synth::default_households;
+  m.def(
+      "_synth_city",
+      [](std::uint64_t households, std::uint64_t seed, bool census, std::size_t groups_per_ward,
+         std::size_t households_per_group, const std::string& calibration) {
+        commdx::synth::city c;
+        {
+          py::gil_scoped_release release;
+          c = commdx::synth::make_city(
+              make_options(households, seed, census, groups_per_ward, households_per_group, calibration));
+        }
+        py::dict out;
+        out["places"] = py::cast(std::move(c.tree));
+        out["roster"] = commdx::bind::json_to_py(c.roster);
+        out["households"] = commdx::bind::table_to_py(c.households);
+        out["businesses"] = commdx::bind::table_to_py(c.businesses);
+        out["sample"] = commdx::bind::table_to_py(c.sample);
+        out["followup"] = commdx::bind::table_to_py(c.followup);
+        out["visits"] = commdx::bind::table_to_py(c.visits);
+        out["manual_log"] = commdx::bind::table_to_py(c.manual_log);
+        return out;
+      },
+      py::arg("households"), py::arg("seed"), py::arg("census"), py::arg("groups_per_ward"),
+      py::arg("households_per_group"), py::arg("calibration"));
+  m.def(
+      "_synth_write",
+      [](const std::string& out_dir, std::uint64_t households, std::uint64_t seed, bool census,
+         std::size_t groups_per_ward, std::size_t households_per_group, const std::string& calibration,
+         const py::object& sink, std::size_t chunk_rows) {
+        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration);
+        commdx::synth::write_summary s;
+        if (sink.is_none()) {
+          py::gil_scoped_release release;
+          s = commdx::synth::write(out_dir, opt);
+        } else {
+          commdx::synth::chunk_sink cb = [&sink](const std::string& name, commdx::table&& t) {
+            py::gil_scoped_acquire acquire;
+            sink(name, commdx::bind::table_to_py(t));
+          };
+          py::gil_scoped_release release;
+          s = commdx::synth::write(out_dir, opt, cb, chunk_rows);
+        }
+        return summary_to_py(s);
+      },
+      py::arg("out_dir"), py::arg("households"), py::arg("seed"), py::arg("census"),
+      py::arg("groups_per_ward"), py::arg("households_per_group"), py::arg("calibration"),
+      py::arg("sink"), py::arg("chunk_rows") = 200000);
+  m.def("_synth_record_header", &commdx::synth::record_header, py::arg("file_index"),
+        "Column names of a record file (0 households ... 5 manual_processes).");
+}

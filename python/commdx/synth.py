@@ -1,4 +1,170 @@
-"""The synth stage (see ARCHITECTURE.md)."""
+"""The example city (issue 3): a synthetic Vũng Tàu, deterministic by seed, scalable.
+
+``city()`` builds it in memory (pandas DataFrames, up to a few hundred thousand households);
+``write()`` streams it to a directory as CSV (or the record tables as Parquet) in bounded memory,
+up to national scale (~27 million households). The generator is C++ (``commdx/synth.hpp``); the
+columns are described in ``docs/data-dictionary.md`` and the calibration targets in
+``commdx/data/synth-calibration.json``.
+
+The default size is the real city: 132,438 households (``DEFAULT_HOUSEHOLDS``), derived from the
+published 2022 population (see the data dictionary, "Derived figures for the example city").
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import json
+import os
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Optional
+
+import pandas as pd
+
+from . import _core
+from ._frame import from_columns
+
+__all__: list[str] = []  # reached as commdx.synth.city / commdx.synth.write (the package imports the module)
+
+DEFAULT_HOUSEHOLDS: int = int(_core._synth_default_households)
+"""Households of the default city: Vũng Tàu's derived real count."""
+
+RECORD_FILES = ("households", "businesses", "sample_households", "followup_households", "visits", "manual_processes")
+"""The record tables, written as ``<name>.csv`` or ``<name>.parquet``."""
+
+_TEXT_COLUMNS = {
+    "household_id", "ward_code", "neighbourhood_code", "group_code", "electricity_payment_method",
+    "stratum", "psu", "business_id", "type", "action", "member_id", "date", "outcome", "process",
+}
+
+
+def calibration() -> dict[str, Any]:
+    """The shipped calibration (targets, tolerances, sources) as a dict."""
+    text = resources.files("commdx").joinpath("data/synth-calibration.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@dataclass
+class City:
+    """A generated city: the attributes named in the contracts between stages."""
+
+    places: Any
+    """``commdx.Places``: city → wards/commune → neighbourhoods/villages → residential groups."""
+    roster: dict
+    """Teams and members in the roster JSON format ({"teams": [...]})."""
+    households: pd.DataFrame
+    """Round 0, every household (census design columns: weight 1)."""
+    businesses: pd.DataFrame
+    sample: pd.DataFrame
+    """The survey: stratified cluster sample (or a census with ``census=True``), round 0."""
+    followup: pd.DataFrame
+    """The same sampled households after outreach, round 1."""
+    visits: pd.DataFrame
+    """Visit log: household_id, action, member_id, date, outcome."""
+    manual_log: pd.DataFrame
+    """M1 log: household_id, group_code, process, frequency_per_month, date."""
+    households_total: int
+    seed: int
+
+    def __repr__(self) -> str:
+        return (f"<commdx.synth.City {self.households_total} households, seed {self.seed}: "
+                f"{len(self.places)} places, {len(self.roster['teams'])} teams, "
+                f"{len(self.sample)} sampled households>")
+
+
+def _calibration_text(calibration_json: Optional[dict]) -> str:
+    return "" if calibration_json is None else json.dumps(calibration_json, ensure_ascii=False)
+
+
+def _frame(columns: dict[str, Any]) -> pd.DataFrame:
+    return from_columns(columns)
+
+
+def city(households: int = DEFAULT_HOUSEHOLDS, seed: int = 1, *, census: bool = False,
+         groups_per_ward: int = 8, households_per_group: int = 0,
+         calibration_json: Optional[dict] = None) -> City:
+    """Generate the example city in memory.
+
+    Parameters
+    ----------
+    households : total households (default: the real city, 132,438; at least 200). Up to 300,000
+        the city is Vũng Tàu's 17 units scaled; beyond, synthetic wards are added (use
+        :func:`write` for large sizes).
+    seed : any non-negative integer; the same seed gives the same city on every platform.
+    census : the survey is a census of every household (weight 1) instead of a sample.
+    groups_per_ward : residential groups (PSUs) drawn per ward by simple random sampling.
+    households_per_group : households drawn per sampled group (0 = all: one-stage cluster).
+    calibration_json : a calibration dict replacing the shipped ``synth-calibration.json``.
+    """
+    d = _core._synth_city(int(households), int(seed), bool(census), int(groups_per_ward),
+                          int(households_per_group), _calibration_text(calibration_json))
+    return City(
+        places=d["places"], roster=d["roster"],
+        households=_frame(d["households"]), businesses=_frame(d["businesses"]),
+        sample=_frame(d["sample"]), followup=_frame(d["followup"]),
+        visits=_frame(d["visits"]), manual_log=_frame(d["manual_log"]),
+        households_total=int(households), seed=int(seed),
+    )
+
+
+class _ParquetSink:
+    """Receives record-table chunks from the C++ writer and appends them to Parquet files."""
+
+    def __init__(self, out_dir: str) -> None:
+        import pyarrow  # noqa: F401  (fail early with a clear ImportError)
+
+        self.out_dir = out_dir
+        self.writers: dict[str, Any] = {}
+
+    def __call__(self, name: str, columns: dict[str, Any]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrays = {}
+        for key, values in columns.items():
+            if key in _TEXT_COLUMNS:
+                arrays[key] = pa.array(values, type=pa.string())
+            else:
+                arrays[key] = pa.array(values, type=pa.float64())
+        table = pa.table(arrays)
+        if name not in self.writers:
+            self.writers[name] = pq.ParquetWriter(os.path.join(self.out_dir, name + ".parquet"), table.schema)
+        self.writers[name].write_table(table)
+
+    def close(self) -> None:
+        for w in self.writers.values():
+            w.close()
+
+
+def write(out_dir: str | os.PathLike, households: int = DEFAULT_HOUSEHOLDS, seed: int = 1, *,
+          format: str = "csv", census: bool = False, groups_per_ward: int = 8,
+          households_per_group: int = 0, calibration_json: Optional[dict] = None,
+          chunk_rows: int = 200_000) -> dict[str, Any]:
+    """Write the example city to ``out_dir`` (created if missing), streaming ward by ward.
+
+    Always writes ``places.csv``, ``teams.json`` and ``teams.csv``; the record tables
+    (``households``, ``businesses``, ``sample_households``, ``followup_households``, ``visits``,
+    ``manual_processes``) as ``.csv`` or, with ``format="parquet"``, as ``.parquet`` written in
+    row groups of at most ``chunk_rows`` rows (numbers as float64, missing as NaN). Returns a
+    summary ``{"rows": {...}, "bytes": {...}, "households", "wards", "population"}``.
+    """
+    if format not in ("csv", "parquet"):
+        raise ValueError(f"format must be 'csv' or 'parquet', got {format!r}")
+    out = os.fspath(out_dir)
+    os.makedirs(out, exist_ok=True)
+    cal = _calibration_text(calibration_json)
+    if format == "csv":
+        return dict(_core._synth_write(out, int(households), int(seed), bool(census), int(groups_per_ward),
+                                       int(households_per_group), cal, None, int(chunk_rows)))
+    sink = _ParquetSink(out)
+    try:
+        summary = _core._synth_write(out, int(households), int(seed), bool(census), int(groups_per_ward),
+                                     int(households_per_group), cal, sink, int(chunk_rows))
+    finally:
+        sink.close()
+    summary = dict(summary)
+    rows = dict(summary["rows"])
+    summary["rows"] = {(k + ".parquet" if k in RECORD_FILES else k): v for k, v in rows.items()}
+    for name in RECORD_FILES:
+        path = os.path.join(out, name + ".parquet")
+        if os.path.exists(path):
+            summary["bytes"][name + ".parquet"] = os.path.getsize(path)
+    return summary
