@@ -137,6 +137,15 @@ inline const char* label_vi(team_level v) {
   }
   return "?";
 }
+/// English words for a team level in messages ("ward", "neighbourhood", "residential group").
+inline const char* level_en(team_level v) {
+  switch (v) {
+    case team_level::ward: return "ward";
+    case team_level::neighbourhood: return "neighbourhood";
+    case team_level::residential_group: return "residential group";
+  }
+  return "?";
+}
 /// Vietnamese label of a severity ("lỗi", "cảnh báo", "thông tin").
 inline const char* label_vi(severity v) {
   switch (v) {
@@ -815,7 +824,14 @@ inline const vocab_entry<rule_check> rule_checks[] = {
     {"coverage_missing", rule_check::coverage_missing}, {"coverage_late", rule_check::coverage_late}};
 inline const char* const team_fields[] = {"decided_by", "decision_number", "decision_date"};
 inline const char* const placeholders[] = {"team", "unit", "unit_name", "level", "level_vi", "count",
-                                           "min", "max", "fields", "deadline", "date"};
+                                           "min", "max", "fields", "fields_vi", "deadline", "date"};
+/// Vietnamese names of the team fields, for {fields_vi}.
+inline std::string team_field_vi(const std::string& f) {
+  if (f == "decided_by") return "cơ quan quyết định";
+  if (f == "decision_number") return "số quyết định";
+  if (f == "decision_date") return "ngày quyết định";
+  return f;
+}
 
 /// Replaces {name} by values[name]; unknown names are left as written (validated at load).
 inline std::string fill(const std::string& pattern, const std::map<std::string, std::string>& values) {
@@ -1283,7 +1299,7 @@ inline std::vector<finding> check_teams(const roster& r, const places& p, const 
   for (const auto& t : r.teams()) {
     const unit& u = p.at(t.unit);
     std::map<std::string, std::string> values{{"team", t.id}, {"unit", t.unit}, {"unit_name", u.name},
-                                              {"level", to_string(t.level)}, {"level_vi", label_vi(t.level)},
+                                              {"level", level_en(t.level)}, {"level_vi", label_vi(t.level)},
                                               {"deadline", due}, {"date", t.decision_date}};
     for (const auto& rule : rules.rules()) {
       if (!rule.applies_to(t.level)) continue;
@@ -1301,14 +1317,18 @@ inline std::vector<finding> check_teams(const roster& r, const places& p, const 
           break;
         }
         case rule_check::fields: {
-          std::string lacking;
+          std::string lacking, lacking_vi;
           for (const auto& f : rule.fields) {
             const std::string& value = f == "decided_by" ? t.decided_by : f == "decision_number" ? t.decision_number : t.decision_date;
-            if (value.empty()) lacking += (lacking.empty() ? "" : ", ") + f;
+            if (value.empty()) {
+              lacking += (lacking.empty() ? "" : ", ") + f;
+              lacking_vi += (lacking_vi.empty() ? "" : ", ") + detail::team_field_vi(f);
+            }
           }
           if (!lacking.empty()) {
             auto v = values;
             v["fields"] = lacking;
+            v["fields_vi"] = lacking_vi;
             emit(rule, t.id, t.unit, v);
           }
           break;
@@ -1330,7 +1350,7 @@ inline std::vector<finding> check_teams(const roster& r, const places& p, const 
                    (rule.check == rule_check::coverage_late && c.status == "late");
         if (!hit) continue;
         std::map<std::string, std::string> values{{"team", c.first_team}, {"unit", c.unit}, {"unit_name", c.unit_name},
-                                                  {"level", to_string(level)}, {"level_vi", label_vi(level)},
+                                                  {"level", level_en(level)}, {"level_vi", label_vi(level)},
                                                   {"deadline", due}, {"date", c.first_date}};
         emit(rule, rule.check == rule_check::coverage_late ? c.first_team : std::string(), c.unit, values);
       }

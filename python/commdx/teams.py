@@ -1,4 +1,254 @@
-"""The teams stage (see ARCHITECTURE.md)."""
+"""T1-T7: Community Digital Technology Teams.
+
+``Member``, ``Team``, ``Roster`` and ``RuleSet`` are the compiled classes (include/commdx/teams.hpp);
+this module adds the pandas conveniences, spreadsheet reading and the public functions
+:func:`check_teams` and :func:`team_coverage`.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as _dt
+import json
+import os
+from typing import Any, NamedTuple, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._frame import from_columns, to_columns
+from .places import Places
+
+Member = _core.Member
+Team = _core.Team
+Roster = _core.Roster
+RuleSet = _core.RuleSet
+
+DEFAULT_DEADLINE = "2022-07-20"
+"""T5: every neighbourhood and village has at least one team by 20 July 2022."""
+
+ROSTER_COLUMNS = (
+    "team_id", "level", "unit", "decided_by", "decision_number", "decision_date", "member_id",
+    "name", "role", "affiliation", "skills", "weekly_hours", "phone",
+)
+FINDING_COLUMNS = ("severity", "rule", "team", "unit", "message_vi", "message_en")
+
+__all__ = [
+    "Member", "Team", "Roster", "RuleSet", "TeamCoverage", "read_roster", "check_teams",
+    "team_coverage", "DEFAULT_DEADLINE",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+# ---- Roster <-> DataFrame ---------------------------------------------------------------------
+
+def _roster_from_dataframe(df: pd.DataFrame, source: str = "DataFrame", lines: Optional[list] = None) -> "Roster":
+    """A roster from one row per member (the CSV columns of contracts.md). Errors name ``source``
+    and the row (the first data row is row 1)."""
+    text = tuple(str(c) for c in df.columns if str(c) != "weekly_hours")
+    cols = to_columns(df, text_columns=text)
+    for name in text:  # whole numbers read as floats by pandas ("26506.0") back to their digits
+        if name in df.columns and pd.api.types.is_float_dtype(df[name]):
+            cols[name] = [_cell_text(v) for v in df[name].tolist()]
+    return Roster._from_columns(cols, source, list(lines or []))
+
+
+def _roster_to_dataframe(self: "Roster") -> pd.DataFrame:
+    """One row per member (a team without members is one row with empty member fields)."""
+    return from_columns(self._to_columns())
+
+
+def _team_to_dataframe(self: "Team") -> pd.DataFrame:
+    return _roster_to_dataframe(Roster.from_teams([self]))
+
+
+Roster.from_dataframe = staticmethod(_roster_from_dataframe)
+Roster.to_dataframe = _roster_to_dataframe
+Team.to_dataframe = _team_to_dataframe
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if np.isnan(v):
+            return ""
+        if v.is_integer():
+            return str(int(v))
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _read_xlsx(path: str) -> "Roster":
+    """First sheet of a workbook, header on its first row. Errors name the file, the data row and
+    the spreadsheet line (row number as Excel shows it)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _core.InputError(f"{path}: cannot read the spreadsheet ({exc})") from exc
+    try:
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise _core.InputError(f"{path}: empty spreadsheet: no header row")
+        names = [_cell_text(h).strip() for h in header]
+        while names and names[-1] == "":
+            names.pop()
+        for k, n in enumerate(names):
+            if n == "":
+                raise _core.InputError(f"{path}, line 1, column {k + 1}: empty column name in the header")
+        data: dict[str, list] = {n: [] for n in names}
+        lines = []
+        for excel_row, row in enumerate(rows, start=2):
+            values = list(row[: len(names)]) + [None] * max(0, len(names) - len(row))
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            lines.append(excel_row)
+            for n, v in zip(names, values):
+                data[n].append(v)
+    finally:
+        wb.close()
+    cols: dict[str, Any] = {}
+    for n, vals in data.items():
+        if n == "weekly_hours" and all(v is None or isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+            cols[n] = np.array([np.nan if v is None else float(v) for v in vals], dtype="float64")
+        else:
+            cols[n] = [_cell_text(v) for v in vals]
+    return Roster._from_columns(cols, f"{path} (sheet {ws.title})", lines)
+
+
+def read_roster(path: PathLike) -> "Roster":
+    """Reads a roster from JSON, CSV (``,``/``;``/tab) or XLSX, chosen by the file's extension.
+
+    Raises ``commdx.InputError`` / ``ValidationError`` naming the file, row (and line) and the
+    column or field on malformed input.
+    """
+    p = os.fspath(path)
+    if p.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(p)
+    return Roster.from_file(p)
+
+
+def _as_roster(roster: Any) -> "Roster":
+    if isinstance(roster, Roster):
+        return roster
+    if isinstance(roster, pd.DataFrame):
+        return _roster_from_dataframe(roster)
+    if isinstance(roster, (dict, list)):
+        return Roster.from_json(roster)
+    if isinstance(roster, (str, os.PathLike)):
+        return read_roster(roster)
+    raise TypeError(f"expected a Roster, a DataFrame, a JSON dict or a path, got {type(roster).__name__}")
+
+
+def _as_places(places: Any) -> "Places":
+    if places is None:
+        return Places.vung_tau()
+    if isinstance(places, Places):
+        return places
+    if isinstance(places, pd.DataFrame):
+        return Places.from_dataframe(places)
+    if isinstance(places, dict):
+        return Places.from_json(places)
+    if isinstance(places, (str, os.PathLike)):
+        return Places.from_file(os.fspath(places))
+    raise TypeError(f"expected Places, a DataFrame, a JSON dict or a path, got {type(places).__name__}")
+
+
+def _as_rules(rules: Any) -> "RuleSet":
+    if rules is None:
+        return RuleSet.shipped()
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, dict):
+        return RuleSet.from_json(rules)
+    if isinstance(rules, (str, os.PathLike)):
+        return RuleSet.from_file(os.fspath(rules))
+    raise TypeError(f"expected a RuleSet, a JSON dict or a path, got {type(rules).__name__}")
+
+
+# ---- checking and coverage ----------------------------------------------------------------------
+
+def check_teams(roster: Any, places: Any = None, rules: Any = None,
+                deadline: Optional[str] = DEFAULT_DEADLINE) -> pd.DataFrame:
+    """T1, T3, T5: checks a roster against the directive's rules.
+
+    Parameters
+    ----------
+    roster : Roster, DataFrame (one row per member), JSON dict or path (.json, .csv, .xlsx)
+    places : Places, DataFrame, JSON dict or path; default the built-in city ``Places.vung_tau()``.
+        Every team's unit must be in it (else ``ValidationError`` naming the team's row).
+    rules : RuleSet, JSON dict or path; default the shipped ``team-rules.json``.
+    deadline : "YYYY-MM-DD" for T5 (default 2022-07-20); ``None`` uses the rule set's.
+
+    Returns
+    -------
+    DataFrame with columns severity ("error", "warning", "info"), rule, team, unit, message_vi,
+    message_en: one row per finding, teams in roster order, then the units without a team in time.
+    """
+    cols = _core._check_teams(_as_roster(roster), _as_places(places), _as_rules(rules), deadline)
+    return from_columns(cols).reindex(columns=list(FINDING_COLUMNS))
+
+
+class TeamCoverage(NamedTuple):
+    """T4, T5 coverage tables.
+
+    neighbourhoods: every neighbourhood/village: unit, unit_name, kind, ward, status ("on_time",
+        "late", "missing"), teams, first_team, first_date.
+    groups: every residential group, same columns (T4: ``teams > 0`` means a replicated team).
+    wards: per ward/commune: ward, ward_name, ward_teams, neighbourhoods, on_time, late, missing,
+        share_on_time, groups, groups_with_team, share_groups_with_team.
+    """
+
+    neighbourhoods: pd.DataFrame
+    groups: pd.DataFrame
+    wards: pd.DataFrame
+    deadline: str
+
+    def to_json(self) -> dict:
+        def records(df: pd.DataFrame) -> list:
+            return json.loads(df.to_json(orient="records", force_ascii=False))
+
+        return {"deadline": self.deadline, "neighbourhoods": records(self.neighbourhoods),
+                "groups": records(self.groups), "wards": records(self.wards)}
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "TeamCoverage":
+        units = ["unit", "unit_name", "kind", "ward", "status", "teams", "first_team", "first_date"]
+        wards = ["ward", "ward_name", "ward_teams", "neighbourhoods", "on_time", "late", "missing",
+                 "share_on_time", "groups", "groups_with_team", "share_groups_with_team"]
+
+        def frame(rows: list, columns: list) -> pd.DataFrame:
+            df = pd.DataFrame(rows, columns=columns)
+            for c in columns:
+                if c.startswith("share_"):
+                    df[c] = df[c].astype("float64")
+            return _counts_as_int(df)
+
+        return cls(frame(obj["neighbourhoods"], units), frame(obj["groups"], units),
+                   frame(obj["wards"], wards), obj["deadline"])
+
+
+def team_coverage(roster: Any, places: Any = None, deadline: str = DEFAULT_DEADLINE) -> TeamCoverage:
+    """T4, T5: which neighbourhoods and villages had a team decided on or before ``deadline``
+    (late and missing ones), which residential groups have a replicated team, and the shares per
+    ward. A team without a decision date does not count as decided."""
+    d = _core._team_coverage(_as_roster(roster), _as_places(places), deadline)
+    return TeamCoverage(_counts_as_int(from_columns(d["neighbourhoods"])), _counts_as_int(from_columns(d["groups"])),
+                        _counts_as_int(from_columns(d["wards"])), d["deadline"])
+
+
+_COUNT_COLUMNS = ("teams", "ward_teams", "neighbourhoods", "on_time", "late", "missing", "groups", "groups_with_team")
+
+
+def _counts_as_int(df: pd.DataFrame) -> pd.DataFrame:
+    for c in _COUNT_COLUMNS:
+        if c in df.columns:
+            df[c] = df[c].astype("int64")
+    return df

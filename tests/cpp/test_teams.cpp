@@ -127,6 +127,10 @@ TEST(Teams, SeverityAndMessagesFollowTheRuleSet) {
             "Khu phố 3 (26506-KP3): team T-26506-KP3 was set up on 2022-07-21, after the deadline 2022-07-20.");
   EXPECT_EQ(get("team.decision").message_en,
             "Team T-26545-TH1-T1 (Tổ 1) lacks the details of the decision that set it up: decision_number.");
+  EXPECT_EQ(get("team.decision").message_vi,
+            "Tổ T-26545-TH1-T1 (Tổ 1) thiếu thông tin quyết định thành lập: số quyết định.");
+  EXPECT_EQ(get("team.unit_level").message_en,
+            "Team T-26506-KP2-G is a residential group team but unit 26506-KP2 (Khu phố 2) is not of that level.");
   EXPECT_EQ(get("team.one_leader").message_vi,
             "Tổ T-26506-KP1-T1 (Tổ 1) có 0 tổ trưởng; mỗi tổ phải có đúng một tổ trưởng.");
   EXPECT_TRUE(commdx::has_errors(fs));
