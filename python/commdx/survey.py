@@ -1,4 +1,275 @@
-"""The survey stage (see ARCHITECTURE.md)."""
+"""S1-S4: reading household, business and opinion records.
+
+CSV files are read by the compiled reader (one pass over the file in memory, typed by the
+schema); XLSX sheets and pandas DataFrames are converted to columns and go through the same C++
+checks. KoboToolbox / ODK Collect exports are read as they come (group-prefixed columns,
+select-multiple answers as one space-separated column or one 1/0 column per option, ``_uuid`` and
+``_submission_time`` kept). Place columns accept codes or names (matched with ``Places.match``).
+
+Strict by default: the first bad row raises ``commdx.InputError`` / ``commdx.ValidationError``
+naming the file, row, line and column. With ``strict=False`` the good rows come back with a table
+of every refused row (row, line, column, value, reason); good + refused = the file's rows.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as _dt
+import io
+import json
+import os
+from importlib import resources
+from typing import Any, NamedTuple, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._frame import to_columns
+from .places import Places
+
+__all__ = [
+    "IngestResult",
+    "read_households",
+    "read_businesses",
+    "read_survey",
+    "survey_schema",
+    "survey_schema_json",
+]
+
+Source = Union[str, "os.PathLike[str]", pd.DataFrame, io.TextIOBase]
+
+
+class IngestResult(NamedTuple):
+    """A lenient read: the records that passed and one row per refused record."""
+
+    records: pd.DataFrame
+    refused: pd.DataFrame
+
+    @property
+    def rows_read(self) -> int:
+        """Rows in the input (always ``len(records) + len(refused)``)."""
+        return len(self.records) + len(self.refused)
+
+
+# ---- schema ------------------------------------------------------------------------------------
+
+def survey_schema_json() -> dict[str, Any]:
+    """The shipped default schema (``commdx/data/survey-schema.json``) as a dict; edit a copy and
+    pass it as ``schema=`` to read files with other columns or rules."""
+    text = resources.files("commdx").joinpath("data/survey-schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def survey_schema(kind: str = "households") -> pd.DataFrame:
+    """One row per column of a record kind ('households' or 'businesses'): name, type, required,
+    min, max, values (allowed categories, space-separated), unit_level, parent_column, max_column."""
+    doc = survey_schema_json()
+    if kind not in doc:
+        raise _core.ConfigError(f"survey-schema.json: no record kind '{kind}' (households, businesses)")
+    rows = []
+    for c in doc[kind]["columns"]:
+        likert = c.get("type") == "likert"
+        rows.append({
+            "name": c["name"],
+            "type": c.get("type", "text"),
+            "required": bool(c.get("required", False)),
+            "min": float(c.get("min", 1 if likert else np.nan)),
+            "max": float(c.get("max", 5 if likert else np.nan)),
+            "values": " ".join(c.get("values", [])),
+            "unit_level": int(c.get("unit_level", 0)),
+            "parent_column": c.get("parent_column", ""),
+            "max_column": c.get("max_column", ""),
+        })
+    return pd.DataFrame(rows)
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+def read_households(source: Source, places: Optional[Places] = None, mapping: Any = None,
+                    strict: bool = True, *, schema: Optional[dict] = None, sheet: Union[int, str] = 0,
+                    delimiter: Optional[str] = None) -> Union[pd.DataFrame, IngestResult]:
+    """Household records (S1, S3, S4) from a CSV or XLSX path, a file object, or a DataFrame.
+
+    Parameters
+    ----------
+    source : path (.csv, .txt, .xlsx, .xlsm), text file object, or pandas.DataFrame
+    places : commdx.Places or a path to a places file, optional
+        When given, place columns (ward_code, neighbourhood_code, group_code) must hold codes or
+        names of units of the right level inside each other; names become codes.
+    mapping : dict or path to a JSON file, optional
+        ``{"source column": "schema column"}`` or ``{"columns": {...}, "values": {...},
+        "select_multiple": {...}, "blank_is_no": [...]}`` (see docs/data-dictionary.md).
+    strict : bool
+        True: the first bad row raises. False: returns ``IngestResult(records, refused)``.
+    schema : dict, optional
+        A schema document like ``survey_schema_json()`` instead of the shipped one.
+    sheet : int or str
+        XLSX sheet (index or name).
+    delimiter : str, optional
+        CSV delimiter; detected from the header line when omitted (',', ';' or tab).
+
+    Returns
+    -------
+    pandas.DataFrame (strict) or IngestResult (lenient). Numbers are float64 (NaN missing),
+    codes and ids text ("" missing).
+    """
+    return read_survey(source, "households", places, mapping, strict, schema=schema, sheet=sheet,
+                       delimiter=delimiter)
+
+
+def read_businesses(source: Source, places: Optional[Places] = None, mapping: Any = None,
+                    strict: bool = True, *, schema: Optional[dict] = None, sheet: Union[int, str] = 0,
+                    delimiter: Optional[str] = None) -> Union[pd.DataFrame, IngestResult]:
+    """Business records (S2) with the businesses schema; arguments as ``read_households``."""
+    return read_survey(source, "businesses", places, mapping, strict, schema=schema, sheet=sheet,
+                       delimiter=delimiter)
+
+
+def read_survey(source: Source, kind: str = "households", places: Optional[Places] = None,
+                mapping: Any = None, strict: bool = True, *, schema: Optional[dict] = None,
+                sheet: Union[int, str] = 0,
+                delimiter: Optional[str] = None) -> Union[pd.DataFrame, IngestResult]:
+    """Records of a kind of the schema ('households', 'businesses'); see ``read_households``."""
+    where = _places(places)
+    mapping_doc = _mapping(mapping)
+    delim = delimiter or ""
+    if isinstance(source, pd.DataFrame):
+        out = _core._survey_read_columns(_dataframe_columns(source), "DataFrame", kind, where,
+                                         mapping_doc, strict, schema)
+    elif isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        if path.lower().endswith((".xlsx", ".xlsm")):
+            columns, label = _xlsx_columns(path, sheet)
+            out = _core._survey_read_columns(columns, label, kind, where, mapping_doc, strict, schema)
+        else:
+            out = _core._survey_read_file(path, kind, where, mapping_doc, strict, schema, delim)
+    elif hasattr(source, "read"):
+        text = source.read()
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        label = getattr(source, "name", "<file>")
+        out = _core._survey_read_text(text, str(label), kind, where, mapping_doc, strict, schema, delim)
+    else:
+        raise TypeError(f"read_survey: expected a path, a file object or a DataFrame, got {type(source).__name__}")
+    good, refused, _rows = out
+    records = _frame(good)
+    if strict:
+        return records
+    ref = _frame(refused)
+    ref["row"] = ref["row"].astype("int64")
+    ref["line"] = ref["line"].astype("Int64")
+    return IngestResult(records, ref)
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+def _places(places: Any) -> Optional[Places]:
+    if places is None or isinstance(places, Places):
+        return places
+    if isinstance(places, (str, os.PathLike)):
+        return Places.from_file(os.fspath(places))
+    raise TypeError(f"places: expected commdx.Places, a path or None, got {type(places).__name__}")
+
+
+def _mapping(mapping: Any) -> Optional[dict]:
+    if mapping is None or isinstance(mapping, dict):
+        return mapping
+    if isinstance(mapping, (str, os.PathLike)):
+        with open(os.fspath(mapping), encoding="utf-8") as f:
+            try:
+                return json.load(f)
+            except json.JSONDecodeError as e:
+                raise _core.ConfigError(f"{os.fspath(mapping)}, line {e.lineno}: malformed JSON: {e.msg}") from None
+    raise TypeError(f"mapping: expected a dict, a path to a JSON file or None, got {type(mapping).__name__}")
+
+
+def _string_dtype_is_arrow() -> bool:
+    try:
+        return isinstance(pd.Series([], dtype="str").dtype, pd.StringDtype)
+    except TypeError:  # pragma: no cover - very old pandas
+        return False
+
+
+_ARROW_STR = _string_dtype_is_arrow()
+
+
+def _text(offsets: np.ndarray, data: np.ndarray) -> Any:
+    """Arrow strings over the reader's buffers (no per-cell copy); object strings on older pandas."""
+    import pyarrow as pa
+
+    arr = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+    if _ARROW_STR:
+        return pd.array(arr, dtype="str")
+    return arr.to_numpy(zero_copy_only=False).astype(object)
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    data = {name: (_text(*v) if isinstance(v, tuple) else v) for name, v in columns.items()}
+    return pd.DataFrame(data, copy=False)
+
+
+def _dataframe_columns(df: pd.DataFrame) -> dict[str, Any]:
+    """Numeric and boolean columns as float64, everything else as text; datetimes in ISO form."""
+    df = df.copy(deep=False)
+    for name in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[name]):
+            df[name] = df[name].map(lambda v: "" if pd.isna(v) else v.isoformat())
+    return to_columns(df)
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
+        return v.isoformat()
+    return str(v)
+
+
+def _xlsx_columns(path: str, sheet: Union[int, str]) -> tuple[dict[str, list[str]], str]:
+    """Every cell of a sheet as text (numbers without a trailing '.0'), header from the first row."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise _core.InputError(f"{path}: cannot open file") from None
+    try:
+        if isinstance(sheet, int):
+            if sheet >= len(wb.sheetnames):
+                raise _core.InputError(f"{path}: no sheet number {sheet} (sheets: {', '.join(wb.sheetnames)})")
+            ws = wb[wb.sheetnames[sheet]]
+        else:
+            if sheet not in wb.sheetnames:
+                raise _core.InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})")
+            ws = wb[sheet]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise _core.InputError(f"{path} [{ws.title}]: empty sheet: no header row")
+        names = [_cell_text(h).strip() for h in header]
+        while names and names[-1] == "":
+            names.pop()  # trailing empty header cells (formatting beyond the table)
+        for i, n in enumerate(names):
+            if n == "":
+                raise _core.InputError(f"{path} [{ws.title}], column {i + 1}: empty column name in the header")
+        cols: dict[str, list[str]] = {n: [] for n in names}
+        if len(cols) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise _core.InputError(f"{path} [{ws.title}], column '{dup}': column name appears twice in the header")
+        for r in rows:
+            cells = [_cell_text(v) for v in r[: len(names)]]
+            if all(c == "" for c in cells):
+                continue  # blank rows, as in CSV
+            cells += [""] * (len(names) - len(cells))
+            for n, c in zip(names, cells):
+                cols[n].append(c)
+    finally:
+        wb.close()
+    return cols, f"{path} [{ws.title}]"
