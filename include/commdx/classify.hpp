@@ -231,6 +231,7 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
     if (it == columns.end()) return v;
     for (std::size_t r = 0; r < n; ++r) {
       std::string s = text::to_nfc(t.cell_text(it->second.first, r));
+      if (!s.empty() && s.front() == detail::spreadsheet_number_mark) s.erase(0, 1);
       auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
       v[r] = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
     }

@@ -101,6 +101,8 @@ def _read_xlsx(path: str) -> pd.DataFrame:
         if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
             out[h] = pd.Series([np.nan if v is None or isinstance(v, str) else float(v) for v in values], dtype="float64")
         else:
+            # Number cells in a column that also holds typed text keep their exact value: the
+            # core reads "\x01<number>" as a spreadsheet number, whatever the column's format.
             out[h] = pd.Series([_cell_text(v) for v in values], dtype="object")
     df = pd.DataFrame(out)
     df.attrs["source"] = path
@@ -110,9 +112,13 @@ def _read_xlsx(path: str) -> pd.DataFrame:
 def _cell_text(v: Any) -> str:
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
+        return "\x01" + str(int(v))
+    if isinstance(v, float):
+        return "\x01" + repr(v)
+    return str(v).strip()
 
 
 def _frame_result(columns: dict) -> pd.DataFrame:

@@ -108,10 +108,24 @@ struct cleaned_number {
   std::string digits;  ///< sign, digits, '.' and ',' only
   bool percent = false;
   bool valid = false;  ///< false when other characters remain
+  bool exact = false;  ///< a spreadsheet number cell (see spreadsheet_number_mark): no format to decide
 };
+
+/// Marks a text cell that holds a number cell of a spreadsheet written in plain form ("2.41"),
+/// so that a column mixing number cells and typed text ("2,41") is read right: the Python XLSX
+/// reader puts it before such cells; it is never typed by people.
+inline constexpr char spreadsheet_number_mark = '\x01';
 
 inline cleaned_number clean_number_text(std::string_view s) {
   cleaned_number out;
+  if (!s.empty() && s.front() == spreadsheet_number_mark) {
+    double v = 0;
+    std::string_view rest = s.substr(1);
+    auto res = std::from_chars(rest.data(), rest.data() + rest.size(), v);
+    out.digits = std::string(rest);
+    out.valid = out.exact = res.ec == std::errc() && res.ptr == rest.data() + rest.size();
+    return out;
+  }
   std::string t;
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -227,6 +241,7 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
     if (!cleaned[r].valid)
       throw input_error(location{source, r + 1, 0, 0, header, ""},
                         "'" + std::string(raw) + "' is not a number (không phải là số)");
+    if (cleaned[r].exact) continue;
     auto ev = number_evidence(cleaned[r].digits);
     if (ev == number_style::vietnamese && vi_row == 0) vi_row = r + 1;
     if (ev == number_style::english && en_row == 0) en_row = r + 1;
@@ -244,6 +259,11 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
   for (std::size_t r = 0; r < cells.size(); ++r) {
     if (!cleaned[r].valid) continue;
     double v = 0;
+    if (cleaned[r].exact) {
+      std::from_chars(cleaned[r].digits.data(), cleaned[r].digits.data() + cleaned[r].digits.size(), v);
+      out.values[r] = v;
+      continue;
+    }
     if (!parse_number_with_style(cleaned[r].digits, out.style, v))
       throw input_error(location{source, r + 1, 0, 0, header, ""},
                         "'" + cells[r] + "' is not a well-formed number (số viết sai định dạng)");
