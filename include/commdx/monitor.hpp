@@ -17,6 +17,9 @@
 //     the rounds is counted. When no PSU of a stratum appears in both rounds, the rounds are
 //     independent samples and the stratum is split by round; the variance of the change is then
 //     exactly se_before^2 + se_after^2.
+//   * the test refers t = change / se to Student's t with the design's degrees of freedom (PSUs
+//     minus strata, R's degf(design)), not the normal: with the handful of residential groups a
+//     ward samples, the normal would flag noise far more often than the stated level.
 // Missing values (NaN in y or x) put a row outside the domain of that variable, as svyby does
 // with na.rm = TRUE on the full design (the design is kept, not the data subset).
 //
@@ -60,7 +63,8 @@ struct round_change {
   double change = missing, se_change = missing;
   double covariance = missing;  ///< cov(before, after) from the shared PSUs (0 when independent)
   double z = missing;           ///< change / se_change
-  double p_value = missing;     ///< two-sided, normal reference
+  double df = missing;          ///< design degrees of freedom (PSUs - strata)
+  double p_value = missing;     ///< two-sided, Student's t with df
   double ci_low = missing, ci_high = missing;  ///< of the change, at the requested level
   std::size_t n_before = 0, n_after = 0;       ///< unweighted rows used in each round
   bool significant = false;     ///< p_value < 1 - level (false when the test is undefined)
@@ -71,7 +75,7 @@ inline nlohmann::json to_json(const round_change& c) {
   return {{"domain", c.domain}, {"variable", c.variable}, {"before", num(c.before)},
           {"se_before", num(c.se_before)}, {"after", num(c.after)}, {"se_after", num(c.se_after)},
           {"change", num(c.change)}, {"se_change", num(c.se_change)},
-          {"covariance", num(c.covariance)}, {"z", num(c.z)}, {"p_value", num(c.p_value)},
+          {"covariance", num(c.covariance)}, {"z", num(c.z)}, {"df", num(c.df)}, {"p_value", num(c.p_value)},
           {"ci_low", num(c.ci_low)}, {"ci_high", num(c.ci_high)}, {"n_before", c.n_before},
           {"n_after", c.n_after}, {"significant", c.significant}};
 }
@@ -106,7 +110,7 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
     domain_of_row = rows.text(options.by);
     domains = sorted_unique(domain_of_row, sd.in_rounds);
   }
-  const double zq = normal_quantile(0.5 + options.level / 2);
+  const double tq = two_sided_quantile(options.level, sd.degrees_of_freedom);
   std::vector<round_change> out;
   for (const auto& var : variables) {
     if (var.numerator.empty()) {
@@ -129,11 +133,12 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
       c.se_change = std::sqrt(r.var_change);
       c.n_before = r.n[0];
       c.n_after = r.n[1];
+      c.df = sd.degrees_of_freedom;
       if (!is_missing(c.change) && c.se_change > 0) {
         c.z = c.change / c.se_change;
-        c.p_value = std::erfc(std::fabs(c.z) / std::sqrt(2.0));
-        c.ci_low = c.change - zq * c.se_change;
-        c.ci_high = c.change + zq * c.se_change;
+        c.p_value = two_sided_p(c.z, sd.degrees_of_freedom);
+        c.ci_low = c.change - tq * c.se_change;
+        c.ci_high = c.change + tq * c.se_change;
         c.significant = c.p_value < 1 - options.level;
       } else if (!is_missing(c.change) && c.se_change == 0) {
         // A census of both rounds: no sampling error, any non-zero change is real.
@@ -154,21 +159,21 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
 inline table changes_to_table(const std::vector<round_change>& changes) {
   table t("changes");
   text_column domain, variable;
-  numeric_column cols[13];
+  numeric_column cols[14];
   for (const auto& c : changes) {
     domain.push_back(c.domain);
     variable.push_back(c.variable);
-    const double v[13] = {c.before, c.se_before, c.after, c.se_after, c.change, c.se_change,
-                          c.covariance, c.z, c.p_value, c.ci_low, c.ci_high,
+    const double v[14] = {c.before, c.se_before, c.after, c.se_after, c.change, c.se_change,
+                          c.covariance, c.z, c.df, c.p_value, c.ci_low, c.ci_high,
                           static_cast<double>(c.n_before), static_cast<double>(c.n_after)};
-    for (std::size_t i = 0; i < 13; ++i) cols[i].push_back(v[i]);
+    for (std::size_t i = 0; i < 14; ++i) cols[i].push_back(v[i]);
   }
-  static const char* names[13] = {"before", "se_before", "after", "se_after", "change",
-                                  "se_change", "covariance", "z", "p_value", "ci_low",
+  static const char* names[14] = {"before", "se_before", "after", "se_after", "change",
+                                  "se_change", "covariance", "z", "df", "p_value", "ci_low",
                                   "ci_high", "n_before", "n_after"};
   t.set("domain", std::move(domain));
   t.set("variable", std::move(variable));
-  for (std::size_t i = 0; i < 13; ++i) t.set(names[i], std::move(cols[i]));
+  for (std::size_t i = 0; i < 14; ++i) t.set(names[i], std::move(cols[i]));
   numeric_column sig;
   for (const auto& c : changes) sig.push_back(c.significant ? 1.0 : 0.0);
   t.set("significant", std::move(sig));

@@ -13,7 +13,7 @@ import pandas as pd
 from . import _core
 from ._frame import from_columns, to_columns
 
-__all__: list[str] = ["round_changes", "suppress_small_cells", "monthly_report"]
+__all__: list[str] = ["round_changes", "suppress_small_cells", "monthly_report", "MonthlyReport"]
 
 _DESIGN_KEYS = ("weight", "strata", "psu", "fpc", "round")
 _DEFAULT_DESIGN = {"weight": "weight", "strata": "stratum", "psu": "psu", "fpc": "fpc", "round": "round"}

@@ -100,9 +100,13 @@ TEST(RoundChange, FlagsTheBuiltInAdoptionAndNotTheNoise) {
   EXPECT_TRUE(by_name["acc_per_adult"].significant);  // +22 points, se 2.9
   EXPECT_FALSE(by_name["noise"].significant);         // -2.7 points, se 5.9
   EXPECT_LT(by_name["bank"].ci_low, by_name["bank"].change);
-  EXPECT_NEAR(by_name["noise"].p_value,
-              std::erfc(std::fabs(by_name["noise"].change / by_name["noise"].se_change) / std::sqrt(2.0)),
-              1e-12);
+  // t reference with the design's degrees of freedom: 15 PSUs - 3 strata (R: degf(design) = 12);
+  // p-value and critical value checked against R's 2 * pt(-|t|, 12) and qt(0.975, 12).
+  EXPECT_DOUBLE_EQ(by_name["noise"].df, 12.0);
+  const double t = by_name["noise"].change / by_name["noise"].se_change;
+  EXPECT_NEAR(t, -0.4551181006, 1e-9);
+  EXPECT_NEAR(by_name["noise"].p_value, 0.6571487287, 1e-9);
+  EXPECT_NEAR((by_name["bank"].ci_high - by_name["bank"].change) / by_name["bank"].se_change, 2.178812829667228, 1e-9);
 }
 
 // A portable generator: raw mt19937_64 bits turned into uniforms by hand (the standard

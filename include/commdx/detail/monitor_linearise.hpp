@@ -26,6 +26,49 @@ inline double normal_quantile(double p) {
   return (lo + hi) / 2;
 }
 
+/// Regularised incomplete beta I_x(a, b) by its continued fraction (Lentz), for the t CDF.
+inline double incomplete_beta(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(b, a, 1 - x);
+  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
+                                a * std::log(x) + b * std::log1p(-x)) / a;
+  const double tiny = 1e-300;
+  double f = 1, c = 1, d = 0;
+  for (int i = 0; i <= 400; ++i) {
+    const int m = i / 2;
+    double num;
+    if (i == 0) num = 1;
+    else if (i % 2 == 0) num = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+    else num = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+    d = 1 + num * d;
+    if (std::fabs(d) < tiny) d = tiny;
+    d = 1 / d;
+    c = 1 + num / c;
+    if (std::fabs(c) < tiny) c = tiny;
+    const double cd = c * d;
+    f *= cd;
+    if (std::fabs(1 - cd) < 1e-15) break;
+  }
+  return front * (f - 1);
+}
+
+/// Two-sided p-value of t with df degrees of freedom (df <= 0 or infinite: the normal).
+inline double two_sided_p(double t, double df) {
+  if (!(df > 0) || !std::isfinite(df)) return std::erfc(std::fabs(t) / std::sqrt(2.0));
+  return incomplete_beta(df / 2, 0.5, df / (df + t * t));
+}
+
+/// The quantile q with P(|T| > q) = 1 - level, by bisection on two_sided_p.
+inline double two_sided_quantile(double level, double df) {
+  double lo = 0, hi = 1e3;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = (lo + hi) / 2;
+    (two_sided_p(mid, df) > 1 - level ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 inline std::vector<std::string> sorted_unique(const std::vector<std::string>& values,
                                               const std::vector<int>& round_index) {
   std::vector<std::string> out;
@@ -53,6 +96,7 @@ struct stacked_design {
   std::vector<std::size_t> stratum_of_psu;  ///< variance stratum of each PSU
   std::vector<double> stratum_factor;  ///< (1 - f_h) n_h / (n_h - 1), 0 for a certainty PSU
   std::size_t psu_count = 0;
+  double degrees_of_freedom = 0;       ///< PSUs minus variance strata (survey's degf)
 
   static stacked_design build(const table& rows, const std::string& weight_col,
                               const std::string& strata_col, const std::string& psu_col,
@@ -120,6 +164,7 @@ struct stacked_design {
     }
     std::vector<std::size_t> n_h(var_design.size(), 0);
     for (std::size_t p = 0; p < d.psu_count; ++p) ++n_h[d.stratum_of_psu[p]];
+    d.degrees_of_freedom = static_cast<double>(d.psu_count) - static_cast<double>(var_design.size());
     d.stratum_factor.assign(var_design.size(), 0.0);
     for (std::size_t h = 0; h < var_design.size(); ++h) {
       const double nh = static_cast<double>(n_h[h]);

@@ -1,0 +1,286 @@
+"""``commdx demo [--out DIR] [--households N] [--seed S] [--lang vi|en]``: the README's main job,
+the whole pipeline on the example city.
+
+1. generate the example city (``commdx.synth``) and write its files, as a city would have them;
+2. check the teams (T1/T3 composition, T5 coverage);
+3. estimate the indicators of the baseline and the follow-up round at every level, with errors;
+4. score the wards on adoption and readiness;
+5. class the wards central or remote, and the access segments of remote areas;
+6. plan the outreach (visit lists, one XLSX sheet per member);
+7. write the month's report for the city and for each ward (JSON, Markdown, HTML).
+
+A progress line on stderr follows the steps (plain text, no extra dependency). A stage that is not
+available, or that refuses its input, is reported by name at the end and the demo goes on with the
+others: nothing is faked. Exit status 0 when every step ran, 1 when some could not, 2 on bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+
+def add_parser(subparsers: "argparse._SubParsersAction") -> None:
+    p = subparsers.add_parser(
+        "demo",
+        help="chạy toàn bộ quy trình trên thành phố mẫu / run the whole pipeline on the example city",
+        description=(
+            "Tạo thành phố mẫu, kiểm tra tổ, ước lượng chỉ tiêu, chấm điểm, xếp loại, lập kế hoạch và viết báo cáo "
+            "tháng. Generates the example city, checks the teams, estimates the indicators, scores, classifies, "
+            "plans and writes a month's report."
+        ),
+    )
+    p.add_argument("--out", default="demo-out", help="thư mục kết quả (mặc định: demo-out)")
+    p.add_argument("--households", type=int, default=None,
+                   help="số hộ của thành phố mẫu (mặc định: cả thành phố, ~132.000)")
+    p.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
+    p.add_argument("--month", help="tháng báo cáo YYYY-MM (mặc định: tháng của vòng khảo sát lặp lại)")
+    p.set_defaults(func=run)
+
+
+class Progress:
+    """A plain-text progress bar on stderr: ``[####......] 3/7 step (12.3 s)``."""
+
+    def __init__(self, total: int, stream: Any = None, width: int = 20) -> None:
+        self.total, self.done, self.width = total, 0, width
+        self.stream = stream if stream is not None else sys.stderr
+        self.start = time.perf_counter()
+
+    def show(self, label: str) -> None:
+        filled = int(self.width * self.done / self.total)
+        bar = "#" * filled + "." * (self.width - filled)
+        elapsed = time.perf_counter() - self.start
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {label[:60]:<60} ({elapsed:5.1f} s)")
+        self.stream.flush()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        self.show(label)
+
+    def finish(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    vi = args.lang == "vi"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    state: dict[str, Any] = {}
+    problems: list[str] = []
+    outputs: list[tuple[str, Path]] = []
+    steps: list[tuple[str, str, Callable[[], None]]] = [
+        ("synth", "tạo thành phố mẫu" if vi else "generating the example city", lambda: _synth(args, out, state, outputs)),
+        ("teams", "kiểm tra tổ công nghệ số" if vi else "checking the teams", lambda: _teams(out, state, outputs)),
+        ("indicators", "ước lượng chỉ tiêu" if vi else "estimating the indicators", lambda: _indicators(out, state, outputs)),
+        ("scores", "chấm điểm" if vi else "scoring", lambda: _scores(out, state, outputs)),
+        ("classify", "xếp loại trung tâm / xa" if vi else "classifying areas", lambda: _classify(out, state, outputs, args.lang)),
+        ("plan", "lập kế hoạch đến hộ" if vi else "planning the outreach", lambda: _plan(out, state, outputs, args.lang)),
+        ("report", "viết báo cáo tháng" if vi else "writing the monthly reports", lambda: _report(args, out, state, outputs, problems)),
+    ]
+    bar = Progress(len(steps))
+    for name, label, fn in steps:
+        bar.show(label)
+        if name != "synth" and "files" not in state:
+            problems.append(f"{name}: skipped, the example city could not be generated")
+            bar.step(label)
+            continue
+        try:
+            fn()
+        except (ImportError, AttributeError, NotImplementedError) as exc:
+            problems.append(f"{name}: stage not available ({type(exc).__name__}: {exc})")
+        except Exception as exc:  # a stage refusing its input: report it by name, keep going
+            problems.append(f"{name}: failed: {type(exc).__name__}: {exc}")
+            if "--debug" in sys.argv:
+                traceback.print_exc()
+        bar.step(label)
+    bar.finish()
+    total = time.perf_counter() - bar.start
+    print(("Kết quả trong " if vi else "Outputs in ") + f"{out.resolve()} ({total:.0f} s):")
+    for label, path in outputs:
+        print(f"  {label}: {path}")
+    if problems:
+        print("Chưa làm được:" if vi else "Not done:")
+        for p in problems:
+            print(f"  - {p}")
+        return 1
+    return 0
+
+
+# ---- steps -----------------------------------------------------------------------------------
+
+def _read(path: Path) -> Any:
+    import pandas as pd
+
+    text = {c: str for c in ("household_id", "business_id", "ward_code", "neighbourhood_code", "group_code",
+                             "stratum", "psu", "member_id", "action", "outcome", "process", "date", "type",
+                             "electricity_payment_method")}
+    return pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
+
+
+def _synth(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: list) -> None:
+    from .. import synth
+    from ..places import Places
+
+    data = out / "data"
+    kwargs = {"seed": args.seed}
+    if args.households:
+        kwargs["households"] = args.households
+    synth.write(data, **kwargs)
+    state["data"] = data
+    state["places"] = Places.from_file(str(data / "places.csv"))
+    import json
+
+    state["roster"] = json.loads((data / "teams.json").read_text("utf-8"))
+    files = {}
+    for name in ("households", "sample_households", "followup_households", "visits", "manual_processes", "businesses"):
+        p = data / f"{name}.csv"
+        if p.exists():
+            files[name] = _read(p)
+    state["files"] = files
+    outputs.append(("data (synth)", data))
+
+
+def _teams(out: Path, state: dict[str, Any], outputs: list) -> None:
+    from ..teams import check_teams, team_coverage
+
+    d = out / "teams"
+    d.mkdir(exist_ok=True)
+    findings = check_teams(state["roster"], state["places"])
+    findings.to_csv(d / "findings.csv", index=False)
+    cov = team_coverage(state["roster"], state["places"])
+    cov.neighbourhoods.to_csv(d / "coverage-neighbourhoods.csv", index=False)
+    cov.wards.to_csv(d / "coverage-wards.csv", index=False)
+    outputs.append(("teams", d))
+
+
+def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
+    import pandas as pd
+
+    from ..indicators import indicators
+
+    d = out / "indicators"
+    d.mkdir(exist_ok=True)
+    files = state["files"]
+    biz = files.get("businesses")
+    base = indicators(files["sample_households"], state["places"], as_of="2022-07-20")
+    base.to_csv(d / "indicators-baseline.csv", index=False)
+    state["estimates"] = base
+    if "followup_households" in files:
+        now = indicators(files["followup_households"], state["places"], as_of="2022-11-01")
+        now.to_csv(d / "indicators-followup.csv", index=False)
+        state["estimates_now"] = now
+    with pd.ExcelWriter(d / "indicators.xlsx") as xl:
+        base[base["level"].isin(["city", "ward"])].to_excel(xl, sheet_name="baseline", index=False)
+        if "estimates_now" in state:
+            state["estimates_now"][state["estimates_now"]["level"].isin(["city", "ward"])].to_excel(xl, sheet_name="followup", index=False)
+    del biz
+    outputs.append(("indicators (CSV, XLSX)", d))
+
+
+def _wide(estimates: Any) -> Any:
+    wards = estimates[estimates["level"] == "ward"]
+    return wards.pivot_table(index="unit", columns="indicator", values="estimate").reset_index()
+
+
+def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
+    import json
+    from importlib import resources
+
+    import pandas as pd
+
+    from .. import scores as scores_mod
+
+    CompositeIndex = getattr(scores_mod, "CompositeIndex")
+    d = out / "scores"
+    d.mkdir(exist_ok=True)
+    result: dict[str, pd.DataFrame] = {}
+    for when, key in (("baseline", "estimates"), ("now", "estimates_now")):
+        if key not in state:
+            continue
+        rows = []
+        for name in ("adoption", "readiness"):
+            cfg = json.loads(resources.files("commdx").joinpath(f"data/index-{name}.json").read_text("utf-8"))
+            res = CompositeIndex.from_json(cfg).compute(_wide(state[key]))
+            node = res[res["node"] == name] if "node" in res.columns else res
+            rows.append(pd.DataFrame({"unit": node["unit"], "index": name, "score": node.get("score", node.get("value"))}))
+        result[when] = pd.concat(rows, ignore_index=True)
+        result[when].to_csv(d / f"scores-{when}.csv", index=False)
+    state["scores"] = result
+    outputs.append(("scores", d))
+
+
+def _classify(out: Path, state: dict[str, Any], outputs: list, lang: str) -> None:
+    from ..classify import access_segments, classify_areas
+
+    d = out / "classify"
+    d.mkdir(exist_ok=True)
+    places = state["places"].to_dataframe()
+    areas = places[places["kind"].isin(["ward", "commune"])][["code", "name", "area_km2", "population"]]
+    classes = {}
+    for when, key in (("baseline", "sample_households"), ("now", "followup_households")):
+        if key in state["files"]:
+            classes[when] = classify_areas(areas, lang=lang, households=state["files"][key])
+    classes["baseline"].to_excel(d / "classes.xlsx", index=False)
+    classes["baseline"].to_csv(d / "classes.csv", index=False)
+    seg = access_segments(state["files"]["sample_households"], areas=classes["baseline"])
+    groups = getattr(seg, "groups", None)
+    if groups is not None:
+        groups.to_csv(d / "access-groups.csv", index=False)
+    state["classes"] = classes
+    outputs.append(("classes (CSV, XLSX)", d))
+
+
+def _plan(out: Path, state: dict[str, Any], outputs: list, lang: str) -> None:
+    from ..plan import plan_outreach
+
+    d = out / "plan"
+    files = state["files"]
+    classes = state.get("classes", {}).get("baseline")
+    plan = plan_outreach(files["households"], state["roster"], "2022-07-21", "2022-12-31",
+                         businesses=files.get("businesses"), places=state["places"], classes=classes,
+                         estimates=state.get("estimates"), improve_seconds=0.5, bound_seconds=0.5)
+    plan.write(d, lang=lang)
+    state["plan"] = plan
+    outputs.append(("plan (JSON, CSV, XLSX per member)", d))
+
+
+def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: list, problems: list) -> None:
+    import pandas as pd
+
+    from ..report import monthly_report
+
+    files = state["files"]
+    d = out / "reports"
+    month = args.month
+    if month is None:  # the month of the follow-up round: the last month with visits
+        month = str(pd.to_datetime(files["visits"]["date"]).max())[:7]
+    common = dict(places=state["places"], roster=state["roster"], sample=files["sample_households"],
+                  followup=files.get("followup_households"), visits=files["visits"],
+                  manual_log=files.get("manual_processes"), plan=state.get("plan"), lang=args.lang,
+                  scores=state.get("scores"), classes=state.get("classes"))
+    city = monthly_report(month, **common)
+    paths = city.save(d)
+    _tables_xlsx(city, d / f"report-{city.unit}-{month}.xlsx")
+    outputs.append(("report, city (HTML)", paths["html"]))
+    outputs.append(("report, city (Markdown, JSON, XLSX)", d))
+    wards = state["places"].to_dataframe()
+    wards = wards[wards["kind"].isin(["ward", "commune"])]["code"].tolist()
+    for code in wards:
+        monthly_report(month, ward=code, charts=True, **common).save(d / "wards")
+    outputs.append((f"reports, {len(wards)} wards", d / "wards"))
+    for m in city.missing:
+        problems.append(f"report section: {m}")
+
+
+def _tables_xlsx(rep: Any, path: Path) -> None:
+    import pandas as pd
+
+    with pd.ExcelWriter(path) as xl:
+        for name, df in rep.tables.items():
+            if len(df.columns):
+                df.to_excel(xl, sheet_name=name[:31], index=False)

@@ -1,0 +1,61 @@
+"""``commdx report --month YYYY-MM --data DIR [--ward CODE] [--lang vi|en] [--out DIR]``: the
+monthly report of a ward team or of the city (T2, T5, R4, M1, S5), from the files of
+``commdx synth --out DIR`` (or a ward's own files with the same names and columns).
+
+Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts) and ``.html`` (charts
+embedded) into ``--out`` and prints their paths. Every household figure is small-cell suppressed.
+Exit status: 0 done; 2 unreadable input or bad usage (the message names the file, row, column)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(subparsers: "argparse._SubParsersAction") -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="báo cáo tháng của phường hoặc thành phố / the monthly report of a ward or the city",
+        description=(
+            "Báo cáo tháng: chỉ tiêu hiện tại, đầu kỳ, tháng trước và kiểm định thay đổi; tiến độ so với mục tiêu; "
+            "tổ công nghệ số; lượt đến hộ; đề nghị khen thưởng; quy trình thủ công (M1). "
+            "Monthly report: indicators now, at baseline and last month with a test of the change; progress "
+            "against targets; teams; visits; nominations; manual processes (M1)."
+        ),
+    )
+    p.add_argument("--month", required=True, help="tháng báo cáo YYYY-MM / report month")
+    p.add_argument("--data", required=True, help="thư mục dữ liệu (commdx synth --out DIR) / data folder")
+    p.add_argument("--ward", help="mã hoặc tên phường/xã (mặc định: toàn thành phố) / ward code or name (default: the city)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
+    p.add_argument("--out", default=".", help="thư mục ghi báo cáo (mặc định: thư mục hiện tại)")
+    p.add_argument("--config", help="report-config.json của thành phố / the city's report configuration")
+    p.add_argument("--min-households", type=float, help="ngưỡng ô nhỏ k (mặc định 5) / small-cell threshold")
+    p.add_argument("--plan", help="plan_visits CSV (member_id, date) to compare visits against")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ..places import Places
+    from ..report import monthly_report
+
+    data = Path(args.data)
+    places = Places.from_file(str(data / "places.csv")) if (data / "places.csv").exists() else None
+    ward = args.ward
+    if ward is not None and places is not None and ward not in places:
+        ward = places.match(ward)
+    plan = pd.read_csv(args.plan, dtype={"member_id": str}) if args.plan else None
+    rep = monthly_report(args.month, data, ward=ward, lang=args.lang, places=places, config=args.config,
+                         min_households=args.min_households, plan=plan)
+    paths = rep.save(args.out)
+    vi = args.lang == "vi"
+    print(("Báo cáo tháng " if vi else "Monthly report ") + f"{rep.month}: {rep.unit_name} ({rep.unit})")
+    for kind, path in paths.items():
+        print(f"  {kind}: {path}")
+    if rep.missing:
+        print(("Phần chưa có:" if vi else "Missing sections:"), file=sys.stderr)
+        for m in rep.missing:
+            print(f"  - {m}", file=sys.stderr)
+    return 0

@@ -1,0 +1,1218 @@
+"""The monthly report of a ward team, or of the city (T2, T5, R4, M1, S5).
+
+``monthly_report(month, data=DIR, ward=None, lang="vi")`` gathers, for one month:
+
+* indicators now, at the baseline and last month, their change and whether it is beyond sampling
+  noise (``commdx.round_changes``: a design-based test on the stacked survey rounds);
+* progress against each target and the pace needed to meet its deadline;
+* team coverage and composition (T5, T1/T3) and visits done per team and member against the plan;
+* nominations for commendation (T2) by the criterion stated in ``report-config.json``;
+* the M1 manual-process log turned into proposals for digital replacements, ranked by households;
+* the area's class and score changes (when the classify and scores stages are available);
+
+and publishes it as JSON, Markdown and HTML (charts from matplotlib, embedded as PNG), Vietnamese
+by default. Every household figure passes the small-cell rule (``commdx.suppress_small_cells``)
+before it is published: suppressed cells are ``null`` in JSON and ``—`` in documents.
+"""
+from __future__ import annotations
+
+import base64
+import calendar
+import datetime as _dt
+import html
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .monitor import round_changes, suppress_small_cells
+
+__all__ = ["MonthlyReport", "monthly_report", "load_report_config", "load_city_folder"]
+
+SUPPRESSED = "—"
+
+
+# ---------------------------------------------------------------------------------------------
+# configuration and words
+# ---------------------------------------------------------------------------------------------
+
+def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The shipped ``report-config.json``, or a city's own (path or dict), complete with defaults."""
+    base = json.loads(resources.files("commdx").joinpath("data/report-config.json").read_text("utf-8"))
+    if config is None:
+        return base
+    if isinstance(config, (str, Path)):
+        try:
+            own = json.loads(Path(config).read_text("utf-8"))
+        except json.JSONDecodeError as exc:
+            raise _core.ConfigError(f"{config}, line {exc.lineno}: {exc.msg}") from exc
+    else:
+        own = dict(config)
+    merged = {**base, **own}
+    if not isinstance(merged.get("min_households"), (int, float)) or merged["min_households"] < 1:
+        raise _core.ConfigError(f"{config if isinstance(config, (str, Path)) else 'config'}, field 'min_households': must be a number >= 1")
+    return merged
+
+
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"vi": "Báo cáo tháng {month}: {unit}", "en": "Monthly report {month}: {unit}"},
+    "city": {"vi": "toàn thành phố", "en": "the whole city"},
+    "summary": {"vi": "Tóm tắt", "en": "Summary"},
+    "indicators": {"vi": "Chỉ tiêu: hiện tại, đầu kỳ, tháng trước", "en": "Indicators: now, baseline, last month"},
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "now": {"vi": "Hiện tại", "en": "Now"},
+    "baseline": {"vi": "Đầu kỳ", "en": "Baseline"},
+    "last_month": {"vi": "Tháng trước", "en": "Last month"},
+    "change": {"vi": "Thay đổi", "en": "Change"},
+    "ci": {"vi": "KTC 95%", "en": "95% CI"},
+    "significant": {"vi": "Có ý nghĩa?", "en": "Beyond noise?"},
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không", "en": "no"},
+    "n": {"vi": "Số hộ", "en": "Households"},
+    "progress": {"vi": "Tiến độ so với mục tiêu", "en": "Progress against targets"},
+    "target": {"vi": "Mục tiêu", "en": "Target"},
+    "deadline": {"vi": "Hạn", "en": "Deadline"},
+    "gap": {"vi": "Còn thiếu", "en": "Gap"},
+    "pace_needed": {"vi": "Cần tăng/tháng", "en": "Needed per month"},
+    "pace_so_far": {"vi": "Đã tăng/tháng", "en": "Achieved per month"},
+    "on_track": {"vi": "Đúng tiến độ?", "en": "On track?"},
+    "met": {"vi": "đã đạt", "en": "met"},
+    "overdue": {"vi": "quá hạn", "en": "past deadline"},
+    "areas": {"vi": "Theo địa bàn", "en": "By area"},
+    "area": {"vi": "Địa bàn", "en": "Area"},
+    "teams": {"vi": "Tổ công nghệ số: phủ kín và thành phần (T5, T1/T3)", "en": "Teams: coverage and composition (T5, T1/T3)"},
+    "visits": {"vi": "Lượt đến hộ theo tổ và thành viên so với kế hoạch", "en": "Visits per team and member against the plan"},
+    "member": {"vi": "Thành viên", "en": "Member"},
+    "team": {"vi": "Tổ", "en": "Team"},
+    "visits_done": {"vi": "Lượt đã đến", "en": "Visits done"},
+    "visits_planned": {"vi": "Lượt kế hoạch", "en": "Visits planned"},
+    "households_visited": {"vi": "Hộ đã đến", "en": "Households visited"},
+    "conversions": {"vi": "Hộ chuyển đổi", "en": "Adoptions"},
+    "hours": {"vi": "Giờ", "en": "Hours"},
+    "per_hour": {"vi": "Chuyển đổi/giờ", "en": "Adoptions per hour"},
+    "expected": {"vi": "Kỳ vọng", "en": "Expected"},
+    "adjusted": {"vi": "Hệ số so với kỳ vọng", "en": "Rate vs expected"},
+    "nominations": {"vi": "Đề nghị khen thưởng (T2)", "en": "Nominations for commendation (T2)"},
+    "criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "manual": {"vi": "Quy trình thủ công còn tồn tại và đề xuất thay thế số (M1)", "en": "Manual processes still in use and proposed digital replacements (M1)"},
+    "process": {"vi": "Quy trình", "en": "Process"},
+    "replacement": {"vi": "Đề xuất thay thế", "en": "Proposed replacement"},
+    "campaign": {"vi": "Nội dung", "en": "Campaign item"},
+    "times_per_month": {"vi": "Lượt/tháng", "en": "Times per month"},
+    "class_score": {"vi": "Phân loại và điểm số", "en": "Class and scores"},
+    "not_available": {"vi": "Chưa có", "en": "Not available"},
+    "suppressed_note": {"vi": "Ô có dấu — bị ẩn: tính từ ít hơn {k} hộ, hoặc ẩn bổ sung để không suy ra được ô nhỏ từ tổng.",
+                        "en": "Cells marked — are suppressed: computed from fewer than {k} households, or suppressed as well so that no small cell can be recovered from the totals."},
+    "no_followup": {"vi": "Chưa có vòng khảo sát lặp lại trong tháng này: số liệu hiện tại là số liệu đầu kỳ.",
+                    "en": "No follow-up survey round by this month: the current figures are the baseline."},
+    "no_new_round": {"vi": "Không có vòng khảo sát mới trong tháng: thay đổi so với tháng trước bằng 0 theo định nghĩa.",
+                     "en": "No new survey round this month: the change since last month is zero by construction."},
+    "missing": {"vi": "Phần chưa có (giai đoạn chưa sẵn sàng)", "en": "Missing sections (stage not available)"},
+    "unmapped": {"vi": "(chưa có đề xuất: bổ sung vào report-config.json)", "en": "(no proposal yet: add one to report-config.json)"},
+    "other_processes": {"vi": "Các quy trình khác (gộp, mỗi loại dưới {k} hộ)", "en": "Other processes (merged, each under {k} households)"},
+    "coverage_line": {"vi": "{covered}/{total} khu phố/thôn có tổ trước hạn {deadline}", "en": "{covered}/{total} neighbourhoods/villages had a team by {deadline}"},
+    "findings_line": {"vi": "Kiểm tra thành phần tổ: {errors} lỗi, {warnings} cảnh báo", "en": "Composition check: {errors} errors, {warnings} warnings"},
+}
+
+
+def _w(key: str, lang: str, **kw: Any) -> str:
+    text = WORDS[key][lang]
+    return text.format(**kw) if kw else text
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+# ---------------------------------------------------------------------------------------------
+
+_TEXT = {"household_id": str, "ward_code": str, "neighbourhood_code": str, "group_code": str,
+         "stratum": str, "psu": str, "member_id": str, "action": str, "outcome": str, "process": str,
+         "code": str, "parent": str, "team_id": str, "unit": str}
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=_TEXT, keep_default_na=False, na_values=[""])
+
+
+def load_city_folder(data: str | Path) -> dict[str, Any]:
+    """The files ``commdx synth --out DIR`` writes (contracts.md), as DataFrames; missing files
+    are absent from the result (the report says which sections they would have filled)."""
+    d = Path(data)
+    if not d.is_dir():
+        raise _core.InputError(f"{d}: not a folder")
+    out: dict[str, Any] = {}
+    for key, name in (("places", "places.csv"), ("sample", "sample_households.csv"),
+                      ("followup", "followup_households.csv"), ("visits", "visits.csv"),
+                      ("manual_log", "manual_processes.csv"), ("households", "households.csv"),
+                      ("plan_visits", "plan_visits.csv")):
+        p = d / name
+        if p.exists():
+            out[key] = _read_csv(p)
+    if (d / "teams.json").exists():
+        out["roster"] = json.loads((d / "teams.json").read_text("utf-8"))
+    return out
+
+
+def _places_table(places: Any) -> pd.DataFrame:
+    if places is None:
+        return pd.DataFrame(columns=["code", "name", "kind", "parent"])
+    if isinstance(places, pd.DataFrame):
+        return places.astype({"code": str}).assign(parent=places["parent"].fillna("").astype(str))
+    if hasattr(places, "to_dataframe"):
+        df = places.to_dataframe()
+    else:
+        df = pd.DataFrame(_core.Places._to_columns(places) if hasattr(_core, "Places") else {})
+    df["parent"] = df["parent"].fillna("").astype(str)
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# the report value
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class MonthlyReport:
+    """A month's report: ``data`` (JSON-ready, already suppressed), the published ``tables``
+    (DataFrames, suppressed), the ``charts`` (PNG bytes) and the sections that could not be
+    computed (``missing``, with the reason)."""
+
+    month: str
+    unit: str
+    unit_name: str
+    lang: str
+    data: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    charts: dict[str, bytes] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.data
+
+    def to_markdown(self) -> str:
+        return _render_markdown(self)
+
+    def to_html(self) -> str:
+        return _render_html(self)
+
+    def save(self, out: str | Path, formats: tuple[str, ...] = ("json", "md", "html")) -> dict[str, Path]:
+        """Writes ``report-<unit>-<month>.{json,md,html}`` (and the charts as PNG) into ``out``."""
+        o = Path(out)
+        o.mkdir(parents=True, exist_ok=True)
+        stem = f"report-{self.unit}-{self.month}"
+        paths: dict[str, Path] = {}
+        if "json" in formats:
+            paths["json"] = o / f"{stem}.json"
+            paths["json"].write_text(json.dumps(self.data, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
+        if "md" in formats:
+            paths["md"] = o / f"{stem}.md"
+            paths["md"].write_text(self.to_markdown(), "utf-8")
+            for name, png in self.charts.items():
+                (o / f"{stem}-{name}.png").write_bytes(png)
+        if "html" in formats:
+            paths["html"] = o / f"{stem}.html"
+            paths["html"].write_text(self.to_html(), "utf-8")
+        return paths
+
+
+def _json_default(x: Any) -> Any:
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return None if np.isnan(x) else float(x)
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    return str(x)
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in df.to_dict(orient="records"):
+        clean = {}
+        for k, v in row.items():
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            elif isinstance(v, np.generic):
+                v = v.item()
+                if isinstance(v, float) and math.isnan(v):
+                    v = None
+            elif v is pd.NA:
+                v = None
+            clean[str(k)] = v
+        out.append(clean)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# months and rounds
+# ---------------------------------------------------------------------------------------------
+
+def _parse_month(month: str) -> tuple[int, int]:
+    try:
+        y, m = (int(p) for p in str(month).split("-"))
+        _dt.date(y, m, 1)
+    except (ValueError, TypeError) as exc:
+        raise _core.InputError(f"month '{month}': expected YYYY-MM") from exc
+    return y, m
+
+
+def _month_index(month: str) -> int:
+    y, m = _parse_month(month)
+    return y * 12 + m - 1
+
+
+def _month_text(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _month_end(month: str) -> _dt.date:
+    y, m = _parse_month(month)
+    return _dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _round_months(rounds: dict[int, pd.DataFrame], visits: pd.DataFrame | None,
+                  given: Mapping[int, str] | None) -> dict[int, str]:
+    """The month each survey round describes. Given explicitly, or read from a ``survey_date``
+    (or ``date``) column, or else: the baseline is the month before the first visit and each
+    follow-up round the month of the last visit (the follow-up surveys after the outreach)."""
+    out: dict[int, str] = {}
+    for r, df in rounds.items():
+        if given and r in given:
+            out[r] = str(given[r])
+            continue
+        for col in ("survey_date", "date"):
+            if col in df.columns and df[col].notna().any():
+                out[r] = str(pd.to_datetime(df[col]).max())[:7]
+                break
+    if visits is not None and len(visits) and "date" in visits.columns:
+        dates = pd.to_datetime(visits["date"])
+        first, last = _month_index(str(dates.min())[:7]), _month_index(str(dates.max())[:7])
+        for r in rounds:
+            if r not in out:
+                out[r] = _month_text(first - 1) if r == 0 else _month_text(last)
+    for r in rounds:
+        out.setdefault(r, "0000-01" if r == 0 else "9999-12")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the report
+# ---------------------------------------------------------------------------------------------
+
+def monthly_report(
+    month: str,
+    data: str | Path | None = None,
+    *,
+    ward: str | None = None,
+    lang: str = "vi",
+    places: Any = None,
+    roster: Any = None,
+    sample: pd.DataFrame | None = None,
+    followup: pd.DataFrame | None = None,
+    visits: pd.DataFrame | None = None,
+    manual_log: pd.DataFrame | None = None,
+    plan: Any = None,
+    scores: Mapping[str, pd.DataFrame] | None = None,
+    classes: Mapping[str, pd.DataFrame] | None = None,
+    config: str | Path | Mapping[str, Any] | None = None,
+    min_households: float | None = None,
+    round_months: Mapping[int, str] | None = None,
+    deadline: str = "2022-07-20",
+    charts: bool = True,
+) -> MonthlyReport:
+    """The monthly report of ``ward`` (a ward/commune code or a name the place matcher knows), or
+    of the whole city when ``ward`` is None.
+
+    Parameters
+    ----------
+    month : ``"YYYY-MM"``.
+    data : a folder written by ``commdx synth --out DIR`` (contracts.md); the keyword arguments
+        override or replace its files: ``places`` (commdx.Places or DataFrame), ``roster`` (the
+        teams JSON dict), ``sample`` (round 0), ``followup`` (round 1 and later), ``visits``,
+        ``manual_log``, ``plan`` (a Plan from ``commdx.plan_outreach`` or a DataFrame of planned
+        visits with ``member_id`` and ``date``).
+    scores, classes : optional ``{"baseline": df, "now": df}`` of scores per unit (``unit``,
+        ``index``, ``score``) and classes (``code``, ``class``), when the analyst computed them.
+    config : report configuration (``report-config.json``); ``min_households`` overrides its k.
+    round_months : ``{round: "YYYY-MM"}`` when the files do not date the survey rounds.
+    deadline : the T5 deadline for team coverage.
+    """
+    if lang not in ("vi", "en"):
+        raise _core.ConfigError(f"lang '{lang}': expected 'vi' or 'en'")
+    _parse_month(month)
+    cfg = load_report_config(config)
+    k = float(min_households if min_households is not None else cfg["min_households"])
+    if k < 1:
+        raise _core.ConfigError(f"min_households {k}: must be at least 1")
+    files = load_city_folder(data) if data is not None else {}
+    places_df = _places_table(places if places is not None else files.get("places"))
+    roster = roster if roster is not None else files.get("roster")
+    sample = sample if sample is not None else files.get("sample")
+    followup = followup if followup is not None else files.get("followup")
+    visits = visits if visits is not None else files.get("visits")
+    manual_log = manual_log if manual_log is not None else files.get("manual_log")
+    plan_visits = _plan_visits(plan if plan is not None else files.get("plan_visits"))
+
+    missing: list[str] = []
+    names = dict(zip(places_df["code"], places_df["name"])) if len(places_df) else {}
+    city_code = places_df.loc[places_df["parent"] == "", "code"].iloc[0] if len(places_df) else "city"
+    if ward is not None and ward not in names and places is not None and hasattr(places, "match"):
+        ward = places.match(ward)
+    if ward is not None and names and ward not in names:
+        raise _core.InputError(f"ward '{ward}': no such unit in places")
+    unit = ward or city_code
+    unit_name = names.get(unit, unit) if ward else _w("city", lang)
+
+    report: dict[str, Any] = {
+        "month": month, "unit": unit, "unit_name": unit_name, "level": "ward" if ward else "city",
+        "lang": lang, "min_households": k, "generated_by": f"commdx {_core.__version__}",
+    }
+    tables: dict[str, pd.DataFrame] = {}
+
+    # ---- indicators and their changes ------------------------------------------------------
+    if sample is None:
+        missing.append("indicators: no survey (sample_households.csv)")
+    else:
+        ind = _indicator_section(month, sample, followup, visits, places_df, ward, cfg, k, lang, round_months)
+        report.update(ind["data"])
+        tables.update(ind["tables"])
+        missing.extend(ind["missing"])
+
+    # ---- teams -----------------------------------------------------------------------------
+    teams_section = _teams_section(roster, places, places_df, ward, deadline, lang)
+    report["teams"] = teams_section["data"]
+    tables.update(teams_section["tables"])
+    missing.extend(teams_section["missing"])
+
+    # ---- visits, nominations ---------------------------------------------------------------
+    if visits is None:
+        missing.append("visits and nominations: no visit log (visits.csv)")
+    else:
+        v = _visits_section(month, visits, roster, plan_visits, sample, followup, places_df, ward, cfg, k, lang)
+        report.update(v["data"])
+        tables.update(v["tables"])
+        missing.extend(v["missing"])
+
+    # ---- M1 --------------------------------------------------------------------------------
+    if manual_log is None:
+        missing.append("manual processes (M1): no log (manual_processes.csv)")
+    else:
+        m1 = _manual_section(month, manual_log, places_df, ward, cfg, k, lang)
+        report["manual_processes"] = m1["data"]
+        tables["manual_processes"] = m1["table"]
+
+    # ---- class and score changes -----------------------------------------------------------
+    cs = _class_score_section(scores, classes, unit)
+    report["class_and_scores"] = cs["data"]
+    missing.extend(cs["missing"])
+
+    report["missing"] = missing
+    rep = MonthlyReport(month=month, unit=unit, unit_name=unit_name, lang=lang, data=report,
+                        tables=tables, missing=missing)
+    if charts:
+        rep.charts = _charts(rep)
+    return rep
+
+
+# ---- indicators ----------------------------------------------------------------------------
+
+def _indicator_defs(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The report's household indicators, with labels and targets from the estimation stage's
+    catalogue (indicators.json) when it ships, the report config's otherwise."""
+    defs = [dict(d) for d in cfg["indicators"]]
+    try:
+        cat = json.loads(resources.files("commdx").joinpath("data/indicators.json").read_text("utf-8"))
+    except (FileNotFoundError, OSError, json.JSONDecodeError):
+        return defs
+    items = cat.get("indicators", cat) if isinstance(cat, dict) else cat
+    by_id = {str(i.get("id")): i for i in items if isinstance(i, dict)}
+    for d in defs:
+        c = by_id.get(d["id"])
+        if not c:
+            continue
+        for key in ("label_vi", "label_en"):
+            if c.get(key):
+                d[key] = c[key]
+        t = c.get("target")
+        if isinstance(t, dict):
+            if t.get("value") is not None:
+                d["target"] = float(t["value"])
+                d["target_date"] = t.get("deadline") or t.get("date") or d.get("target_date")
+                d["target_source"] = t.get("source") or d.get("target_source")
+        elif isinstance(t, (int, float)):
+            d["target"] = float(t)
+            d["target_date"] = c.get("target_date") or c.get("deadline") or d.get("target_date")
+    return defs
+
+
+def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame | None,
+                       visits: pd.DataFrame | None, places_df: pd.DataFrame, ward: str | None,
+                       cfg: Mapping[str, Any], k: float, lang: str,
+                       round_months: Mapping[int, str] | None) -> dict[str, Any]:
+    missing: list[str] = []
+    sample = sample.copy()
+    if "round" not in sample.columns:
+        sample["round"] = 0
+    stacked = [sample]
+    if followup is not None:
+        f = followup.copy()
+        if "round" not in f.columns:
+            f["round"] = 1
+        stacked.append(f)
+    rows = pd.concat(stacked, ignore_index=True)
+    rounds = {int(r): rows[rows["round"] == r] for r in sorted(rows["round"].unique())}
+    months = _round_months(rounds, visits, round_months)
+    mi = _month_index(month)
+    avail = [r for r in rounds if _month_index(months[r]) <= mi]
+    now_round = max(avail) if avail else 0
+    prev = [r for r in rounds if _month_index(months[r]) <= mi - 1]
+    last_round = max(prev) if prev else 0
+    if followup is None:
+        missing.append("follow-up round: no followup_households.csv, so no change can be tested")
+    defs = [d for d in _indicator_defs(cfg) if d["numerator"] in rows.columns
+            and (not d["denominator"] or d["denominator"] in rows.columns)]
+    absent = [d["id"] for d in _indicator_defs(cfg) if d not in defs and d["numerator"] not in rows.columns]
+    if absent:
+        missing.append("indicators without their survey columns: " + ", ".join(absent))
+    variables = {d["id"]: (d["numerator"], d["denominator"] or None) for d in defs}
+    design = {"weight": "weight" if "weight" in rows.columns else None,
+              "strata": "stratum" if "stratum" in rows.columns else None,
+              "psu": "psu" if "psu" in rows.columns else None,
+              "fpc": "fpc" if "fpc" in rows.columns else None, "round": "round"}
+    level = float(cfg.get("level", 0.95))
+
+    # One call per pair of rounds and level of the tree (each keeps the full design: domains).
+    scope_col = "ward_code" if ward else None
+    child_col = "neighbourhood_code" if ward else "ward_code"
+    grandchild_col = "group_code" if ward else None
+
+    def changes(before: int, after: int, by: str | None) -> pd.DataFrame:
+        if before == after:  # the same round twice: estimates of that round, change zero
+            res = round_changes(rows, variables, design, before=before, after=before + 10**6, by=by,
+                                include_total=by is None, level=level)
+            for c in ("after", "se_after"):
+                res[c] = res[c.replace("after", "before")]
+            res["n_after"] = res["n_before"]
+            res[["change", "se_change", "z", "ci_low", "ci_high"]] = 0.0
+            res["p_value"] = 1.0
+            res["significant"] = False
+            return res
+        return round_changes(rows, variables, design, before=before, after=after, by=by,
+                             include_total=by is None, level=level)
+
+    def scoped(df: pd.DataFrame, by: str | None) -> pd.DataFrame:
+        if by is None:
+            return df.assign(unit=ward or "")  # "" = the city
+        df = df[df["domain"] != ""].rename(columns={"domain": "unit"})
+        if ward:
+            codes = set(rows.loc[rows["ward_code"] == ward, by].astype(str)) if by != "ward_code" else {ward}
+            df = df[df["unit"].isin(codes)]
+        return df
+
+    levels = [lvl for lvl in (scope_col, child_col, grandchild_col)] if ward else [None, child_col]
+    base_vs_now: list[pd.DataFrame] = []
+    last_vs_now: list[pd.DataFrame] = []
+    for by in levels:
+        base_vs_now.append(scoped(changes(0, now_round, by), by).assign(by=by or "city"))
+        last_vs_now.append(scoped(changes(last_round, now_round, by), by).assign(by=by or "city"))
+    base = pd.concat(base_vs_now, ignore_index=True)
+    last = pd.concat(last_vs_now, ignore_index=True)
+    if ward:
+        base = base[~((base["by"] == "city"))]
+        last = last[~((last["by"] == "city"))]
+
+    # Parents along the tree for the small-cell rule.
+    parent_of = dict(zip(places_df["code"].astype(str), places_df["parent"].astype(str))) if len(places_df) else {}
+    root = ward or ""
+    merged = base.merge(
+        last[["unit", "variable", "before", "se_before", "change", "se_change", "p_value", "significant", "n_before"]]
+        .rename(columns={"before": "last_month", "se_before": "se_last_month", "change": "change_last_month",
+                         "se_change": "se_change_last_month", "p_value": "p_value_last_month",
+                         "significant": "significant_last_month", "n_before": "n_last_month"}),
+        on=["unit", "variable"], how="left")
+    merged = merged.rename(columns={"before": "baseline", "se_before": "se_baseline", "after": "now",
+                                    "se_after": "se_now", "change": "change_baseline",
+                                    "se_change": "se_change_baseline", "p_value": "p_value_baseline",
+                                    "significant": "significant_baseline", "ci_low": "ci_low_baseline",
+                                    "ci_high": "ci_high_baseline", "n_before": "n_baseline", "n_after": "n_now"})
+    merged["parent"] = [("" if u == root else parent_of.get(u, root)) for u in merged["unit"]]
+    if not ward:
+        merged.loc[merged["unit"] != "", "parent"] = ""
+        merged.loc[merged["unit"] != "", "parent"] = "__city__"
+        merged.loc[merged["unit"] == "", "unit"] = "__city__"
+        merged.loc[merged["unit"] == "__city__", "parent"] = ""
+    merged["households"] = merged[["n_baseline", "n_now", "n_last_month"]].min(axis=1)
+    merged["suppression"] = suppress_small_cells(merged, id="unit", parent="parent", households="households",
+                                                 group="variable", min_households=k)
+    figures = ["baseline", "se_baseline", "now", "se_now", "change_baseline", "se_change_baseline",
+               "p_value_baseline", "ci_low_baseline", "ci_high_baseline", "last_month", "se_last_month",
+               "change_last_month", "se_change_last_month", "p_value_last_month", "n_baseline", "n_now",
+               "n_last_month", "households", "z", "covariance"]
+    hidden = merged["suppression"] != "published"
+    merged[figures] = merged[figures].astype(float)
+    merged.loc[hidden, figures] = np.nan
+    merged["significant_baseline"] = merged["significant_baseline"].astype(object).where(~hidden, None)
+    merged["significant_last_month"] = merged["significant_last_month"].astype(object).where(~hidden, None)
+    if not ward:
+        merged.loc[merged["unit"] == "__city__", "unit"] = ""
+        merged.loc[merged["parent"] == "__city__", "parent"] = ""
+    labels = {d["id"]: d[f"label_{lang}"] for d in defs}
+    merged["label"] = merged["variable"].map(labels)
+    merged["unit_name"] = [(_w("city", lang) if u == "" else dict(zip(places_df["code"], places_df["name"])).get(u, u))
+                           for u in merged["unit"]]
+    published_cols = ["by", "unit", "unit_name", "parent", "variable", "label", "baseline", "se_baseline",
+                      "last_month", "now", "se_now", "change_baseline", "se_change_baseline",
+                      "ci_low_baseline", "ci_high_baseline", "p_value_baseline", "significant_baseline",
+                      "change_last_month", "se_change_last_month", "p_value_last_month",
+                      "significant_last_month", "n_baseline", "n_now", "suppression"]
+    published = merged[published_cols].reset_index(drop=True)
+    top = published[published["unit"] == root]
+
+    # ---- progress against targets ----
+    base_month = months.get(0, month)
+    elapsed = max(_month_index(month) - _month_index(base_month), 0)
+    prog_rows = []
+    for d in defs:
+        if d.get("target") is None:
+            continue
+        r = top[top["variable"] == d["id"]]
+        if r.empty:
+            continue
+        r = r.iloc[0]
+        deadline = d.get("target_date")
+        months_left = None
+        if deadline:
+            months_left = _month_index(str(deadline)[:7]) - _month_index(month)
+        now_v, base_v = r["now"], r["baseline"]
+        gap = None if pd.isna(now_v) else max(float(d["target"]) - float(now_v), 0.0)
+        pace_needed = None
+        if gap is not None and months_left is not None:
+            pace_needed = (gap / months_left) if months_left > 0 else (0.0 if gap == 0 else math.inf)
+        pace_so_far = None if (pd.isna(now_v) or pd.isna(base_v) or elapsed == 0) else (float(now_v) - float(base_v)) / elapsed
+        if gap == 0:
+            status = "met"
+        elif months_left is not None and months_left <= 0:
+            status = "overdue"
+        elif pace_so_far is None or pace_needed is None:
+            status = "unknown"
+        else:
+            status = "on_track" if pace_so_far >= pace_needed else "behind"
+        prog_rows.append({"variable": d["id"], "label": d[f"label_{lang}"], "now": now_v, "target": float(d["target"]),
+                          "target_date": deadline, "target_source": d.get("target_source"), "gap": gap,
+                          "months_left": months_left, "pace_needed_per_month": pace_needed if pace_needed != math.inf else None,
+                          "pace_so_far_per_month": pace_so_far, "status": status})
+    progress = pd.DataFrame(prog_rows)
+    data = {
+        "rounds": {"baseline": {"round": 0, "month": months.get(0)},
+                   "now": {"round": now_round, "month": months.get(now_round)},
+                   "last_month": {"round": last_round, "month": months.get(last_round)}},
+        "indicators": _records(top.drop(columns=["by", "parent"])),
+        "areas": _records(published[published["unit"] != root].drop(columns=["parent"])),
+        "progress": _records(progress),
+        "notes": ([_w("no_followup", lang)] if now_round == 0 else [])
+        + ([_w("no_new_round", lang)] if now_round == last_round and now_round != 0 else []),
+    }
+    return {"data": data, "tables": {"indicators": top.reset_index(drop=True), "areas": published[published["unit"] != root].reset_index(drop=True),
+                                     "progress": progress},
+            "missing": missing}
+
+
+# ---- teams ---------------------------------------------------------------------------------
+
+def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str | None,
+                   deadline: str, lang: str) -> dict[str, Any]:
+    if roster is None:
+        return {"data": None, "tables": {}, "missing": ["teams: no roster (teams.json)"]}
+    teams = roster.get("teams", []) if isinstance(roster, dict) else []
+    ward_of = _ward_of(places_df)
+    rows = []
+    for t in teams:
+        w = ward_of.get(str(t.get("unit")), str(t.get("unit")))
+        if ward and w != ward:
+            continue
+        roles = [m.get("affiliation") for m in t.get("members", [])]
+        rows.append({"team": t.get("id"), "level": t.get("level"), "unit": t.get("unit"), "ward": w,
+                     "decision_date": t.get("decision_date"), "members": len(t.get("members", [])),
+                     "youth_union_members": sum(a == "youth_union_member" for a in roles),
+                     "bank_staff": sum(a == "bank_staff" for a in roles),
+                     "weekly_hours": sum(float(m.get("weekly_hours") or 0) for m in t.get("members", []))})
+    comp = pd.DataFrame(rows)
+    # T5 coverage: the teams stage's team_coverage (on time, late, missing per neighbourhood).
+    places_arg = places if places is not None else (places_df if len(places_df) else None)
+    cov_rows: list[dict[str, Any]] = []
+    missing_t: list[str] = []
+    try:
+        from .teams import team_coverage
+    except ImportError:
+        team_coverage = None
+    cov = None
+    if team_coverage is not None:
+        try:
+            cov = team_coverage(roster, places_arg, deadline).neighbourhoods
+        except _core.Error as exc:
+            missing_t.append(f"team coverage (T5) by commdx.team_coverage failed: {exc}; computed from the roster's decision dates instead")
+    else:
+        missing_t.append("team coverage (T5): commdx.team_coverage is not available; computed from the roster's decision dates")
+    if cov is not None:
+        if ward:
+            cov = cov[cov["ward"].astype(str) == ward]
+        cov_rows = [{"unit": r["unit"], "name": r.get("unit_name", ""), "covered_by_deadline": r["status"] == "on_time",
+                     "late_team": r["status"] == "late"} for r in cov.to_dict(orient="records")]
+    else:
+        cov_rows = _coverage_from_roster(teams, places_df, ward, deadline)
+    coverage = pd.DataFrame(cov_rows, columns=["unit", "name", "covered_by_deadline", "late_team"])
+    findings = None
+    missing = missing_t
+    try:
+        from .teams import check_teams
+    except ImportError:
+        check_teams = None
+    if check_teams is not None:
+        try:
+            findings = check_teams(roster, places_arg, deadline=deadline)
+        except _core.Error as exc:
+            missing.append(f"team composition findings (T1/T3): commdx.check_teams refused the roster: {exc}")
+        if ward is not None and findings is not None and "team" in findings.columns and len(comp):
+            findings = findings[findings["team"].isin(set(comp["team"])) | findings["team"].isna()]
+    else:
+        missing.append("team composition findings (T1/T3): commdx.check_teams is not available yet")
+    errors = int((findings["severity"] == "error").sum()) if findings is not None and len(findings) else 0
+    warnings_ = int((findings["severity"] == "warning").sum()) if findings is not None and len(findings) else 0
+    data = {
+        "deadline": deadline,
+        "neighbourhoods": int(len(coverage)),
+        "covered_by_deadline": int(coverage["covered_by_deadline"].sum()) if len(coverage) else 0,
+        "uncovered": [r["unit"] for r in cov_rows if not r["covered_by_deadline"]],
+        "late": [r["unit"] for r in cov_rows if r["late_team"]],
+        "teams": _records(comp),
+        "composition_errors": errors if findings is not None else None,
+        "composition_warnings": warnings_ if findings is not None else None,
+        "findings": _records(findings[[c for c in ("severity", "rule", "team", f"message_{lang}") if c in findings.columns]]) if findings is not None else None,
+    }
+    tables = {"team_composition": comp, "team_coverage": coverage}
+    if findings is not None:
+        tables["team_findings"] = findings
+    return {"data": data, "tables": tables, "missing": missing}
+
+
+def _coverage_from_roster(teams: list[dict[str, Any]], places_df: pd.DataFrame, ward: str | None,
+                          deadline: str) -> list[dict[str, Any]]:
+    """T5 from the roster alone: a neighbourhood/village is covered when a team of it (or of one
+    of its residential groups) was decided on or before the deadline."""
+    hoods = places_df[places_df["kind"].isin(["neighbourhood", "village"])]
+    if ward:
+        hoods = hoods[hoods["parent"] == ward]
+    hood_codes = set(hoods["code"])
+    parent = dict(zip(places_df["code"], places_df["parent"]))
+    covered: set[str] = set()
+    late: set[str] = set()
+    for t in teams:
+        unit = str(t.get("unit"))
+        hood = unit if unit in hood_codes else parent.get(unit)
+        if hood not in hood_codes or t.get("level") == "ward":
+            continue
+        (covered if str(t.get("decision_date") or "9999") <= deadline else late).add(hood)
+    return [{"unit": c, "name": n, "covered_by_deadline": c in covered, "late_team": c in late and c not in covered}
+            for c, n in zip(hoods["code"], hoods["name"])]
+
+
+def _ward_of(places_df: pd.DataFrame) -> dict[str, str]:
+    parent = dict(zip(places_df["code"].astype(str), places_df["parent"].astype(str)))
+    kind = dict(zip(places_df["code"].astype(str), places_df["kind"].astype(str)))
+    out = {}
+    for c in parent:
+        u = c
+        while u and kind.get(u) not in ("ward", "commune"):
+            u = parent.get(u, "")
+        out[c] = u
+    return out
+
+
+# ---- visits and nominations ----------------------------------------------------------------
+
+def _plan_visits(plan: Any) -> pd.DataFrame | None:
+    """Planned visits as a DataFrame with member_id and date (or week start), from a Plan object
+    (its visit assignment table) or a DataFrame."""
+    if plan is None:
+        return None
+    if isinstance(plan, pd.DataFrame):
+        return plan
+    df = getattr(plan, "visits", None)
+    if isinstance(df, pd.DataFrame) and "member_id" in df.columns and "date" in df.columns:
+        if "status" in df.columns:
+            df = df[df["status"] == "scheduled"]
+        return df
+    return None
+
+
+def _campaign_actions() -> dict[str, dict[str, Any]]:
+    try:
+        cat = json.loads(resources.files("commdx").joinpath("data/campaigns.json").read_text("utf-8"))
+    except (FileNotFoundError, OSError, json.JSONDecodeError):
+        return {}
+    return {str(a["id"]): a for a in cat.get("actions", [])}
+
+
+def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: pd.DataFrame | None,
+                    sample: pd.DataFrame | None, followup: pd.DataFrame | None, places_df: pd.DataFrame,
+                    ward: str | None, cfg: Mapping[str, Any], k: float, lang: str) -> dict[str, Any]:
+    missing: list[str] = []
+    v = visits.copy()
+    v["date"] = pd.to_datetime(v["date"])
+    y, m = _parse_month(month)
+    v = v[(v["date"].dt.year == y) & (v["date"].dt.month == m)]
+    member_team: dict[str, str] = {}
+    member_name: dict[str, str] = {}
+    member_unit: dict[str, str] = {}
+    for t in (roster or {}).get("teams", []):
+        for mem in t.get("members", []):
+            member_team.setdefault(str(mem.get("id")), str(t.get("id")))
+            member_name.setdefault(str(mem.get("id")), str(mem.get("name", "")))
+            member_unit.setdefault(str(mem.get("id")), str(t.get("unit")))
+    ward_of = _ward_of(places_df)
+    if "ward_code" not in v.columns:
+        v["ward_code"] = v["household_id"].map(_household_ward(sample, followup))
+        v.loc[v["ward_code"].isna(), "ward_code"] = v["member_id"].map(lambda x: ward_of.get(member_unit.get(x, ""), ""))
+    v["team_id"] = v["member_id"].map(member_team).fillna("")
+    actions = _campaign_actions()
+    if not actions:
+        missing.append("nomination difficulty: campaigns.json priors not available, expected rates from the log itself")
+    travel = float(cfg.get("travel_minutes_per_visit", 10))
+    default_min = float(cfg.get("default_action_minutes", 15))
+
+    aliases = {k: v for k, v in cfg.get("action_priors", {}).items() if k != "notes"}
+
+    def catalogue_action(a: str) -> dict[str, Any]:
+        if a in actions:
+            return actions[a]
+        alias = aliases.get(a)
+        return actions.get(alias, {}) if alias else {}
+
+    def prior_mean(a: str) -> float:
+        p = catalogue_action(a).get("prior")
+        if p:
+            return float(p["alpha"]) / (float(p["alpha"]) + float(p["beta"]))
+        return math.nan
+
+    nom = cfg["nomination"]
+    success_words = {s.lower() for s in nom["success_outcomes"]}
+    no_contact = {s.lower() for s in nom.get("contact_outcomes_excluded", [])}
+    outcome = v["outcome"].astype(str).str.lower()
+    v["success"] = outcome.isin(success_words).astype(float)
+    v["expected"] = np.array([prior_mean(a) for a in v["action"].astype(str)], dtype=float)
+    if v["expected"].isna().any():  # actions without a prior: the log's own rate for that action
+        own = v[~outcome.isin(no_contact)].groupby("action")["success"].mean()
+        v.loc[v["expected"].isna(), "expected"] = v.loc[v["expected"].isna(), "action"].map(own)
+    v["expected"] = v["expected"].fillna(0.0).where(~outcome.isin(no_contact), 0.0)  # nobody home: no chance
+    # The priors rank how hard each action is; their level is a planning assumption. Scaled so that
+    # the whole city's expected adoptions this month equal its observed ones, a rate above 1 means
+    # better than the city's members on visits of the same difficulty.
+    calibration = float(v["success"].sum() / v["expected"].sum()) if v["expected"].sum() > 0 else 1.0
+    v["expected"] = v["expected"] * calibration
+    if ward:
+        v = v[v["ward_code"] == ward]
+    v["minutes"] = [float(catalogue_action(a).get("minutes", default_min)) for a in v["action"].astype(str)]
+    # One door visit = the household's actions of one member on one day; travel counted once.
+    visit_key = ["member_id", "household_id", v["date"].dt.date.rename("day")]
+    per_visit = v.groupby(visit_key).agg(minutes=("minutes", "sum"), success=("success", "sum"),
+                                         expected=("expected", "sum")).reset_index()
+    per_visit["minutes"] += travel
+    mem = per_visit.groupby("member_id").agg(visits=("household_id", "size"), households=("household_id", "nunique"),
+                                             conversions=("success", "sum"), expected=("expected", "sum"),
+                                             minutes=("minutes", "sum")).reset_index()
+    mem["team_id"] = mem["member_id"].map(member_team).fillna("")
+    mem["name"] = mem["member_id"].map(member_name).fillna("")
+    mem["hours"] = mem["minutes"] / 60
+    if plan_visits is not None and "member_id" in plan_visits.columns:
+        pv = plan_visits.copy()
+        dcol = next((c for c in ("date", "week_start", "day") if c in pv.columns), None)
+        if dcol is not None:
+            pv[dcol] = pd.to_datetime(pv[dcol])
+            pv = pv[(pv[dcol].dt.year == y) & (pv[dcol].dt.month == m)]
+        planned = pv.groupby("member_id").size()
+        mem["visits_planned"] = mem["member_id"].map(planned).fillna(0).astype(int)
+        extra = planned[~planned.index.isin(mem["member_id"])]
+        if len(extra):
+            mem = pd.concat([mem, pd.DataFrame({"member_id": extra.index, "visits_planned": extra.values,
+                                                "visits": 0, "households": 0, "conversions": 0.0, "expected": 0.0,
+                                                "minutes": 0.0, "hours": 0.0,
+                                                "team_id": [member_team.get(x, "") for x in extra.index],
+                                                "name": [member_name.get(x, "") for x in extra.index]})],
+                            ignore_index=True)
+    else:
+        mem["visits_planned"] = np.nan
+        missing.append("visits against the plan: no plan given (plan_outreach result or plan_visits.csv)")
+    a = float(cfg["nomination"]["prior_strength"])
+    mem["per_hour"] = mem["conversions"] / mem["hours"].where(mem["hours"] > 0)
+    mem["adjusted_rate"] = (mem["conversions"] + a) / (mem["expected"] + a)
+    # Small cells: a member's adoption figures come from the households visited; fewer than k
+    # households and they are not published (visit counts, the member's own work, are).
+    small = mem["households"] < k
+    for c in ("conversions", "expected", "per_hour", "adjusted_rate"):
+        mem[c] = mem[c].astype(float).where(~small, np.nan)
+    mem = mem.sort_values(["team_id", "member_id"]).reset_index(drop=True)
+    team = mem.groupby("team_id").agg(visits=("visits", "sum"), visits_planned=("visits_planned", "sum"),
+                                      households=("households", "sum"), hours=("hours", "sum")).reset_index()
+    tconv = per_visit.assign(team_id=per_visit["member_id"].map(member_team).fillna("")).groupby("team_id").agg(
+        conversions=("success", "sum"), expected=("expected", "sum"), hh=("household_id", "nunique"))
+    for c in ("conversions", "expected", "hh"):
+        team[c] = [float(tconv[c].get(t, 0.0)) for t in team["team_id"]]
+    team["adjusted_rate"] = (team["conversions"] + a) / (team["expected"] + a)
+    team["per_hour"] = team["conversions"] / team["hours"].where(team["hours"] > 0)
+    tsmall = team["hh"].fillna(0) < k
+    for c in ("conversions", "expected", "per_hour", "adjusted_rate"):
+        team[c] = team[c].astype(float).where(~tsmall, np.nan)
+    team = team.drop(columns=["hh"])
+    if plan_visits is None:
+        team["visits_planned"] = np.nan
+
+    nom_cfg = nom
+    members_nom = mem[mem["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["members"]))
+    teams_nom = team[team["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["teams"]))
+    criterion = {
+        "vi": (f"Hệ số chuyển đổi so với kỳ vọng = (số hộ chuyển đổi + {a:g}) / (số chuyển đổi kỳ vọng + {a:g}). "
+               "Số kỳ vọng cộng xác suất thành công ban đầu của từng hoạt động trong kế hoạch (campaigns.json), nhân với một hệ số "
+               "chung để tổng kỳ vọng của cả thành phố trong tháng bằng tổng thực tế; như vậy hoạt động khó, hộ khó được tính đến "
+               "và hệ số > 1 nghĩa là tốt hơn mức chung của thành phố trên những lượt khó như nhau. Lượt không gặp ai không tính kỳ vọng. "
+               f"Chỉ xét thành viên đã đến ít nhất {k:g} hộ; đề cử những người có hệ số > 1 cao nhất. Số chuyển đổi mỗi giờ "
+               "(cả thời gian đi lại) được nêu kèm."),
+        "en": (f"Rate vs expected = (adoptions + {a:g}) / (expected adoptions + {a:g}). Expected adoptions sum each visit "
+               "action's prior success probability from the plan's campaigns.json, scaled by one city-wide factor so that the "
+               "city's expected adoptions this month equal its observed ones: hard actions and hard households count for more, "
+               "and a rate above 1 means better than the city's members on visits of the same difficulty. Visits finding "
+               f"nobody at home carry no expectation. Members who visited at least {k:g} households; the highest rates above 1 "
+               "are nominated. Adoptions per hour (travel included) are shown beside."),
+    }[lang]
+    data = {
+        "visits": {"month_visits": int(len(per_visit)), "households_visited": int(per_visit["household_id"].nunique()),
+                   "members": _records(mem[["team_id", "member_id", "name", "visits_planned", "visits", "households",
+                                            "hours", "conversions", "expected", "per_hour", "adjusted_rate"]]),
+                   "teams": _records(team)},
+        "nominations": {"criterion": criterion, "calibration": calibration,
+                        "members": _records(members_nom[["member_id", "name", "team_id", "households", "conversions",
+                                                         "expected", "hours", "per_hour", "adjusted_rate"]]),
+                        "teams": _records(teams_nom[["team_id", "visits", "conversions", "expected", "per_hour", "adjusted_rate"]])},
+    }
+    return {"data": data, "tables": {"member_visits": mem, "team_visits": team,
+                                     "nominated_members": members_nom, "nominated_teams": teams_nom},
+            "missing": missing}
+
+
+def _household_ward(sample: pd.DataFrame | None, followup: pd.DataFrame | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for df in (sample, followup):
+        if df is not None and "ward_code" in df.columns:
+            out.update(zip(df["household_id"].astype(str), df["ward_code"].astype(str)))
+    return out
+
+
+# ---- M1 ------------------------------------------------------------------------------------
+
+def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward: str | None,
+                    cfg: Mapping[str, Any], k: float, lang: str) -> dict[str, Any]:
+    df = log.copy()
+    if "date" in df.columns:
+        df = df[pd.to_datetime(df["date"]).dt.to_period("M") <= pd.Period(month, "M")]
+    ward_of = _ward_of(places_df)
+    if ward:
+        wcol = df["ward_code"] if "ward_code" in df.columns else df["group_code"].map(ward_of)
+        df = df[wcol == ward]
+    freq = pd.to_numeric(df.get("frequency_per_month", pd.Series(1.0, index=df.index)), errors="coerce").fillna(0)
+    df = df.assign(freq=freq)
+    g = df.groupby("process").agg(households=("household_id", "nunique"), times_per_month=("freq", "sum"),
+                                  groups=("group_code", "nunique")).reset_index()
+    mapping = cfg.get("manual_processes", {})
+    g["replacement"] = [mapping.get(p, {}).get(lang, _w("unmapped", lang)) for p in g["process"]]
+    g["campaign"] = [mapping.get(p, {}).get("campaign", "") for p in g["process"]]
+    # Small cells: a process seen in fewer than k households is merged into "other"; if "other"
+    # itself holds fewer than k it is suppressed with the next-smallest process (the total of
+    # households in the log is published, so one hidden row could be recovered from it).
+    cells = pd.concat([pd.DataFrame({"unit": ["__all__"], "parent": [""], "n": [df["household_id"].nunique()]}),
+                       pd.DataFrame({"unit": g["process"], "parent": "__all__", "n": g["households"]})], ignore_index=True)
+    status = suppress_small_cells(cells, id="unit", parent="parent", households="n", min_households=k)
+    st = dict(zip(cells["unit"], status))
+    g["suppression"] = g["process"].map(st)
+    g = g.sort_values(["households", "times_per_month"], ascending=False).reset_index(drop=True)
+    hidden = g["suppression"] != "published"
+    pub = g[~hidden].reset_index(drop=True)
+    other_households = int(df.loc[df["process"].isin(g.loc[hidden, "process"]), "household_id"].nunique())
+    pub.insert(0, "rank", range(1, len(pub) + 1))
+    rows = _records(pub[["rank", "process", "replacement", "campaign", "households", "times_per_month", "groups"]])
+    data = {"households_logged": int(df["household_id"].nunique()) if st.get("__all__") == "published" else None,
+            "proposals": rows,
+            "other": ({"label": _w("other_processes", lang, k=int(k)), "processes": int(hidden.sum()),
+                       "households": other_households if other_households >= k else None} if hidden.any() else None)}
+    return {"data": data, "table": pub}
+
+
+# ---- class and scores ----------------------------------------------------------------------
+
+def _class_score_section(scores: Mapping[str, pd.DataFrame] | None, classes: Mapping[str, pd.DataFrame] | None,
+                         unit: str) -> dict[str, Any]:
+    missing: list[str] = []
+    data: dict[str, Any] = {}
+    if classes:
+        rows = {}
+        for when in ("baseline", "now"):
+            c = classes.get(when)
+            if c is not None and "code" in c.columns:
+                sel = c[c["code"].astype(str) == unit] if unit in set(c["code"].astype(str)) else c
+                rows[when] = _records(sel[[x for x in ("code", "name", "class", "borderline") if x in sel.columns]])
+        data["classes"] = rows
+    else:
+        missing.append("class change: no classes given (commdx.classify_areas at baseline and now)")
+    if scores:
+        rows = {}
+        for when in ("baseline", "now"):
+            s = scores.get(when)
+            if s is not None:
+                ucol = next((c for c in ("unit", "code") if c in s.columns), None)
+                sel = s[s[ucol].astype(str) == unit] if ucol and unit in set(s[ucol].astype(str)) else s
+                rows[when] = _records(sel)
+        data["scores"] = rows
+    else:
+        missing.append("score change: no scores given (commdx.CompositeIndex at baseline and now)")
+    return {"data": data, "missing": missing}
+
+
+# ---------------------------------------------------------------------------------------------
+# charts and documents
+# ---------------------------------------------------------------------------------------------
+
+def _png(fig: Any) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _charts(rep: MonthlyReport) -> dict[str, bytes]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    lang = rep.lang
+    out: dict[str, bytes] = {}
+    ind = rep.tables.get("indicators")
+    if ind is not None and len(ind):
+        d = ind.dropna(subset=["now"]).sort_values("now")
+        if len(d):
+            fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(d) + 1.2))
+            y = np.arange(len(d))
+            ax.barh(y - 0.2, d["baseline"] * 100, height=0.4, color="#bbbbbb", label=_w("baseline", lang))
+            ax.barh(y + 0.2, d["now"] * 100, height=0.4, color="#2b7bb9", label=_w("now", lang),
+                    xerr=1.96 * d["se_now"].fillna(0) * 100, error_kw={"elinewidth": 0.8})
+            for yi, sig in zip(y, d["significant_baseline"]):
+                if sig:
+                    ax.text(101, yi, "*", va="center", fontsize=12, color="#c0392b")
+            ax.set_yticks(y)
+            ax.set_yticklabels(d["label"], fontsize=8)
+            ax.set_xlim(0, 105)
+            ax.set_xlabel("%")
+            ax.legend(loc="lower right", fontsize=8)
+            ax.set_title(_w("indicators", lang), fontsize=10)
+            out["indicators"] = _png(fig)
+    prog = rep.tables.get("progress")
+    if prog is not None and len(prog):
+        fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(prog) + 1.2))
+        y = np.arange(len(prog))
+        ax.barh(y, prog["now"].astype(float) * 100, color="#27ae60")
+        ax.scatter(prog["target"] * 100, y, marker="|", s=300, color="#c0392b", label=_w("target", lang))
+        ax.set_yticks(y)
+        ax.set_yticklabels(prog["label"], fontsize=8)
+        ax.set_xlim(0, 105)
+        ax.legend(fontsize=8)
+        ax.set_title(_w("progress", lang), fontsize=10)
+        out["progress"] = _png(fig)
+    mem = rep.tables.get("member_visits")
+    if mem is not None and len(mem):
+        team = rep.tables["team_visits"]
+        team = team.sort_values("visits", ascending=False).head(20)
+        fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(team) + 1.2))
+        y = np.arange(len(team))
+        ax.barh(y + 0.2, team["visits"], height=0.4, color="#2b7bb9", label=_w("visits_done", lang))
+        if team["visits_planned"].notna().any() and team["visits_planned"].sum() > 0:
+            ax.barh(y - 0.2, team["visits_planned"], height=0.4, color="#bbbbbb", label=_w("visits_planned", lang))
+        ax.set_yticks(y)
+        ax.set_yticklabels(team["team_id"], fontsize=7)
+        ax.legend(fontsize=8)
+        ax.set_title(_w("visits", lang), fontsize=10)
+        out["visits"] = _png(fig)
+    m1 = rep.tables.get("manual_processes")
+    if m1 is not None and len(m1):
+        d = m1.head(10).iloc[::-1]
+        fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(d) + 1.2))
+        ax.barh(d["process"], d["households"], color="#8e44ad")
+        ax.set_xlabel(_w("n", lang))
+        ax.set_title(_w("manual", lang), fontsize=10)
+        out["manual"] = _png(fig)
+    return out
+
+
+def _fmt_pct(x: Any, signed: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return SUPPRESSED
+    return f"{x * 100:+.1f}" if signed else f"{x * 100:.1f}"
+
+
+def _fmt_num(x: Any, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return SUPPRESSED
+    if isinstance(x, (int, np.integer)) or float(x).is_integer():
+        return f"{int(x):,}".replace(",", ".")
+    return f"{x:.{digits}f}"
+
+
+def _yes(x: Any, lang: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return SUPPRESSED
+    return _w("yes", lang) if bool(x) else _w("no", lang)
+
+
+def _sections(rep: MonthlyReport) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
+    """(title, header, rows, paragraphs) of each section, shared by Markdown and HTML."""
+    lang, d = rep.lang, rep.data
+    out = []
+    if "indicators" in d:
+        header = [_w("indicator", lang), _w("baseline", lang) + " %", _w("last_month", lang) + " %", _w("now", lang) + " %",
+                  _w("change", lang) + " (pp)", _w("ci", lang), _w("significant", lang), _w("n", lang)]
+        rows = [[r["label"], _fmt_pct(r["baseline"]), _fmt_pct(r["last_month"]), _fmt_pct(r["now"]),
+                 _fmt_pct(r["change_baseline"], True),
+                 (SUPPRESSED if r["ci_low_baseline"] is None else f"[{r['ci_low_baseline'] * 100:+.1f}, {r['ci_high_baseline'] * 100:+.1f}]"),
+                 _yes(r["significant_baseline"], lang), _fmt_num(r["n_now"])] for r in d["indicators"]]
+        r0 = d["rounds"]
+        paras = [f"{_w('baseline', lang)}: {r0['baseline']['month']} · {_w('last_month', lang)}: {r0['last_month']['month']} · "
+                 f"{_w('now', lang)}: {r0['now']['month']}", *d.get("notes", []), _w("suppressed_note", lang, k=int(d["min_households"]))]
+        out.append((_w("indicators", lang), header, rows, paras))
+        if d.get("progress"):
+            header = [_w("indicator", lang), _w("now", lang) + " %", _w("target", lang) + " %", _w("deadline", lang),
+                      _w("gap", lang) + " (pp)", _w("pace_needed", lang) + " (pp)", _w("pace_so_far", lang) + " (pp)", _w("on_track", lang)]
+            words = {"met": _w("met", lang), "overdue": _w("overdue", lang), "on_track": _w("yes", lang),
+                     "behind": _w("no", lang), "unknown": SUPPRESSED}
+            rows = [[r["label"], _fmt_pct(r["now"]), _fmt_pct(r["target"]), str(r["target_date"]), _fmt_pct(r["gap"]),
+                     _fmt_pct(r["pace_needed_per_month"]), _fmt_pct(r["pace_so_far_per_month"]), words[r["status"]]]
+                    for r in d["progress"]]
+            out.append((_w("progress", lang), header, rows, [f"{r['label']}: {r['target_source']}" for r in d["progress"] if r.get("target_source")]))
+        areas = [r for r in d.get("areas", []) if r["variable"] in (d["indicators"][0]["variable"],) + tuple(
+            r2["variable"] for r2 in d["indicators"][:3])]
+        if areas:
+            header = [_w("area", lang), _w("indicator", lang), _w("baseline", lang) + " %", _w("now", lang) + " %",
+                      _w("change", lang) + " (pp)", _w("significant", lang), _w("n", lang)]
+            rows = [[f"{r['unit_name']} ({r['unit']})", r["label"], _fmt_pct(r["baseline"]), _fmt_pct(r["now"]),
+                     _fmt_pct(r["change_baseline"], True), _yes(r["significant_baseline"], lang), _fmt_num(r["n_now"])]
+                    for r in areas]
+            out.append((_w("areas", lang), header, rows, [_w("suppressed_note", lang, k=int(d["min_households"]))]))
+    t = d.get("teams")
+    if t:
+        paras = [_w("coverage_line", lang, covered=t["covered_by_deadline"], total=t["neighbourhoods"], deadline=t["deadline"])]
+        if t.get("composition_errors") is not None:
+            paras.append(_w("findings_line", lang, errors=t["composition_errors"], warnings=t["composition_warnings"]))
+        if t["uncovered"]:
+            paras.append(("Chưa có tổ đúng hạn: " if lang == "vi" else "No team by the deadline: ") + ", ".join(t["uncovered"][:30]))
+        header = [_w("team", lang), "level", "unit", _w("member", lang), "Youth Union", "bank", _w("hours", lang) + "/week"]
+        rows = [[r["team"], r["level"], r["unit"], str(r["members"]), str(r["youth_union_members"]), str(r["bank_staff"]),
+                 _fmt_num(r["weekly_hours"])] for r in t["teams"][:60]]
+        out.append((_w("teams", lang), header, rows, paras))
+    if "visits" in d:
+        v = d["visits"]
+        header = [_w("team", lang), _w("visits_planned", lang), _w("visits_done", lang), _w("households_visited", lang),
+                  _w("hours", lang), _w("conversions", lang), _w("per_hour", lang), _w("adjusted", lang)]
+        rows = [[r["team_id"], _fmt_num(r["visits_planned"]), _fmt_num(r["visits"]), _fmt_num(r["households"]), _fmt_num(r["hours"]),
+                 _fmt_num(r["conversions"]), _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in v["teams"]]
+        out.append((_w("visits", lang), header, rows,
+                    [f"{_w('visits_done', lang)}: {v['month_visits']} · {_w('households_visited', lang)}: {v['households_visited']}"]))
+        header = [_w("team", lang), _w("member", lang), _w("visits_planned", lang), _w("visits_done", lang),
+                  _w("households_visited", lang), _w("hours", lang), _w("conversions", lang), _w("expected", lang),
+                  _w("per_hour", lang), _w("adjusted", lang)]
+        rows = [[r["team_id"], f"{r['name']} ({r['member_id']})", _fmt_num(r["visits_planned"]), _fmt_num(r["visits"]),
+                 _fmt_num(r["households"]), _fmt_num(r["hours"]), _fmt_num(r["conversions"]), _fmt_num(r["expected"]),
+                 _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in v["members"]]
+        out.append((_w("member", lang), header, rows, []))
+        n = d["nominations"]
+        header = [_w("member", lang) + " / " + _w("team", lang), _w("conversions", lang), _w("expected", lang),
+                  _w("per_hour", lang), _w("adjusted", lang)]
+        rows = [[f"{r['name']} ({r['member_id']}, {r['team_id']})", _fmt_num(r["conversions"]), _fmt_num(r["expected"]),
+                 _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in n["members"]]
+        rows += [[f"{_w('team', lang)} {r['team_id']}", _fmt_num(r["conversions"]), _fmt_num(r["expected"]),
+                  _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in n["teams"]]
+        out.append((_w("nominations", lang), header, rows, [f"{_w('criterion', lang)}: {n['criterion']}"]))
+    m1 = d.get("manual_processes")
+    if m1:
+        header = ["#", _w("process", lang), _w("replacement", lang), _w("campaign", lang), _w("n", lang), _w("times_per_month", lang)]
+        rows = [[str(r["rank"]), r["process"], r["replacement"], r["campaign"], _fmt_num(r["households"]),
+                 _fmt_num(r["times_per_month"])] for r in m1["proposals"]]
+        paras = []
+        if m1.get("other"):
+            o = m1["other"]
+            paras.append(f"{o['label']}: {o['processes']} · {_w('n', lang)}: {_fmt_num(o['households'])}")
+        out.append((_w("manual", lang), header, rows, paras))
+    cs = d.get("class_and_scores") or {}
+    paras = []
+    for when, rows_ in (cs.get("classes") or {}).items():
+        for r in rows_[:20]:
+            paras.append(f"{_w(when, lang) if when in WORDS else when}: {r.get('name', r.get('code'))} — {r.get('class')}")
+    for when, rows_ in (cs.get("scores") or {}).items():
+        for r in rows_[:20]:
+            label = r.get("index", r.get("variable", "score"))
+            val = r.get("score", r.get("value"))
+            paras.append(f"{_w(when, lang) if when in WORDS else when}: {label} = {_fmt_num(val, 3)}")
+    if paras:
+        out.append((_w("class_score", lang), [], [], paras))
+    if rep.missing:
+        out.append((_w("missing", lang), [], [], list(rep.missing)))
+    return out
+
+
+def _render_markdown(rep: MonthlyReport) -> str:
+    lines = [f"# {_w('title', rep.lang, month=rep.month, unit=rep.unit_name)}", ""]
+    chart_after = {_w("indicators", rep.lang): "indicators", _w("progress", rep.lang): "progress",
+                   _w("visits", rep.lang): "visits", _w("manual", rep.lang): "manual"}
+    stem = f"report-{rep.unit}-{rep.month}"
+    for title, header, rows, paras in _sections(rep):
+        lines += [f"## {title}", ""]
+        for p in paras:
+            lines += [p, ""]
+        if header:
+            lines.append("| " + " | ".join(header) + " |")
+            lines.append("|" + "---|" * len(header))
+            for r in rows:
+                lines.append("| " + " | ".join(str(c).replace("|", "/") for c in r) + " |")
+            lines.append("")
+        name = chart_after.get(title)
+        if name and name in rep.charts:
+            lines += [f"![{title}]({stem}-{name}.png)", ""]
+    return "\n".join(lines)
+
+
+def _render_html(rep: MonthlyReport) -> str:
+    title = _w("title", rep.lang, month=rep.month, unit=rep.unit_name)
+    chart_after = {_w("indicators", rep.lang): "indicators", _w("progress", rep.lang): "progress",
+                   _w("visits", rep.lang): "visits", _w("manual", rep.lang): "manual"}
+    parts = [f"<!DOCTYPE html>\n<html lang=\"{rep.lang}\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
+             "<style>body{font-family:system-ui,'Segoe UI',Roboto,Arial,sans-serif;max-width:1000px;margin:2em auto;color:#222}"
+             "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.85em}td,th{border:1px solid #ccc;padding:3px 6px}"
+             "th{background:#eef3f8}td:not(:first-child){text-align:right}h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:2px solid #2b7bb9}"
+             "img{max-width:100%}</style></head><body>", f"<h1>{html.escape(title)}</h1>"]
+    for sec_title, header, rows, paras in _sections(rep):
+        parts.append(f"<h2>{html.escape(sec_title)}</h2>")
+        for p in paras:
+            parts.append(f"<p>{html.escape(p)}</p>")
+        if header:
+            parts.append("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>")
+            for r in rows:
+                parts.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>")
+            parts.append("</tbody></table>")
+        name = chart_after.get(sec_title)
+        if name and name in rep.charts:
+            b64 = base64.b64encode(rep.charts[name]).decode("ascii")
+            parts.append(f"<img alt=\"{html.escape(sec_title)}\" src=\"data:image/png;base64,{b64}\">")
+    parts.append(f"<footer><small>{html.escape(rep.data.get('generated_by', 'commdx'))}</small></footer></body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,248 @@
+"""The monthly report (R4, T2, T5, M1) on a constructed city whose truth is known: a follow-up
+round with adoption built into one indicator and none in another, a ward with tiny residential
+groups, a visit log where one member works harder actions than another, and an M1 log."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import commdx
+import commdx.report
+
+K = 5
+
+
+def _constructed_city(seed: int = 3) -> dict[str, object]:
+    rng = np.random.default_rng(seed)
+    places = [("747", "Thành phố Vũng Tàu", "city", "")]
+    # Ward 10001 has tiny groups (3 and 2 households); ward 10002 only ordinary ones.
+    sizes = {"10001": {"KP1": [40, 3, 30], "KP2": [2, 25, 35]}, "10002": {"KP1": [30, 28], "KP2": [33, 26, 31]}}
+    hh_rows = []
+    for ward, hoods in sizes.items():
+        places.append((ward, f"Phường {ward[-1]}", "ward", "747"))
+        n_groups = sum(len(g) for g in hoods.values())
+        for hood, groups in hoods.items():
+            hcode = f"{ward}-{hood}"
+            places.append((hcode, f"Khu phố {hood[-1]}", "neighbourhood", ward))
+            for gi, size in enumerate(groups, start=1):
+                gcode = f"{hcode}-T{gi:02d}"
+                places.append((gcode, f"Tổ {gi}", "residential_group", hcode))
+                shift = rng.normal(0, 0.5)
+                for i in range(size):
+                    bank0 = rng.random() < 1 / (1 + np.exp(-(-0.3 + shift)))
+                    wallet0 = rng.random() < 0.3
+                    hh_rows.append({
+                        "household_id": f"H{gcode}-{i:03d}", "ward_code": ward, "neighbourhood_code": hcode,
+                        "group_code": gcode, "members": 4, "adults": 3, "stratum": ward, "psu": gcode,
+                        "weight": 3.0, "fpc": 3.0 * n_groups, "bank_account0": float(bank0),
+                        "e_wallet0": float(wallet0)})
+    hh = pd.DataFrame(hh_rows)
+    base = hh.assign(round=0, bank_account=hh["bank_account0"], e_wallet=hh["e_wallet0"])
+    # Follow-up: 40% of those without an account open one (the outreach); e-wallet use is redrawn
+    # for a fifth of households from the same 30% rate: no real change, only noise.
+    adopt = (hh["bank_account0"] == 0) & (rng.random(len(hh)) < 0.4)
+    redraw = rng.random(len(hh)) < 0.2
+    wallet1 = np.where(redraw, (rng.random(len(hh)) < 0.3).astype(float), hh["e_wallet0"])
+    follow = hh.assign(round=1, bank_account=np.maximum(hh["bank_account0"], adopt.astype(float)), e_wallet=wallet1)
+    cols = ["household_id", "ward_code", "neighbourhood_code", "group_code", "members", "adults", "stratum",
+            "psu", "weight", "fpc", "round", "bank_account", "e_wallet"]
+    roster = {"teams": [
+        {"id": "T-10001", "level": "ward", "unit": "10001", "decided_by": "UBND", "decision_number": "1/QĐ",
+         "decision_date": "2022-07-01", "members": [
+             {"id": "M-1", "name": "Nguyễn Văn A", "role": "leader", "affiliation": "pc_vice_chairman", "skills": ["it"], "weekly_hours": 4, "phone": None}]},
+        {"id": "T-10001-KP1", "level": "neighbourhood", "unit": "10001-KP1", "decided_by": "UBND", "decision_number": "2/QĐ",
+         "decision_date": "2022-07-10", "members": [
+             {"id": "M-2", "name": "Trần Thị B", "role": "member", "affiliation": "youth_union_member", "skills": ["smartphone"], "weekly_hours": 6, "phone": None},
+             {"id": "M-3", "name": "Lê Văn C", "role": "member", "affiliation": "youth_union_member", "skills": ["smartphone"], "weekly_hours": 6, "phone": None},
+             {"id": "M-4", "name": "Phạm Văn D", "role": "member", "affiliation": "bank_staff", "skills": [], "weekly_hours": 2, "phone": None}]},
+        {"id": "T-10001-KP2", "level": "neighbourhood", "unit": "10001-KP2", "decided_by": "UBND", "decision_number": "3/QĐ",
+         "decision_date": "2022-08-15", "members": [
+             {"id": "M-5", "name": "Võ Thị E", "role": "leader", "affiliation": "executive_board", "skills": [], "weekly_hours": 3, "phone": None}]},
+    ]}
+    ids = hh.loc[hh["ward_code"] == "10001", "household_id"].tolist()
+    visits = []
+    # M-2: 12 households, the hard action (VNeID, prior 0.4), 6 adoptions.
+    for i, h in enumerate(ids[:12]):
+        visits.append((h, "K2.vneid", "M-2", f"2022-10-{i + 1:02d}", "adopted" if i < 6 else "declined"))
+    # M-3: 12 households, the easy action (Zalo group, prior 0.7), 7 adoptions: more adoptions,
+    # but fewer than expected for such an easy action.
+    for i, h in enumerate(ids[12:24]):
+        visits.append((h, "K10.zalo_group", "M-3", f"2022-10-{i + 1:02d}", "adopted" if i < 7 else "declined"))
+    # M-4: only 3 households: too few to publish an adoption figure.
+    for i, h in enumerate(ids[24:27]):
+        visits.append((h, "K5.bank_account", "M-4", "2022-10-05", "adopted"))
+    visits.append((ids[30], "K5.bank_account", "M-2", "2022-10-20", "not_home"))
+    visits = pd.DataFrame(visits, columns=["household_id", "action", "member_id", "date", "outcome"])
+    manual = []
+    for i, h in enumerate(ids[:40]):
+        manual.append((h, hh.set_index("household_id").loc[h, "group_code"], "pay_electricity_at_counter", 1.0, "2022-10-03"))
+    for h in ids[40:60]:
+        manual.append((h, hh.set_index("household_id").loc[h, "group_code"], "cash_market_shopping", 20.0, "2022-10-04"))
+    for h in ids[60:62]:  # a process seen in 2 households only: never published on its own
+        manual.append((h, hh.set_index("household_id").loc[h, "group_code"], "fax_to_the_ward", 1.0, "2022-10-05"))
+    for h in ids[62:70]:
+        manual.append((h, hh.set_index("household_id").loc[h, "group_code"], "cash_remittance", 2.0, "2022-10-05"))
+    manual = pd.DataFrame(manual, columns=["household_id", "group_code", "process", "frequency_per_month", "date"])
+    return {"places": pd.DataFrame(places, columns=["code", "name", "kind", "parent"]), "roster": roster,
+            "sample": base[cols], "followup": follow[cols], "visits": visits, "manual_log": manual,
+            "round_months": {0: "2022-06", 1: "2022-10"}}
+
+
+def _config() -> dict[str, object]:
+    cfg = commdx.report.load_report_config()
+    cfg["indicators"] = [d for d in cfg["indicators"] if d["id"] in ("households_bank_account", "e_wallet")]
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def city() -> dict[str, object]:
+    return _constructed_city()
+
+
+@pytest.fixture(scope="module")
+def ward_report(city: dict[str, object]) -> commdx.report.MonthlyReport:
+    return commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=True, **city)
+
+
+def test_adoption_built_in_is_flagged_and_noise_is_not(ward_report) -> None:
+    ind = ward_report.tables["indicators"].set_index("variable")
+    bank, wallet = ind.loc["households_bank_account"], ind.loc["e_wallet"]
+    assert bank["change_baseline"] > 0.15 and bool(bank["significant_baseline"])
+    assert bank["ci_low_baseline"] > 0
+    assert not bool(wallet["significant_baseline"])
+    assert wallet["ci_low_baseline"] < 0 < wallet["ci_high_baseline"]
+    # last month (September) the latest round was the baseline: the month's change is the same
+    assert bank["last_month"] == pytest.approx(bank["baseline"])
+    assert ward_report.data["rounds"]["now"] == {"round": 1, "month": "2022-10"}
+
+
+def test_before_the_follow_up_the_report_says_so(city) -> None:
+    rep = commdx.monthly_report("2022-08", ward="10001", config=_config(), charts=False, **city)
+    ind = rep.tables["indicators"]
+    assert (ind["change_baseline"] == 0).all() and not ind["significant_baseline"].any()
+    assert any("follow-up" in n or "lặp lại" in n for n in rep.data["notes"])
+
+
+def _published_hierarchy(rep, variable: str) -> pd.DataFrame:
+    areas = pd.DataFrame(rep.data["areas"])
+    top = pd.DataFrame(rep.data["indicators"])
+    rows = [(rep.unit, "", top.loc[top["variable"] == variable, "n_now"].iloc[0])]
+    parent = dict(zip(rep.tables["areas"]["unit"], rep.tables["areas"]["parent"]))
+    for r in areas[areas["variable"] == variable].to_dict(orient="records"):
+        rows.append((r["unit"], parent[r["unit"]], r["n_now"]))
+    return pd.DataFrame(rows, columns=["unit", "parent", "n"])
+
+
+def _recoverable(cells: pd.DataFrame) -> list[str]:
+    """Differencing attack on published counts: parent = sum of children; unknown = unpublished."""
+    unknown = cells.loc[cells["n"].isna(), "unit"].tolist()
+    pos = {u: i for i, u in enumerate(unknown)}
+    rows = []
+    for parent, kids in cells[cells["parent"] != ""].groupby("parent"):
+        row = np.zeros(len(unknown))
+        if parent in pos:
+            row[pos[parent]] = 1
+        for u in kids["unit"]:
+            if u in pos:
+                row[pos[u]] = -1
+        if np.abs(row).sum():
+            rows.append(row)
+    if not unknown or not rows:
+        return []
+    a = np.array(rows)
+    base = np.linalg.matrix_rank(a)
+    out = []
+    for u, i in pos.items():
+        e = np.zeros(len(unknown))
+        e[i] = 1
+        if np.linalg.matrix_rank(np.vstack([a, e])) == base:
+            out.append(u)
+    return out
+
+
+def test_tiny_groups_publish_nothing_and_cannot_be_recovered(ward_report, city) -> None:
+    published = json.dumps(ward_report.to_json(), ensure_ascii=False)
+    tiny = ["10001-KP1-T02", "10001-KP2-T01"]
+    areas = pd.DataFrame(ward_report.data["areas"])
+    for var in ("households_bank_account", "e_wallet"):
+        sub = areas[areas["variable"] == var].set_index("unit")
+        for code in tiny:
+            row = sub.loc[code]
+            assert row[["baseline", "now", "change_baseline", "n_now", "n_baseline", "last_month"]].isna().all()
+            assert row["significant_baseline"] is None or pd.isna(row["significant_baseline"])
+        # every published figure comes from at least K households
+        shown = sub[sub["n_now"].notna()]
+        assert (shown["n_now"] >= K).all() and (shown["n_baseline"] >= K).all()
+        # complementary cells exist, and differencing the published counts reveals none
+        assert (ward_report.tables["areas"].query("variable == @var")["suppression"] == "complementary").any()
+        assert _recoverable(_published_hierarchy(ward_report, var)) == []
+    # the tiny groups' household counts appear nowhere in the document either
+    md = ward_report.to_markdown()
+    for code in tiny:
+        line = next(line for line in md.splitlines() if f"({code})" in line)
+        assert "—" in line
+    assert "10001-KP1-T02" in published  # the unit is listed, its figures are not
+
+
+def test_threshold_is_configurable(city) -> None:
+    rep = commdx.monthly_report("2022-10", ward="10001", config=_config(), min_households=36, charts=False, **city)
+    areas = rep.tables["areas"]
+    shown = areas[areas["suppression"] == "published"]
+    assert (shown["n_now"] >= 36).all()
+    assert (areas["suppression"] == "primary").sum() > 4
+
+
+def test_nomination_adjusts_for_difficulty(ward_report) -> None:
+    mem = ward_report.tables["member_visits"].set_index("member_id")
+    # M-3 adopted more households (7 vs 6) but on an easy action; M-2 beat a hard one.
+    assert mem.loc["M-3", "conversions"] > mem.loc["M-2", "conversions"]
+    assert mem.loc["M-2", "adjusted_rate"] > mem.loc["M-3", "adjusted_rate"]
+    noms = ward_report.data["nominations"]["members"]
+    assert noms and noms[0]["member_id"] == "M-2"
+    assert "M-3" not in [n["member_id"] for n in noms]
+    # M-4 visited 3 households: visit count shown, adoption figures not
+    assert mem.loc["M-4", "visits"] == 3 and np.isnan(mem.loc["M-4", "conversions"])
+    # hours: travel 10 min per visit plus the action's minutes from campaigns.json (VNeID 10)
+    assert mem.loc["M-2", "hours"] == pytest.approx((12 * (10 + 10) + (10 + 20)) / 60)
+    assert "campaigns.json" in ward_report.data["nominations"]["criterion"]
+
+
+def test_manual_processes_ranked_by_households_small_ones_hidden(ward_report) -> None:
+    m1 = ward_report.data["manual_processes"]
+    procs = [p["process"] for p in m1["proposals"]]
+    assert procs == ["pay_electricity_at_counter", "cash_market_shopping", "cash_remittance"]
+    assert "fax_to_the_ward" not in json.dumps(m1)
+    assert m1["proposals"][0]["campaign"] == "K8" and "điện" in m1["proposals"][0]["replacement"]
+    assert m1["other"]["processes"] == 1 and m1["other"]["households"] is None
+
+
+def test_teams_coverage_counts_the_late_neighbourhood(ward_report) -> None:
+    t = ward_report.data["teams"]
+    assert t["neighbourhoods"] == 2
+    assert t["covered_by_deadline"] == 1
+    assert t["uncovered"] == ["10001-KP2"]
+
+
+def test_documents_render_in_both_languages(ward_report, city, tmp_path) -> None:
+    html = ward_report.to_html()
+    assert html.startswith("<!DOCTYPE html>") and "Báo cáo tháng 2022-10" in html
+    assert html.count("data:image/png;base64,") >= 3
+    paths = ward_report.save(tmp_path)
+    assert json.loads(paths["json"].read_text("utf-8"))["unit"] == "10001"
+    en = commdx.monthly_report("2022-10", ward="10001", config=_config(), lang="en", charts=False, **city)
+    assert "Monthly report 2022-10" in en.to_markdown() and "Beyond noise?" in en.to_markdown()
+    with pytest.raises(commdx.Error):
+        commdx.monthly_report("2022-13", ward="10001", **city)
+    with pytest.raises(commdx.Error):
+        commdx.monthly_report("2022-10", ward="99999", **city)
+
+
+def test_city_report_has_wards_as_areas(city) -> None:
+    rep = commdx.monthly_report("2022-10", config=_config(), charts=False, **city)
+    assert rep.unit == "747"
+    assert set(pd.DataFrame(rep.data["areas"])["unit"]) == {"10001", "10002"}
+    top = rep.tables["indicators"].set_index("variable")
+    assert bool(top.loc["households_bank_account", "significant_baseline"])
