@@ -229,19 +229,18 @@ def education_by_ward(households: pd.DataFrame) -> pd.DataFrame:
 
 
 def _education_se(households: pd.DataFrame) -> Optional[dict]:
-    """Design-based SEs from the estimation stage when it is there (it is built in parallel)."""
-    from . import estimate as _estimate
+    """Design-based SEs per ward from the estimation stage (``commdx.estimate_ratio``, built in
+    parallel) when it is there and the households carry design columns; else None."""
+    import importlib
 
+    # The module, not the function the package re-exports under the same name.
+    _estimate = importlib.import_module(__package__ + ".estimate")
     fn = getattr(_estimate, "estimate_ratio", None)
-    if fn is None or not {"stratum", "psu", "weight"}.issubset(households.columns):
+    design_cls = getattr(_estimate, "SurveyDesign", None)
+    if fn is None or design_cls is None or not {"stratum", "psu", "weight"}.issubset(households.columns):
         return None
-    design = {"weight": "weight", "strata": "stratum", "psu": "psu"}
-    if "fpc" in households.columns:
-        design["fpc"] = "fpc"
-    try:
-        est = fn(households, "adults_upper_secondary", "adults", by=["ward_code"], design=design)
-    except TypeError:  # a different signature: fall back to no SE rather than guess
-        return None
+    design = design_cls.default_for(households)
+    est = fn(households, design, "adults_upper_secondary", "adults", by="ward_code")
     return dict(zip(est["ward_code"].astype(str), est["se"]))
 
 

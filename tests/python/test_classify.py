@@ -210,3 +210,35 @@ def test_script_with_households_lists_remote_groups(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "- G1: hộ tiếp cận thấp 75% → cơ bản" in printed
     assert "- G2: hộ tiếp cận thấp 0% → như trung tâm" in printed
+
+
+# ---- the example city of commdx.synth, with the estimation stage's standard errors ------------
+
+@pytest.fixture(scope="module")
+def synth_city():
+    return commdx.synth.city(seed=1)
+
+
+def test_synth_city_outer_wards_remote_core_central(synth_city):
+    places = synth_city.places.to_dataframe()
+    areas = places.loc[places["level"] == 1, ["code", "name", "area_km2", "population"]].reset_index(drop=True)
+    res = commdx.classify_areas(areas, households=synth_city.sample)
+    got = dict(zip(res["code"], res["class"]))
+    assert {c for c, k in got.items() if k == "remote"} == OUTER
+    assert res["education_measure"].eq("upper_secondary_share").all()
+    # Every remote class is explained by a failed criterion; every area has a P(central).
+    for _, r in res[res["class"] == "remote"].iterrows():
+        assert "Kết luận: xa (quyết định bởi:" in r["reasons"]
+    assert res["p_central"].between(0, 1).all()
+    assert (res.loc[res["class"] == "remote", "p_central"] < 0.5).all()
+
+
+def test_education_by_ward_equals_the_estimation_stage(synth_city):
+    # Independent implementations of the same ratio estimator: ours (ratio of weighted sums) and
+    # commdx.estimate_ratio (checked against R's survey::svyratio by its own tests).
+    mine = commdx.education_by_ward(synth_city.sample).set_index("code")
+    design = commdx.SurveyDesign.default_for(synth_city.sample)
+    ref = commdx.estimate_ratio(synth_city.sample, design, "adults_upper_secondary", "adults", by="ward_code")
+    ref = ref.set_index(ref["ward_code"].astype(str))
+    assert np.allclose(mine.loc[ref.index, "education"], ref["estimate"], rtol=1e-12)
+    assert np.allclose(mine.loc[ref.index, "education_se"], ref["se"], rtol=1e-12)
