@@ -97,6 +97,8 @@ struct workspace {
   std::vector<double> tmp;
   std::vector<std::size_t> idx;
   std::vector<std::vector<double>> node_w;      // used weights per node
+  std::vector<double> count, wsum, acc;
+  std::vector<std::uint8_t> zero;
   std::vector<node_weights> report;              // filled when asked
 };
 
@@ -251,46 +253,62 @@ class evaluator {
   /// the loadings sum to a positive number; weights = squared loadings (they sum to 1).
   void pca_weights(std::size_t k, const std::vector<const double*>& cols, std::vector<double>& w, node_weights* rep) const {
     const std::size_t p = cols.size();
+    // Components with no value at all (an optional indicator not in the input) take no part.
+    std::vector<std::size_t> use;
+    for (std::size_t c = 0; c < p; ++c) {
+      bool any = false;
+      for (std::size_t i = 0; i < n_ && !any; ++i) any = !std::isnan(cols[c][i]);
+      if (any) use.push_back(c);
+    }
     std::vector<std::size_t> complete;
     for (std::size_t i = 0; i < n_; ++i) {
       bool ok = true;
-      for (const double* c : cols) ok = ok && !std::isnan(c[i]);
+      for (std::size_t c : use) ok = ok && !std::isnan(cols[c][i]);
       if (ok) complete.push_back(i);
     }
-    if (p == 1) {
-      w.assign(1, 1.0);
-      if (rep) {
-        rep->loadings = {1.0};
-        rep->explained = 1.0;
-        rep->complete_units = complete.size();
+    w.assign(p, 0.0);
+    std::vector<double> load(p, missing);
+    double explained = missing;
+    if (use.size() <= 1) {
+      if (use.empty()) fail_node(k, npos(), "PCA weights: no component has any value");
+      w[use[0]] = 1.0;
+      load[use[0]] = 1.0;
+      explained = 1.0;
+    } else {
+      if (complete.size() < 3) fail_node(k, npos(), "PCA weights need at least 3 units with every component present");
+      const std::size_t q = use.size();
+      const Eigen::Index qe = static_cast<Eigen::Index>(q);
+      Eigen::MatrixXd z(static_cast<Eigen::Index>(complete.size()), qe);
+      for (std::size_t c = 0; c < q; ++c) {
+        const double* col = cols[use[c]];
+        double mean = 0;
+        for (std::size_t r = 0; r < complete.size(); ++r) mean += col[complete[r]];
+        mean /= static_cast<double>(complete.size());
+        double ss = 0;
+        for (std::size_t r = 0; r < complete.size(); ++r) ss += (col[complete[r]] - mean) * (col[complete[r]] - mean);
+        if (!(ss > 0))
+          fail_node(k, npos(), "PCA weights: component '" + m_.nodes[k].components[use[c]] + "' is constant over the units");
+        const double inv = 1.0 / std::sqrt(ss);
+        for (std::size_t r = 0; r < complete.size(); ++r)
+          z(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = (col[complete[r]] - mean) * inv;
       }
-      return;
+      const Eigen::MatrixXd corr = z.transpose() * z;
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(corr);
+      Eigen::VectorXd v = es.eigenvectors().col(qe - 1);
+      if (v.sum() < 0) v = -v;
+      double s = 0;
+      for (std::size_t c = 0; c < q; ++c) {
+        const double l = v(static_cast<Eigen::Index>(c));
+        load[use[c]] = l;
+        w[use[c]] = l * l;
+        s += l * l;
+      }
+      for (double& x : w) x /= s;
+      explained = es.eigenvalues()(qe - 1) / static_cast<double>(q);
     }
-    if (complete.size() < 3) fail_node(k, npos(), "PCA weights need at least 3 units with every component present");
-    const Eigen::Index pe = static_cast<Eigen::Index>(p);
-    Eigen::MatrixXd z(static_cast<Eigen::Index>(complete.size()), pe);
-    for (std::size_t c = 0; c < p; ++c) {
-      double mean = 0;
-      for (std::size_t r = 0; r < complete.size(); ++r) mean += cols[c][complete[r]];
-      mean /= static_cast<double>(complete.size());
-      double ss = 0;
-      for (std::size_t r = 0; r < complete.size(); ++r) ss += (cols[c][complete[r]] - mean) * (cols[c][complete[r]] - mean);
-      if (!(ss > 0)) fail_node(k, npos(), "PCA weights: component '" + m_.nodes[k].components[c] + "' is constant over the units");
-      const double inv = 1.0 / std::sqrt(ss);
-      for (std::size_t r = 0; r < complete.size(); ++r)
-        z(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = (cols[c][complete[r]] - mean) * inv;
-    }
-    const Eigen::MatrixXd corr = z.transpose() * z;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(corr);
-    Eigen::VectorXd v = es.eigenvectors().col(pe - 1);
-    if (v.sum() < 0) v = -v;
-    w.resize(p);
-    for (std::size_t c = 0; c < p; ++c) w[c] = v(static_cast<Eigen::Index>(c)) * v(static_cast<Eigen::Index>(c));
-    const double s = std::accumulate(w.begin(), w.end(), 0.0);
-    for (double& x : w) x /= s;
     if (rep) {
-      rep->loadings.assign(v.data(), v.data() + p);
-      rep->explained = es.eigenvalues()(pe - 1) / static_cast<double>(p);
+      rep->loadings = load;
+      rep->explained = explained;
       rep->complete_units = complete.size();
     }
   }
@@ -329,48 +347,63 @@ class evaluator {
       double* out = ws.node.data() + k * n_;
       double* share = ws.share.data() + k * n_;
       const double need = nd.min_share - 1e-12;
-      for (std::size_t i = 0; i < n_; ++i) {
-        std::size_t present = 0;
-        double wsum = 0;
-        for (std::size_t e = 0; e < p; ++e)
-          if (!std::isnan(cols[e][i])) {
-            ++present;
-            wsum += w[e];
+      // Column by column (cache-friendly, vectorisable): present count, present weight, and the
+      // weighted sum of f(value) with f = identity, log, 1/x or x^p by the mean's kind.
+      auto& cnt = ws.count;
+      auto& wsum = ws.wsum;
+      auto& acc = ws.acc;
+      auto& zero = ws.zero;
+      cnt.assign(n_, 0.0);
+      wsum.assign(n_, 0.0);
+      acc.assign(n_, 0.0);
+      zero.assign(n_, 0);
+      const aggregation_method am = ag.method;
+      for (std::size_t e = 0; e < p; ++e) {
+        const double* v = cols[e];
+        const double we = w[e];
+        for (std::size_t i = 0; i < n_; ++i) {
+          if (std::isnan(v[i])) continue;
+          cnt[i] += 1.0;
+          wsum[i] += we;
+        }
+        if (am == aggregation_method::arithmetic) {
+          for (std::size_t i = 0; i < n_; ++i)
+            if (!std::isnan(v[i])) acc[i] += we * v[i];
+          continue;
+        }
+        if (we == 0) continue;
+        for (std::size_t i = 0; i < n_; ++i) {
+          const double xv = v[i];
+          if (std::isnan(xv)) continue;
+          if (xv <= 0) {
+            if (xv < 0)
+              fail_node(k, i, std::string("a ") + std::string(to_string(am)) +
+                                  " mean cannot aggregate a negative value (component '" + nd.components[e] + "')");
+            zero[i] = 1;  // a zero component: the geometric, harmonic and p < 0 means are 0
+            continue;
           }
-        share[i] = static_cast<double>(present) / static_cast<double>(p);
-        if (present == 0 || share[i] < need || !(wsum > 0)) {
+          if (am == aggregation_method::geometric) acc[i] += we * det_log(xv);
+          else if (am == aggregation_method::harmonic) acc[i] += we / xv;
+          else acc[i] += we * det_pow(xv, ag.p);
+        }
+      }
+      const double inv_p = 1.0 / static_cast<double>(p);
+      for (std::size_t i = 0; i < n_; ++i) {
+        share[i] = cnt[i] * inv_p;
+        if (cnt[i] == 0 || share[i] < need || !(wsum[i] > 0)) {
           out[i] = missing;
           continue;
         }
-        out[i] = aggregate(k, i, ag, cols, w, wsum);
+        switch (am) {
+          case aggregation_method::arithmetic: out[i] = acc[i] / wsum[i]; break;
+          case aggregation_method::geometric: out[i] = zero[i] ? 0.0 : det_exp(acc[i] / wsum[i]); break;
+          case aggregation_method::harmonic: out[i] = zero[i] ? 0.0 : wsum[i] / acc[i]; break;
+          case aggregation_method::power:
+            out[i] = (zero[i] && ag.p < 0) ? 0.0 : det_pow(acc[i] / wsum[i], 1.0 / ag.p);
+            break;
+        }
       }
     }
-  }
-
-  double aggregate(std::size_t k, std::size_t i, const aggregation_spec& ag, const std::vector<const double*>& cols,
-                   const std::vector<double>& w, double wsum) const {
-    const std::size_t p = cols.size();
-    if (ag.method == aggregation_method::arithmetic) {
-      double s = 0;
-      for (std::size_t e = 0; e < p; ++e)
-        if (!std::isnan(cols[e][i])) s += w[e] * cols[e][i];
-      return s / wsum;
-    }
-    double s = 0;
-    for (std::size_t e = 0; e < p; ++e) {
-      const double v = cols[e][i];
-      if (std::isnan(v) || w[e] == 0) continue;
-      if (v < 0)
-        fail_node(k, i, std::string("a ") + std::string(to_string(ag.method)) +
-                            " mean cannot aggregate a negative value (component '" + m_.nodes[k].components[e] + "')");
-      if (v == 0 && ag.p <= 0) return 0.0;  // geometric/harmonic/p<0 means are 0 when a component is 0
-      if (ag.method == aggregation_method::geometric) s += w[e] * det_log(v);
-      else if (ag.method == aggregation_method::harmonic) s += w[e] / v;
-      else s += w[e] * det_pow(v, ag.p);
-    }
-    if (ag.method == aggregation_method::geometric) return det_exp(s / wsum);
-    if (ag.method == aggregation_method::harmonic) return wsum / s;
-    return det_pow(s / wsum, 1.0 / ag.p);
   }
 
   static constexpr std::size_t npos() { return static_cast<std::size_t>(-1); }

@@ -1,6 +1,6 @@
 #pragma once
 // Platform-independent arithmetic for the scores stage: a seeded PRNG (splitmix64 seeding a
-// xoshiro256**), a normal generator (Marsaglia's polar method) and the natural logarithm and
+// xoshiro256**), a normal generator (the ziggurat method) and the natural logarithm and
 // exponential built only from IEEE-754 +, -, *, /, sqrt, frexp and ldexp. The C library's log/exp
 // may differ by an ulp between platforms; these do not, so a seeded Monte Carlo run gives the same
 // numbers everywhere (DESIGN.md: "Numbers that people will quote ... are deterministic"). The one
@@ -8,6 +8,8 @@
 // default x86-64 target; on targets with FMA build with -ffp-contract=off for bit-identity).
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <cstddef>
 #include <limits>
 
 namespace commdx::detail {
@@ -16,11 +18,8 @@ inline constexpr double ln2_hi = 6.93147180369123816490e-01;  // upper bits of l
 inline constexpr double ln2_lo = 1.90821492927058770002e-10;  // ln 2 - ln2_hi
 inline constexpr double sqrt_half = 0.70710678118654752440;
 
-/// Natural logarithm, relative error below 1e-15 on (0, inf).
-inline double det_log(double x) {
-  if (std::isnan(x) || x < 0) return std::numeric_limits<double>::quiet_NaN();
-  if (x == 0) return -std::numeric_limits<double>::infinity();
-  if (std::isinf(x)) return x;
+/// Natural logarithm by the atanh series on [sqrt(1/2), sqrt(2)); slow, used to build the table.
+inline double det_log_series(double x) {
   int e = 0;
   double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
   if (m < sqrt_half) {
@@ -36,6 +35,43 @@ inline double det_log(double x) {
   return de * ln2_hi + (2.0 * s * poly + de * ln2_lo);
 }
 
+/// log(1 + (k + 0.5) / 128), k = 0..127: the table of det_log.
+struct log_table {
+  double centre[128];
+  double log_centre[128];
+  log_table() {
+    for (int k = 0; k < 128; ++k) {
+      centre[k] = 1.0 + (static_cast<double>(k) + 0.5) / 128.0;
+      log_centre[k] = det_log_series(centre[k]);
+    }
+  }
+};
+
+/// Natural logarithm, relative error below 1e-15 on (0, inf): x = m 2^e with m in [1, 2) read from
+/// the bits, m's top 7 mantissa bits pick a centre c, and log m = log c + 2 atanh((m-c)/(m+c)).
+inline double det_log(double x) {
+  if (std::isnan(x) || x < 0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0) return -std::numeric_limits<double>::infinity();
+  if (std::isinf(x)) return x;
+  static const log_table table;
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  int e = static_cast<int>((bits >> 52) & 0x7FF);
+  if (e == 0) return det_log_series(x);  // subnormal
+  e -= 1023;
+  const std::uint64_t mant = bits & 0xFFFFFFFFFFFFFULL;
+  const std::uint64_t mbits = mant | 0x3FF0000000000000ULL;
+  double m = 0;
+  std::memcpy(&m, &mbits, sizeof m);
+  const std::size_t k = static_cast<std::size_t>(mant >> 45);
+  const double c = table.centre[k];
+  const double s = (m - c) / (m + c);  // |s| < 1/512
+  const double s2 = s * s;
+  const double series = 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0))));
+  const double de = static_cast<double>(e);
+  return de * ln2_hi + (table.log_centre[k] + (series + de * ln2_lo));
+}
+
 /// e^x, relative error below 1e-15.
 inline double det_exp(double x) {
   if (std::isnan(x)) return x;
@@ -43,8 +79,12 @@ inline double det_exp(double x) {
   if (x < -745.2) return 0.0;
   const double k = std::floor(x / (ln2_hi + ln2_lo) + 0.5);
   const double r = (x - k * ln2_hi) - k * ln2_lo;  // |r| <= 0.35
+  // Taylor series to r^14 (truncation below 5e-18), Horner form with the reciprocals 1/i.
+  static constexpr double inv[15] = {1.0,       1.0 / 1,  1.0 / 2,  1.0 / 3,  1.0 / 4,
+                                     1.0 / 5,   1.0 / 6,  1.0 / 7,  1.0 / 8,  1.0 / 9,
+                                     1.0 / 10,  1.0 / 11, 1.0 / 12, 1.0 / 13, 1.0 / 14};
   double poly = 1.0;
-  for (int i = 16; i >= 1; --i) poly = 1.0 + poly * r / static_cast<double>(i);
+  for (int i = 14; i >= 1; --i) poly = 1.0 + poly * r * inv[i];
   return std::ldexp(poly, static_cast<int>(k));
 }
 
@@ -97,31 +137,55 @@ class rng {
   std::uint64_t state_[4];
 };
 
-/// Standard normal deviates by Marsaglia's polar method, two per accepted pair.
+/// The 128 layers of the ziggurat (Marsaglia & Tsang 2000, in Doornik's 2005 "ZIGNOR" form), built
+/// with det_log/det_exp so the table is the same on every platform.
+struct ziggurat_table {
+  static constexpr double r = 3.442619855899;   // start of the tail
+  static constexpr double v = 9.91256303526217e-3;  // area of each layer
+  double x[129];
+  double ratio[128];
+  ziggurat_table() {
+    double f = det_exp(-0.5 * r * r);
+    x[0] = v / f;
+    x[1] = r;
+    x[128] = 0;
+    for (int i = 2; i < 128; ++i) {
+      x[i] = std::sqrt(-2.0 * det_log(v / x[i - 1] + f));
+      f = det_exp(-0.5 * x[i] * x[i]);
+    }
+    for (int i = 0; i < 128; ++i) ratio[i] = x[i + 1] / x[i];
+  }
+};
+
+/// Standard normal deviates by the ziggurat method: one 64-bit draw and a comparison in 99% of
+/// cases, exact rejection in the wedges and the tail.
 class normal_generator {
  public:
   explicit normal_generator(std::uint64_t seed) : rng_(seed) {}
   double operator()() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
+    static const ziggurat_table z;
+    for (;;) {
+      const std::uint64_t b = rng_.next();
+      const std::size_t i = static_cast<std::size_t>(b & 0x7F);
+      const double u = 2.0 * (static_cast<double>(b >> 11) * 0x1.0p-53) - 1.0;  // bits 11..63
+      if (std::fabs(u) < z.ratio[i]) return u * z.x[i];
+      if (i == 0) {  // the tail beyond r (Marsaglia 1964)
+        double t = 0, y = 0;
+        do {
+          t = det_log(1.0 - rng_.uniform()) / ziggurat_table::r;
+          y = det_log(1.0 - rng_.uniform());
+        } while (-2.0 * y < t * t);
+        return u < 0 ? t - ziggurat_table::r : ziggurat_table::r - t;
+      }
+      const double xx = u * z.x[i];
+      const double f0 = det_exp(-0.5 * (z.x[i] * z.x[i] - xx * xx));
+      const double f1 = det_exp(-0.5 * (z.x[i + 1] * z.x[i + 1] - xx * xx));
+      if (f1 + rng_.uniform() * (f0 - f1) < 1.0) return xx;
     }
-    double u = 0, v = 0, s = 0;
-    do {
-      u = 2.0 * rng_.uniform() - 1.0;
-      v = 2.0 * rng_.uniform() - 1.0;
-      s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-    const double f = std::sqrt(-2.0 * det_log(s) / s);
-    spare_ = v * f;
-    has_spare_ = true;
-    return u * f;
   }
 
  private:
   rng rng_;
-  double spare_ = 0;
-  bool has_spare_ = false;
 };
 
 }  // namespace commdx::detail
