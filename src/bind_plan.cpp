@@ -1,4 +1,126 @@
 #include "prelude.hpp"
 
-// Bindings of the plan stage (include/commdx/plan.hpp). Filled in with that stage.
-void bind_plan(py::module_& m) { (void)m; }
+#include "commdx/plan.hpp"
+
+// T6, C1, K1–K10, R1–R4: the outreach plan. python/commdx/plan.py wraps these in plan_outreach and
+// the Plan class (DataFrames, to_json, write).
+namespace {
+
+commdx::table optional_table(const py::object& cols, const std::string& source) {
+  if (cols.is_none()) return commdx::table(source);
+  return commdx::bind::table_from_py(cols.cast<py::dict>(), source);
+}
+
+py::dict plan_to_py(const commdx::outreach_plan& p) {
+  using commdx::bind::table_to_py;
+  py::dict out;
+  out["priorities"] = table_to_py(p.priorities);
+  out["visits"] = table_to_py(p.visits);
+  out["assignments"] = table_to_py(p.assignments);
+  out["schedule"] = table_to_py(p.schedule);
+  out["progress"] = table_to_py(p.progress);
+  out["indicators"] = table_to_py(p.indicators);
+  out["gaps"] = table_to_py(p.gaps);
+  out["steps"] = table_to_py(p.steps);
+  out["posteriors"] = table_to_py(p.posteriors);
+  py::list msgs;
+  for (const auto& m : p.messages) {
+    py::dict d;
+    d["code"] = m.code;
+    d["unit"] = m.unit;
+    d["vi"] = m.vi;
+    d["en"] = m.en;
+    msgs.append(d);
+  }
+  out["messages"] = msgs;
+  py::dict summary;
+  summary["start"] = p.start;
+  summary["deadline"] = p.deadline;
+  summary["scope"] = p.scope;
+  summary["objective"] = p.objective;
+  summary["scheduled_objective"] = p.scheduled_objective;
+  summary["upper_bound"] = p.upper_bound;
+  summary["gap"] = p.gap;
+  summary["expected_adoptions"] = p.expected_adopters;
+  summary["hours_available"] = p.minutes_available / 60.0;
+  summary["hours_planned"] = p.minutes_planned / 60.0;
+  out["summary"] = summary;
+  return out;
+}
+
+}  // namespace
+
+void bind_plan(py::module_& m) {
+  m.def(
+      "_plan_outreach",
+      [](const py::dict& households, const py::object& businesses, const py::object& roster,
+         const std::map<std::string, std::string>& classes, const std::map<std::string, std::string>& names,
+         const py::object& estimates, const py::object& visits, const std::string& start,
+         const std::string& deadline, const std::string& scope, const py::object& catalogue,
+         const std::string& secret, bool with_names, double improve_seconds, double bound_seconds) {
+        commdx::plan_inputs in;
+        in.households = commdx::bind::table_from_py(households, "households");
+        in.businesses = optional_table(businesses, "businesses");
+        in.roster = commdx::bind::json_from_py(roster, "roster");
+        in.area_classes = classes;
+        in.unit_names = names;
+        in.estimates = optional_table(estimates, "estimates");
+        in.visit_log = optional_table(visits, "visits");
+        in.start = start;
+        in.deadline = deadline;
+        in.scope = scope;
+        commdx::plan_options opt;
+        if (!catalogue.is_none())
+          opt.catalogue = commdx::campaign_catalogue::from_json(commdx::bind::json_from_py(catalogue, "catalogue"), "catalogue");
+        opt.secret = secret;
+        opt.with_names = with_names;
+        opt.solver.improve_seconds = improve_seconds;
+        opt.solver.bound_seconds = bound_seconds;
+        commdx::outreach_plan p;
+        {
+          py::gil_scoped_release release;
+          p = commdx::plan_outreach(in, opt);
+        }
+        return plan_to_py(p);
+      },
+      py::arg("households"), py::arg("businesses"), py::arg("roster"), py::arg("classes"), py::arg("names"),
+      py::arg("estimates"), py::arg("visits"), py::arg("start"), py::arg("deadline"), py::arg("scope"),
+      py::arg("catalogue"), py::arg("secret"), py::arg("with_names"), py::arg("improve_seconds") = 1.0,
+      py::arg("bound_seconds") = 1.5);
+
+  m.def(
+      "_solve_plan_problem",
+      [](const py::dict& d) {
+        commdx::plan_problem p;
+        p.unit_group = d["unit_group"].cast<std::vector<int>>();
+        p.groups = d["groups"].cast<int>();
+        p.action_minutes = d["action_minutes"].cast<std::vector<double>>();
+        p.unit_actions = d["unit_actions"].cast<std::vector<std::vector<std::pair<int, double>>>>();
+        p.capacity = d["capacity"].cast<std::vector<double>>();
+        for (const auto& row : d["can_do"].cast<std::vector<std::vector<int>>>())
+          p.can_do.emplace_back(row.begin(), row.end());
+        for (const auto& row : d["allowed"].cast<std::vector<std::vector<int>>>())
+          p.allowed.emplace_back(row.begin(), row.end());
+        p.travel = d["travel"].cast<double>();
+        p.setup = d["setup"].cast<double>();
+        commdx::plan_solution s;
+        {
+          py::gil_scoped_release release;
+          s = commdx::solve_plan_problem(p);
+        }
+        py::dict out;
+        out["member"] = s.member;
+        out["actions"] = s.actions;
+        out["objective"] = s.objective;
+        out["upper_bound"] = s.upper_bound;
+        out["gap"] = s.gap();
+        return out;
+      },
+      py::arg("problem"),
+      "Solves one visit-batching knapsack instance (detail/plan_solver.hpp); for tests and benchmarks.");
+
+  m.def("_plan_pseudonym", &commdx::detail::plan_pseudonym, py::arg("secret"), py::arg("id"));
+  m.def("_shipped_campaigns", [] {
+    return commdx::bind::json_to_py(commdx::campaign_catalogue::shipped().raw);
+  });
+}

@@ -1,4 +1,155 @@
-"""The plan stage (see ARCHITECTURE.md)."""
+"""T6, C1, K1–K10, R1–R4: prioritised outreach plans (see docs/plan.md).
+
+``plan_outreach(...)`` returns a :class:`Plan` whose attributes are pandas DataFrames:
+priorities, visits, assignments, schedule, progress, indicators, gaps, steps, posteriors.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import pandas as pd
+
+from . import _core
+from ._frame import from_columns, to_columns
+
+__all__ = ["Plan", "plan_outreach", "campaign_catalogue"]
+
+_TEXT = ("household_id", "business_id", "ward_code", "neighbourhood_code", "group_code", "type",
+         "access", "action", "member_id", "date", "outcome", "unit", "level", "indicator",
+         "unit_name", "target_date", "stratum", "psu")
+
+
+def campaign_catalogue() -> dict:
+    """The shipped campaign catalogue (campaigns.json) as a dict; edit a copy and pass it back."""
+    return _core._shipped_campaigns()
+
+
+def _frame(df: Optional[pd.DataFrame]) -> Optional[dict]:
+    if df is None:
+        return None
+    return to_columns(df, text_columns=tuple(c for c in _TEXT if c in df.columns))
+
+
+def _classes(classes: Any) -> dict[str, str]:
+    """code -> central/remote from a dict or a DataFrame with columns (unit|code, class|area_class)."""
+    if classes is None:
+        return {}
+    if isinstance(classes, Mapping):
+        return {str(k): str(v) for k, v in classes.items()}
+    df = classes
+    code = next(c for c in ("unit", "code", "unit_code") if c in df.columns)
+    cls = next(c for c in ("class", "area_class", "classification") if c in df.columns)
+    return {str(a): str(b) for a, b in zip(df[code], df[cls])}
+
+
+class Plan:
+    """An outreach plan: DataFrames plus the optimality figures and messages."""
+
+    TABLES = ("priorities", "visits", "assignments", "schedule", "progress", "indicators", "gaps",
+              "steps", "posteriors")
+
+    def __init__(self, raw: dict):
+        for name in self.TABLES:
+            setattr(self, name, from_columns(raw[name]))
+        self.messages: list[dict] = list(raw["messages"])
+        self.summary: dict = dict(raw["summary"])
+
+    @property
+    def gap(self) -> float:
+        """(upper bound - objective) / upper bound of this plan."""
+        return float(self.summary["gap"])
+
+    def to_json(self) -> dict:
+        out = dict(self.summary)
+        out["messages"] = self.messages
+        for name in self.TABLES:
+            df = getattr(self, name)
+            out[name] = json.loads(df.to_json(orient="records", force_ascii=False))
+        return out
+
+    def write(self, directory: str | os.PathLike, lang: str = "vi") -> list[Path]:
+        """plan.json, one CSV per table and one XLSX visit sheet per member (Vietnamese headers)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        written = []
+        p = d / "plan.json"
+        p.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        written.append(p)
+        for name in self.TABLES:
+            p = d / f"{name}.csv"
+            getattr(self, name).to_csv(p, index=False, encoding="utf-8")
+            written.append(p)
+        written += self.write_member_sheets(d / "members")
+        return written
+
+    _SHEET = {"order": "Thứ tự", "date": "Ngày", "week": "Tuần", "group_code": "Tổ dân cư",
+              "group_name": "Tên tổ", "unit_id": "Mã hộ / cơ sở", "kind": "Loại",
+              "actions_vi": "Nội dung cần làm", "minutes": "Số phút",
+              "expected_adoptions": "Số lượt dự kiến thành công", "priority": "Ưu tiên",
+              "result": "Kết quả (1 = thành công, 0 = chưa)", "note": "Ghi chú / thủ tục còn làm thủ công"}
+
+    def write_member_sheets(self, directory: str | os.PathLike) -> list[Path]:
+        """One XLSX per member listing their visits in order, with Vietnamese headers."""
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        out = []
+        v = self.visits
+        for _, m in self.assignments.iterrows():
+            mine = v[(v["member_id"] == m["member_id"]) & (v["status"] == "scheduled")].sort_values("order")
+            wb = Workbook()
+            ws = wb.active
+            ws.title = "Lich tham"
+            ws.append([f"Thành viên: {m['name']} ({m['member_id']}), tổ {m['team_id']}"])
+            ws.append([f"Số lượt thăm: {int(m['visits'])}, số giờ dự kiến: {m['hours_planned']:.1f}"])
+            cols = [c for c in self._SHEET if c in mine.columns or c in ("result", "note")]
+            ws.append([self._SHEET[c] for c in cols])
+            for cell in ws[3]:
+                cell.font = Font(bold=True)
+            for _, r in mine.iterrows():
+                ws.append(["" if c in ("result", "note") else (None if pd.isna(r[c]) else r[c]) for c in cols])
+            p = d / f"{m['member_id']}.xlsx"
+            wb.save(p)
+            out.append(p)
+        return out
+
+
+def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: str, *,
+                  businesses: Optional[pd.DataFrame] = None, places: Any = None,
+                  classes: Any = None, estimates: Optional[pd.DataFrame] = None,
+                  visits: Optional[pd.DataFrame] = None, ward: str = "",
+                  catalogue: Optional[dict] = None, secret: str = "commdx",
+                  with_names: bool = False, improve_seconds: float = 1.0,
+                  bound_seconds: float = 1.5) -> Plan:
+    """Build a prioritised outreach plan (T6).
+
+    Parameters
+    ----------
+    households, businesses : survey tables (docs/data-dictionary.md columns); an optional
+        ``access`` column (high/low) gives the access segment, otherwise a household is low-access
+        when no adult uses a smartphone.
+    roster : teams in the contracts.md format (dict); members' weekly hours, skills, affiliation.
+    start, deadline : ``YYYY-MM-DD``; visits run from start to the deadline (inclusive).
+    places : commdx.Places, for unit names (optional).
+    classes : {unit code: "central"|"remote"} or a DataFrame (unit, class); absent -> all central.
+    estimates : per-unit estimates with targets (contracts.md), optional.
+    visits : visit log (household_id, action, member_id, date, outcome); updates success rates.
+    ward : plan one unit (ward, neighbourhood or group code); "" = everything given.
+    catalogue : a campaign catalogue dict (default: the shipped campaigns.json).
+    secret : key of the pseudonymous ids (keep it private; the same secret gives the same ids).
+    with_names : real ids instead of pseudonyms.
+    """
+    names: dict[str, str] = {}
+    if places is not None:
+        for code in places.codes():
+            names[code] = places.name(code)
+    raw = _core._plan_outreach(
+        _frame(households), _frame(businesses), roster, _classes(classes), names, _frame(estimates),
+        _frame(visits), str(start), str(deadline), str(ward), catalogue, secret, bool(with_names),
+        float(improve_seconds), float(bound_seconds))
+    return Plan(raw)

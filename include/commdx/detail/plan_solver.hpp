@@ -26,6 +26,7 @@
 #include <limits>
 #include <map>
 #include <queue>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -59,6 +60,7 @@ struct plan_solver_options {
   double improve_seconds = 1.0;     ///< wall-clock budget of the local improvement
   double bound_seconds = 1.5;       ///< wall-clock budget of the bound
   int enumerate_classes = 8;        ///< exact group subproblem when at most this many classes reach it
+  int restarts = 300;               ///< jittered greedy restarts (within half the improve budget; small instances)
 };
 
 namespace detail {
@@ -218,7 +220,10 @@ inline void plan_fill_member(plan_state& s, std::size_t k, const std::vector<std
 /// travel included); once a unit is visited its other actions become "upgrade" items costing
 /// only their own minutes.
 inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t>>& class_members,
-                        const std::vector<int>& member_class) {
+                        const std::vector<int>& member_class, unsigned seed = 0) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> noise(seed % 2 ? 0.8 : 0.6, seed % 2 ? 1.2 : 1.4);
+  auto jitter = [&](double r) { return seed == 0 ? r : r * noise(rng); };
   const plan_problem& p = *s.p;
   struct item {
     double ratio;
@@ -266,7 +271,7 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
         double r = prefix_ratio(u, c, len);
         if (r > best_r) { best_r = r; best_len = len; }
       }
-      heap.push(item{best_r, u, static_cast<int>(q), static_cast<int>(best_len)});
+      heap.push(item{jitter(best_r), u, static_cast<int>(q), static_cast<int>(best_len)});
     }
   }
   while (!heap.empty()) {
@@ -570,8 +575,18 @@ inline plan_solution solve_plan_problem(const plan_problem& p, const plan_solver
   detail::plan_state s;
   s.init(p);
   if (!class_members.empty() && U > 0) {
+    // greedy + improvement, then restarts from greedy orders with jittered ratios (deterministic
+    // seeds) while the time budget lasts; the best solution is kept
     detail::plan_greedy(s, class_members, member_class);
     detail::plan_improve(s, opt, t0);
+    for (unsigned seed = 1; seed <= static_cast<unsigned>(opt.restarts); ++seed) {
+      if (U > 5000 || detail::plan_seconds_since(t0) > 0.5 * opt.improve_seconds) break;
+      detail::plan_state t;
+      t.init(p);
+      detail::plan_greedy(t, class_members, member_class, seed);
+      detail::plan_improve(t, opt, t0);
+      if (t.objective > s.objective + 1e-9) s = std::move(t);
+    }
     sol.upper_bound = detail::plan_bound(p, class_members, s.objective, opt, sol.bound_iterations);
   }
   // recompute the objective exactly from the solution

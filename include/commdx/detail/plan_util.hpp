@@ -36,7 +36,7 @@ inline std::string plan_civil_from_days(long z) {
   const long d = doy - (153 * mp + 2) / 5 + 1;
   const long m = mp + (mp < 10 ? 3 : -9);
   y += m <= 2 ? 1 : 0;
-  char buf[48];
+  char buf[72];
   std::snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
   return buf;
 }
