@@ -1,4 +1,142 @@
-"""The indicators stage (see ARCHITECTURE.md)."""
+"""S1-S4, K1-K10, R3: the indicator catalogue and indicators per unit at every level.
+
+``commdx.indicators(households, places, design)`` gives one tidy row per (unit, indicator):
+``level, unit, unit_name, indicator, estimate, se, ci_low, ci_high, deff, n, target,
+target_date, gap, days_left`` (contracts.md). ``gap = target - estimate`` (what is still to do;
+<= 0 once met), ``days_left`` counts from ``as_of`` (default today) to the target date.
+Proportions and ratios are fractions in [0, 1]. A unit whose sampling error the design cannot
+estimate (it lies inside one sampled PSU, e.g. a residential group when PSUs are groups) has
+``se``, ``ci_low``, ``ci_high`` and ``deff`` missing rather than a misleading 0.
+
+The catalogue (``commdx.indicator_catalogue()``; shipped as ``commdx/data/indicators.json``) is
+data a city can edit: pass the edited dict, a path to a JSON file, or a list of ids.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as _dt
+import json
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from . import _core
+from .estimate import SurveyDesign, _codes, _design, _numeric
+
+__all__ = ["indicators", "indicator_catalogue", "LEVELS"]
+
+#: The levels of the place hierarchy and the household/business column holding each unit code.
+LEVELS: dict[str, str] = {"city": "", "ward": "ward_code", "neighbourhood": "neighbourhood_code",
+                          "residential_group": "group_code"}
+
+
+def indicator_catalogue() -> dict[str, Any]:
+    """The shipped catalogue as a dict ``{"version": 1, "indicators": [...]}`` (a copy to edit)."""
+    return _core._indicator_catalogue()
+
+
+def _catalogue(catalogue: Any) -> dict[str, Any] | None:
+    if catalogue is None:
+        return None
+    if isinstance(catalogue, (str, Path)) and Path(catalogue).suffix.lower() == ".json":
+        with open(catalogue, encoding="utf-8") as f:
+            return _core._check_catalogue(json.load(f), str(catalogue))
+    if isinstance(catalogue, Mapping):
+        return _core._check_catalogue(dict(catalogue), "catalogue")
+    if isinstance(catalogue, Sequence) and not isinstance(catalogue, str):
+        full = {i["id"]: i for i in indicator_catalogue()["indicators"]}
+        unknown = [i for i in catalogue if i not in full]
+        if unknown:
+            raise _core.ConfigError(f"catalogue: no indicator with id {', '.join(map(repr, unknown))}")
+        return {"version": 1, "indicators": [full[i] for i in catalogue]}
+    raise _core.ConfigError("catalogue must be None, a dict, a .json path or a list of indicator ids")
+
+
+def _levels(levels: Sequence[str] | Mapping[str, str] | None) -> list[tuple[str, str]]:
+    if levels is None:
+        return list(LEVELS.items())
+    if isinstance(levels, str):
+        levels = [levels]
+    if isinstance(levels, Mapping):
+        return [(str(k), str(v or "")) for k, v in levels.items()]
+    out = []
+    for name in levels:
+        if name not in LEVELS:
+            raise _core.ConfigError(f"levels: unknown level {name!r} (city, ward, neighbourhood, residential_group)")
+        out.append((name, LEVELS[name]))
+    return out
+
+
+def _needed(cat: dict[str, Any], records: str) -> tuple[list[str], list[str]]:
+    numeric: list[str] = []
+    text: list[str] = []
+    for ind in cat["indicators"]:
+        if ind.get("records", "households") != records:
+            continue
+        for term in (ind.get("numerator"), ind.get("denominator")):
+            if term:
+                numeric += [term["column"]] if "column" in term else list(term["any"])
+        for cond in ind.get("where") or []:
+            text.append(cond["column"])
+    return list(dict.fromkeys(numeric)), list(dict.fromkeys(text))
+
+
+def _record_columns(df: pd.DataFrame, numeric: list[str], grouping: list[str], design: SurveyDesign) -> dict[str, Any]:
+    cols: dict[str, Any] = {}
+    for name in grouping + [c for c in (design.strata, design.psu) if c]:
+        if name not in df.columns:
+            raise _core.InputError(f"DataFrame, column '{name}': missing required column")
+        cols[name] = _codes(df, name)
+    for name in numeric + [c for c in (design.weight, design.fpc) if c]:
+        if name in cols:
+            continue
+        if name not in df.columns:
+            raise _core.InputError(f"DataFrame, column '{name}': missing required column")
+        cols[name] = _numeric(df, name)
+    return cols
+
+
+def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None = None,
+               catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
+               businesses: pd.DataFrame | None = None, as_of: _dt.date | str | None = None,
+               level: float = 0.95) -> pd.DataFrame:
+    """Every catalogue indicator for every unit of every level, with its sampling error.
+
+    Parameters
+    ----------
+    households : household records (docs/data-dictionary.md columns)
+    places : ``commdx.Places`` (or a DataFrame of units) that every unit code must be in
+    design : ``SurveyDesign``; ``None`` takes the data dictionary's design columns present
+        (weight, stratum, psu, fpc)
+    catalogue : ``None`` (the shipped one), a catalogue dict, a .json path, or a list of ids
+    levels : names among "city", "ward", "neighbourhood", "residential_group" (default: all),
+        or a dict {level name: column}
+    businesses : business records for the business indicators (left out when ``None``); the
+        same design column names apply to them
+    as_of : the day ``days_left`` counts from (default: today)
+    level : confidence level of the intervals
+    """
+    if isinstance(places, pd.DataFrame):
+        places = _core.Places.from_dataframe(places)
+    d = _design(design) if design is not None else SurveyDesign.default_for(households)
+    cat = _catalogue(catalogue)
+    cat_for_needs = cat if cat is not None else indicator_catalogue()
+    lv = _levels(levels)
+    level_cols = [c for _, c in lv if c]
+    if as_of is None:
+        as_of = _dt.date.today()
+    as_of_text = as_of.isoformat() if isinstance(as_of, _dt.date) else str(as_of)
+    num_h, text_h = _needed(cat_for_needs, "households")
+    h_cols = _record_columns(households, num_h, level_cols + text_h, d)
+    b_cols = None
+    if businesses is not None:
+        num_b, text_b = _needed(cat_for_needs, "businesses")
+        bd = d if design is not None else SurveyDesign.default_for(businesses)
+        if bd != d:
+            raise _core.ConfigError("indicators: households and businesses need the same design columns")
+        b_cols = _record_columns(businesses, num_b, level_cols + text_b, d)
+    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols)
+    out = pd.DataFrame(res)
+    out["n"] = out["n"].astype("int64")
+    out["target_date"] = out["target_date"].replace("", None)
+    return out

@@ -1,0 +1,52 @@
+#pragma once
+// Shared by bind_estimate.cpp and bind_indicators.cpp: record columns from Python for the
+// estimate stage. A column is a float64 array (numbers, NaN missing), a list of str, or a tuple
+// (int codes array, list of labels) for a factorised text column (pandas' categorical codes; -1
+// is missing) - turned into text here in C++, much faster than a million Python str objects.
+#include "prelude.hpp"
+
+#include <string>
+#include <vector>
+
+#include "commdx/estimate.hpp"
+
+namespace commdx::bind {
+
+inline table estimate_table_from_py(const py::dict& columns, const std::string& source) {
+  table t(source);
+  for (auto item : columns) {
+    const std::string name = py::str(item.first);
+    py::handle v = item.second;
+    if (py::isinstance<py::tuple>(v)) {
+      auto tup = py::reinterpret_borrow<py::tuple>(v);
+      auto codes = py::array_t<long long, py::array::c_style | py::array::forcecast>::ensure(tup[0]);
+      const auto labels = tup[1].cast<std::vector<std::string>>();
+      text_column col(static_cast<std::size_t>(codes.size()));
+      const long long* c = codes.data();
+      for (std::size_t r = 0; r < col.size(); ++r) {
+        if (c[r] < 0) continue;
+        if (static_cast<std::size_t>(c[r]) >= labels.size())
+          throw input_error(location{source, r + 1, 0, 0, name, ""}, "category code out of range");
+        col[r] = labels[static_cast<std::size_t>(c[r])];
+      }
+      t.set(name, std::move(col));
+    } else {
+      py::dict one;
+      one[py::str(name)] = v;
+      table single = table_from_py(one, source);
+      t.set(name, single.at(name));
+    }
+  }
+  return t;
+}
+
+inline survey_design design_from_py(const py::dict& d) {
+  survey_design out;
+  for (auto item : d) {
+    if (item.second.is_none()) continue;
+    out.set(py::str(item.first), py::str(item.second), "SurveyDesign");
+  }
+  return out;
+}
+
+}  // namespace commdx::bind
