@@ -220,7 +220,7 @@ def education_by_ward(households: pd.DataFrame) -> pd.DataFrame:
     Σ w·adults_upper_secondary / Σ w·adults without a standard error.
     Columns: code, education, households, adults, households_missing [, education_se]."""
     src = str(households.attrs.get("source", "households"))
-    cols = to_columns(households, text_columns=_text_id_columns(households))
+    cols = _household_columns(households)
     out = from_columns(_core._education_by_ward(cols, src))
     se = _education_se(households)
     if se is not None:
@@ -244,11 +244,21 @@ def _education_se(households: pd.DataFrame) -> Optional[dict]:
     return dict(zip(est["ward_code"].astype(str), est["se"]))
 
 
-def _text_id_columns(df: pd.DataFrame) -> tuple:
-    ids = ("household_id", "ward_code", "neighbourhood_code", "group_code", "stratum", "psu")
-    return tuple(c for c in ids if c in df.columns) + tuple(
-        str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and c not in ids
-    )
+_ID_COLUMNS = ("household_id", "ward_code", "neighbourhood_code", "group_code", "stratum", "psu")
+
+
+def _household_columns(households: pd.DataFrame) -> dict:
+    """Household rows as core columns; codes read as numbers by pandas ("26506", or 26506.0 when
+    the column has gaps) go back to their text form."""
+    df = households
+    fixed = {}
+    for c in _ID_COLUMNS:
+        if c in df.columns and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
+            fixed[c] = df[c].map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+    if fixed:
+        df = df.assign(**fixed)
+    text = tuple(str(c) for c in df.columns if c in _ID_COLUMNS or not pd.api.types.is_numeric_dtype(df[c]))
+    return to_columns(df, text_columns=text)
 
 
 class AccessSegments(NamedTuple):
@@ -275,7 +285,7 @@ def access_segments(
     ``areas`` (a :func:`classify_areas` result), groups of central wards get the central catalogue
     outright."""
     src = str(households.attrs.get("source", "households"))
-    cols = to_columns(households, text_columns=_text_id_columns(households))
+    cols = _household_columns(households)
     central: list[str] = []
     if areas is not None:
         central = [str(c) for c in areas.loc[areas["class"] == "central", "code"]]

@@ -5,6 +5,7 @@
 #include <commdx/io/csv.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 namespace {
@@ -238,6 +239,45 @@ TEST(ClassifyInput, VietnameseNumberFormats) {
   EXPECT_FALSE(commdx::detail::parse_number_with_style("1.23.4", number_style::vietnamese, v));
   EXPECT_FALSE(commdx::detail::parse_number_with_style("12.34", number_style::vietnamese, v));
   EXPECT_FALSE(commdx::detail::parse_number_with_style("1,2,3", number_style::english, v));
+}
+
+TEST(ClassifyInput, FormattedNumbersReadBackInEitherConvention) {
+  // Property: any number written by the Vietnamese or English formatter (a different function
+  // from the parser) reads back to the same value with that convention.
+  using commdx::detail::number_style;
+  std::uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;  // [0, 1)
+  };
+  for (int i = 0; i < 2000; ++i) {
+    double magnitude = std::pow(10.0, std::floor(next() * 9) - 2);
+    int decimals = static_cast<int>(next() * 4);
+    double x = std::round(next() * magnitude * std::pow(10.0, decimals)) / std::pow(10.0, decimals);
+    for (bool vi : {true, false}) {
+      std::string s = commdx::detail::format_localised(x, decimals, vi);
+      double back = -1;
+      ASSERT_TRUE(commdx::detail::parse_number_with_style(s, vi ? number_style::vietnamese : number_style::english, back)) << s;
+      EXPECT_NEAR(back, x, 1e-9 * std::max(1.0, x)) << s;
+    }
+  }
+}
+
+TEST(ClassifyInput, SpreadsheetNumberCellsKeepTheirValueInAnyColumnFormat) {
+  // The XLSX reader marks number cells; "2.41" from a number cell must not be read as evidence
+  // against the typed Vietnamese "2,41", nor "\x01" "16774" as anything but 16,774.
+  commdx::table t("areas.xlsx");
+  t.set("Tên", commdx::text_column{"Phường 1", "Phường 2"});
+  t.set("Diện tích (km2)", commdx::text_column{"\x01" "2.41", "2,41"});
+  t.set("Dân số", commdx::text_column{"16.774", "\x01" "16773"});
+  t.set("Mã", commdx::text_column{"\x01" "26506", "26509"});
+  auto city = places::vung_tau();
+  auto r = commdx::classify_areas(t, classify_config::defaults(), &city);
+  EXPECT_EQ(r.areas[0].input.code, "26506");
+  EXPECT_DOUBLE_EQ(r.areas[0].input.area_km2, 2.41);
+  EXPECT_DOUBLE_EQ(r.areas[1].input.area_km2, 2.41);
+  EXPECT_DOUBLE_EQ(r.areas[0].input.population, 16774);
+  EXPECT_DOUBLE_EQ(r.areas[1].input.population, 16773);
 }
 
 TEST(ClassifyInput, EachHeaderLanguageAndNumberFormatGivesTheSameAreas) {

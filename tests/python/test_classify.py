@@ -242,3 +242,10 @@ def test_education_by_ward_equals_the_estimation_stage(synth_city):
     ref = ref.set_index(ref["ward_code"].astype(str))
     assert np.allclose(mine.loc[ref.index, "education"], ref["estimate"], rtol=1e-12)
     assert np.allclose(mine.loc[ref.index, "education_se"], ref["se"], rtol=1e-12)
+
+
+def test_household_codes_read_as_numbers_keep_their_text_form():
+    h = _households()
+    h["ward_code"] = [26545.0, 26545.0, np.nan, 26545.0]  # pandas' reading of a code column with a gap
+    seg = commdx.access_segments(h)
+    assert seg.households["ward_code"].tolist() == ["26545", "26545", "", "26545"]
