@@ -10,10 +10,13 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <exception>
 #include <limits>
 #include <map>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -197,6 +200,8 @@ class ingester {
         throw config_error(location{"column mapping", 0, 0, 0, col, ""}, "value map for a column that is not in the schema");
     }
     id_out_ = schema_.id_column.empty() ? npos : find_out(schema_.id_column);
+    for (std::size_t i = 0; i < actions_.size(); ++i)
+      if (id_out_ != npos && actions_[i].kind == 1 && actions_[i].out == id_out_) id_field_ = i;
     for (std::size_t k = 0; k < cols_.size(); ++k) {
       const out_col& oc = cols_[k];
       if (oc.spec == nullptr) continue;
@@ -217,6 +222,7 @@ class ingester {
       else c.txt.reserve(rows, 16);
     }
     good_rows_.reserve(rows);
+    good_lines_.reserve(rows);
     ids_.reserve(rows);
   }
 
@@ -231,6 +237,7 @@ class ingester {
               false);
       return;
     }
+    if (id_field_ != npos) ids_.prefetch(std::hash<std::string_view>()(trim_blanks(fields[id_field_])));
     std::fill(slot_num_.begin(), slot_num_.end(), missing);
     std::fill(slot_txt_.begin(), slot_txt_.end(), std::string_view());
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -288,11 +295,25 @@ class ingester {
       else c.txt.push(slot_txt_[k]);
     }
     good_rows_.push_back(row);
+    good_lines_.push_back(line);
     if (id_out_ != npos) ids_.insert(out_.rows_good, id_hash);
     ++out_.rows_good;
   }
 
   ingest_output finish() { return std::move(out_); }
+
+  // For the two-thread CSV path (ingest_csv): ids of one half checked against the other's.
+  std::size_t rows_read() const { return out_.rows_read; }
+  bool has_id() const { return id_out_ != npos; }
+  std::size_t id_column_index() const { return id_out_; }
+  const std::string& id_label() const { return cols_[id_out_].label; }
+  std::size_t good_row(std::size_t i) const { return good_rows_[i]; }
+  std::size_t good_line(std::size_t i) const { return good_lines_[i]; }
+  /// The good row (0-based among good rows) with this id, or npos.
+  std::size_t find_id(std::string_view id) const {
+    const text_arena& ids = out_.columns[id_out_].txt;
+    return ids_.find(id, std::hash<std::string_view>()(id), [&ids](std::size_t r) { return ids.get(r); });
+  }
 
  private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -589,21 +610,98 @@ class ingester {
   std::vector<out_col> cols_;
   std::unordered_map<std::string, std::size_t> out_index_;
   std::size_t id_out_ = npos;
+  std::size_t id_field_ = npos;
   std::vector<std::size_t> blank_no_outs_, required_outs_, unit_outs_, max_outs_;
   std::vector<double> slot_num_;
   std::vector<std::string_view> slot_txt_;
   std::vector<std::string> own_;
   std::vector<std::string_view> combined_raw_;
   std::vector<bool> chosen_;
-  std::vector<std::size_t> good_rows_;
+  std::vector<std::size_t> good_rows_, good_lines_;
   id_set ids_;
   ingest_output out_;
   std::size_t row_ = 0, line_ = 0;
 };
 
-/// Reads CSV text into the reader's buffers (one pass over the text).
+/// Appends `b`'s good rows (except those marked in `drop`) and refused rows to `a`.
+inline void append_output(ingest_output& a, ingest_output&& b, const std::vector<bool>& drop) {
+  bool any_drop = std::find(drop.begin(), drop.end(), true) != drop.end();
+  for (std::size_t k = 0; k < b.columns.size(); ++k) {
+    ingest_column& x = a.columns[k];
+    ingest_column& y = b.columns[k];
+    if (x.numeric) {
+      if (!any_drop) {
+        x.num.insert(x.num.end(), y.num.begin(), y.num.end());
+      } else {
+        for (std::size_t i = 0; i < y.num.size(); ++i)
+          if (!drop[i]) x.num.push_back(y.num[i]);
+      }
+    } else {
+      if (!any_drop) {
+        auto base = static_cast<std::int64_t>(x.txt.bytes.size());
+        x.txt.bytes.append(y.txt.bytes);
+        x.txt.offsets.reserve(x.txt.offsets.size() + y.txt.size());
+        for (std::size_t i = 1; i < y.txt.offsets.size(); ++i) x.txt.offsets.push_back(base + y.txt.offsets[i]);
+      } else {
+        for (std::size_t i = 0; i < y.txt.size(); ++i)
+          if (!drop[i]) x.txt.push(y.txt.get(i));
+      }
+    }
+    y = ingest_column();
+  }
+  a.refused_row.insert(a.refused_row.end(), b.refused_row.begin(), b.refused_row.end());
+  a.refused_line.insert(a.refused_line.end(), b.refused_line.begin(), b.refused_line.end());
+  for (std::size_t i = 0; i < b.refused_column.size(); ++i) {
+    a.refused_column.push(b.refused_column.get(i));
+    a.refused_value.push(b.refused_value.get(i));
+    a.refused_reason.push(b.refused_reason.get(i));
+  }
+  a.rows_read += b.rows_read;
+  a.rows_good += b.rows_good;
+}
+
+/// Puts the refused rows in row order (after the two halves' cross-duplicates were added).
+inline void sort_refused(ingest_output& o) {
+  std::vector<std::size_t> idx(o.refused_row.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::stable_sort(idx.begin(), idx.end(), [&o](std::size_t x, std::size_t y) { return o.refused_row[x] < o.refused_row[y]; });
+  numeric_column row, line;
+  text_arena col, val, why;
+  for (std::size_t i : idx) {
+    row.push_back(o.refused_row[i]);
+    line.push_back(o.refused_line[i]);
+    col.push(o.refused_column.get(i));
+    val.push(o.refused_value.get(i));
+    why.push(o.refused_reason.get(i));
+  }
+  o.refused_row = std::move(row);
+  o.refused_line = std::move(line);
+  o.refused_column = std::move(col);
+  o.refused_value = std::move(val);
+  o.refused_reason = std::move(why);
+}
+
+/// Data rows and text lines in a stretch of CSV without quoted fields (blank lines are no rows).
+inline void count_rows(std::string_view s, std::size_t& rows, std::size_t& lines) {
+  rows = 0;
+  lines = 0;
+  std::size_t b = 0;
+  while (b < s.size()) {
+    const void* hit = std::memchr(s.data() + b, '\n', s.size() - b);
+    std::size_t e = hit == nullptr ? s.size() : static_cast<std::size_t>(static_cast<const char*>(hit) - s.data());
+    std::size_t len = e - b;
+    if (len > 0 && !(len == 1 && s[b] == '\r')) ++rows;
+    if (hit != nullptr) ++lines;
+    b = e + 1;
+  }
+}
+
+/// Reads CSV text into the reader's buffers in one pass over the text. A large file without
+/// quoted fields is read in two halves on two threads (rows, lines, duplicates and errors come out
+/// exactly as from one pass: the first error in the file is the one raised).
 inline ingest_output ingest_csv(std::string_view text, const std::string& source, const record_schema& schema,
-                                const places* where, const ingest_options& options) {
+                                const places* where, const ingest_options& options, unsigned threads = 0,
+                                std::size_t min_split_bytes = std::size_t{4} << 20) {
   std::string_view body = text;
   if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
   char delim = options.delimiter != 0 ? options.delimiter : io::detect_delimiter(body);
@@ -621,12 +719,89 @@ inline ingest_output ingest_csv(std::string_view text, const std::string& source
       throw input_error(location{source, 0, line, 0, h, ""}, "column name appears twice in the header");
     header.push_back(std::move(h));
   }
-  ingester ing(source, schema, where, options);
-  ing.set_header(header);
-  ing.reserve(static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n')) + 1);
-  std::size_t row = 0;
-  while (tok.next(fields, line)) ing.add_row(fields, ++row, line);
-  return ing.finish();
+  std::size_t data_start = tok.position();
+  std::string_view data = body.substr(data_start);
+  std::size_t first_line = tok.line();
+  if (threads == 0) threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  std::size_t mid = data.size() / 2;
+  while (mid < data.size() && data[mid] != '\n') ++mid;
+  bool split = threads >= 2 && data.size() >= min_split_bytes && mid + 1 < data.size() &&
+               std::memchr(data.data(), '"', data.size()) == nullptr;
+  if (!split) {
+    ingester ing(source, schema, where, options);
+    ing.set_header(header);
+    ing.reserve(static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n')) + 1);
+    csv_tokenizer rows(data, source, delim, first_line);
+    std::size_t row = 0;
+    while (rows.next(fields, line)) ing.add_row(fields, ++row, line);
+    return ing.finish();
+  }
+  std::string_view half_a = data.substr(0, mid + 1), half_b = data.substr(mid + 1);
+  ingester a(source, schema, where, options), b(source, schema, where, options);
+  a.set_header(header);
+  b.set_header(header);
+  std::exception_ptr error_a, error_b;
+  std::thread worker([&]() {
+    try {
+      std::size_t rows_before = 0, lines_before = 0;
+      count_rows(half_a, rows_before, lines_before);
+      b.reserve(static_cast<std::size_t>(std::count(half_b.begin(), half_b.end(), '\n')) + 1);
+      csv_tokenizer rows(half_b, source, delim, first_line + lines_before);
+      std::vector<std::string_view> f;
+      std::size_t ln = 0, row = rows_before;
+      while (rows.next(f, ln)) b.add_row(f, ++row, ln);
+    } catch (...) {
+      error_b = std::current_exception();
+    }
+  });
+  try {
+    a.reserve(static_cast<std::size_t>(std::count(half_a.begin(), half_a.end(), '\n')) + 1);
+    csv_tokenizer rows(half_a, source, delim, first_line);
+    std::size_t row = 0;
+    while (rows.next(fields, line)) a.add_row(fields, ++row, line);
+  } catch (...) {
+    error_a = std::current_exception();
+  }
+  worker.join();
+  if (error_a) std::rethrow_exception(error_a);
+  if (error_b) std::rethrow_exception(error_b);
+  // ids of the second half already used in the first
+  std::vector<bool> drop;
+  ingest_output cross;
+  if (a.has_id()) {
+    std::size_t k = b.id_column_index();
+    ingest_output tmp = b.finish();
+    drop.assign(tmp.rows_good, false);
+    const text_arena& ids = tmp.columns[k].txt;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      std::size_t first = a.find_id(ids.get(i));
+      if (first == static_cast<std::size_t>(-1)) continue;
+      std::string id(ids.get(i));
+      std::string reason = "duplicate " + schema.id_column + " '" + id + "' (first at row " + std::to_string(a.good_row(first)) + ")";
+      if (options.strict) throw validation_error(location{source, b.good_row(i), b.good_line(i), 0, b.id_label(), ""}, reason);
+      drop[i] = true;
+      cross.refused_row.push_back(static_cast<double>(b.good_row(i)));
+      cross.refused_line.push_back(static_cast<double>(b.good_line(i)));
+      cross.refused_column.push(b.id_label());
+      cross.refused_value.push(id);
+      cross.refused_reason.push(reason);
+    }
+    std::size_t dropped = static_cast<std::size_t>(std::count(drop.begin(), drop.end(), true));
+    ingest_output out = a.finish();
+    append_output(out, std::move(tmp), drop);
+    out.rows_good -= dropped;
+    if (dropped > 0) {
+      cross.rows_read = 0;
+      cross.columns = std::vector<ingest_column>();
+      std::vector<bool> none;
+      append_output(out, std::move(cross), none);
+      sort_refused(out);
+    }
+    return out;
+  }
+  ingest_output out = a.finish();
+  append_output(out, b.finish(), drop);
+  return out;
 }
 
 /// Reads a table (from pandas, XLSX) through the same checks: every cell is read as its text.

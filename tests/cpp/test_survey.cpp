@@ -310,3 +310,67 @@ TEST(Survey, QuotedFieldsCrlfBomAndSemicolons) {
 }
 
 }  // namespace
+
+namespace {
+
+// The two-thread path (large files without quotes) must give exactly what one pass gives: the
+// same rows, refused rows with the same numbers, duplicates across the halves, the first error.
+commdx::detail::ingest_output read_with(const std::string& csv, unsigned threads, bool strict) {
+  ingest_options o;
+  o.strict = strict;
+  return commdx::detail::ingest_csv(csv, "big.csv", commdx::record_schema::households(), &city(), o, threads, 0);
+}
+
+TEST(Survey, TwoThreadsGiveTheSameResultAsOne) {
+  std::string csv = kHeader;
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "H" + std::to_string(i);
+    if (i == 31) id = "H3";                      // duplicate of a row in the first half
+    if (i == 35) id = "H33";                     // duplicate within the second half
+    std::string adults = i == 7 ? "9" : "1";     // adults > members in the first half
+    std::string ward = i == 27 ? "99999" : "26506";
+    csv += id + "," + ward + ",," + "2," + adults + ",1,1\n";
+    if (i == 12) csv += "\n";                    // a blank line
+  }
+  auto one = read_with(csv, 1, false);
+  auto two = read_with(csv, 2, false);
+  EXPECT_EQ(one.rows_read, 40u);
+  EXPECT_EQ(two.rows_read, 40u);
+  EXPECT_EQ(two.rows_good, one.rows_good);
+  EXPECT_EQ(one.rows_good + one.refused_row.size(), 40u);
+  EXPECT_EQ(two.refused_row, one.refused_row);
+  EXPECT_EQ(two.refused_line, one.refused_line);
+  EXPECT_EQ(one.refused_row, (commdx::numeric_column{8, 28, 32, 36}));
+  for (std::size_t i = 0; i < one.refused_reason.size(); ++i)
+    EXPECT_EQ(two.refused_reason.get(i), one.refused_reason.get(i));
+  for (std::size_t k = 0; k < one.columns.size(); ++k) {
+    ASSERT_EQ(two.columns[k].numeric, one.columns[k].numeric);
+    if (one.columns[k].numeric) {
+      EXPECT_EQ(two.columns[k].num.size(), one.columns[k].num.size());
+    } else {
+      EXPECT_EQ(two.columns[k].txt.bytes, one.columns[k].txt.bytes);
+      EXPECT_EQ(two.columns[k].txt.offsets, one.columns[k].txt.offsets);
+    }
+  }
+  // strict: the first problem of the file, with its true row and line, from either half
+  for (unsigned threads : {1u, 2u}) {
+    try {
+      read_with(csv, threads, true);
+      FAIL() << "must throw";
+    } catch (const commdx::validation_error& e) {
+      EXPECT_EQ(std::string(e.what()), "big.csv, row 8, line 9, column 'adults': adults (9) is more than members (2)");
+    }
+  }
+  std::string second_half_only = kHeader;
+  for (int i = 0; i < 40; ++i) second_half_only += "H" + std::to_string(i % 37) + ",26506,,2,1,1,1\n";
+  for (unsigned threads : {1u, 2u}) {
+    try {
+      read_with(second_half_only, threads, true);
+      FAIL() << "must throw";
+    } catch (const commdx::validation_error& e) {
+      EXPECT_EQ(std::string(e.what()), "big.csv, row 38, line 39, column 'household_id': duplicate household_id 'H0' (first at row 1)");
+    }
+  }
+}
+
+}  // namespace

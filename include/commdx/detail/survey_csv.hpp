@@ -98,12 +98,14 @@ inline int parse_yes_no(std::string_view raw) {
 /// call; a quoted field containing doubled quotes is unescaped into a per-field scratch string.
 class csv_tokenizer {
  public:
-  csv_tokenizer(std::string_view text, std::string source, char delimiter)
-      : text_(text), source_(std::move(source)), delim_(delimiter) {
+  csv_tokenizer(std::string_view text, std::string source, char delimiter, std::size_t first_line = 1)
+      : text_(text), source_(std::move(source)), delim_(delimiter), line_(first_line) {
     if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
   }
 
   std::string_view text() const { return text_; }
+  std::size_t position() const { return pos_; }
+  std::size_t line() const { return line_; }
 
   /// Next non-blank record; false at the end. `line` gets the line the record starts on.
   bool next(std::vector<std::string_view>& fields, std::size_t& line) {
@@ -175,8 +177,8 @@ class csv_tokenizer {
   std::string_view text_;
   std::string source_;
   char delim_;
+  std::size_t line_;
   std::size_t pos_ = 0;
-  std::size_t line_ = 1;
   std::vector<std::string> scratch_;
 };
 
@@ -228,6 +230,16 @@ class id_set {
         if (get(r) == id) return r;
       }
     }
+  }
+
+  /// Starts loading the slot an id with hash `h` probes first (the row's other cells are parsed
+  /// while it arrives).
+  void prefetch(std::uint64_t h) const {
+#if defined(__GNUC__)
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (static_cast<std::size_t>(h) & mask_));
+#else
+    (void)h;
+#endif
   }
 
   /// Stores row `r` (rows are added in order 0, 1, 2, ...).
