@@ -80,12 +80,12 @@ struct roster_team {
   std::vector<roster_member> members;
 };
 
-inline nlohmann::json to_json(const roster_team& t) {
-  nlohmann::json ms = nlohmann::json::array();
+inline nlohmann::ordered_json to_json(const roster_team& t) {
+  nlohmann::ordered_json ms = nlohmann::ordered_json::array();
   for (const auto& m : t.members) {
     ms.push_back({{"id", m.id}, {"name", m.name}, {"role", m.role}, {"affiliation", m.affiliation},
                   {"skills", m.skills}, {"weekly_hours", m.weekly_hours},
-                  {"phone", m.phone.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.phone)}});
+                  {"phone", m.phone.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.phone)}});
   }
   return {{"id", t.id}, {"level", t.level}, {"unit", t.unit}, {"decided_by", t.decided_by},
           {"decision_number", t.decision_number}, {"decision_date", t.decision_date}, {"members", ms}};
@@ -624,10 +624,7 @@ class generator {
         h.neighbourhood = w.groups[g].neighbourhood;
         draw_base(c, r, p.remoteness, p.farming, h);
         for (int k = 0; k < detail::attr_count; ++k) draw_attribute(c, k, r, h);
-        if (!p.real || p.code == "26545") {
-          // VungtauIOC is the city's app: unknown outside the city, rare in Long Sơn's villages
-          if (!p.real) h.v[detail::a_ioc] = 0;
-        }
+        if (!p.real) h.v[detail::a_ioc] = 0;  // VungtauIOC is the city's app: unknown outside it
         int children = h.members - h.adults;
         h.smartphones = h.v[detail::a_smartphone] +
                         (h.v[detail::a_smartphone] > 0 ? r.binomial(children, 0.25) : 0);
@@ -689,7 +686,7 @@ class generator {
   /// only one Youth Union member. Synthetic wards: the same kinds of gap by a fixed hash.
   struct gaps {
     bool ward_without_youth = false;
-    std::size_t no_team = SIZE_MAX, late = SIZE_MAX, late2 = SIZE_MAX, thin = SIZE_MAX;
+    std::size_t no_team = SIZE_MAX, late = SIZE_MAX, thin = SIZE_MAX;
   };
   gaps gaps_of(const ward_data& w) const {
     gaps g;
@@ -708,7 +705,6 @@ class generator {
       if (u > 0.90 && u <= 0.97) g.late = 0;
       if (u > 0.85 && u <= 0.90) g.thin = 0;
     }
-    (void)g.late2;
     return g;
   }
 
@@ -1176,6 +1172,18 @@ void emit_records(E& e, std::size_t f, const ward_data& w) {
   }
 }
 
+/// Rows ward `w` contributes to record file f.
+inline std::size_t record_rows(std::size_t f, const ward_data& w) {
+  switch (f) {
+    case 0: return w.households.size();
+    case 1: return w.businesses.size();
+    case 2: case 3: return w.sample.size();
+    case 4: return w.visits.size();
+    case 5: return w.manual.size();
+    default: return 0;
+  }
+}
+
 /// Column names of record file f (and of places.csv / teams.csv through the other helpers).
 inline std::vector<std::string> record_header(std::size_t f) {
   detail::header_emitter h;
@@ -1213,7 +1221,7 @@ inline city make_city(const options& opt) {
     population += w.population;
     for (auto& u : generator::units_of(w)) units.push_back(std::move(u));
     for (std::size_t f = 0; f < 6; ++f) emit_records(em[f], f, w);
-    for (const auto& t : w.teams) teams.push_back(to_json(t));
+    for (const auto& t : w.teams) teams.push_back(nlohmann::json::parse(to_json(t).dump()));
   }
   units[0] = gen.city_unit(population);
   city c;
@@ -1330,13 +1338,9 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     chunk_count[f] = 0;
   };
   {
-    detail::csv_emitter e{&teams_csv.buffer()};
-    roster_team t0;
-    roster_member m0;
     detail::header_emitter h;
-    emit_member(h, t0, m0);
+    emit_member(h, roster_team{}, roster_member{});
     teams_csv.buffer() += detail::header_line(h.names);
-    (void)e;
   }
   teams_json.buffer() += "{\"teams\": [";
   bool first_team = true;
@@ -1366,30 +1370,14 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     teams_json.maybe_flush();
     teams_csv.maybe_flush();
     for (std::size_t f = 0; f < 6; ++f) {
+      rec_rows[f] += record_rows(f, w);
       if (sink) {
-        std::size_t before = chunks[f].names.empty() ? 0 : chunks[f].nums.size() + chunks[f].texts.size();
-        (void)before;
-        detail::table_emitter& em = chunks[f];
-        std::size_t n_before = em.started ? (em.is_text[0] ? em.texts[0].size() : em.nums[0].size()) : 0;
-        emit_records(em, f, w);
-        std::size_t n_after = em.started ? (em.is_text[0] ? em.texts[0].size() : em.nums[0].size()) : 0;
-        rec_rows[f] += n_after - n_before;
-        chunk_count[f] += n_after - n_before;
+        chunk_count[f] += record_rows(f, w);
+        emit_records(chunks[f], f, w);
         if (chunk_count[f] >= chunk_rows) flush_chunk(f);
       } else {
         detail::csv_emitter e{&rec[f]->buffer()};
-        std::size_t before_lines = 0;
-        (void)before_lines;
-        std::uint64_t rows = 0;
-        switch (f) {
-          case 0: rows = w.households.size(); break;
-          case 1: rows = w.businesses.size(); break;
-          case 2: case 3: rows = w.sample.size(); break;
-          case 4: rows = w.visits.size(); break;
-          default: rows = w.manual.size(); break;
-        }
         emit_records(e, f, w);
-        rec_rows[f] += rows;
         rec[f]->maybe_flush();
       }
     }
@@ -1398,7 +1386,7 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     for (std::size_t f = 0; f < 6; ++f) flush_chunk(f);
   teams_json.buffer() += "\n]}\n";
   // places.csv: header, the city (its population known only now), then the wards' rows
-  std::uint64_t body_bytes = places_body.close();
+  places_body.close();
   {
     detail::out_file places_csv(base + "places.csv");
     detail::header_emitter h;
@@ -1417,7 +1405,6 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     std::fclose(in);
     std::remove((base + "places.csv.part").c_str());
     sum.bytes.emplace_back("places.csv", places_csv.close());
-    (void)body_bytes;
   }
   sum.rows.emplace_back("places.csv", place_rows);
   sum.bytes.emplace_back("teams.json", teams_json.close());
