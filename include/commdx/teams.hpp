@@ -170,18 +170,22 @@ inline std::optional<severity> parse_severity(std::string_view s) {
   return detail::parse_vocab(s, detail::severities, detail::no_severity_alias);
 }
 
-/// The skills the directive names: "it" (computers, IT) and "smartphone". Other spellings accepted
-/// on input: "IT", "CNTT", "computer", "may_tinh"; "dien_thoai", "phone".
+/// The skills the directive's rules use: "it" (computers, IT) and "smartphone". Other spellings
+/// are folded onto them ("IT", "CNTT", "computer", "máy tính"; "điện thoại", "phone"). Any other
+/// skill a city records ("egov", "e_payment") is kept as a tag, folded to lower-case ASCII with
+/// '_' for spaces, so a rule set may count it too.
 inline const std::vector<std::string>& known_skills() {
   static const std::vector<std::string> skills{"it", "smartphone"};
   return skills;
 }
+/// The normalised skill tag, or nothing for an empty or unreadable one.
 inline std::optional<std::string> parse_skill(std::string_view s) {
   std::string key = detail::vocab_key(s);
+  if (key.empty()) return std::nullopt;
   if (key == "it" || key == "cntt" || key == "computer" || key == "may_tinh") return std::string("it");
   if (key == "smartphone" || key == "dien_thoai" || key == "phone" || key == "dien_thoai_thong_minh")
     return std::string("smartphone");
-  return std::nullopt;
+  return key;
 }
 
 /// True when s is a real calendar date written YYYY-MM-DD.
@@ -209,7 +213,7 @@ struct member {
   std::string name;  ///< NFC
   member_role role = member_role::member;
   commdx::affiliation affiliation = commdx::affiliation::other;
-  std::vector<std::string> skills;  ///< from known_skills(), sorted, no repeats
+  std::vector<std::string> skills;  ///< normalised tags (see parse_skill), sorted, no repeats
   double weekly_hours = missing;    ///< hours a week available; missing (NaN) when not given
   std::optional<std::string> phone;
 
@@ -269,7 +273,7 @@ inline std::vector<std::string> skills_or_throw(const std::vector<std::string>& 
     std::string t = trimmed(s);
     if (t.empty()) continue;
     auto k = parse_skill(t);
-    if (!k) throw input_error(where, "unknown skill '" + t + "' (expected it, smartphone)");
+    if (!k) throw input_error(where, "unreadable skill '" + t + "' (use letters and digits, e.g. it, smartphone)");
     out.insert(*k);
   }
   return {out.begin(), out.end()};
@@ -615,7 +619,7 @@ class roster {
         w.column = "unit";
         throw validation_error(w, "team " + teams_[i].id + ": unit '" + teams_[i].unit +
                                       "' is not in the places (" + p.source() +
-                                      "); give the places tree that holds it (e.g. --places places.csv)");
+                                      "); pass the places tree that holds it (commdx teams check: --places FILE)");
       }
     }
   }
@@ -693,8 +697,8 @@ class roster {
         if (m.id.empty()) throw validation_error(detail::at_field(mw, prefix + (prefix.empty() ? "member_id" : "id")), "empty member id");
         detail::check_hours(m.weekly_hours, detail::at_field(mw, prefix + "weekly_hours"));
         for (const auto& s : m.skills)
-          if (std::find(known_skills().begin(), known_skills().end(), s) == known_skills().end())
-            throw validation_error(detail::at_field(mw, prefix + "skills"), "unknown skill '" + s + "' (expected it, smartphone)");
+          if (parse_skill(s) != s)
+            throw validation_error(detail::at_field(mw, prefix + "skills"), "skill '" + s + "' is not a normalised tag (expected e.g. it, smartphone)");
         auto [mit, mfresh] = member_ids.emplace(m.id, mw);
         if (!mfresh)
           throw validation_error(detail::at_field(mw, prefix + (prefix.empty() ? "member_id" : "id")),
@@ -1011,7 +1015,7 @@ class rule_set {
       auto skills = [&](const char* k, std::vector<std::string>& out) {
         for (const auto& x : detail::string_list<std::string>(wj, k, ww)) {
           auto v = parse_skill(x);
-          if (!v) throw config_error(at_field(rw, std::string("where.") + k), "unknown skill '" + x + "' (expected it, smartphone)");
+          if (!v) throw config_error(at_field(rw, std::string("where.") + k), "unreadable skill '" + x + "'");
           out.push_back(*v);
         }
       };

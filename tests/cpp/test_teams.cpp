@@ -286,7 +286,10 @@ TEST(TeamsBadInput, UnknownRoleAffiliationLevelSkill) {
   EXPECT_TRUE(has(msg, "unknown affiliation 'mayor'")) << msg;
   msg = error_of([] { roster::from_json_text(json_with("\"ward\"", "\"district\""), "teams.json"); });
   EXPECT_TRUE(has(msg, "teams.json, row 1, column 'level', unit T-26506: unknown team level 'district'")) << msg;
-  msg = error_of([] { roster::from_json_text(json_with("[\"it\"]", "[\"cooking\"]"), "teams.json"); });
+  // Skills beyond the directive's two are kept as folded tags; an empty one is refused.
+  auto tagged = roster::from_json_text(json_with("[\"it\"]", "[\"E-Payment\", \"Dịch vụ công\", \"CNTT\"]"), "teams.json");
+  EXPECT_EQ(tagged.teams()[0].members[0].skills, (std::vector<std::string>{"dich_vu_cong", "e_payment", "it"}));
+  msg = error_of([] { roster::from_json_text(json_with("[\"it\"]", "[\"!!\"]"), "teams.json"); });
   EXPECT_TRUE(has(msg, "column 'members[0].skills'")) << msg;
 
   std::string csv = std::string(kCsvHeader) + "T-1,ward,26506,,,,M-1,A,leader,other,,,\n" +

@@ -88,7 +88,7 @@ def test_unreadable_input_exits_2_naming_file_row_and_column(tmp_path):
     res = run("check", str(DATA / "compliant.json"))
     assert res.returncode == 2
     assert "compliant.json, row 4, column 'unit', unit T-26506-KP1" in res.stderr
-    assert "--places" in res.stderr
+    assert "--places FILE" in res.stderr
     res = run("check", str(DATA / "compliant.json"), "--places", PLACES, "--deadline", "July")
     assert res.returncode == 2 and "deadline must be a date" in res.stderr
 

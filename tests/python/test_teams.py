@@ -203,6 +203,8 @@ def test_building_teams_in_python():
     lead = commdx.Member("M-1", "Nguyễn Văn A", role="leader", affiliation="pc_vice_chairman",
                          skills=["IT", "smartphone"], weekly_hours=3, phone="0901234567")
     assert lead.skills == ["it", "smartphone"] and lead.has_skill("it")
+    tagged = commdx.Member("M-9", skills=["egov", "E-Payment", "máy tính"])
+    assert tagged.skills == ["e_payment", "egov", "it"]  # extra tags kept, folded; "máy tính" is IT
     helper = commdx.Member("M-2", "Trần B", affiliation="youth_union_member")
     assert helper.weekly_hours is None and helper.phone is None and helper.role == "member"
     team = commdx.Team("T-26506", "ward", "26506", "UBND Phường 1", "1/QĐ-UBND", "2022-07-01", [lead, helper])
@@ -319,3 +321,16 @@ def test_xlsx_with_dates_numbers_and_blank_rows(tmp_path, places):
     t = r.teams[0]
     assert (t.unit, t.decision_date, len(t.members)) == ("26506", "2022-07-01", 2)
     assert t.members[0].phone == "0901234567" and t.members[1].weekly_hours is None
+
+
+def test_the_synthetic_city_roster_follows_the_contract():
+    """contracts.md: synth writes the roster format this stage reads (an integration check)."""
+    city = commdx.synth.city(households=1500, seed=3)
+    roster = commdx.Roster.from_json(city.roster, "synth")
+    assert len(roster) > 17
+    findings = commdx.check_teams(roster, city.places)
+    assert set(findings["severity"]) <= {"error", "warning", "info"}
+    cov = commdx.team_coverage(roster, city.places)
+    units = set(city.places.to_dataframe().query("kind in ['neighbourhood', 'village']")["code"])
+    assert set(cov.neighbourhoods["unit"]) == units
+    assert (cov.wards["neighbourhoods"] == cov.wards[["on_time", "late", "missing"]].sum(axis=1)).all()
