@@ -6,6 +6,7 @@
 #include <commdx/scores.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -51,11 +52,13 @@ int main(int argc, char** argv) {
     o.draws = draws;
     o.sensitivity = sens;
     const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
     const auto u = ix.uncertainty(t, o);
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("units=%zu indicators=%zu draws=%zu sensitivity=%s evaluations=%zu factors=%zu threads=hw: %.2f s "
+    const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+    std::printf("units=%zu indicators=%zu draws=%zu sensitivity=%s evaluations=%zu factors=%zu threads=hw: wall %.2f s, CPU %.2f s "
                 "(mean abs rank shift %.1f)\n",
-                units, dims * per_dim, draws, sens ? "on" : "off", u.evaluations, u.factors.size(), sec,
+                units, dims * per_dim, draws, sens ? "on" : "off", u.evaluations, u.factors.size(), sec, cpu,
                 u.mean_abs_rank_shift);
   }
   return 0;

@@ -104,15 +104,15 @@ struct workspace {
 
 /// Ranks in decreasing order of score, 1 = best; equal scores share the lowest rank (1, 2, 2, 4);
 /// missing scores get a missing rank.
-inline void rank_desc(const double* s, std::size_t n, double* out, std::vector<std::size_t>& idx) {
-  idx.clear();
+inline void rank_desc(const double* s, std::size_t n, double* out, std::vector<std::pair<double, std::size_t>>& buf) {
+  buf.clear();
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(s[i])) out[i] = missing;
-    else idx.push_back(i);
+    else buf.emplace_back(-s[i], i);  // ascending (-score, unit): best first, ties by unit order
   }
-  std::sort(idx.begin(), idx.end(), [s](std::size_t a, std::size_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); });
-  for (std::size_t r = 0; r < idx.size(); ++r) {
-    out[idx[r]] = (r > 0 && s[idx[r]] == s[idx[r - 1]]) ? out[idx[r - 1]] : static_cast<double>(r + 1);
+  std::sort(buf.begin(), buf.end());
+  for (std::size_t r = 0; r < buf.size(); ++r) {
+    out[buf[r].second] = (r > 0 && buf[r].first == buf[r - 1].first) ? out[buf[r - 1].second] : static_cast<double>(r + 1);
   }
 }
 
@@ -546,7 +546,7 @@ inline index_result composite_index::compute(const table& data) const {
   r.node_share = ws.share;
   r.weights = ws.report;
   r.index.assign(ws.node.begin() + static_cast<std::ptrdiff_t>((q - 1) * n), ws.node.end());
-  std::vector<std::size_t> idx;
+  std::vector<std::pair<double, std::size_t>> idx;
   r.rank.resize(n);
   detail::rank_desc(r.index.data(), n, r.rank.data(), idx);
   r.node_rank.resize(n * q);
@@ -744,7 +744,7 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
     detail::workspace ws;
     ref_ev.evaluate(in.transformed.data(), detail::eval_choice{}, ws, false);
     u.reference_score.assign(ws.node.begin() + static_cast<std::ptrdiff_t>((q - 1) * n), ws.node.end());
-    std::vector<std::size_t> idx;
+    std::vector<std::pair<double, std::size_t>> idx;
     u.reference_rank.resize(n);
     detail::rank_desc(u.reference_score.data(), n, u.reference_rank.data(), idx);
   }
@@ -759,21 +759,24 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
     try {
       detail::evaluator ev(m, n, &in.units);
       detail::workspace ws;
-      std::vector<double> xa, xb;
-      std::vector<std::size_t> idx;
+      std::vector<double> xa, xb, rk(n);
+      std::vector<std::pair<double, std::size_t>> idx;
       auto make_noisy = [&](std::uint64_t seed, std::vector<double>& x) {
         x.resize(n * p);
         detail::normal_generator gen(seed);
         for (std::size_t j = 0; j < p; ++j) {
           const indicator_spec& s = m.ind[j];
+          const double lo = std::isnan(s.bound_low) ? -std::numeric_limits<double>::infinity() : s.bound_low;
+          const double hi = std::isnan(s.bound_high) ? std::numeric_limits<double>::infinity() : s.bound_high;
+          const bool plain = s.transform == transform_method::none && std::isnan(s.cap_low) && std::isnan(s.cap_high);
           for (std::size_t i = 0; i < n; ++i) {
             double v = in.raw[j * n + i];
             const double se = in.se[j * n + i];
             if (se > 0 && !std::isnan(v)) {
               v += se * gen();
-              if (!std::isnan(s.bound_low) && v < s.bound_low) v = s.bound_low;
-              if (!std::isnan(s.bound_high) && v > s.bound_high) v = s.bound_high;
-              x[j * n + i] = detail::transform_value(s, v, m.source, in.units[i]);
+              if (v < lo) v = lo;
+              if (v > hi) v = hi;
+              x[j * n + i] = plain ? v : detail::transform_value(s, v, m.source, in.units[i]);
             } else {
               x[j * n + i] = in.transformed[j * n + i];
             }
@@ -817,7 +820,6 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
           const std::size_t slot = r * per_row + e;
           double* s = u.draw_scores.data() + slot * n;
           std::copy(ws.node.begin() + static_cast<std::ptrdiff_t>((q - 1) * n), ws.node.end(), s);
-          std::vector<double> rk(n);
           detail::rank_desc(s, n, rk.data(), idx);
           double tot = 0;
           std::size_t cnt = 0;
