@@ -79,6 +79,16 @@ struct classify_config {
     nlohmann::json merged = default_json();
     check_known_keys(merged, overrides, "", source);
     merged.merge_patch(overrides);
+    try {
+      return from_merged(merged, source);
+    } catch (const nlohmann::json::exception& e) {
+      // A null that removed a setting, or a value of the wrong type (a number where text is due).
+      throw config_error(location{source, 0, 0, 0, "", ""}, std::string("a setting is missing or of the wrong type: ") + e.what());
+    }
+  }
+
+ private:
+  static classify_config from_merged(const nlohmann::json& merged, const std::string& source) {
     classify_config c;
     c.json = merged;
     auto num = [&](const nlohmann::json& obj, const char* key, const std::string& path) -> double {
@@ -116,7 +126,6 @@ struct classify_config {
     return c;
   }
 
- private:
   static void check_known_keys(const nlohmann::json& known, const nlohmann::json& given, const std::string& path,
                                const std::string& source) {
     for (const auto& [k, v] : given.items()) {

@@ -216,6 +216,11 @@ TEST(ClassifyConfig, OverridesAndRefusals) {
   EXPECT_NE(error_of<commdx::config_error>([] { classify_config::from_json({{"density", {{"urban_centre", "high"}}}}); })
                 .find("density.urban_centre"),
             std::string::npos);
+  EXPECT_NE(error_of<commdx::config_error>([] { classify_config::from_json({{"intermediate_band", 3}}); }).find("wrong type"),
+            std::string::npos);
+  EXPECT_NE(error_of<commdx::config_error>([] { classify_config::from_json({{"readiness", {{"threshold", nullptr}}}}); })
+                .find("missing or of the wrong type"),
+            std::string::npos);
   EXPECT_NE(error_of<commdx::config_error>([] { classify_config::from_json({{"density", {{"urban_cluster", 2000}}}}); })
                 .find("urban_cluster < urban_centre"),
             std::string::npos);

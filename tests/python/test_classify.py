@@ -249,3 +249,13 @@ def test_household_codes_read_as_numbers_keep_their_text_form():
     h["ward_code"] = [26545.0, 26545.0, np.nan, 26545.0]  # pandas' reading of a code column with a gap
     seg = commdx.access_segments(h)
     assert seg.households["ward_code"].tolist() == ["26545", "26545", "", "26545"]
+
+
+def test_the_places_table_of_a_city_classifies_as_is(synth_city):
+    # Places.to_dataframe() has code, name, kind, parent, level, ward, area_km2, population, ...:
+    # the extra columns are reported, not mistaken for a name.
+    places = synth_city.places.to_dataframe()
+    wards = places[places["level"] == 1].reset_index(drop=True)
+    res = commdx.classify_areas(wards)
+    assert len(res) == 17
+    assert {"kind", "parent", "level", "ward", "lat", "lon", "households"} <= set(res.attrs["ignored_columns"])

@@ -36,8 +36,8 @@ inline const area_header_alias area_header_aliases[] = {
     {"ten", area_field::name, true}, {"ten don vi", area_field::name, true}, {"ten phuong xa", area_field::name, true},
     {"phuong xa", area_field::name, true}, {"don vi", area_field::name, true}, {"ten dvhc", area_field::name, true},
     {"ten phuong", area_field::name, true}, {"phuong", area_field::name, true},
-    {"name", area_field::name, false}, {"unit", area_field::name, false}, {"unit name", area_field::name, false},
-    {"ward", area_field::name, false}, {"ward name", area_field::name, false},
+    // Not "ward" or "unit" alone: commdx.Places.to_dataframe() has a "ward" column holding codes.
+    {"name", area_field::name, false}, {"unit name", area_field::name, false}, {"ward name", area_field::name, false},
     {"dien tich", area_field::area_km2, true}, {"dien tich km2", area_field::area_km2, true},
     {"dien tich km", area_field::area_km2, true}, {"dien tich tu nhien", area_field::area_km2, true},
     {"dien tich tu nhien km2", area_field::area_km2, true}, {"dt km2", area_field::area_km2, true},
