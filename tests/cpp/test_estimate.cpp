@@ -37,8 +37,9 @@ const table& dataset(const std::string& name) {
   static std::map<std::string, table> cache;
   auto it = cache.find(name);
   if (it == cache.end()) {
-    const bool city = name.rfind("city", 0) == 0;
-    it = cache.emplace(name, read(name + (name == "city" ? "_sample.csv" : ".csv"), city ? kCityText : std::set<std::string>{"stype", "cds"})).first;
+    const bool city = name.rfind("city", 0) == 0 || name == "synth";
+    const std::string file = name + (name == "city" || name == "synth" ? "_sample.csv" : ".csv");
+    it = cache.emplace(name, read(file, city ? kCityText : std::set<std::string>{"stype", "cds"})).first;
   }
   return it->second;
 }
@@ -174,7 +175,7 @@ TEST(EstimateAgreesWithR, EveryFixtureRow) {
   EXPECT_GT(compared_svyciprop, 200u);
   for (const char* d : {"strat_fpc", "strat_fpc_fraction", "strat_nofpc", "strat_cluster_api", "clus1_fpc",
                         "clus1_nofpc", "clus2_stage1_fpc", "city_fpc", "city_nofpc", "lonely_remove",
-                        "lonely_adjust", "lonely_average", "lonely_certainty"})
+                        "lonely_adjust", "lonely_average", "lonely_certainty", "synth_fpc", "synth_nofpc"})
     EXPECT_TRUE(designs_seen.count(d)) << d;
 }
 

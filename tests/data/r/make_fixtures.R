@@ -32,6 +32,10 @@ apiclus2 <- prep(apiclus2)[, c(keep, "fpc1")]
 city <- read.csv(file.path(here, "city_sample.csv"), colClasses = c(ward_code = "character",
                  stratum = "character", psu = "character", group_code = "character",
                  neighbourhood_code = "character"))
+# The synth stage's example city sample (make_synth_sample.py froze it as CSV).
+synth <- read.csv(file.path(here, "synth_sample.csv"), colClasses = c(ward_code = "character",
+                  stratum = "character", psu = "character", group_code = "character",
+                  neighbourhood_code = "character"))
 # Two wards left with one PSU each: the lonely-PSU cases.
 lonely <- city
 for (w in c("26506", "26515")) {
@@ -44,7 +48,7 @@ write.csv(apiclus1, file.path(here, "apiclus1.csv"), row.names = FALSE, na = "")
 write.csv(apiclus2, file.path(here, "apiclus2.csv"), row.names = FALSE, na = "")
 write.csv(lonely, file.path(here, "city_lonely.csv"), row.names = FALSE, na = "")
 datasets <- list(apistrat = apistrat, apiclus1 = apiclus1, apiclus2 = apiclus2, city = city,
-                 city_lonely = lonely)
+                 city_lonely = lonely, synth = synth)
 
 # design id, data, weight, strata, psu, fpc, lonely.psu
 designs <- list(
@@ -58,6 +62,8 @@ designs <- list(
   list("city_fpc", "city", "weight", "stratum", "psu", "fpc", "fail"),
   list("city_nofpc", "city", "weight", "stratum", "psu", "", "fail"),
   list("city_unweighted_srs", "city", "", "", "", "", "fail"),
+  list("synth_fpc", "synth", "weight", "stratum", "psu", "fpc", "fail"),
+  list("synth_nofpc", "synth", "weight", "stratum", "psu", "", "fail"),
   list("lonely_remove", "city_lonely", "weight", "stratum", "psu", "fpc", "remove"),
   list("lonely_adjust", "city_lonely", "weight", "stratum", "psu", "fpc", "adjust"),
   list("lonely_average", "city_lonely", "weight", "stratum", "psu", "fpc", "average"),
@@ -73,6 +79,11 @@ city_vars <- list(mean = c("head_education", "conv_egov", "members"),
                   prop = c("bank_account", "pay_online_water", "car_etc"),
                   ratio = list(c("adults_bank_account", "adults"), c("members_buy_postmart_voso", "members")),
                   by = c("ward_code", "neighbourhood_code"))
+
+synth_vars <- list(mean = c("head_education", "conv_egov"), total = c("adults_bank_account"),
+                   prop = c("bank_account", "pay_online_water", "e_wallet"),
+                   ratio = list(c("adults_bank_account", "adults"), c("adults_smartphone", "adults")),
+                   by = c("ward_code", "neighbourhood_code"))
 
 out <- list()
 add <- function(d, stat, variable, denominator, by, by_value, est, se, deff, lo = NA, hi = NA,
@@ -97,7 +108,7 @@ for (d in designs) {
   data <- datasets[[d[[2]]]]
   des <- svydesign(ids = if (d[[5]] == "") ~1 else f(d[[5]]), strata = f(d[[4]]),
                    weights = f(d[[3]]), fpc = f(d[[6]]), data = data, nest = TRUE)
-  v <- if (startsWith(d[[2]], "api")) api_vars else city_vars
+  v <- if (startsWith(d[[2]], "api")) api_vars else if (d[[2]] == "synth") synth_vars else city_vars
   for (stat in c("mean", "total")) for (x in v[[stat]]) {
     fun <- if (stat == "mean") svymean else svytotal
     r <- fun(f(x), des, na.rm = TRUE, deff = TRUE)
