@@ -45,6 +45,17 @@ std::optional<double> hours_of(const member& m) {
   return m.weekly_hours;
 }
 
+// JSON-ready Python objects -> nlohmann::json; a NaN or infinity (which JSON cannot hold) becomes an
+// InputError naming the source instead of a bare RuntimeError.
+nlohmann::json json_arg(const py::object& obj, const std::string& source) {
+  try {
+    return bind::json_from_py(obj, source);
+  } catch (const nlohmann::json::exception& e) {
+    throw input_error(location{source, 0, 0, 0, "", ""},
+                      std::string("not valid JSON data (a NaN or an infinity?): ") + e.what());
+  }
+}
+
 py::dict coverage_to_py(const coverage& c) {
   py::dict out;
   out["deadline"] = c.deadline;
@@ -86,7 +97,7 @@ void bind_teams(py::module_& m) {
       .def("to_json", [](const member& x) { return bind::json_to_py(to_json(x)); })
       .def_static("from_json",
                   [](const py::object& obj, const std::string& source) {
-                    return member_from_json(bind::json_from_py(obj, source), location{source, 0, 0, 0, "", ""});
+                    return member_from_json(json_arg(obj, source), location{source, 0, 0, 0, "", ""});
                   },
                   py::arg("obj"), py::arg("source") = "<json>")
       .def(py::self == py::self)
@@ -131,7 +142,7 @@ void bind_teams(py::module_& m) {
       .def("to_json", [](const team& t) { return bind::json_to_py(to_json(t)); })
       .def_static("from_json",
                   [](const py::object& obj, const std::string& source) {
-                    return team_from_json(bind::json_from_py(obj, source), location{source, 0, 0, 0, "", ""});
+                    return team_from_json(json_arg(obj, source), location{source, 0, 0, 0, "", ""});
                   },
                   py::arg("obj"), py::arg("source") = "<json>")
       .def(py::self == py::self)
@@ -150,7 +161,7 @@ void bind_teams(py::module_& m) {
       .def_static("from_csv_text", &roster::from_csv_text, py::arg("text"), py::arg("source") = "<csv>")
       .def_static("from_json",
                   [](const py::object& obj, const std::string& source) {
-                    return roster::from_json(bind::json_from_py(obj, source), source);
+                    return roster::from_json(json_arg(obj, source), source);
                   },
                   py::arg("obj"), py::arg("source") = "<json>",
                   "A roster from a JSON-ready dict {'teams': [...]} (contracts.md).")
@@ -182,7 +193,7 @@ void bind_teams(py::module_& m) {
       .def_static("from_file", &rule_set::from_file, py::arg("path"))
       .def_static("from_json",
                   [](const py::object& obj, const std::string& source) {
-                    return rule_set::from_json(bind::json_from_py(obj, source), source);
+                    return rule_set::from_json(json_arg(obj, source), source);
                   },
                   py::arg("obj"), py::arg("source") = "<rules>")
       .def("to_json", [](const rule_set& r) { return bind::json_to_py(r.to_json()); })

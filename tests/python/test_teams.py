@@ -274,6 +274,9 @@ def test_json_errors_name_row_and_field():
     with pytest.raises(commdx.ValidationError, match=r"row 2, column 'id', unit T-26506: duplicate team id T-26506 \(first at row 1"):
         commdx.Roster.from_json(doc, "teams.json")
     doc = json.loads((DATA / "compliant.json").read_text(encoding="utf-8"))
+    doc["teams"][0]["members"][0]["weekly_hours"] = float("nan")
+    with pytest.raises(commdx.InputError, match=r"teams\.json: not valid JSON data"):
+        commdx.Roster.from_json(doc, "teams.json")
     doc["teams"][0]["members"][0]["weekly_hours"] = "four"
     with pytest.raises(commdx.InputError, match=r"row 1, column 'members\[0\]\.weekly_hours', unit T-26506: expected a number"):
         commdx.Roster.from_json(doc, "teams.json")
