@@ -60,9 +60,20 @@ inline py::object json_to_py(const nlohmann::json& j) {
   return py::module_::import("json").attr("loads")(j.dump());
 }
 inline nlohmann::json json_from_py(const py::handle& obj, const std::string& source) {
-  std::string s = py::str(py::module_::import("json").attr("dumps")(obj, py::arg("ensure_ascii") = false));
-  return nlohmann::json::parse(s, nullptr, true);
-  (void)source;
+  // allow_nan=False: NaN/inf are not JSON; Python raises ValueError naming nothing, so say where.
+  std::string s;
+  try {
+    s = py::str(py::module_::import("json").attr("dumps")(obj, py::arg("ensure_ascii") = false,
+                                                          py::arg("allow_nan") = false));
+  } catch (const py::error_already_set& e) {
+    throw commdx::input_error(location{source, 0, 0, 0, "", ""},
+                              std::string("cannot be written as JSON: ") + e.what());
+  }
+  try {
+    return nlohmann::json::parse(s);
+  } catch (const nlohmann::json::exception& e) {
+    throw commdx::input_error(location{source, 0, 0, 0, "", ""}, std::string("invalid JSON value: ") + e.what());
+  }
 }
 
 }  // namespace commdx::bind

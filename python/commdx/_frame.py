@@ -22,7 +22,11 @@ def to_columns(df: pd.DataFrame, text_columns: tuple[str, ...] = ()) -> dict[str
         ):
             out[key] = col.to_numpy(dtype="float64", na_value=np.nan)
         else:
-            out[key] = ["" if (v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA) else str(v) for v in col.tolist()]
+            values = col.tolist()
+            if pd.api.types.is_float_dtype(col):
+                # codes stored as floats because of a missing value (747.0) -> "747"
+                values = [v if (isinstance(v, float) and (np.isnan(v) or not v.is_integer())) else int(v) for v in values]
+            out[key] = ["" if (v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA) else str(v) for v in values]
     return out
 
 

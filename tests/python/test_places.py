@@ -125,8 +125,6 @@ def test_dataframe_round_trip(tree):
     assert p.to_json()["units"][1]["population"] is None
 
 
-@pytest.mark.xfail(strict=True, reason="Places.from_dataframe reads a float code column (ints with NaN, as "
-                   "pandas stores them) as '747.0'; fix proposed to the lead in the teams report")
 def test_dataframe_with_numeric_codes_and_a_missing_parent():
     # A DataFrame typed by hand, with Vietnamese kind words and numeric codes: pandas stores the
     # parent column as float64 because of the city's missing parent.
