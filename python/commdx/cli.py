@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:
+        # output piped into `head` or similar: stop quietly, as Unix tools do
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (Error, OSError) as exc:
         print(f"commdx {args.command}: {exc}", file=sys.stderr)
         return 2
