@@ -79,6 +79,9 @@ class CompositeIndex:
         self._core = core
         self.source = source
         self._last: dict[str, Any] | None = None
+        self.sensitivity: pd.DataFrame | None = None
+        self.draws: pd.DataFrame | None = None
+        self.draw_labels: list[str] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -201,9 +204,10 @@ class CompositeIndex:
         Saltelli design (docs/scores.md). Returns one row per unit: reference_score,
         reference_rank, score_median, score_low, score_high, rank_median, rank_low, rank_high
         (the ``interval`` central interval), mean_abs_rank_shift, draws. ``.attrs`` carries
-        "sensitivity" (a DataFrame of first-order and total indices per factor),
-        "mean_abs_rank_shift", "evaluations", "factors" and, with ``return_draws``, "draws"
-        (an evaluations x units DataFrame of index values) and "draw_labels".
+        "mean_abs_rank_shift", "evaluations", "base_draws", "factors", "interval". The index keeps
+        the tables of the last call: ``self.sensitivity`` (first-order and total indices per
+        factor) and, with ``return_draws``, ``self.draws`` (an evaluations x units DataFrame of
+        index values) and ``self.draw_labels`` (the choices of each evaluation).
         """
         cols_df = df
         if _is_long(df):
@@ -221,15 +225,16 @@ class CompositeIndex:
             self._columns(cols_df, level), "DataFrame", int(draws), int(seed) & 0xFFFFFFFFFFFFFFFF,
             bool(sampling), bool(modelling), bool(sensitivity), int(threads), float(interval), bool(return_draws))
         out = from_columns(res["units"])
-        out.attrs["sensitivity"] = from_columns(res["sensitivity"])
-        out.attrs["mean_abs_rank_shift"] = res["mean_abs_rank_shift"]
-        out.attrs["evaluations"] = res["evaluations"]
-        out.attrs["base_draws"] = res["base_draws"]
-        out.attrs["factors"] = list(res["factors"])
-        out.attrs["interval"] = res["level"]
-        if return_draws:
-            out.attrs["draws"] = pd.DataFrame(res["draws"], columns=out["unit"].tolist())
-            out.attrs["draw_labels"] = list(res["draw_labels"])
+        # Scalars only in attrs (pandas compares attrs when combining frames); the tables are
+        # attributes of the index: .sensitivity, .draws, .draw_labels.
+        out.attrs["mean_abs_rank_shift"] = float(res["mean_abs_rank_shift"])
+        out.attrs["evaluations"] = int(res["evaluations"])
+        out.attrs["base_draws"] = int(res["base_draws"])
+        out.attrs["factors"] = tuple(res["factors"])
+        out.attrs["interval"] = float(res["level"])
+        self.sensitivity = from_columns(res["sensitivity"])
+        self.draws = pd.DataFrame(res["draws"], columns=out["unit"].tolist()) if return_draws else None
+        self.draw_labels = list(res["draw_labels"]) if return_draws else None
         return out
 
     def to_json(self) -> str:
@@ -240,7 +245,7 @@ class CompositeIndex:
 
 
 def pairwise_differences(draws: pd.DataFrame, threshold: float = 0.95) -> pd.DataFrame:
-    """From Monte Carlo draws (``uncertainty(..., return_draws=True).attrs["draws"]``): for every
+    """From Monte Carlo draws (``idx.draws`` after ``idx.uncertainty(..., return_draws=True)``): for every
     ordered pair of units, the share of draws in which the first scores above the second, and
     whether that difference is "real" (share >= threshold)."""
     vals = draws.to_numpy()

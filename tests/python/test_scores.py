@@ -97,11 +97,13 @@ def test_uncertainty_interval_is_the_normal_quantile_interval():
     df = pd.DataFrame({"unit": ["p", "q", "r"], "a": [0.5, 0.45, 0.1]})
     se = pd.DataFrame({"unit": ["p", "q", "r"], "a": [0.1, 0.1, 0.0]})
     u = idx.uncertainty(df, se=se, draws=4000, seed=3, sensitivity=False, return_draws=True).set_index("unit")
+    assert u.attrs["evaluations"] == 4000 and u.attrs["factors"] == ("sampling",)
     assert u.loc["p", "score_median"] == pytest.approx(0.5, abs=0.006)
     assert u.loc["p", "score_high"] - u.loc["p", "score_low"] == pytest.approx(2 * 1.644854 * 0.1, abs=0.012)
     assert u.loc["r", "score_low"] == u.loc["r", "score_high"] == 0.1
     # p beats q with probability Phi(0.05 / (0.1 sqrt 2)) = 0.638: not a real difference.
-    d = u.attrs["draws"]
+    d = idx.draws
+    assert d.shape == (4000, 3)
     pairs = commdx.pairwise_differences(d).set_index(["unit", "other"])
     assert pairs.loc[("p", "q"), "share_above"] == pytest.approx(0.638, abs=0.03)
     assert not pairs.loc[("p", "q"), "real"]
