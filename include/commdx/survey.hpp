@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -623,6 +624,26 @@ class ingester {
   std::size_t row_ = 0, line_ = 0;
 };
 
+/// A whole file in one read into a buffer of its size (no stream copies; large census files).
+inline std::string read_whole_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw input_error(location{path, 0, 0, 0, "", ""}, "cannot open file");
+  std::string out;
+  if (std::fseek(f, 0, SEEK_END) == 0) {
+    long size = std::ftell(f);
+    if (size > 0) out.resize(static_cast<std::size_t>(size));
+    std::rewind(f);
+  }
+  std::size_t got = out.empty() ? 0 : std::fread(&out[0], 1, out.size(), f);
+  out.resize(got);
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);  // grew meanwhile / a pipe
+  bool bad = std::ferror(f) != 0;
+  std::fclose(f);
+  if (bad) throw input_error(location{path, 0, 0, 0, "", ""}, "cannot read file");
+  return out;
+}
+
 /// Appends `b`'s good rows (except those marked in `drop`) and refused rows to `a`.
 inline void append_output(ingest_output& a, ingest_output&& b, const std::vector<bool>& drop) {
   bool any_drop = std::find(drop.begin(), drop.end(), true) != drop.end();
@@ -755,7 +776,8 @@ inline ingest_output ingest_csv(std::string_view text, const std::string& source
     }
   });
   try {
-    a.reserve(static_cast<std::size_t>(std::count(half_a.begin(), half_a.end(), '\n')) + 1);
+    // room for both halves: b's rows are appended to a's without moving a's
+    a.reserve(static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n')) + 1);
     csv_tokenizer rows(half_a, source, delim, first_line);
     std::size_t row = 0;
     while (rows.next(fields, line)) a.add_row(fields, ++row, line);
@@ -870,7 +892,7 @@ inline ingest_result read_businesses(const table& input, const places* where = n
 /// Reads a CSV file by path (households or businesses by `kind`).
 inline ingest_result read_survey_file(const std::string& path, const std::string& kind = "households",
                                       const places* where = nullptr, const ingest_options& options = {}) {
-  std::string content = io::read_file(path);
+  std::string content = detail::read_whole_file(path);
   return read_records_csv(content, path, record_schema::shipped(kind), where, options);
 }
 
