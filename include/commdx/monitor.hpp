@@ -17,17 +17,22 @@
 //     the rounds is counted. When no PSU of a stratum appears in both rounds, the rounds are
 //     independent samples and the stratum is split by round; the variance of the change is then
 //     exactly se_before^2 + se_after^2.
-//   * the test refers t = change / se to Student's t with the design's degrees of freedom (PSUs
-//     minus strata, R's degf(design)), not the normal: with the handful of residential groups a
-//     ward samples, the normal would flag noise far more often than the stated level.
+//   * the test refers t = change / se to Student's t, not the normal: with the handful of
+//     residential groups a ward samples, the normal would flag noise far more often than the
+//     stated level. The degrees of freedom are those of the strata the domain reaches: the sum
+//     over them of (PSUs - 1) (Korn & Graubard 1999, 5.2); for the whole population this is R's
+//     degf(design), PSUs minus strata.
 // Missing values (NaN in y or x) put a row outside the domain of that variable, as svyby does
 // with na.rm = TRUE on the full design (the design is kept, not the data subset).
 //
 // estimate.hpp is not used here: at the time of writing it exposes no per-PSU influence totals,
 // so the few lines of linearisation this needs live in detail/monitor_linearise.hpp.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -63,7 +68,7 @@ struct round_change {
   double change = missing, se_change = missing;
   double covariance = missing;  ///< cov(before, after) from the shared PSUs (0 when independent)
   double z = missing;           ///< change / se_change
-  double df = missing;          ///< design degrees of freedom (PSUs - strata)
+  double df = missing;          ///< degrees of freedom: PSUs - strata, over the strata the domain reaches
   double p_value = missing;     ///< two-sided, Student's t with df
   double ci_low = missing, ci_high = missing;  ///< of the change, at the requested level
   std::size_t n_before = 0, n_after = 0;       ///< unweighted rows used in each round
@@ -104,13 +109,15 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
   const stacked_design sd = stacked_design::build(rows, design.weight, design.strata, design.psu,
                                                   design.fpc, design.round, options.round_before,
                                                   options.round_after);
-  std::vector<std::string> domain_of_row;
+  std::unordered_map<std::string, std::vector<std::size_t>> domain_rows;
   std::vector<std::string> domains;
   if (!options.by.empty()) {
-    domain_of_row = rows.text(options.by);
-    domains = sorted_unique(domain_of_row, sd.in_rounds);
+    domain_rows = sd.rows_by_domain(rows.text(options.by));
+    for (const auto& kv : domain_rows) domains.push_back(kv.first);
+    std::sort(domains.begin(), domains.end());
   }
-  const double tq = two_sided_quantile(options.level, sd.degrees_of_freedom);
+  const std::vector<std::size_t> everyone = sd.all_rows();
+  std::map<double, double> quantile_of_df;  // the t quantile, once per distinct df
   std::vector<round_change> out;
   for (const auto& var : variables) {
     if (var.numerator.empty()) {
@@ -119,8 +126,8 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
     }
     const auto& y = rows.numeric(var.numerator);
     const numeric_column* x = var.denominator.empty() ? nullptr : &rows.numeric(var.denominator);
-    auto run = [&](const std::string& label, const std::vector<std::string>* dom) {
-      contrast_result r = sd.contrast(y, x, dom, label);
+    auto run = [&](const std::string& label, const std::vector<std::size_t>& domain) {
+      contrast_result r = sd.contrast(y, x, domain);
       round_change c;
       c.domain = label;
       c.variable = var.name;
@@ -133,10 +140,14 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
       c.se_change = std::sqrt(r.var_change);
       c.n_before = r.n[0];
       c.n_after = r.n[1];
-      c.df = sd.degrees_of_freedom;
+      c.df = r.df;
+      auto q = quantile_of_df.find(r.df);
+      if (q == quantile_of_df.end())
+        q = quantile_of_df.emplace(r.df, two_sided_quantile(options.level, r.df)).first;
+      const double tq = q->second;
       if (!is_missing(c.change) && c.se_change > 0) {
         c.z = c.change / c.se_change;
-        c.p_value = two_sided_p(c.z, sd.degrees_of_freedom);
+        c.p_value = two_sided_p(c.z, r.df);
         c.ci_low = c.change - tq * c.se_change;
         c.ci_high = c.change + tq * c.se_change;
         c.significant = c.p_value < 1 - options.level;
@@ -149,8 +160,8 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
       }
       out.push_back(std::move(c));
     };
-    if (options.by.empty() || options.include_total) run("", nullptr);
-    for (const auto& d : domains) run(d, &domain_of_row);
+    if (options.by.empty() || options.include_total) run("", everyone);
+    for (const auto& d : domains) run(d, domain_rows.at(d));
   }
   return out;
 }

@@ -929,24 +929,21 @@ def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward
     mapping = cfg.get("manual_processes", {})
     g["replacement"] = [mapping.get(p, {}).get(lang, _w("unmapped", lang)) for p in g["process"]]
     g["campaign"] = [mapping.get(p, {}).get("campaign", "") for p in g["process"]]
-    # Small cells: a process seen in fewer than k households is merged into "other"; if "other"
-    # itself holds fewer than k it is suppressed with the next-smallest process (the total of
-    # households in the log is published, so one hidden row could be recovered from it).
-    cells = pd.concat([pd.DataFrame({"unit": ["__all__"], "parent": [""], "n": [df["household_id"].nunique()]}),
-                       pd.DataFrame({"unit": g["process"], "parent": "__all__", "n": g["households"]})], ignore_index=True)
-    status = suppress_small_cells(cells, id="unit", parent="parent", households="n", min_households=k)
-    st = dict(zip(cells["unit"], status))
-    g["suppression"] = g["process"].map(st)
-    g = g.sort_values(["households", "times_per_month"], ascending=False).reset_index(drop=True)
+    # Small cells: a process seen in fewer than k households is not listed; it is counted among
+    # "other processes" (how many, not how many households). The log's total of households is
+    # published only when nothing is hidden, so that no hidden count can be had by differencing.
+    cells = pd.DataFrame({"unit": g["process"], "parent": "", "n": g["households"]})
+    g["suppression"] = suppress_small_cells(cells, id="unit", parent="parent", households="n", min_households=k).to_numpy()
+    g = g.sort_values(["households", "times_per_month", "process"], ascending=[False, False, True]).reset_index(drop=True)
     hidden = g["suppression"] != "published"
     pub = g[~hidden].reset_index(drop=True)
-    other_households = int(df.loc[df["process"].isin(g.loc[hidden, "process"]), "household_id"].nunique())
     pub.insert(0, "rank", range(1, len(pub) + 1))
     rows = _records(pub[["rank", "process", "replacement", "campaign", "households", "times_per_month", "groups"]])
-    data = {"households_logged": int(df["household_id"].nunique()) if st.get("__all__") == "published" else None,
+    total = int(df["household_id"].nunique())
+    data = {"households_logged": total if (not hidden.any() and total >= k) else None,
             "proposals": rows,
             "other": ({"label": _w("other_processes", lang, k=int(k)), "processes": int(hidden.sum()),
-                       "households": other_households if other_households >= k else None} if hidden.any() else None)}
+                       "households": None} if hidden.any() else None)}
     return {"data": data, "table": pub}
 
 

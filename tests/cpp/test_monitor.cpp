@@ -27,6 +27,9 @@ commdx::table read_fixture(const std::string& name) {
                                     "variable"});
 }
 
+// R: 2 * pt(-abs(0.2177636016773335 / 0.032994462301907029), 3), the S1 bank change of expected_changes.csv.
+constexpr double kS1BankP = 0.00708046564483952;
+
 const std::vector<commdx::change_variable> kVariables = {
     {"bank", "bank", ""}, {"noise", "noise", ""}, {"etc", "etc", ""},
     {"acc_per_adult", "acc", "adults"}};
@@ -107,6 +110,15 @@ TEST(RoundChange, FlagsTheBuiltInAdoptionAndNotTheNoise) {
   EXPECT_NEAR(t, -0.4551181006, 1e-9);
   EXPECT_NEAR(by_name["noise"].p_value, 0.6571487287, 1e-9);
   EXPECT_NEAR((by_name["bank"].ci_high - by_name["bank"].change) / by_name["bank"].se_change, 2.178812829667228, 1e-9);
+  // A domain inside one stratum gets that stratum's degrees of freedom: S1 has 4 PSUs, df 3
+  // (R: 2 * pt(-|t|, 3) for the S1 change of bank).
+  commdx::change_options by_stratum;
+  by_stratum.by = "stratum";
+  by_stratum.include_total = false;
+  const auto s1 = commdx::test_changes(rows, {}, {{"bank", "bank", ""}}, by_stratum).at(0);
+  ASSERT_EQ(s1.domain, "S1");
+  EXPECT_DOUBLE_EQ(s1.df, 3.0);
+  EXPECT_NEAR(s1.p_value, kS1BankP, 1e-9);
 }
 
 // A portable generator: raw mt19937_64 bits turned into uniforms by hand (the standard

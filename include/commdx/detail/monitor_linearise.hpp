@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,18 +14,6 @@
 #include "commdx/table.hpp"
 
 namespace commdx::detail::monitor {
-
-/// Standard normal quantile by bisection on the exact CDF (erfc): slow-ish but exact to 1e-15,
-/// and called once per test_changes call.
-inline double normal_quantile(double p) {
-  double lo = -40, hi = 40;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = (lo + hi) / 2;
-    const double cdf = 0.5 * std::erfc(-mid / std::sqrt(2.0));
-    (cdf < p ? lo : hi) = mid;
-  }
-  return (lo + hi) / 2;
-}
 
 /// Regularised incomplete beta I_x(a, b) by its continued fraction (Lentz), for the t CDF.
 inline double incomplete_beta(double a, double b, double x) {
@@ -69,21 +58,12 @@ inline double two_sided_quantile(double level, double df) {
   return (lo + hi) / 2;
 }
 
-inline std::vector<std::string> sorted_unique(const std::vector<std::string>& values,
-                                              const std::vector<int>& round_index) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (round_index[i] >= 0 && !values[i].empty()) out.push_back(values[i]);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 struct contrast_result {
   std::array<double, 2> est{missing, missing};
   std::array<double, 2> var{missing, missing};
   double var_change = missing;
   double cov = missing;
+  double df = 0;  ///< sum over the strata the domain reaches of (PSUs - 1)
   std::array<std::size_t, 2> n{0, 0};
 };
 
@@ -95,6 +75,7 @@ struct stacked_design {
   std::vector<std::size_t> psu_of_row; ///< per row (valid when in_rounds >= 0)
   std::vector<std::size_t> stratum_of_psu;  ///< variance stratum of each PSU
   std::vector<double> stratum_factor;  ///< (1 - f_h) n_h / (n_h - 1), 0 for a certainty PSU
+  std::vector<std::size_t> stratum_psus;  ///< n_h of each variance stratum
   std::size_t psu_count = 0;
   double degrees_of_freedom = 0;       ///< PSUs minus variance strata (survey's degf)
 
@@ -164,6 +145,7 @@ struct stacked_design {
     }
     std::vector<std::size_t> n_h(var_design.size(), 0);
     for (std::size_t p = 0; p < d.psu_count; ++p) ++n_h[d.stratum_of_psu[p]];
+    d.stratum_psus = n_h;
     d.degrees_of_freedom = static_cast<double>(d.psu_count) - static_cast<double>(var_design.size());
     d.stratum_factor.assign(var_design.size(), 0.0);
     for (std::size_t h = 0; h < var_design.size(); ++h) {
@@ -193,61 +175,82 @@ struct stacked_design {
     return d;
   }
 
-  /// Variance of a statistic whose PSU totals are t.
-  double variance(const std::vector<double>& t) const {
-    std::vector<double> sum(stratum_factor.size(), 0.0), sum2(stratum_factor.size(), 0.0);
-    std::vector<double> count(stratum_factor.size(), 0.0);
-    for (std::size_t p = 0; p < psu_count; ++p) {
-      const std::size_t h = stratum_of_psu[p];
-      sum[h] += t[p];
-      sum2[h] += t[p] * t[p];
-      count[h] += 1;
+  /// Variance of a statistic whose PSU totals are t, non-zero only on the PSUs in `touched`
+  /// (every other PSU of the design has total 0 and still counts in its stratum's n_h).
+  double variance(const std::vector<double>& t, const std::vector<std::size_t>& touched) const {
+    std::map<std::size_t, std::array<double, 2>> by_stratum;  // sum, sum of squares (ordered: the same sums on every platform)
+    for (std::size_t p : touched) {
+      auto& acc = by_stratum[stratum_of_psu[p]];
+      acc[0] += t[p];
+      acc[1] += t[p] * t[p];
     }
     double v = 0;
-    for (std::size_t h = 0; h < stratum_factor.size(); ++h) {
+    for (const auto& [h, acc] : by_stratum) {
       if (stratum_factor[h] == 0) continue;
-      const double ss = sum2[h] - sum[h] * sum[h] / count[h];
+      const double ss = acc[1] - acc[0] * acc[0] / static_cast<double>(stratum_psus[h]);
       v += stratum_factor[h] * std::max(ss, 0.0);
     }
     return v;
   }
 
-  /// Before/after ratio sum(w y)/sum(w x) in a domain (dom == nullptr: everyone), their
-  /// variances, the variance of after - before and their covariance.
+  /// Row numbers of each domain value (rows of the two rounds only), in one pass.
+  std::unordered_map<std::string, std::vector<std::size_t>> rows_by_domain(
+      const std::vector<std::string>& domain) const {
+    std::unordered_map<std::string, std::vector<std::size_t>> out;
+    for (std::size_t i = 0; i < in_rounds.size(); ++i)
+      if (in_rounds[i] >= 0 && !domain[i].empty()) out[domain[i]].push_back(i);
+    return out;
+  }
+
+  /// Every row of the two rounds.
+  std::vector<std::size_t> all_rows() const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < in_rounds.size(); ++i)
+      if (in_rounds[i] >= 0) out.push_back(i);
+    return out;
+  }
+
+  /// Before/after ratio sum(w y)/sum(w x) over `rows` (a domain), their variances, the variance
+  /// of after - before and their covariance, and the domain's degrees of freedom.
   contrast_result contrast(const numeric_column& y, const numeric_column* x,
-                           const std::vector<std::string>* dom, const std::string& label) const {
+                           const std::vector<std::size_t>& rows) const {
     contrast_result r;
     std::array<double, 2> ysum{0, 0}, xsum{0, 0};
-    const std::size_t n = in_rounds.size();
-    std::vector<char> use(n, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-      const int k = in_rounds[i];
-      if (k < 0 || (dom && (*dom)[i] != label)) continue;
+    std::vector<std::size_t> used;
+    used.reserve(rows.size());
+    for (std::size_t i : rows) {
       const double xi = x ? (*x)[i] : 1.0;
       if (is_missing(y[i]) || is_missing(xi)) continue;
-      use[i] = 1;
-      const auto ku = static_cast<std::size_t>(k);
+      used.push_back(i);
+      const auto ku = static_cast<std::size_t>(in_rounds[i]);
       ysum[ku] += weight[i] * y[i];
       xsum[ku] += weight[i] * xi;
       ++r.n[ku];
     }
-    std::array<std::vector<double>, 2> t{std::vector<double>(psu_count, 0.0),
-                                         std::vector<double>(psu_count, 0.0)};
     for (std::size_t k = 0; k < 2; ++k)
       if (xsum[k] != 0) r.est[k] = ysum[k] / xsum[k];
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!use[i]) continue;
+    std::array<std::vector<double>, 2> t{std::vector<double>(psu_count, 0.0),
+                                         std::vector<double>(psu_count, 0.0)};
+    std::vector<char> seen(psu_count, 0);
+    std::vector<std::size_t> touched;
+    for (std::size_t i : used) {
+      const std::size_t p = psu_of_row[i];
+      if (!seen[p]) { seen[p] = 1; touched.push_back(p); }
       const auto k = static_cast<std::size_t>(in_rounds[i]);
       if (is_missing(r.est[k])) continue;
       const double xi = x ? (*x)[i] : 1.0;
-      t[k][psu_of_row[i]] += weight[i] * (y[i] - r.est[k] * xi) / xsum[k];
+      t[k][p] += weight[i] * (y[i] - r.est[k] * xi) / xsum[k];
     }
+    std::vector<char> reached(stratum_psus.size(), 0);
+    for (std::size_t p : touched) reached[stratum_of_psu[p]] = 1;
+    for (std::size_t h = 0; h < reached.size(); ++h)
+      if (reached[h]) r.df += static_cast<double>(stratum_psus[h]) - 1;
     for (std::size_t k = 0; k < 2; ++k)
-      if (!is_missing(r.est[k])) r.var[k] = variance(t[k]);
+      if (!is_missing(r.est[k])) r.var[k] = variance(t[k], touched);
     if (!is_missing(r.est[0]) && !is_missing(r.est[1])) {
-      std::vector<double> d(psu_count);
-      for (std::size_t p = 0; p < psu_count; ++p) d[p] = t[1][p] - t[0][p];
-      r.var_change = variance(d);
+      std::vector<double> d(psu_count, 0.0);
+      for (std::size_t p : touched) d[p] = t[1][p] - t[0][p];
+      r.var_change = variance(d, touched);
       r.cov = (r.var[0] + r.var[1] - r.var_change) / 2;
     }
     return r;

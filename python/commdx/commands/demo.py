@@ -39,6 +39,7 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
     p.add_argument("--month", help="tháng báo cáo YYYY-MM (mặc định: tháng của vòng khảo sát lặp lại)")
+    p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
 
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             problems.append(f"{name}: stage not available ({type(exc).__name__}: {exc})")
         except Exception as exc:  # a stage refusing its input: report it by name, keep going
             problems.append(f"{name}: failed: {type(exc).__name__}: {exc}")
-            if "--debug" in sys.argv:
+            if getattr(args, "debug", False):
                 traceback.print_exc()
         bar.step(label)
     bar.finish()
@@ -167,11 +168,11 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     d.mkdir(exist_ok=True)
     files = state["files"]
     biz = files.get("businesses")
-    base = indicators(files["sample_households"], state["places"], as_of="2022-07-20")
+    base = indicators(files["sample_households"], state["places"], businesses=biz, as_of="2022-07-20")
     base.to_csv(d / "indicators-baseline.csv", index=False)
     state["estimates"] = base
     if "followup_households" in files:
-        now = indicators(files["followup_households"], state["places"], as_of="2022-11-01")
+        now = indicators(files["followup_households"], state["places"], businesses=biz, as_of="2022-11-01")
         now.to_csv(d / "indicators-followup.csv", index=False)
         state["estimates_now"] = now
     with pd.ExcelWriter(d / "indicators.xlsx") as xl:
