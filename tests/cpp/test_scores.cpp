@@ -193,6 +193,23 @@ TEST(Scores, PcaWeightsOfAHandWorkedThreeByThreeCase) {
   EXPECT_NEAR(r.index[1], 0.5, 1e-12);
 }
 
+TEST(Scores, PcaGivesConstantAndAbsentComponentsNoWeight) {
+  // x, y as above (corr .8: loadings (1, 1) / sqrt 2, explained 1.8 / 2 = .9); c constant, o an
+  // optional indicator absent from the input: both weight 0, and the index still computed.
+  const auto ix = one_node({{{"id", "x"}}, {{"id", "y"}}, {{"id", "c"}, {"normalisation", {{"method", "goalposts"}, {"min", 0}, {"max", 10}}}},
+                            {{"id", "o"}, {"optional", true}}},
+                           {{"weights", "pca"}});
+  const auto r = ix.compute(make_table({"a", "b", "c", "d"}, {{"x", {1, 2, 3, 4}}, {"y", {1, 3, 2, 4}}, {"c", {5, 5, 5, 5}}}));
+  const auto& nw = r.weights.back();
+  EXPECT_NEAR(nw.weights[0], 0.5, 1e-12);
+  EXPECT_NEAR(nw.weights[1], 0.5, 1e-12);
+  EXPECT_EQ(nw.weights[2], 0.0);
+  EXPECT_EQ(nw.weights[3], 0.0);
+  EXPECT_NEAR(nw.explained, 0.9, 1e-12);
+  EXPECT_EQ(r.absent_indicators, (std::vector<std::string>{"o"}));
+  EXPECT_NEAR(r.index[3], 1.0, 1e-12);  // d is the maximum on x and y
+}
+
 // ---------------------------------------------------------------- missing data, imputation, Copeland
 TEST(Scores, MinimumShareOfComponentsAndReporting) {
   // min_share .5: u2 misses 1 of 3 (share 2/3) -> mean of the other two; u3 misses 2 of 3 -> missing.

@@ -253,44 +253,50 @@ class evaluator {
   /// the loadings sum to a positive number; weights = squared loadings (they sum to 1).
   void pca_weights(std::size_t k, const std::vector<const double*>& cols, std::vector<double>& w, node_weights* rep) const {
     const std::size_t p = cols.size();
-    // Components with no value at all (an optional indicator not in the input) take no part.
+    // Components that vary over the units take part; a component with no value (an optional
+    // indicator not in the input) or one value everywhere gets weight 0. A unit's missing value
+    // counts as the component's mean (it adds nothing to the covariances), so one missing business
+    // indicator in one ward does not remove the ward from the weighting.
     std::vector<std::size_t> use;
+    std::vector<double> mean(p, 0.0), ss(p, 0.0);
+    std::size_t complete = 0;
     for (std::size_t c = 0; c < p; ++c) {
-      bool any = false;
-      for (std::size_t i = 0; i < n_ && !any; ++i) any = !std::isnan(cols[c][i]);
-      if (any) use.push_back(c);
+      std::size_t cnt = 0;
+      for (std::size_t i = 0; i < n_; ++i)
+        if (!std::isnan(cols[c][i])) {
+          mean[c] += cols[c][i];
+          ++cnt;
+        }
+      if (cnt == 0) continue;
+      mean[c] /= static_cast<double>(cnt);
+      for (std::size_t i = 0; i < n_; ++i)
+        if (!std::isnan(cols[c][i])) ss[c] += (cols[c][i] - mean[c]) * (cols[c][i] - mean[c]);
+      if (ss[c] > 0 && cnt >= 3) use.push_back(c);
     }
-    std::vector<std::size_t> complete;
     for (std::size_t i = 0; i < n_; ++i) {
       bool ok = true;
       for (std::size_t c : use) ok = ok && !std::isnan(cols[c][i]);
-      if (ok) complete.push_back(i);
+      complete += ok;
     }
     w.assign(p, 0.0);
     std::vector<double> load(p, missing);
     double explained = missing;
-    if (use.size() <= 1) {
-      if (use.empty()) fail_node(k, npos(), "PCA weights: no component has any value");
+    if (use.empty()) fail_node(k, npos(), "PCA weights: no component varies over at least 3 units");
+    if (use.size() == 1) {
       w[use[0]] = 1.0;
       load[use[0]] = 1.0;
       explained = 1.0;
     } else {
-      if (complete.size() < 3) fail_node(k, npos(), "PCA weights need at least 3 units with every component present");
       const std::size_t q = use.size();
       const Eigen::Index qe = static_cast<Eigen::Index>(q);
-      Eigen::MatrixXd z(static_cast<Eigen::Index>(complete.size()), qe);
+      Eigen::MatrixXd z(static_cast<Eigen::Index>(n_), qe);
       for (std::size_t c = 0; c < q; ++c) {
-        const double* col = cols[use[c]];
-        double mean = 0;
-        for (std::size_t r = 0; r < complete.size(); ++r) mean += col[complete[r]];
-        mean /= static_cast<double>(complete.size());
-        double ss = 0;
-        for (std::size_t r = 0; r < complete.size(); ++r) ss += (col[complete[r]] - mean) * (col[complete[r]] - mean);
-        if (!(ss > 0))
-          fail_node(k, npos(), "PCA weights: component '" + m_.nodes[k].components[use[c]] + "' is constant over the units");
-        const double inv = 1.0 / std::sqrt(ss);
-        for (std::size_t r = 0; r < complete.size(); ++r)
-          z(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = (col[complete[r]] - mean) * inv;
+        const std::size_t cc = use[c];
+        const double inv = 1.0 / std::sqrt(ss[cc]);
+        for (std::size_t i = 0; i < n_; ++i) {
+          const double v = cols[cc][i];
+          z(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = std::isnan(v) ? 0.0 : (v - mean[cc]) * inv;
+        }
       }
       const Eigen::MatrixXd corr = z.transpose() * z;
       Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(corr);
@@ -309,7 +315,7 @@ class evaluator {
     if (rep) {
       rep->loadings = load;
       rep->explained = explained;
-      rep->complete_units = complete.size();
+      rep->complete_units = complete;
     }
   }
 
