@@ -727,9 +727,9 @@ class generator {
       if (!r.bernoulli(0.1)) m.phone = detail::phone_number(r);
       return m;
     };
+    // T1/T3: the Youth Union members are chosen for their IT and smartphone skills
     auto youth_skills = [&]() {
-      std::vector<std::string> s{"smartphone"};
-      if (r.bernoulli(0.8)) s.push_back("it");
+      std::vector<std::string> s{"it", "smartphone"};
       if (r.bernoulli(0.5)) s.push_back("egov");
       if (r.bernoulli(0.4)) s.push_back("e_payment");
       if (r.bernoulli(0.3)) s.push_back("social_media");

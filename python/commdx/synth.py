@@ -137,7 +137,7 @@ class _ParquetSink:
 def write(out_dir: str | os.PathLike, households: int = DEFAULT_HOUSEHOLDS, seed: int = 1, *,
           format: str = "csv", census: bool = False, groups_per_ward: int = 8,
           households_per_group: int = 0, calibration_json: Optional[dict] = None,
-          chunk_rows: int = 200_000) -> dict[str, Any]:
+          chunk_rows: int = 50_000) -> dict[str, Any]:
     """Write the example city to ``out_dir`` (created if missing), streaming ward by ward.
 
     Always writes ``places.csv``, ``teams.json`` and ``teams.csv``; the record tables

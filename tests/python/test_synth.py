@@ -294,3 +294,13 @@ def test_errors_are_commdx_errors() -> None:
         synth.city(households=100)
     with pytest.raises(commdx.ConfigError):
         synth.city(households=2000, calibration_json={"wards": {}})
+
+
+def test_the_teams_check_finds_exactly_the_planted_gaps(small_city: synth.City) -> None:
+    # the teams stage's checker (T1, T3, T5) over the generated roster and tree
+    findings = commdx.check_teams(small_city.roster, small_city.places)
+    serious = findings[findings["severity"].isin(["error", "warning"])]
+    print(serious[["severity", "rule", "unit"]].to_string())
+    last_p11 = small_city.places.children("26539")[-1]
+    assert set(serious["unit"]) == {"26542", "26535-KP01", last_p11, "26536-KP02", "26545-TH10"}
+    assert set(serious.loc[serious["severity"] == "warning", "unit"]) == {"26536-KP02", "26545-TH10"}
