@@ -173,3 +173,28 @@ def test_score_command_writes_ranked_units(tmp_path, capsys):
     assert main(["score", str(path), "--config", "readiness", "--draws", "0"]) == 0
     assert "thu_hang" in capsys.readouterr().out
     assert main(["score", str(path), "--config", str(tmp_path / "nope.json"), "--draws", "0"]) == 2
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    values=st.lists(st.tuples(*[st.integers(1, 99)] * 3), min_size=4, max_size=12, unique_by=lambda t: t[0]),
+    a=st.floats(0.5, 20), b=st.floats(-5, 5), seed=st.integers(0, 2**32),
+)
+def test_scores_ignore_row_order_and_affine_rescaling(values, a, b, seed):
+    # Properties of min-max normalisation and a weighted mean: permuting the units permutes the
+    # scores; an increasing affine change of an indicator's unit leaves min-max values unchanged.
+    cfg = {"indicators": [{"id": k} for k in "xyz"],
+           "index": {"id": "i", "components": list("xyz"), "aggregation": "geometric", "weights": [0.5, 0.3, 0.2]}}
+    idx = commdx.CompositeIndex.from_json(cfg)
+    df = pd.DataFrame(values, columns=list("xyz")) / 100.0
+    df.insert(0, "unit", [f"u{i}" for i in range(len(df))])
+    base = idx.compute(df, wide=True).set_index("unit")
+    perm = df.sample(frac=1, random_state=seed % (2**32 - 1))
+    shifted = perm.assign(x=a * perm["x"] + b)
+    other = idx.compute(shifted, wide=True).set_index("unit").loc[base.index]
+    np.testing.assert_allclose(other["i"], base["i"], rtol=1e-9, atol=1e-12)
+    # ranks agree except where rescaling rounding separates exact ties (then within the tie)
+    assert (np.abs(other["rank"] - base["rank"]) <= (base["i"].duplicated(keep=False) * len(df))).all()
