@@ -563,8 +563,8 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         merged.loc[merged["parent"] == "__city__", "parent"] = ""
     labels = {d["id"]: d[f"label_{lang}"] for d in defs}
     merged["label"] = merged["variable"].map(labels)
-    merged["unit_name"] = [(_w("city", lang) if u == "" else dict(zip(places_df["code"], places_df["name"])).get(u, u))
-                           for u in merged["unit"]]
+    unit_names = dict(zip(places_df["code"].astype(str), places_df["name"].astype(str)))
+    merged["unit_name"] = [(_w("city", lang) if u == "" else unit_names.get(u, u)) for u in merged["unit"]]
     published_cols = ["by", "unit", "unit_name", "parent", "variable", "label", "baseline", "se_baseline",
                       "last_month", "now", "se_now", "change_baseline", "se_change_baseline",
                       "ci_low_baseline", "ci_high_baseline", "p_value_baseline", "significant_baseline",

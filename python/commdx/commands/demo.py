@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         ("report", "viết báo cáo tháng" if vi else "writing the monthly reports", lambda: _report(args, out, state, outputs, problems)),
     ]
     bar = Progress(len(steps))
+    state["progress"] = bar
     for name, label, fn in steps:
         bar.show(label)
         if name != "synth" and "files" not in state:
@@ -271,7 +272,10 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
     outputs.append(("report, city (Markdown, JSON, XLSX)", d))
     wards = state["places"].to_dataframe()
     wards = wards[wards["kind"].isin(["ward", "commune"])]["code"].tolist()
-    for code in wards:
+    bar = state.get("progress")
+    for i, code in enumerate(wards, start=1):
+        if bar is not None:
+            bar.show(("báo cáo phường/xã" if args.lang == "vi" else "ward reports") + f" {i}/{len(wards)}")
         monthly_report(month, ward=code, charts=True, **common).save(d / "wards")
     outputs.append((f"reports, {len(wards)} wards", d / "wards"))
     for m in city.missing:
