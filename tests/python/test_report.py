@@ -262,3 +262,25 @@ def test_city_report_has_wards_as_areas(city) -> None:
     assert set(pd.DataFrame(rep.data["areas"])["unit"]) == {"10001", "10002"}
     top = rep.tables["indicators"].set_index("variable")
     assert bool(top.loc["households_bank_account", "significant_baseline"])
+
+
+def test_command_line_report(city, tmp_path, capsys) -> None:
+    from commdx.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    city["places"].to_csv(data / "places.csv", index=False)
+    (data / "teams.json").write_text(json.dumps(city["roster"], ensure_ascii=False), "utf-8")
+    city["sample"].to_csv(data / "sample_households.csv", index=False)
+    city["followup"].to_csv(data / "followup_households.csv", index=False)
+    city["visits"].to_csv(data / "visits.csv", index=False)
+    city["manual_log"].to_csv(data / "manual_processes.csv", index=False)
+    out = tmp_path / "out"
+    assert main(["report", "--month", "2022-10", "--data", str(data), "--ward", "Phường 1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Báo cáo tháng 2022-10: Phường 1 (10001)" in printed
+    report = json.loads((out / "report-10001-2022-10.json").read_text("utf-8"))
+    assert report["lang"] == "vi" and report["unit"] == "10001"
+    bank = next(r for r in report["indicators"] if r["variable"] == "households_bank_account")
+    assert bank["significant_baseline"] is True
+    assert main(["report", "--month", "2022-10", "--data", str(tmp_path / "nowhere")]) == 2
