@@ -487,9 +487,10 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     level = float(cfg.get("level", 0.95))
 
     # One call per pair of rounds and level of the tree (each keeps the full design: domains).
-    scope_col = "ward_code" if ward else None
-    child_col = "neighbourhood_code" if ward else "ward_code"
-    grandchild_col = "group_code" if ward else None
+    # The small-cell rule runs on one tree for every report: the city, all its wards and, for a
+    # ward's report, that ward's neighbourhoods and groups. A ward's own figure is then published
+    # or not exactly as in the city's report, so differencing across reports reveals nothing.
+    levels: list[str | None] = [None, "ward_code"] + (["neighbourhood_code", "group_code"] if ward else [])
 
     def changes(before: int, after: int, by: str | None) -> pd.DataFrame:
         if before == after:  # the same round twice: estimates of that round, change zero
@@ -507,14 +508,13 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
 
     def scoped(df: pd.DataFrame, by: str | None) -> pd.DataFrame:
         if by is None:
-            return df.assign(unit=ward or "")  # "" = the city
+            return df.assign(unit="__city__")
         df = df[df["domain"] != ""].rename(columns={"domain": "unit"})
-        if ward:
-            codes = set(rows.loc[rows["ward_code"] == ward, by].astype(str)) if by != "ward_code" else {ward}
+        if ward and by != "ward_code":
+            codes = set(rows.loc[rows["ward_code"] == ward, by].astype(str))
             df = df[df["unit"].isin(codes)]
         return df
 
-    levels = [lvl for lvl in (scope_col, child_col, grandchild_col)] if ward else [None, child_col]
     base_vs_now: list[pd.DataFrame] = []
     last_vs_now: list[pd.DataFrame] = []
     for by in levels:
@@ -522,9 +522,6 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         last_vs_now.append(scoped(changes(last_round, now_round, by), by).assign(by=by or "city"))
     base = pd.concat(base_vs_now, ignore_index=True)
     last = pd.concat(last_vs_now, ignore_index=True)
-    if ward:
-        base = base[~((base["by"] == "city"))]
-        last = last[~((last["by"] == "city"))]
 
     # Parents along the tree for the small-cell rule.
     parent_of = dict(zip(places_df["code"].astype(str), places_df["parent"].astype(str))) if len(places_df) else {}
@@ -540,12 +537,8 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
                                     "se_change": "se_change_baseline", "p_value": "p_value_baseline",
                                     "significant": "significant_baseline", "ci_low": "ci_low_baseline",
                                     "ci_high": "ci_high_baseline", "n_before": "n_baseline", "n_after": "n_now"})
-    merged["parent"] = [("" if u == root else parent_of.get(u, root)) for u in merged["unit"]]
-    if not ward:
-        merged.loc[merged["unit"] != "", "parent"] = ""
-        merged.loc[merged["unit"] != "", "parent"] = "__city__"
-        merged.loc[merged["unit"] == "", "unit"] = "__city__"
-        merged.loc[merged["unit"] == "__city__", "parent"] = ""
+    merged["parent"] = ["" if b == "city" else "__city__" if b == "ward_code" else parent_of.get(u, "")
+                        for u, b in zip(merged["unit"], merged["by"])]
     merged["households"] = merged[["n_baseline", "n_now", "n_last_month"]].min(axis=1)
     merged["suppression"] = suppress_small_cells(merged, id="unit", parent="parent", households="households",
                                                  group="variable", min_households=k)
@@ -558,9 +551,10 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     merged.loc[hidden, figures] = np.nan
     merged["significant_baseline"] = merged["significant_baseline"].astype(object).where(~hidden, None)
     merged["significant_last_month"] = merged["significant_last_month"].astype(object).where(~hidden, None)
-    if not ward:
-        merged.loc[merged["unit"] == "__city__", "unit"] = ""
-        merged.loc[merged["parent"] == "__city__", "parent"] = ""
+    if ward:  # publish the ward's own subtree only
+        merged = merged[(merged["unit"] == ward) | merged["by"].isin(["neighbourhood_code", "group_code"])]
+    merged.loc[merged["unit"] == "__city__", "unit"] = ""
+    merged.loc[merged["parent"] == "__city__", "parent"] = ""
     labels = {d["id"]: d[f"label_{lang}"] for d in defs}
     merged["label"] = merged["variable"].map(labels)
     unit_names = dict(zip(places_df["code"].astype(str), places_df["name"].astype(str)))

@@ -284,3 +284,29 @@ def test_command_line_report(city, tmp_path, capsys) -> None:
     bank = next(r for r in report["indicators"] if r["variable"] == "households_bank_account")
     assert bank["significant_baseline"] is True
     assert main(["report", "--month", "2022-10", "--data", str(tmp_path / "nowhere")]) == 2
+
+
+def test_a_ward_hidden_in_the_city_report_stays_hidden_in_its_own(city) -> None:
+    # A third ward of 3 households: the city report suppresses it, and the smallest other ward as
+    # its complement; that ward's own report must not publish its total either, or the tiny ward
+    # would be city - 10002 - 10001.
+    c = dict(city)
+    c["places"] = pd.concat([city["places"], pd.DataFrame(
+        [("10003", "Phường 3", "ward", "747"), ("10003-KP1", "Khu phố 1", "neighbourhood", "10003"),
+         ("10003-KP1-T01", "Tổ 1", "residential_group", "10003-KP1")], columns=["code", "name", "kind", "parent"])],
+        ignore_index=True)
+    extra = city["sample"].head(3).assign(
+        household_id=["H3-1", "H3-2", "H3-3"], ward_code="10003", neighbourhood_code="10003-KP1",
+        group_code="10003-KP1-T01", stratum="10003", psu="10003-KP1-T01", fpc=1.0)
+    c["sample"] = pd.concat([city["sample"], extra], ignore_index=True)
+    c["followup"] = pd.concat([city["followup"], extra.assign(round=1)], ignore_index=True)
+    cfg = _config()
+    city_rep = commdx.monthly_report("2022-10", config=cfg, charts=False, **c)
+    areas = city_rep.tables["areas"]
+    status = areas[areas["variable"] == "households_bank_account"].set_index("unit")["suppression"]
+    assert status["10003"] == "primary"
+    hidden_partner = status[status == "complementary"].index.tolist()
+    assert hidden_partner == ["10001"]  # the smaller of the two other wards
+    ward_rep = commdx.monthly_report("2022-10", ward="10001", config=cfg, charts=False, **c)
+    top = pd.DataFrame(ward_rep.data["indicators"]).set_index("variable")
+    assert top.loc["households_bank_account", ["now", "baseline", "n_now"]].isna().all()
