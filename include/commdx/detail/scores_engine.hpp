@@ -867,28 +867,38 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
   u.rank_high.resize(n);
   u.unit_rank_shift.resize(n);
   u.valid_draws.resize(n);
-  std::vector<double> sv, rv;
-  for (std::size_t i = 0; i < n; ++i) {
-    sv.clear();
-    rv.clear();
-    double sh = 0;
-    for (std::size_t e = 0; e < evals; ++e) {
-      const double s = u.draw_scores[e * n + i];
-      if (std::isnan(s)) continue;
-      sv.push_back(s);
-      rv.push_back(static_cast<double>(draw_ranks[e * n + i]));
-      sh += std::fabs(rv.back() - u.reference_rank[i]);
+  // Units are independent: split them over the threads (each writes only its own units).
+  auto summarise = [&](std::size_t first, std::size_t last) {
+    std::vector<double> sv, rv;
+    for (std::size_t i = first; i < last; ++i) {
+      sv.clear();
+      rv.clear();
+      double sh = 0;
+      for (std::size_t e = 0; e < evals; ++e) {
+        const double s = u.draw_scores[e * n + i];
+        if (std::isnan(s)) continue;
+        sv.push_back(s);
+        rv.push_back(static_cast<double>(draw_ranks[e * n + i]));
+        sh += std::fabs(rv.back() - u.reference_rank[i]);
+      }
+      std::sort(sv.begin(), sv.end());
+      std::sort(rv.begin(), rv.end());
+      u.score_median[i] = detail::quantile_sorted(sv, 0.5);
+      u.score_low[i] = detail::quantile_sorted(sv, lo);
+      u.score_high[i] = detail::quantile_sorted(sv, hi);
+      u.rank_median[i] = detail::quantile_sorted(rv, 0.5);
+      u.rank_low[i] = detail::quantile_sorted(rv, lo);
+      u.rank_high[i] = detail::quantile_sorted(rv, hi);
+      u.unit_rank_shift[i] = (sv.empty() || std::isnan(u.reference_rank[i])) ? missing : sh / static_cast<double>(sv.size());
+      u.valid_draws[i] = static_cast<double>(sv.size());
     }
-    std::sort(sv.begin(), sv.end());
-    std::sort(rv.begin(), rv.end());
-    u.score_median[i] = detail::quantile_sorted(sv, 0.5);
-    u.score_low[i] = detail::quantile_sorted(sv, lo);
-    u.score_high[i] = detail::quantile_sorted(sv, hi);
-    u.rank_median[i] = detail::quantile_sorted(rv, 0.5);
-    u.rank_low[i] = detail::quantile_sorted(rv, lo);
-    u.rank_high[i] = detail::quantile_sorted(rv, hi);
-    u.unit_rank_shift[i] = (sv.empty() || std::isnan(u.reference_rank[i])) ? missing : sh / static_cast<double>(sv.size());
-    u.valid_draws[i] = static_cast<double>(sv.size());
+  };
+  {
+    const std::size_t parts = std::max<std::size_t>(1, std::min<std::size_t>(nt, n / 256));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < parts; ++t) pool.emplace_back(summarise, n * t / parts, n * (t + 1) / parts);
+    summarise(0, n / parts);
+    for (auto& th : pool) th.join();
   }
   {
     double t = 0;
