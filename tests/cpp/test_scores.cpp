@@ -290,6 +290,20 @@ TEST(Scores, ConfigErrorsNameTheFieldPath) {
   c["uncertainty"] = {{"aggregation", {"config", "median"}}};
   EXPECT_NE(message(c).find("uncertainty.aggregation[1]"), std::string::npos) << message(c);
   EXPECT_NE(message(c).find("cfg.json"), std::string::npos);
+  c = base;  // z-scores are negative below the mean: never aggregated geometrically
+  c["uncertainty"] = {{"normalisation", {"config", "z_score"}}, {"aggregation", {"config", "geometric"}}};
+  EXPECT_NE(message(c).find("column 'uncertainty'"), std::string::npos) << message(c);
+  c = base;
+  c["index"]["aggregation"] = "geometric";
+  c["indicators"][0]["normalisation"] = "z_score";
+  const auto ix = composite_index::from_json(c, "cfg.json");
+  try {
+    ix.compute(make_table({"u1", "u2", "u3"}, {{"a", {1, 2, 3}}, {"b", {1, 2, 3}}}));
+    FAIL() << "no error";
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("unit u1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("negative"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Scores, InputErrorsNameUnitAndColumn) {
