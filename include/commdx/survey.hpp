@@ -203,9 +203,21 @@ class ingester {
     id_out_ = schema_.id_column.empty() ? npos : find_out(schema_.id_column);
     for (std::size_t i = 0; i < actions_.size(); ++i)
       if (id_out_ != npos && actions_[i].kind == 1 && actions_[i].out == id_out_) id_field_ = i;
+    hot_.assign(cols_.size(), hot_col{});
     for (std::size_t k = 0; k < cols_.size(); ++k) {
       const out_col& oc = cols_[k];
+      ingest_column& c = out_.columns[k];
+      if (c.numeric) commit_num_.emplace_back(k, &c.num);
+      else commit_txt_.emplace_back(k, &c.txt);
       if (oc.spec == nullptr) continue;
+      hot_col& h = hot_[k];
+      h.type = oc.spec->type;
+      h.min = oc.spec->min;
+      h.max = oc.spec->max;
+      h.exclusive_min = oc.spec->exclusive_min;
+      bool counted = h.type == value_type::integer || h.type == value_type::number || h.type == value_type::likert;
+      h.plain_number = counted && oc.value_map == nullptr;
+      h.plain_yes_no = h.type == value_type::yes_no && oc.value_map == nullptr;
       if (oc.blank_no) blank_no_outs_.push_back(k);
       if (oc.spec->required) required_outs_.push_back(k);
       if (oc.spec->unit_level > 0) unit_outs_.push_back(k);
@@ -290,11 +302,8 @@ class ingester {
       }
     }
     // commit
-    for (std::size_t k = 0; k < cols_.size(); ++k) {
-      ingest_column& c = out_.columns[k];
-      if (c.numeric) c.num.push_back(slot_num_[k]);
-      else c.txt.push(slot_txt_[k]);
-    }
+    for (const auto& [k, col] : commit_num_) col->push_back(slot_num_[k]);
+    for (const auto& [k, col] : commit_txt_) col->push(slot_txt_[k]);
     good_rows_.push_back(row);
     good_lines_.push_back(line);
     if (id_out_ != npos) ids_.insert(out_.rows_good, id_hash);
@@ -329,6 +338,13 @@ class ingester {
     std::string last_raw, last_parent, last_code, last_error;
     bool valid = false;
     std::unordered_map<std::string, std::pair<std::string, std::string>> seen;  // key -> (code, error)
+  };
+  struct hot_col {
+    bool plain_number = false;  ///< int/number/likert without a value map
+    bool plain_yes_no = false;  ///< yes/no without a value map
+    bool exclusive_min = false;
+    value_type type = value_type::text;
+    double min = 0, max = 0;
   };
   struct out_col {
     std::string name;
@@ -449,6 +465,24 @@ class ingester {
   }
 
   bool read_cell(std::size_t k, std::string_view raw) {
+    const hot_col& h = hot_[k];
+    if (h.plain_number) {  // the common case, without touching the column's other data
+      std::string_view t = trim_blanks(raw);
+      if (t.empty()) return true;
+      double x;
+      bool integral;
+      if (parse_strict_number(t, x, integral) && (integral || h.type == value_type::number) && x >= h.min &&
+          !(h.exclusive_min && x <= h.min) && x <= h.max) {
+        slot_num_[k] = x;
+        return true;
+      }
+    } else if (h.plain_yes_no) {
+      int yn = parse_yes_no(raw);
+      if (yn != -2) {
+        slot_num_[k] = yn < 0 ? missing : static_cast<double>(yn);
+        return true;
+      }
+    }
     out_col& oc = cols_[k];
     std::string_view v = raw;
     if (oc.value_map != nullptr && !trim_blanks(v).empty()) {
@@ -488,9 +522,10 @@ class ingester {
         std::string_view t = trim_blanks(v);
         if (t.empty()) return true;
         double x;
-        if (!parse_strict_number(t, x))
+        bool integral;
+        if (!parse_strict_number(t, x, integral))
           return problem(oc.label, t, "malformed number '" + std::string(t) + "'", false);
-        if (s.type != value_type::number && std::floor(x) != x)
+        if (s.type != value_type::number && !integral)
           return problem(oc.label, t, "expected a whole number, got '" + std::string(t) + "'", false);
         if (x < s.min || (s.exclusive_min && x <= s.min) || x > s.max) {
           std::string range;
@@ -613,6 +648,9 @@ class ingester {
   std::size_t id_out_ = npos;
   std::size_t id_field_ = npos;
   std::vector<std::size_t> blank_no_outs_, required_outs_, unit_outs_, max_outs_;
+  std::vector<hot_col> hot_;
+  std::vector<std::pair<std::size_t, numeric_column*>> commit_num_;  // into out_.columns (not resized after set_header)
+  std::vector<std::pair<std::size_t, text_arena*>> commit_txt_;
   std::vector<double> slot_num_;
   std::vector<std::string_view> slot_txt_;
   std::vector<std::string> own_;

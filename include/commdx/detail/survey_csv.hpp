@@ -30,8 +30,9 @@ inline bool is_ascii(std::string_view s) {
 
 /// A strict number: optional sign, digits, optional fraction and exponent; finite. No thousands
 /// separators, no decimal comma, no "nan"/"inf".
-inline bool parse_strict_number(std::string_view s, double& out) {
+inline bool parse_strict_number(std::string_view s, double& out, bool& integral) {
   s = trim_blanks(s);
+  integral = true;
   if (s.empty()) return false;
   // Fast path: an optional '-' and up to 15 digits (exact in a double).
   {
@@ -55,7 +56,14 @@ inline bool parse_strict_number(std::string_view s, double& out) {
   if (s.front() == '+') s.remove_prefix(1);
   if (s.empty() || !(s.front() == '-' || s.front() == '.' || (s.front() >= '0' && s.front() <= '9'))) return false;
   auto res = std::from_chars(s.data(), s.data() + s.size(), out);
-  return res.ec == std::errc() && res.ptr == s.data() + s.size() && std::isfinite(out);
+  if (!(res.ec == std::errc() && res.ptr == s.data() + s.size() && std::isfinite(out))) return false;
+  integral = std::floor(out) == out;
+  return true;
+}
+
+inline bool parse_strict_number(std::string_view s, double& out) {
+  bool integral;
+  return parse_strict_number(s, out, integral);
 }
 
 /// yes/no answer: 1 yes, 0 no, -1 empty, -2 not a yes/no answer. Accepts 1/0, yes/no, y/n,
