@@ -415,36 +415,50 @@ class domain_estimator {
     return true;
   }
 
+  // One pass over the records. Records come in runs of the same cell (files are sorted by
+  // place), so sums stay in registers within a run; missing values are masked without branches.
   void accumulate(const double* y, const double* x, std::vector<sums>& base) const {
     const std::uint32_t* b = base_of_row_.data();
     const double* w = weight_.data();
+    std::size_t r = 0;
     if (x == nullptr) {
-      for (std::size_t r = 0; r < rows_; ++r) {
-        const double v = y[r];
-        if (std::isnan(v)) continue;
-        sums& s = base[b[r]];
-        const double wv = w[r] * v;
-        s.n += 1.0;
-        s.nnz += w[r] != 0.0 ? 1.0 : 0.0;
-        s.sw += w[r];
-        s.swy += wv;
-        s.swyy += wv * v;
+      while (r < rows_) {
+        const std::uint32_t cell = b[r];
+        double n = 0, nnz = 0, sw = 0, swy = 0, swyy = 0;
+        for (; r < rows_ && b[r] == cell; ++r) {
+          const double v = y[r];
+          const bool ok = !std::isnan(v);
+          const double wi = ok ? w[r] : 0.0, vi = ok ? v : 0.0, wv = wi * vi;
+          n += ok ? 1.0 : 0.0;
+          nnz += wi != 0.0 ? 1.0 : 0.0;
+          sw += wi;
+          swy += wv;
+          swyy += wv * vi;
+        }
+        sums& s = base[cell];
+        s.n += n; s.nnz += nnz; s.sw += sw; s.swy += swy; s.swyy += swyy;
       }
       for (auto& s : base) { s.swx = s.sw; s.swxx = s.sw; s.swxy = s.swy; }
     } else {
-      for (std::size_t r = 0; r < rows_; ++r) {
-        const double v = y[r], u = x[r];
-        if (std::isnan(v) || std::isnan(u)) continue;
-        sums& s = base[b[r]];
-        const double wv = w[r] * v, wu = w[r] * u;
-        s.n += 1.0;
-        s.nnz += w[r] != 0.0 ? 1.0 : 0.0;
-        s.sw += w[r];
-        s.swy += wv;
-        s.swx += wu;
-        s.swyy += wv * v;
-        s.swxx += wu * u;
-        s.swxy += wv * u;
+      while (r < rows_) {
+        const std::uint32_t cell = b[r];
+        double n = 0, nnz = 0, sw = 0, swy = 0, swx = 0, swyy = 0, swxx = 0, swxy = 0;
+        for (; r < rows_ && b[r] == cell; ++r) {
+          const double v = y[r], u = x[r];
+          const bool ok = !std::isnan(v) && !std::isnan(u);
+          const double wi = ok ? w[r] : 0.0, vi = ok ? v : 0.0, ui = ok ? u : 0.0;
+          const double wv = wi * vi, wu = wi * ui;
+          n += ok ? 1.0 : 0.0;
+          nnz += wi != 0.0 ? 1.0 : 0.0;
+          sw += wi;
+          swy += wv;
+          swx += wu;
+          swyy += wv * vi;
+          swxx += wu * ui;
+          swxy += wv * ui;
+        }
+        sums& s = base[cell];
+        s.n += n; s.nnz += nnz; s.sw += sw; s.swy += swy; s.swx += swx; s.swyy += swyy; s.swxx += swxx; s.swxy += swxy;
       }
     }
   }

@@ -23,6 +23,7 @@
 #include "commdx/data.hpp"
 #include "commdx/error.hpp"
 #include "commdx/estimate.hpp"
+#include "commdx/io/csv.hpp"
 #include "commdx/io/json.hpp"
 #include "commdx/places.hpp"
 #include "commdx/table.hpp"
@@ -279,6 +280,20 @@ inline std::vector<char> where_mask(const table& t, const std::vector<indicator_
   if (where.empty()) return {};
   std::vector<char> keep(t.rows(), 1);
   for (const auto& cond : where) {
+    if (t.is_numeric(cond.column)) {  // compare numbers as numbers (no text per record)
+      std::vector<double> wanted;
+      for (const auto& v : cond.values) {
+        double d = 0;
+        if (io::parse_number(v, d)) wanted.push_back(d);
+      }
+      const auto& col = t.numeric(cond.column);
+      for (std::size_t r = 0; r < t.rows(); ++r) {
+        bool hit = false;
+        for (double d : wanted) hit = hit || col[r] == d;
+        keep[r] = keep[r] && hit ? 1 : 0;
+      }
+      continue;
+    }
     for (std::size_t r = 0; r < t.rows(); ++r) {
       if (!keep[r]) continue;
       const std::string cell = t.cell_text(cond.column, r);

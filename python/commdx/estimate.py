@@ -90,6 +90,8 @@ def _as_list(x: str | Iterable[str] | None) -> list[str]:
 
 def _numeric(df: pd.DataFrame, name: str) -> np.ndarray:
     col = df[name]
+    if col.dtype == np.float64:
+        return np.ascontiguousarray(col.to_numpy())  # no copy
     if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
         return np.ascontiguousarray(col.to_numpy(dtype="float64", na_value=np.nan))
     converted = pd.to_numeric(col, errors="coerce")
