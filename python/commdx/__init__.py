@@ -45,6 +45,7 @@ from .plan import __all__ as _plan_all  # noqa: E402
 from .monitor import *  # noqa: E402,F401,F403
 from .monitor import __all__ as _monitor_all  # noqa: E402
 from . import synth  # noqa: E402,F401  (commdx.synth: the example city generator)
+from . import report  # noqa: E402,F401  (commdx.report: the monthly report document)
 
 __all__ = [
     "Error", "InputError", "ValidationError", "ConfigError", "NameMatchError", "synth",
