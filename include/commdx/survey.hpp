@@ -218,6 +218,7 @@ class ingester {
       bool counted = h.type == value_type::integer || h.type == value_type::number || h.type == value_type::likert;
       h.plain_number = counted && oc.value_map == nullptr;
       h.plain_yes_no = h.type == value_type::yes_no && oc.value_map == nullptr;
+      if (!oc.direct) undirected_outs_.push_back(k);
       if (oc.blank_no) blank_no_outs_.push_back(k);
       if (oc.spec->required) required_outs_.push_back(k);
       if (oc.spec->unit_level > 0) unit_outs_.push_back(k);
@@ -251,8 +252,12 @@ class ingester {
       return;
     }
     if (id_field_ != npos) ids_.prefetch(std::hash<std::string_view>()(trim_blanks(fields[id_field_])));
-    std::fill(slot_num_.begin(), slot_num_.end(), missing);
-    std::fill(slot_txt_.begin(), slot_txt_.end(), std::string_view());
+    // Every cell read below writes its slot; only columns given by select-multiple answers alone
+    // start empty here.
+    for (std::size_t k : undirected_outs_) {
+      slot_num_[k] = missing;
+      slot_txt_[k] = std::string_view();
+    }
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const action& a = actions_[i];
       if (a.kind == 1) {
@@ -468,7 +473,10 @@ class ingester {
     const hot_col& h = hot_[k];
     if (h.plain_number) {  // the common case, without touching the column's other data
       std::string_view t = trim_blanks(raw);
-      if (t.empty()) return true;
+      if (t.empty()) {
+        slot_num_[k] = missing;
+        return true;
+      }
       double x;
       bool integral;
       if (parse_strict_number(t, x, integral) && (integral || h.type == value_type::number) && x >= h.min &&
@@ -520,6 +528,7 @@ class ingester {
       case value_type::likert:
       case value_type::number: {
         std::string_view t = trim_blanks(v);
+        slot_num_[k] = missing;
         if (t.empty()) return true;
         double x;
         bool integral;
@@ -647,7 +656,7 @@ class ingester {
   std::unordered_map<std::string, std::size_t> out_index_;
   std::size_t id_out_ = npos;
   std::size_t id_field_ = npos;
-  std::vector<std::size_t> blank_no_outs_, required_outs_, unit_outs_, max_outs_;
+  std::vector<std::size_t> blank_no_outs_, required_outs_, unit_outs_, max_outs_, undirected_outs_;
   std::vector<hot_col> hot_;
   std::vector<std::pair<std::size_t, numeric_column*>> commit_num_;  // into out_.columns (not resized after set_header)
   std::vector<std::pair<std::size_t, text_arena*>> commit_txt_;
