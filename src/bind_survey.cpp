@@ -83,8 +83,8 @@ void bind_survey(py::module_& m) {
         ingest_output out;
         {
           py::gil_scoped_release release;
-          std::string text = commdx::detail::read_whole_file(path);
-          out = commdx::detail::ingest_csv(text, path, s, p, o);
+          commdx::detail::file_bytes text(path);
+          out = commdx::detail::ingest_csv(text.view(), path, s, p, o);
         }
         return to_python(std::move(out));
       },

@@ -374,3 +374,14 @@ TEST(Survey, TwoThreadsGiveTheSameResultAsOne) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Survey, ReadsAFileByPath) {
+  auto r = commdx::read_survey_file(kData + "businesses.csv", "businesses", &city());
+  EXPECT_EQ(r.good.rows(), 3u);
+  EXPECT_EQ(r.good.text("business_id")[2], "B26545-00001");
+  EXPECT_THROW(commdx::read_survey_file(kData + "no-such-file.csv"), commdx::input_error);
+}
+
+}  // namespace
