@@ -30,11 +30,14 @@ inline table estimate_table_from_py(const py::dict& columns, const std::string& 
         col[r] = labels[static_cast<std::size_t>(c[r])];
       }
       t.set(name, std::move(col));
+    } else if (py::isinstance<py::array>(v)) {  // one copy, straight into the table
+      auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(v);
+      if (!arr) throw input_error(location{source, 0, 0, 0, name, ""}, "column is not numeric");
+      t.set(name, numeric_column(arr.data(), arr.data() + arr.size()));
     } else {
-      py::dict one;
-      one[py::str(name)] = v;
-      table single = table_from_py(one, source);
-      t.set(name, single.at(name));
+      text_column col;
+      for (auto x : v) col.push_back(x.is_none() ? std::string() : std::string(py::str(x)));
+      t.set(name, std::move(col));
     }
   }
   return t;

@@ -1,5 +1,6 @@
 #include "bind_estimate.hpp"
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,7 +24,7 @@ void bind_indicators(py::module_& m) {
       "_indicators",
       [](const py::dict& households, const commdx::places& where, const py::dict& design, const py::object& catalogue,
          const std::vector<std::pair<std::string, std::string>>& levels, const std::string& as_of, double level,
-         const py::object& businesses) {
+         const py::object& businesses, const std::map<std::string, std::vector<std::string>>& labels) {
         commdx::table h = commdx::bind::estimate_table_from_py(households, "households");
         commdx::table b;
         const bool have_b = !businesses.is_none();
@@ -37,6 +38,7 @@ void bind_indicators(py::module_& m) {
         for (const auto& [name, column] : levels) opt.levels.push_back({name, column});
         opt.as_of = as_of;
         opt.level = level;
+        opt.labels = labels;
         commdx::table out;
         {
           py::gil_scoped_release release;
@@ -45,5 +47,6 @@ void bind_indicators(py::module_& m) {
         return commdx::bind::table_to_py(out);
       },
       py::arg("households"), py::arg("places"), py::arg("design"), py::arg("catalogue"), py::arg("levels"),
-      py::arg("as_of"), py::arg("level"), py::arg("businesses"));
+      py::arg("as_of"), py::arg("level"), py::arg("businesses"),
+      py::arg("labels") = std::map<std::string, std::vector<std::string>>{});
 }

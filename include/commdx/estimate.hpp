@@ -49,6 +49,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -165,7 +166,12 @@ struct domain_estimate {
 /// table may go away after construction (the variables are passed to estimate()).
 class domain_estimator {
  public:
-  domain_estimator(const table& t, survey_design design) : design_(std::move(design)), source_(t.source()) {
+  /// Text columns given as numeric codes (e.g. pandas categoricals) have their labels in
+  /// `labels`: code k of column c reads labels.at(c)[k] in messages.
+  using column_labels = std::map<std::string, std::vector<std::string>>;
+
+  domain_estimator(const table& t, survey_design design, const column_labels& labels = {})
+      : design_(std::move(design)), source_(t.source()), labels_(labels) {
     rows_ = t.rows();
     resolve_design(t);
   }
@@ -194,7 +200,7 @@ class domain_estimator {
     for (const auto& col : by) {  // labels of each cell, from its first record
       std::vector<std::string> labels;
       labels.reserve(p.cells);
-      for (std::size_t c = 0; c < p.cells; ++c) labels.push_back(t.cell_text(col, p.first_row[c]));
+      for (std::size_t c = 0; c < p.cells; ++c) labels.push_back(text_of(t, col, p.first_row[c], labels_));
       p.labels.push_back(std::move(labels));
     }
     partitions_.push_back(std::move(p));
@@ -332,7 +338,16 @@ class domain_estimator {
 
   std::string stratum_name(const table& t, std::uint32_t h) const {
     if (design_.strata.empty()) return "(the only stratum)";
-    return "'" + t.cell_text(design_.strata, stratum_first_row_[h]) + "'";
+    return "'" + text_of(t, design_.strata, stratum_first_row_[h], labels_) + "'";
+  }
+
+  static std::string text_of(const table& t, const std::string& col, std::size_t row, const column_labels& labels) {
+    auto it = labels.find(col);
+    if (it != labels.end() && t.is_numeric(col)) {
+      const double v = t.numeric(col)[row];
+      if (v >= 0 && static_cast<std::size_t>(v) < it->second.size()) return it->second[static_cast<std::size_t>(v)];
+    }
+    return t.cell_text(col, row);
   }
 
   void check_no_missing(const table& t, const std::string& col, const detail::factor& f) const {
@@ -590,6 +605,7 @@ class domain_estimator {
 
   survey_design design_;
   std::string source_;
+  column_labels labels_;
   std::size_t rows_ = 0;
   std::vector<double> weight_;
   std::vector<std::uint32_t> psu_of_row_;     // global PSU index per row

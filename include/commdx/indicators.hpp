@@ -248,6 +248,9 @@ struct indicator_options {
   std::vector<indicator_level> levels = default_indicator_levels();
   std::string as_of;   ///< YYYY-MM-DD: days_left counts from this day; empty: days_left missing
   double level = 0.95;  ///< confidence level
+  /// Level or design columns passed as numeric codes (pandas categoricals) and their labels:
+  /// code k of column c is the unit code labels.at(c)[k].
+  domain_estimator::column_labels labels;
 };
 
 namespace detail {
@@ -341,7 +344,7 @@ inline table compute_indicators(const table& households, const places& where, co
     for (std::size_t i = 0; i < catalogue.indicators().size(); ++i)
       if (catalogue.indicators()[i].records == kind) which.push_back(i);
     if (which.empty()) return;
-    domain_estimator est(records, design);
+    domain_estimator est(records, design, options.labels);
     std::vector<std::string> codes_of_level;  // the unit code of each level's cells
     std::vector<std::vector<std::string>> cell_codes;
     for (const auto& lvl : options.levels) {

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import _core
@@ -81,12 +82,21 @@ def _needed(cat: dict[str, Any], records: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(numeric)), list(dict.fromkeys(text))
 
 
-def _record_columns(df: pd.DataFrame, numeric: list[str], grouping: list[str], design: SurveyDesign) -> dict[str, Any]:
+def _record_columns(df: pd.DataFrame, numeric: list[str], grouping: list[str], design: SurveyDesign,
+                    labels: dict[str, list[str]] | None = None, text: Sequence[str] = ()) -> dict[str, Any]:
+    """Columns for the core. Text level/design columns go as numeric codes, their labels into
+    ``labels`` (no per-row strings to build); ``text`` columns (domain restrictions) as text."""
     cols: dict[str, Any] = {}
     for name in grouping + [c for c in (design.strata, design.psu) if c]:
         if name not in df.columns:
             raise _core.InputError(f"DataFrame, column '{name}': missing required column")
-        cols[name] = _codes(df, name)
+        coded = _codes(df, name)
+        if isinstance(coded, tuple) and labels is not None and name not in text:
+            codes, names = coded
+            cols[name] = np.where(codes >= 0, codes, np.nan).astype("float64")
+            labels[name] = names
+        else:
+            cols[name] = coded
     for name in numeric + [c for c in (design.weight, design.fpc) if c]:
         if name in cols:
             continue
@@ -127,7 +137,8 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
         as_of = _dt.date.today()
     as_of_text = as_of.isoformat() if isinstance(as_of, _dt.date) else str(as_of)
     num_h, text_h = _needed(cat_for_needs, "households")
-    h_cols = _record_columns(households, num_h, level_cols + text_h, d)
+    labels_h: dict[str, list[str]] = {}
+    h_cols = _record_columns(households, num_h, level_cols + text_h, d, labels_h, text_h)
     b_cols = None
     if businesses is not None:
         num_b, text_b = _needed(cat_for_needs, "businesses")
@@ -135,7 +146,7 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
         if bd != d:
             raise _core.ConfigError("indicators: households and businesses need the same design columns")
         b_cols = _record_columns(businesses, num_b, level_cols + text_b, d)
-    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols)
+    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h)
     out = pd.DataFrame(res)
     out["n"] = out["n"].astype("int64")
     out["target_date"] = out["target_date"].replace("", None)

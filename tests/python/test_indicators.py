@@ -145,3 +145,13 @@ def test_cli_writes_csv_json_xlsx(tmp_path: Path, city_places: commdx.Places, ca
                  str(tmp_path / "ind.xlsx")]) == 0
     assert len(pd.read_excel(tmp_path / "ind.xlsx")) == len(got[got.level == "ward"])
     assert main(["indicators", str(tmp_path / "missing.csv"), "--places", str(places)]) == 2
+
+
+def test_lonely_psu_error_names_the_ward() -> None:
+    lonely = pd.read_csv(R / "city_lonely.csv", dtype=TEXT)
+    places = commdx.Places.from_file(str(R / "city_places.csv"))
+    with pytest.raises(commdx.InputError, match="stratum '26506' has only one PSU"):
+        commdx.indicators(lonely, places, DESIGN, catalogue=["e_wallet"], levels=["ward"])
+    ok = commdx.indicators(lonely, places, commdx.SurveyDesign("weight", "stratum", "psu", "fpc", "remove"),
+                           catalogue=["e_wallet"], levels=["ward"])
+    assert len(ok) == 17
