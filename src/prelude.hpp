@@ -67,7 +67,7 @@ inline nlohmann::json json_from_py(const py::handle& obj, const std::string& sou
                                                           py::arg("allow_nan") = false));
   } catch (const py::error_already_set& e) {
     throw commdx::input_error(location{source, 0, 0, 0, "", ""},
-                              std::string("cannot be written as JSON: ") + e.what());
+                              "not valid JSON data (" + std::string(py::str(e.value())) + ")");
   }
   try {
     return nlohmann::json::parse(s);
