@@ -589,6 +589,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   plan_problem prob;
   prob.travel = cat.travel_minutes;
   prob.setup = cat.setup_minutes;
+  prob.max_visit = cat.session_minutes - cat.setup_minutes;  // one visit fits in one session
   std::vector<std::size_t> problem_unit;  // problem index -> units index
   for (const auto& c : cands) {
     if (unit_to_problem[c.unit] < 0) {
@@ -709,7 +710,23 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       int current = -1;
       while (next < queue.size()) {
         double need = visit_min[queue[next]] + (queue_group[next] != current ? cat.setup_minutes : 0.0);
-        if (need > left + 1e-9) break;
+        if (need > left + 1e-9) {
+          // look a little ahead for a visit that fits the rest of the session (same group first)
+          std::size_t found = queue.size();
+          const std::size_t end = std::min(queue.size(), next + 64);
+          for (int pass = 0; pass < 2 && found == queue.size(); ++pass)
+            for (std::size_t j = next + 1; j < end; ++j) {
+              if (pass == 0 && queue_group[j] != current) continue;
+              double nj = visit_min[queue[j]] + (queue_group[j] != current ? cat.setup_minutes : 0.0);
+              if (nj <= left + 1e-9) { found = j; break; }
+            }
+          if (found == queue.size()) break;
+          std::rotate(queue.begin() + static_cast<std::ptrdiff_t>(next), queue.begin() + static_cast<std::ptrdiff_t>(found),
+                      queue.begin() + static_cast<std::ptrdiff_t>(found + 1));
+          std::rotate(queue_group.begin() + static_cast<std::ptrdiff_t>(next), queue_group.begin() + static_cast<std::ptrdiff_t>(found),
+                      queue_group.begin() + static_cast<std::ptrdiff_t>(found + 1));
+          need = visit_min[queue[next]] + (queue_group[next] != current ? cat.setup_minutes : 0.0);
+        }
         left -= need;
         member_used[k] += need;
         current = queue_group[next];

@@ -43,6 +43,7 @@ struct plan_problem {
   std::vector<std::vector<char>> allowed;                     // member x group
   double travel = 10.0;                                       // minutes per visit
   double setup = 15.0;                                        // minutes per (member, group)
+  double max_visit = std::numeric_limits<double>::infinity();  // longest visit (a session's length)
 };
 
 struct plan_solution {
@@ -134,6 +135,7 @@ struct plan_state {
   /// greedy by gain per minute, then the single best action if that is better. Returns the gain.
   double best_bundle(std::size_t u, std::size_t k, double limit, std::vector<int>& out) const {
     out.clear();
+    limit = std::min(limit, p->max_visit);
     double room = limit - p->travel;
     if (room < 0) return 0.0;
     std::vector<std::pair<double, int>> cand;
@@ -185,6 +187,7 @@ inline void plan_fill_member(plan_state& s, std::size_t k, const std::vector<std
       for (const auto& [a, v] : p.unit_actions[u]) {
         if (v <= best || !p.can_do[k][static_cast<std::size_t>(a)]) continue;
         if (p.action_minutes[static_cast<std::size_t>(a)] > s.remaining[k] + 1e-9) continue;
+        if (s.visit_minutes(u, s.chosen[u]) + p.action_minutes[static_cast<std::size_t>(a)] > p.max_visit + 1e-9) continue;
         if (std::find(s.chosen[u].begin(), s.chosen[u].end(), a) != s.chosen[u].end()) continue;
         best = v;
         best_u = u;
@@ -264,6 +267,12 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
     for (std::size_t q = 0; q < Q; ++q) {
       if (!p.allowed[class_members[q][0]][g]) continue;
       auto c = sorted_actions(u, q);
+      // a visit never exceeds max_visit: keep the longest prefix that fits
+      double tmin = p.travel;
+      std::size_t fit = 0;
+      while (fit < c.size() && tmin + p.action_minutes[static_cast<std::size_t>(c[fit].second)] <= p.max_visit + 1e-9)
+        tmin += p.action_minutes[static_cast<std::size_t>(c[fit++].second)];
+      c.resize(fit);
       if (c.empty()) continue;
       std::size_t best_len = 1;
       double best_r = prefix_ratio(u, c, 1);
@@ -279,13 +288,22 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
     heap.pop();
     if (it.cls < 0) {  // upgrade
       std::size_t k = static_cast<std::size_t>(s.member[it.unit]);
-      if (p.action_minutes[static_cast<std::size_t>(it.action)] <= s.remaining[k] + 1e-9) s.add_action(it.unit, it.action);
+      const double ta = p.action_minutes[static_cast<std::size_t>(it.action)];
+      if (ta <= s.remaining[k] + 1e-9 && s.visit_minutes(it.unit, s.chosen[it.unit]) + ta <= p.max_visit + 1e-9)
+        s.add_action(it.unit, it.action);
       continue;
     }
     if (s.member[it.unit] >= 0) continue;
     std::size_t q = static_cast<std::size_t>(it.cls);
     std::size_t g = static_cast<std::size_t>(p.unit_group[it.unit]);
     auto c = sorted_actions(it.unit, q);
+    {
+      double tmin = p.travel;
+      std::size_t fit = 0;
+      while (fit < c.size() && tmin + p.action_minutes[static_cast<std::size_t>(c[fit].second)] <= p.max_visit + 1e-9)
+        tmin += p.action_minutes[static_cast<std::size_t>(c[fit++].second)];
+      c.resize(fit);
+    }
     std::size_t len = static_cast<std::size_t>(it.action);
     double t = p.travel;
     std::vector<int> acts;
@@ -315,7 +333,9 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
       continue;
     }
     s.add_visit(it.unit, pick, acts);
-    for (std::size_t i = len; i < c.size(); ++i) heap.push(item{c[i].first, it.unit, -1, c[i].second});
+    auto all = sorted_actions(it.unit, q);
+    for (const auto& [r, a] : all)
+      if (std::find(acts.begin(), acts.end(), a) == acts.end()) heap.push(item{r, it.unit, -1, a});
   }
   (void)member_class;
 }
@@ -433,6 +453,7 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
   int since_improve = 0;
   auto t0 = plan_clock::now();
   std::vector<double> usage(Q), r, tu;
+  std::vector<std::pair<double, double>> pos;
   iterations = 0;
   for (int it = 0; it < opt.bound_iterations; ++it) {
     ++iterations;
@@ -452,11 +473,28 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
           std::size_t q = cls[j];
           std::size_t k0 = class_members[q][0];
           double lam = lambda[q], net = -lam * p.travel, t = p.travel;
+          pos.clear();
+          double sum_t = 0.0;
           for (const auto& [a, v] : p.unit_actions[u]) {
             if (!p.can_do[k0][static_cast<std::size_t>(a)]) continue;
             double ta = p.action_minutes[static_cast<std::size_t>(a)];
             double d = v - lam * ta;
-            if (d > 0) { net += d; t += ta; }
+            if (d > 0) { pos.emplace_back(d, ta); sum_t += ta; }
+          }
+          const double room = p.max_visit - p.travel;
+          if (sum_t <= room + 1e-9) {
+            for (const auto& [d, ta] : pos) { net += d; t += ta; }
+          } else {
+            // the visit-length limit: fractional knapsack (its LP relaxation, still an upper bound)
+            std::sort(pos.begin(), pos.end(), [](const auto& x, const auto& y) { return x.first / x.second > y.first / y.second; });
+            double left = room;
+            for (const auto& [d, ta] : pos) {
+              if (left <= 0) break;
+              double f = std::min(1.0, left / ta);
+              net += f * d;
+              t += f * ta;
+              left -= f * ta;
+            }
           }
           if (net > 0) { r[i * nq + j] = net; tu[i * nq + j] = t; }
         }
