@@ -22,6 +22,7 @@
 #include <Eigen/Dense>
 #include <nlohmann/json.hpp>
 
+#include "commdx/detail/distributions.hpp"
 #include "commdx/data.hpp"
 #include "commdx/detail/classify_input.hpp"
 #include "commdx/detail/classify_text.hpp"
@@ -490,8 +491,6 @@ inline area_class apply_rule(double density, const std::string& measure, double 
   }
   return area_class::remote;
 }
-
-inline double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 /// Deterministic 2-means (Lloyd) on standardised log density and education relative to its
 /// threshold. Initial centres: the least and the most dense area. The cluster with the higher

@@ -60,7 +60,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commdx/detail/estimate_factor.hpp"
-#include "commdx/detail/estimate_quantile.hpp"
+#include "commdx/detail/distributions.hpp"
 #include "commdx/error.hpp"
 #include "commdx/table.hpp"
 

@@ -1,5 +1,7 @@
-// Uses the installed headers and embedded data the way another C++ application would.
-#include <commdx/places.hpp>
+// Uses the installed headers and embedded data the way another C++ application would: the
+// umbrella header (so every installed header must compile outside the source tree), the built-in
+// city, the example-city generator and a design-based estimate.
+#include <commdx/commdx.hpp>
 
 #include <iostream>
 

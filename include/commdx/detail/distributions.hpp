@@ -1,5 +1,5 @@
 #pragma once
-// Normal and Student-t quantiles for confidence intervals, written here so the library needs
+// Normal and Student-t distributions (CDFs and quantiles) shared by the stages that need them, written here so the library needs
 // nothing beyond the standard library (no Boost). Both are refined to full double precision by
 // Newton/Halley steps on an accurate CDF (std::erfc; the regularised incomplete beta function by
 // its continued fraction), and are checked against R's qnorm/qt in tests/cpp/test_estimate.cpp.
