@@ -531,7 +531,14 @@ class generator {
     for (const auto& p : real) real_total += p.real_households;
     if (opt_.households <= city_scale_limit) {
       auto counts = detail::split_total(opt_.households, weights);
-      for (std::size_t i = 0; i < real.size(); ++i) real[i].households = counts[i];
+      for (std::size_t i = 0; i < real.size(); ++i) {
+        real[i].households = counts[i];
+        // A smaller (or larger) city of the same shape: areas scale with the households, so every
+        // ward keeps its real density and the central/remote picture stays that of Vũng Tàu.
+        if (real[i].real_households > 0 && opt_.households != real_total)
+          real[i].area_km2 = round4(real[i].area_km2 * static_cast<double>(counts[i]) /
+                                    static_cast<double>(real[i].real_households));
+      }
       wards_ = real;
     } else {
       for (auto& p : real) p.households = p.real_households;
