@@ -10,52 +10,22 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commdx/detail/distributions.hpp"
 #include "commdx/error.hpp"
 #include "commdx/table.hpp"
 
 namespace commdx::detail::monitor {
 
-/// Regularised incomplete beta I_x(a, b) by its continued fraction (Lentz), for the t CDF.
-inline double incomplete_beta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(b, a, 1 - x);
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
-                                a * std::log(x) + b * std::log1p(-x)) / a;
-  const double tiny = 1e-300;
-  double f = 1, c = 1, d = 0;
-  for (int i = 0; i <= 400; ++i) {
-    const int m = i / 2;
-    double num;
-    if (i == 0) num = 1;
-    else if (i % 2 == 0) num = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
-    else num = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
-    d = 1 + num * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    d = 1 / d;
-    c = 1 + num / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    const double cd = c * d;
-    f *= cd;
-    if (std::fabs(1 - cd) < 1e-15) break;
-  }
-  return front * (f - 1);
-}
-
 /// Two-sided p-value of t with df degrees of freedom (df <= 0 or infinite: the normal).
 inline double two_sided_p(double t, double df) {
   if (!(df > 0) || !std::isfinite(df)) return std::erfc(std::fabs(t) / std::sqrt(2.0));
-  return incomplete_beta(df / 2, 0.5, df / (df + t * t));
+  return regularized_beta(df / 2, 0.5, df / (df + t * t));
 }
 
-/// The quantile q with P(|T| > q) = 1 - level, by bisection on two_sided_p.
+/// The quantile q with P(|T| > q) = 1 - level (R's qt(1 - (1 - level) / 2, df)).
 inline double two_sided_quantile(double level, double df) {
-  double lo = 0, hi = 1e3;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = (lo + hi) / 2;
-    (two_sided_p(mid, df) > 1 - level ? lo : hi) = mid;
-  }
-  return (lo + hi) / 2;
+  const double p = 1 - (1 - level) / 2;
+  return (!(df > 0) || !std::isfinite(df)) ? normal_quantile(p) : t_quantile(p, df);
 }
 
 struct contrast_result {
