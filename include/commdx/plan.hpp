@@ -591,6 +591,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   prob.setup = cat.setup_minutes;
   prob.max_visit = cat.session_minutes - cat.setup_minutes;  // one visit fits in one session
   std::vector<std::size_t> problem_unit;  // problem index -> units index
+  std::vector<std::vector<std::size_t>> group_reps;  // per group: one unit per distinct (ward, neighbourhood)
   for (const auto& c : cands) {
     if (unit_to_problem[c.unit] < 0) {
       unit_to_problem[c.unit] = static_cast<int>(problem_unit.size());
@@ -600,8 +601,14 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       if (it == group_index.end()) {
         it = group_index.emplace(g, static_cast<int>(group_codes.size())).first;
         group_codes.push_back(g);
+        group_reps.emplace_back();
       }
       prob.unit_group.push_back(it->second);
+      auto& reps = group_reps[static_cast<std::size_t>(it->second)];
+      const auto& uu = units[c.unit];
+      bool seen = false;
+      for (std::size_t r : reps) seen = seen || (units[r].ward == uu.ward && units[r].neighbourhood == uu.neighbourhood);
+      if (!seen) reps.push_back(c.unit);
       prob.unit_actions.emplace_back();
     }
     prob.unit_actions[static_cast<std::size_t>(unit_to_problem[c.unit])].emplace_back(static_cast<int>(c.action), c.gain);
@@ -617,11 +624,12 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     for (std::size_t a = 0; a < cat.actions.size(); ++a) cd[a] = plan_member_qualifies(members[k], cat.actions[a].requires) ? 1 : 0;
     prob.can_do.push_back(cd);
     std::vector<char> al(group_codes.size(), 0);
-    for (std::size_t pu = 0; pu < problem_unit.size(); ++pu) {
-      const auto& u = units[problem_unit[pu]];
-      const std::string& mu = members[k].unit;
-      if (mu == u.ward || mu == u.neighbourhood || mu == u.group) al[static_cast<std::size_t>(prob.unit_group[pu])] = 1;
-    }
+    const std::string& mu = members[k].unit;
+    for (std::size_t g = 0; g < group_codes.size(); ++g)
+      for (std::size_t r : group_reps[g]) {
+        const auto& u = units[r];
+        if (mu == u.ward || mu == u.neighbourhood || mu == u.group) al[g] = 1;
+      }
     prob.allowed.push_back(al);
     plan.minutes_available += member_total[k];
   }
