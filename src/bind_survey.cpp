@@ -19,10 +19,10 @@ using commdx::detail::ingest_column;
 using commdx::detail::ingest_output;
 using commdx::detail::text_arena;
 
-template <class T>
-py::array owning_array(std::vector<T>&& v) {
-  auto* heap = new std::vector<T>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+template <class T, class A>
+py::array owning_array(std::vector<T, A>&& v) {
+  auto* heap = new std::vector<T, A>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T, A>*>(p); });
   return py::array_t<T>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
 }
 

@@ -15,6 +15,8 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -57,12 +59,30 @@ struct ingest_result {
 
 namespace detail {
 
+/// An allocator whose `resize` leaves new numbers unwritten (no zeroing pass over memory the reader
+/// fills anyway; the two-thread reader writes the second half's numbers straight into it).
+template <class T>
+struct uninit_allocator : std::allocator<T> {
+  template <class U>
+  struct rebind { using other = uninit_allocator<U>; };
+  uninit_allocator() = default;
+  template <class U>
+  uninit_allocator(const uninit_allocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept { ::new (static_cast<void*>(p)) U; }
+  template <class U, class... A>
+  void construct(U* p, A&&... a) { ::new (static_cast<void*>(p)) U(std::forward<A>(a)...); }
+};
+
+/// A numeric column of the reader (float64, NaN missing).
+using reader_numbers = std::vector<double, uninit_allocator<double>>;
+
 /// The reader's output before it becomes tables (the Python binding hands these buffers to
 /// numpy/Arrow without copying every cell).
 struct ingest_column {
   std::string name;
   bool numeric = false;
-  numeric_column num;
+  reader_numbers num;
   text_arena txt;
 };
 
@@ -79,7 +99,8 @@ inline void to_tables(ingest_output&& out, ingest_result& res) {
   table good(out.source);
   for (auto& c : out.columns) {
     if (c.numeric) {
-      good.set(c.name, std::move(c.num));
+      good.set(c.name, numeric_column(c.num.begin(), c.num.end()));
+      c.num = reader_numbers();
     } else {
       text_column t;
       t.reserve(c.txt.size());
@@ -268,7 +289,25 @@ class ingester {
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const action& a = actions_[i];
       if (a.kind == 1) {
-        if (!read_cell(a.out, fields[i])) return;
+        // the commonest cells, inline: an empty or one-digit plain number or yes/no answer (what
+        // read_cell would make of it; anything else, or out of range, goes through read_cell)
+        const hot_col& h = hot_[a.out];
+        std::string_view f = fields[i];
+        if ((h.plain_number || h.plain_yes_no) && f.size() <= 1) {
+          if (f.empty()) {
+            slot_num_[a.out] = missing;
+            continue;
+          }
+          auto d = static_cast<unsigned>(static_cast<unsigned char>(f[0])) - unsigned{'0'};
+          if (d <= 9) {
+            auto x = static_cast<double>(d);
+            if (h.plain_yes_no ? d <= 1 : (x >= h.min && !(h.exclusive_min && x <= h.min) && x <= h.max)) {
+              slot_num_[a.out] = x;
+              continue;
+            }
+          }
+        }
+        if (!read_cell(a.out, f)) return;
       } else if (a.kind == 2) {
         combined_raw_[a.group] = fields[i];
       }
@@ -314,7 +353,11 @@ class ingester {
       }
     }
     // commit
-    for (const auto& [k, col] : commit_num_) col->push_back(slot_num_[k]);
+    if (ext_num_.empty()) {
+      for (const auto& [k, col] : commit_num_) col->push_back(slot_num_[k]);
+    } else {
+      for (std::size_t j = 0; j < commit_num_.size(); ++j) ext_num_[j][out_.rows_good] = slot_num_[commit_num_[j].first];
+    }
     for (const auto& [k, col] : commit_txt_) col->push(slot_txt_[k]);
     good_rows_.push_back(row);
     good_lines_.push_back(line);
@@ -323,6 +366,16 @@ class ingester {
   }
 
   ingest_output finish() { return std::move(out_); }
+
+  /// The numeric columns' buffers, `offset` rows in (after reserve(); for write_numbers_to).
+  std::vector<double*> number_buffers(std::size_t offset) {
+    std::vector<double*> b;
+    for (const auto& kc : commit_num_) b.push_back(kc.second->data() + offset);
+    return b;
+  }
+  /// Good rows' numbers go to these buffers (one per numeric column, room for every row) instead of
+  /// this reader's own columns, which stay empty.
+  void write_numbers_to(std::vector<double*> buffers) { ext_num_ = std::move(buffers); }
 
   // For the two-thread CSV path (ingest_csv): ids of one half checked against the other's.
   std::size_t rows_read() const { return out_.rows_read; }
@@ -665,7 +718,8 @@ class ingester {
   std::size_t id_field_ = npos;
   std::vector<std::size_t> blank_no_outs_, required_outs_, unit_outs_, max_outs_, undirected_outs_;
   std::vector<hot_col> hot_;
-  std::vector<std::pair<std::size_t, numeric_column*>> commit_num_;  // into out_.columns (not resized after set_header)
+  std::vector<std::pair<std::size_t, reader_numbers*>> commit_num_;
+  std::vector<double*> ext_num_;  ///< when set: where each numeric column's good rows go (commit_num_ order)  // into out_.columns (not resized after set_header)
   std::vector<std::pair<std::size_t, text_arena*>> commit_txt_;
   std::vector<double> slot_num_;
   std::vector<std::string_view> slot_txt_;
@@ -783,6 +837,27 @@ inline void append_output(ingest_output& a, ingest_output&& b, const std::vector
   a.rows_good += b.rows_good;
 }
 
+/// The two-thread reader's second half wrote its `rows` good rows' numbers into the first half's
+/// columns from row `offset` on (when `offset` is not npos): moves them to just after the first
+/// half's good rows, leaving out the rows marked in `drop`.
+inline void place_numbers(ingest_output& a, std::size_t rows, std::size_t offset, const std::vector<bool>& drop) {
+  if (offset == static_cast<std::size_t>(-1)) return;
+  bool any_drop = std::find(drop.begin(), drop.end(), true) != drop.end();
+  for (ingest_column& x : a.columns) {
+    if (!x.numeric) continue;
+    std::size_t w = x.num.size();  // the first half's good rows (<= offset)
+    double* d = x.num.data();
+    if (!any_drop) {
+      if (w != offset && rows > 0) std::memmove(d + w, d + offset, rows * sizeof(double));
+      w += rows;
+    } else {
+      for (std::size_t i = 0; i < rows; ++i)
+        if (!drop[i]) d[w++] = d[offset + i];
+    }
+    x.num.resize(w);  // no zeroing (uninit_allocator): keeps the numbers just placed
+  }
+}
+
 /// Puts the refused rows in row order (after the two halves' cross-duplicates were added).
 inline void sort_refused(ingest_output& o) {
   std::vector<std::size_t> idx(o.refused_row.size());
@@ -876,11 +951,23 @@ inline ingest_output ingest_csv(std::string_view text, const std::string& source
   a.set_header(header);
   b.set_header(header);
   std::exception_ptr error_a, error_b;
+  // room for both halves: the second half's numbers are written straight after the first half's
+  // rows when the room suffices (else they are appended after both halves are read)
+  const std::size_t room = estimate_rows(data, header.size());
+  a.reserve(room);
+  std::vector<double*> a_numbers = a.number_buffers(0);
+  std::size_t b_offset = static_cast<std::size_t>(-1);  // where b's numbers start in a's columns
   std::thread worker([&]() {
     try {
-      std::size_t rows_before = 0, lines_before = 0;
+      std::size_t rows_before = 0, lines_before = 0, rows_b = 0, lines_b = 0;
       count_rows(half_a, rows_before, lines_before);
+      count_rows(half_b, rows_b, lines_b);
       b.reserve(estimate_rows(half_b, header.size()));
+      if (rows_before + rows_b <= room) {
+        b_offset = rows_before;
+        for (double*& d : a_numbers) d += rows_before;
+        b.write_numbers_to(a_numbers);
+      }
       csv_tokenizer rows(half_b, source, delim, first_line + lines_before);
       std::vector<std::string_view> f;
       std::size_t ln = 0, row = rows_before;
@@ -890,8 +977,6 @@ inline ingest_output ingest_csv(std::string_view text, const std::string& source
     }
   });
   try {
-    // room for both halves: b's rows are appended to a's without moving a's
-    a.reserve(estimate_rows(data, header.size()));
     csv_tokenizer rows(half_a, source, delim, first_line);
     std::size_t row = 0;
     while (rows.next(fields, line)) a.add_row(fields, ++row, line);
@@ -924,6 +1009,7 @@ inline ingest_output ingest_csv(std::string_view text, const std::string& source
     }
     std::size_t dropped = static_cast<std::size_t>(std::count(drop.begin(), drop.end(), true));
     ingest_output out = a.finish();
+    place_numbers(out, tmp.rows_good, b_offset, drop);
     append_output(out, std::move(tmp), drop, true);
     out.rows_good -= dropped;
     if (dropped > 0) {
@@ -936,7 +1022,9 @@ inline ingest_output ingest_csv(std::string_view text, const std::string& source
     return out;
   }
   ingest_output out = a.finish();
-  append_output(out, b.finish(), drop, true);
+  ingest_output tmp = b.finish();
+  place_numbers(out, tmp.rows_good, b_offset, drop);
+  append_output(out, std::move(tmp), drop, true);
   return out;
 }
 

@@ -221,6 +221,31 @@ TEST(Survey, StrictErrorsNameFileRowAndColumn) {
   EXPECT_NE(m.find("column 'members': a required value is empty"), std::string::npos) << m;
 }
 
+// One-digit cells take the reader's inline fast path: its range and yes/no checks must give the
+// same refusals as the general path (members >= 1, weight > 0, head_education 0..5, yes/no 1/0).
+TEST(Survey, OneDigitCellsAreCheckedLikeAnyOther) {
+  std::string m = strict_error<commdx::validation_error>(kHeader + "A,26506,,0,1,1,1\n");
+  EXPECT_NE(m.find("row 1, line 2, column 'members': members 0 is out of range: must be at least 1"), std::string::npos) << m;
+  m = strict_error<commdx::validation_error>(kHeader + "A,26506,,2,1,1,0\n");
+  EXPECT_NE(m.find("column 'weight': weight 0 is out of range: must be above 0"), std::string::npos) << m;
+  m = strict_error<commdx::input_error>(kHeader + "A,26506,,2,1,2,1\n");
+  EXPECT_NE(m.find("column 'bank_account': '2' is not a yes/no answer"), std::string::npos) << m;
+  m = strict_error<commdx::validation_error>("household_id,ward_code,members,adults,head_education\nA,26506,2,1,7\n");
+  EXPECT_NE(m.find("column 'head_education': head_education 7 is out of range: must be between 0 and 5"), std::string::npos) << m;
+  auto r = commdx::read_households_csv("household_id,ward_code,members,adults,head_education,bank_account\n"
+                                       "A,26506,9,1,5,0\nB,26506,1,1,,\nC,26506,2,2,0,1\n",
+                                       "hh.csv", &city());
+  EXPECT_EQ(r.good.numeric("members"), (commdx::numeric_column{9, 1, 2}));
+  auto edu = r.good.numeric("head_education");
+  auto bank = r.good.numeric("bank_account");
+  EXPECT_EQ(edu[0], 5.0);
+  EXPECT_TRUE(std::isnan(edu[1]));
+  EXPECT_EQ(edu[2], 0.0);
+  EXPECT_EQ(bank[0], 0.0);
+  EXPECT_TRUE(std::isnan(bank[1]));
+  EXPECT_EQ(bank[2], 1.0);
+}
+
 TEST(Survey, LenientModeCountsAddUp) {
   std::string csv = kHeader +
                     "A,26506,26506-KP03,2,1,1,1\n"   // 1 good
@@ -346,7 +371,11 @@ TEST(Survey, TwoThreadsGiveTheSameResultAsOne) {
   for (std::size_t k = 0; k < one.columns.size(); ++k) {
     ASSERT_EQ(two.columns[k].numeric, one.columns[k].numeric);
     if (one.columns[k].numeric) {
-      EXPECT_EQ(two.columns[k].num.size(), one.columns[k].num.size());
+      ASSERT_EQ(two.columns[k].num.size(), one.columns[k].num.size());
+      for (std::size_t i = 0; i < one.columns[k].num.size(); ++i) {  // same numbers, NaN where NaN
+        double x = one.columns[k].num[i], y = two.columns[k].num[i];
+        EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << one.columns[k].name << " row " << i;
+      }
     } else {
       EXPECT_EQ(two.columns[k].txt.bytes, one.columns[k].txt.bytes);
       EXPECT_EQ(two.columns[k].txt.offsets, one.columns[k].txt.offsets);

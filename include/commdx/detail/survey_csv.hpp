@@ -108,6 +108,9 @@ class csv_tokenizer {
  public:
   csv_tokenizer(std::string_view text, std::string source, char delimiter, std::size_t first_line = 1)
       : text_(text), source_(std::move(source)), delim_(delimiter), line_(first_line) {
+    stop_[static_cast<unsigned char>(delim_)] = true;
+    stop_[static_cast<unsigned char>('\n')] = true;
+    stop_[static_cast<unsigned char>('\r')] = true;
     if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
   }
 
@@ -160,13 +163,12 @@ class csv_tokenizer {
             fields.push_back(inner);
           }
         } else {
-          std::size_t b = pos_;
-          while (pos_ < n) {
-            char c = p[pos_];
-            if (c == delim_ || c == '\n' || c == '\r') break;
-            ++pos_;
-          }
-          fields.emplace_back(p + b, pos_ - b);
+          // a local cursor (the member would be reloaded after every store) and one table look-up
+          // per byte instead of three compares
+          std::size_t b = pos_, q = pos_;
+          while (q < n && !stop_[static_cast<unsigned char>(p[q])]) ++q;
+          pos_ = q;
+          fields.emplace_back(p + b, q - b);
         }
         ++field_index;
         if (pos_ < n && p[pos_] == delim_) { ++pos_; continue; }
@@ -187,6 +189,7 @@ class csv_tokenizer {
   char delim_;
   std::size_t line_;
   std::size_t pos_ = 0;
+  bool stop_[256] = {};  ///< bytes that end an unquoted field: the delimiter, '\n', '\r'
   std::vector<std::string> scratch_;
 };
 
