@@ -86,7 +86,7 @@ void bind_plan(py::module_& m) {
       py::arg("households"), py::arg("businesses"), py::arg("roster"), py::arg("classes"), py::arg("names"),
       py::arg("estimates"), py::arg("visits"), py::arg("start"), py::arg("deadline"), py::arg("scope"),
       py::arg("catalogue"), py::arg("secret"), py::arg("with_names"), py::arg("improve_seconds") = 1.0,
-      py::arg("bound_seconds") = 1.5);
+      py::arg("bound_seconds") = 1.0);
 
   m.def(
       "_solve_plan_problem",

@@ -606,9 +606,9 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       prob.unit_group.push_back(it->second);
       auto& reps = group_reps[static_cast<std::size_t>(it->second)];
       const auto& uu = units[c.unit];
-      bool seen = false;
-      for (std::size_t r : reps) seen = seen || (units[r].ward == uu.ward && units[r].neighbourhood == uu.neighbourhood);
-      if (!seen) reps.push_back(c.unit);
+      bool known = false;
+      for (std::size_t r : reps) known = known || (units[r].ward == uu.ward && units[r].neighbourhood == uu.neighbourhood);
+      if (!known) reps.push_back(c.unit);
       prob.unit_actions.emplace_back();
     }
     prob.unit_actions[static_cast<std::size_t>(unit_to_problem[c.unit])].emplace_back(static_cast<int>(c.action), c.gain);

@@ -125,7 +125,7 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
                   visits: Optional[pd.DataFrame] = None, ward: str = "",
                   catalogue: Optional[dict] = None, secret: str = "commdx",
                   with_names: bool = False, improve_seconds: float = 1.0,
-                  bound_seconds: float = 1.5) -> Plan:
+                  bound_seconds: float = 1.0) -> Plan:
     """Build a prioritised outreach plan (T6).
 
     Parameters

@@ -5,6 +5,7 @@
 #include <commdx/plan.hpp>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -48,6 +49,36 @@ TEST(PlanSolver, RespectsSkills) {
   EXPECT_DOUBLE_EQ(sol.objective, 4.0);  // only unit 0's action 1
   ASSERT_EQ(sol.actions[0].size(), 1u);
   EXPECT_EQ(sol.actions[0][0], 1);
+}
+
+// Batching (issue 7, scale): 40 groups, unit u in group u % 40 (so consecutive units lie in
+// different groups), each unit one action of 10 min and gain 1; travel 10, set-up 15; one member
+// with 600 minutes. Worked by hand: staying in one group costs 15 + 20 n <= 600 -> n = 29 visits
+// (gain 29; a second group's set-up leaves 600 - 30 = 570 -> 28 visits); a plan that opens a new
+// group for every visit gets 600 / 35 -> 17. The solver must find 29 and a bound in [29, 29 / 0.95].
+TEST(PlanSolver, BatchesVisitsByGroupAndKeepsTheBoundValidAndTight) {
+  plan_problem p;
+  p.groups = 40;
+  p.action_minutes = {10.0};
+  for (int u = 0; u < 2000; ++u) {
+    p.unit_group.push_back(u % 40);
+    p.unit_actions.push_back({{0, 1.0}});
+  }
+  p.capacity = {600.0};
+  p.can_do = {{1}};
+  p.allowed = {std::vector<char>(40, 1)};
+  auto sol = solve_plan_problem(p);
+  EXPECT_NEAR(sol.objective, 29.0, 1e-9);
+  EXPECT_GE(sol.upper_bound, 29.0 - 1e-9);
+  EXPECT_LE(sol.upper_bound, 29.0 / 0.95);
+  int groups_used = 0;
+  std::vector<char> used(40, 0);
+  for (std::size_t u = 0; u < sol.member.size(); ++u)
+    if (sol.member[u] == 0 && !used[static_cast<std::size_t>(p.unit_group[u])]) {
+      used[static_cast<std::size_t>(p.unit_group[u])] = 1;
+      ++groups_used;
+    }
+  EXPECT_EQ(groups_used, 1);
 }
 
 TEST(PlanDates, CivilRoundTripAndErrors) {

@@ -59,7 +59,7 @@ struct plan_solution {
 struct plan_solver_options {
   int bound_iterations = 120;       ///< Lagrangian subgradient steps at most
   double improve_seconds = 1.0;     ///< wall-clock budget of the local improvement
-  double bound_seconds = 1.5;       ///< wall-clock budget of the bound
+  double bound_seconds = 1.0;       ///< wall-clock budget of the bound
   int enumerate_classes = 8;        ///< exact group subproblem when at most this many classes reach it
   int restarts = 300;               ///< jittered greedy restarts (within half the improve budget; small instances)
 };
