@@ -93,8 +93,6 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             fn()
-        except (ImportError, AttributeError, NotImplementedError) as exc:
-            problems.append(f"{name}: stage not available ({type(exc).__name__}: {exc})")
         except Exception as exc:  # a stage refusing its input: report it by name, keep going
             problems.append(f"{name}: failed: {type(exc).__name__}: {exc}")
             if getattr(args, "debug", False):
