@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commdx/data.hpp"
+#include "commdx/detail/dates.hpp"
 #include "commdx/error.hpp"
 #include "commdx/estimate.hpp"
 #include "commdx/io/csv.hpp"
@@ -186,13 +187,7 @@ class indicator_catalogue {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap)) return std::nullopt;
-    // H. Hinnant's days_from_civil
-    y -= m <= 2 ? 1 : 0;
-    const long era = (y >= 0 ? y : y - 399) / 400;
-    const long yoe = y - era * 400;
-    const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return detail::days_from_civil(y, m, d);
   }
 
  private:

@@ -10,36 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commdx/detail/dates.hpp"
 #include "commdx/error.hpp"
 #include "commdx/table.hpp"
 
 namespace commdx::detail {
 
-// ---- dates (proleptic Gregorian, days since 1970-01-01; H. Hinnant's algorithms) ----
-inline long plan_days_from_civil(long y, long m, long d) {
-  y -= m <= 2 ? 1 : 0;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-inline std::string plan_civil_from_days(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long y = yoe + era * 400;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const long d = doy - (153 * mp + 2) / 5 + 1;
-  const long m = mp + (mp < 10 ? 3 : -9);
-  y += m <= 2 ? 1 : 0;
-  char buf[72];
-  std::snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
-  return buf;
-}
+// ---- dates: commdx/detail/dates.hpp ----
+inline long plan_days_from_civil(long y, long m, long d) { return days_from_civil(y, m, d); }
+inline std::string plan_civil_from_days(long z) { return civil_from_days(z); }
 
 /// Parses YYYY-MM-DD; the error names the field.
 inline long plan_parse_date(const std::string& s, const location& where) {

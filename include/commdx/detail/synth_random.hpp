@@ -10,6 +10,8 @@
 #include <string>
 #include <system_error>
 
+#include "commdx/detail/dates.hpp"
+
 namespace commdx::synth::detail {
 
 /// SplitMix64 step: seeds streams and hashes (Steele, Lea, Flood 2014).
@@ -99,40 +101,11 @@ inline double logistic(double x) noexcept { return 1.0 / (1.0 + std::exp(-x)); }
 
 inline double clamp01(double x) noexcept { return x < 0 ? 0 : (x > 1 ? 1 : x); }
 
-// ---- dates: days since 1970-01-01 (H. Hinnant's civil calendar algorithms) ----
+// ---- dates: days since 1970-01-01 (shared with the other stages: commdx/detail/dates.hpp) ----
 inline long days_from_civil(long y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
+  return commdx::detail::days_from_civil(y, static_cast<long>(m), static_cast<long>(d));
 }
-
-inline std::string civil_from_days(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long y = static_cast<long>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2 ? 1 : 0;
-  char buf[16];
-  buf[0] = static_cast<char>('0' + (y / 1000) % 10);
-  buf[1] = static_cast<char>('0' + (y / 100) % 10);
-  buf[2] = static_cast<char>('0' + (y / 10) % 10);
-  buf[3] = static_cast<char>('0' + y % 10);
-  buf[4] = '-';
-  buf[5] = static_cast<char>('0' + m / 10);
-  buf[6] = static_cast<char>('0' + m % 10);
-  buf[7] = '-';
-  buf[8] = static_cast<char>('0' + d / 10);
-  buf[9] = static_cast<char>('0' + d % 10);
-  return std::string(buf, 10);
-}
+inline std::string civil_from_days(long z) { return commdx::detail::civil_from_days(z); }
 
 /// Parses YYYY-MM-DD (no validation beyond digits: the dates come from the shipped JSON).
 inline long parse_date(const std::string& s) {
