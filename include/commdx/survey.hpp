@@ -134,6 +134,11 @@ inline const char* level_name(int level) {
   }
 }
 
+/// The refusal of a row whose id an earlier good row has (one text for every path).
+inline std::string duplicate_reason(const std::string& id_column, std::string_view id, std::size_t first_row) {
+  return "duplicate " + id_column + " '" + std::string(id) + "' (first at row " + std::to_string(first_row) + ")";
+}
+
 /// The typed reader: resolves the header once, then checks and stores one row at a time.
 class ingester {
  public:
@@ -156,7 +161,7 @@ class ingester {
     std::vector<resolved_header> res;
     std::map<std::string, std::size_t> direct_of;  // target -> header index
     for (std::size_t i = 0; i < header.size(); ++i) {
-      resolved_header r = resolve(header[i]);
+      resolved_header r = header[i].empty() ? resolved_header{4, "", ""} : resolve(header[i]);
       if (r.kind == 1) {
         auto it = direct_of.find(r.target);
         if (it != direct_of.end())
@@ -204,6 +209,8 @@ class ingester {
           c.options.emplace_back(code, target.empty() ? npos : out_index_.at(target));
         c.name = res[i].group;
         combined_.push_back(std::move(c));
+      } else if (res[i].kind == 4) {
+        actions_[i].kind = 3;
       }
     }
     // Cross-column references.
@@ -274,9 +281,10 @@ class ingester {
     row_ = row;
     line_ = line;
     if (fields.size() != header_.size()) {
-      problem("", join_fields(fields),
-              "row has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(header_.size()),
-              false);
+      std::string why = "row has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(header_.size());
+      if (fields.size() > header_.size())
+        why += ": column " + std::to_string(header_.size() + 1) + " has no name in the header";
+      problem("", join_fields(fields), why, false);
       return;
     }
     if (id_field_ != npos) ids_.prefetch(std::hash<std::string_view>()(trim_blanks(fields[id_field_])));
@@ -310,6 +318,9 @@ class ingester {
         if (!read_cell(a.out, f)) return;
       } else if (a.kind == 2) {
         combined_raw_[a.group] = fields[i];
+      } else if (a.kind == 3 && !trim_blanks(fields[i]).empty()) {
+        problem("", fields[i], "column " + std::to_string(i + 1) + " has a value but no name in the header", false);
+        return;
       }
     }
     for (std::size_t g = 0; g < combined_.size(); ++g)
@@ -345,14 +356,13 @@ class ingester {
       const text_arena& ids = out_.columns[id_out_].txt;
       std::size_t first = ids_.find(id, id_hash, [&ids](std::size_t r) { return ids.get(r); });
       if (first != id_set::none) {
-        problem(cols_[id_out_].label, id,
-                "duplicate " + schema_.id_column + " '" + std::string(id) + "' (first at row " +
-                    std::to_string(good_rows_[first]) + ")",
-                true);
+        if (!opt_.strict) duplicate_refusals_.emplace_back(out_.refused_row.size(), first);
+        problem(cols_[id_out_].label, id, duplicate_reason(schema_.id_column, id, good_rows_[first]), true);
         return;
       }
     }
     // commit
+    if (!ext_num_.empty() && out_.rows_good >= ext_room_) spill_numbers();
     if (ext_num_.empty()) {
       for (const auto& [k, col] : commit_num_) col->push_back(slot_num_[k]);
     } else {
@@ -373,9 +383,17 @@ class ingester {
     for (const auto& kc : commit_num_) b.push_back(kc.second->data() + offset);
     return b;
   }
-  /// Good rows' numbers go to these buffers (one per numeric column, room for every row) instead of
-  /// this reader's own columns, which stay empty.
-  void write_numbers_to(std::vector<double*> buffers) { ext_num_ = std::move(buffers); }
+  /// Good rows' numbers go to these buffers (one per numeric column, room for `room` rows) instead
+  /// of this reader's own columns, which stay empty; past `room` rows they move to its own columns.
+  void write_numbers_to(std::vector<double*> buffers, std::size_t room) {
+    ext_num_ = std::move(buffers);
+    ext_room_ = room;
+    if (room == 0) ext_num_.clear();
+  }
+  /// Whether the good rows' numbers are (all) in the buffers given to write_numbers_to.
+  bool numbers_written_out() const { return !ext_num_.empty(); }
+  /// Refusals as duplicates of a good row (lenient mode): (index among refused rows, good row index).
+  const std::vector<std::pair<std::size_t, std::size_t>>& duplicate_refusals() const { return duplicate_refusals_; }
 
   // For the two-thread CSV path (ingest_csv): ids of one half checked against the other's.
   std::size_t rows_read() const { return out_.rows_read; }
@@ -393,7 +411,7 @@ class ingester {
  private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  struct action { int kind = 0; std::size_t out = 0; std::size_t group = 0; };  // 0 skip, 1 cell, 2 combined
+  struct action { int kind = 0; std::size_t out = 0; std::size_t group = 0; };  // 0 skip, 1 cell, 2 combined, 3 unnamed
   struct combined {
     std::string name;
     std::size_t field = 0;
@@ -424,7 +442,8 @@ class ingester {
     unit_cache units;
   };
 
-  struct resolved_header { int kind; std::string target; std::string group; };  // kind: 0 drop, 1 direct, 2 combined, 3 extra
+  // kind: 0 drop, 1 direct, 2 combined, 3 extra, 4 no name in the header (the column must be empty)
+  struct resolved_header { int kind; std::string target; std::string group; };
 
   resolved_header resolve(const std::string& h) const {
     // mapping and schema names, then the header without its group prefixes, longest first
@@ -730,6 +749,17 @@ class ingester {
   id_set ids_;
   ingest_output out_;
   std::size_t row_ = 0, line_ = 0;
+  std::size_t ext_room_ = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> duplicate_refusals_;
+
+  /// The outside buffers are full: the numbers so far move to this reader's own columns.
+  void spill_numbers() {
+    for (std::size_t j = 0; j < commit_num_.size(); ++j) {
+      reader_numbers& col = *commit_num_[j].second;
+      col.assign(ext_num_[j], ext_num_[j] + out_.rows_good);
+    }
+    ext_num_.clear();
+  }
 };
 
 /// A whole file in one read into a buffer of its size (no stream copies; large census files).
@@ -879,65 +909,60 @@ inline void sort_refused(ingest_output& o) {
   o.refused_reason = std::move(why);
 }
 
-/// Data rows and text lines in a stretch of CSV without quoted fields (blank lines are no rows).
-inline void count_rows(std::string_view s, std::size_t& rows, std::size_t& lines) {
-  rows = 0;
-  lines = 0;
-  std::size_t b = 0;
-  while (b < s.size()) {
-    const void* hit = std::memchr(s.data() + b, '\n', s.size() - b);
-    std::size_t e = hit == nullptr ? s.size() : static_cast<std::size_t>(static_cast<const char*>(hit) - s.data());
-    std::size_t len = e - b;
-    if (len > 0 && !(len == 1 && s[b] == '\r')) ++rows;
-    if (hit != nullptr) ++lines;
-    b = e + 1;
-  }
-}
-
 /// Room to reserve for the rows of a stretch of CSV without counting them (a counting pass over a
-/// large file costs as much as a tenth of the read): the average row length of the first 64 KB,
-/// with a margin, never more than one row per `columns` bytes (the shortest possible row).
+/// large file costs as much as a tenth of the read): the average line length of the first 64 KB
+/// (CR, LF or CRLF ends a line), with a margin, never more than one row per `columns` bytes (the
+/// shortest possible row).
 inline std::size_t estimate_rows(std::string_view s, std::size_t columns) {
   std::string_view head = s.substr(0, std::size_t{1} << 16);
-  auto lines = static_cast<std::size_t>(std::count(head.begin(), head.end(), '\n'));
+  std::size_t lines = line_at(head, head.size(), 0);
   std::size_t bound = s.size() / std::max<std::size_t>(columns, 1) + 1;
   if (lines == 0 || head.size() == s.size()) return std::min(bound, lines + 1);
-  std::size_t estimate = s.size() / (head.size() / lines) * 5 / 4 + 1024;
+  std::size_t estimate = s.size() / std::max<std::size_t>(head.size() / lines, 1) * 5 / 4 + 1024;
   return std::min(bound, estimate);
 }
 
-/// Reads CSV text into the reader's buffers in one pass over the text. A large file without
-/// quoted fields is read in two halves on two threads (rows, lines, duplicates and errors come out
-/// exactly as from one pass: the first error in the file is the one raised).
-inline ingest_output ingest_csv(std::string_view text, const std::string& source, const record_schema& schema,
+/// The header record's names, checked: valid text, no name twice. An empty name is kept (the
+/// ingester refuses any value under it, naming the column number).
+inline std::vector<std::string> read_header(const std::vector<std::string_view>& fields, const std::string& source,
+                                            std::size_t line) {
+  std::vector<std::string> header;
+  for (auto f : fields) {
+    std::string h = text::to_nfc(trim_blanks(f));
+    if (!h.empty() && std::find(header.begin(), header.end(), h) != header.end())
+      throw input_error(location{source, 0, line, 0, h, ""}, "column name appears twice in the header");
+    header.push_back(std::move(h));
+  }
+  bool named = std::any_of(header.begin(), header.end(), [](const std::string& h) { return !h.empty(); });
+  if (!named) throw input_error(location{source, 0, line, 0, "", ""}, "the header row has no column names");
+  return header;
+}
+
+/// Reads CSV bytes into the reader's buffers. The text is decoded first (UTF-8, with or without a
+/// byte-order mark, or UTF-16 with one; anything else is refused naming the line of the first bad
+/// byte). A large file is read in two halves on two threads; the second half starts where a
+/// record of the file really ends: the helper thread steps over the first half's records with the
+/// same tokenizer (quotes, CR, LF, CRLF), so it knows the row and line it starts on. Rows, lines,
+/// duplicates and errors come out exactly as from one pass (the first error in the file is the
+/// one raised, whatever the thread count).
+inline ingest_output ingest_csv(std::string_view raw, const std::string& source, const record_schema& schema,
                                 const places* where, const ingest_options& options, unsigned threads = 0,
                                 std::size_t min_split_bytes = std::size_t{4} << 20) {
-  std::string_view body = text;
-  if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  if (threads == 0) threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  std::string decoded;
+  std::string_view body = decode_text(raw, source, decoded);
+  std::size_t bad = first_invalid_utf8_parallel(body, threads);
+  if (bad != std::string_view::npos) throw_not_utf8(body, bad, source);
   char delim = options.delimiter != 0 ? options.delimiter : io::detect_delimiter(body);
   csv_tokenizer tok(body, source, delim);
   std::vector<std::string_view> fields;
   std::size_t line = 0;
   if (!tok.next(fields, line)) throw input_error(location{source, 0, 0, 0, "", ""}, "empty file: no header row");
-  std::vector<std::string> header;
-  for (auto f : fields) {
-    std::string h(trim_blanks(f));
-    if (!text::valid_utf8(h)) throw input_error(location{source, 0, line, 0, "", ""}, "invalid UTF-8 in the header");
-    h = text::to_nfc(h);
-    if (h.empty()) throw input_error(location{source, 0, line, 0, "", ""}, "empty column name in the header");
-    if (std::find(header.begin(), header.end(), h) != header.end())
-      throw input_error(location{source, 0, line, 0, h, ""}, "column name appears twice in the header");
-    header.push_back(std::move(h));
-  }
-  std::size_t data_start = tok.position();
-  std::string_view data = body.substr(data_start);
-  std::size_t first_line = tok.line();
-  if (threads == 0) threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
-  std::size_t mid = data.size() / 2;
-  while (mid < data.size() && data[mid] != '\n') ++mid;
-  bool split = threads >= 2 && data.size() >= min_split_bytes && mid + 1 < data.size() &&
-               std::memchr(data.data(), '"', data.size()) == nullptr;
-  if (!split) {
+  std::vector<std::string> header = read_header(fields, source, line);
+  std::string_view data = body.substr(tok.position());
+  const std::size_t first_line = tok.line();
+  const std::size_t mid = data.size() / 2;
+  if (threads < 2 || data.size() < min_split_bytes || mid == 0) {
     ingester ing(source, schema, where, options);
     ing.set_header(header);
     ing.reserve(estimate_rows(data, header.size()));
@@ -946,85 +971,98 @@ inline ingest_output ingest_csv(std::string_view text, const std::string& source
     while (rows.next(fields, line)) ing.add_row(fields, ++row, line);
     return ing.finish();
   }
-  std::string_view half_a = data.substr(0, mid + 1), half_b = data.substr(mid + 1);
   ingester a(source, schema, where, options), b(source, schema, where, options);
   a.set_header(header);
   b.set_header(header);
   std::exception_ptr error_a, error_b;
   // room for both halves: the second half's numbers are written straight after the first half's
-  // rows when the room suffices (else they are appended after both halves are read)
+  // rows while the room lasts (then they go to its own columns and are appended after the join)
   const std::size_t room = estimate_rows(data, header.size());
   a.reserve(room);
   std::vector<double*> a_numbers = a.number_buffers(0);
-  std::size_t b_offset = static_cast<std::size_t>(-1);  // where b's numbers start in a's columns
+  std::size_t b_start = data.size(), b_rows_before = 0;  // where the second half starts (set by the helper)
+  bool b_ran = false;
   std::thread worker([&]() {
     try {
-      std::size_t rows_before = 0, lines_before = 0, rows_b = 0, lines_b = 0;
-      count_rows(half_a, rows_before, lines_before);
-      count_rows(half_b, rows_b, lines_b);
-      b.reserve(estimate_rows(half_b, header.size()));
-      if (rows_before + rows_b <= room) {
-        b_offset = rows_before;
-        for (double*& d : a_numbers) d += rows_before;
-        b.write_numbers_to(a_numbers);
+      // the first half: every record that starts before `mid`, as the main thread reads them
+      csv_tokenizer scan(data, source, delim, first_line);
+      std::size_t ln = 0, row = 0;
+      while (scan.position() < mid && scan.skip(ln)) ++row;
+      b_start = scan.position();
+      b_rows_before = row;
+      b.reserve(estimate_rows(data.substr(b_start), header.size()));
+      if (row < room) {
+        for (double*& d : a_numbers) d += row;
+        b.write_numbers_to(a_numbers, room - row);
       }
-      csv_tokenizer rows(half_b, source, delim, first_line + lines_before);
+      b_ran = true;
+      csv_tokenizer rows(data.substr(b_start), source, delim, scan.line());
       std::vector<std::string_view> f;
-      std::size_t ln = 0, row = rows_before;
       while (rows.next(f, ln)) b.add_row(f, ++row, ln);
     } catch (...) {
       error_b = std::current_exception();
     }
   });
+  csv_tokenizer rows(data, source, delim, first_line);
+  std::size_t row = 0;
   try {
-    csv_tokenizer rows(half_a, source, delim, first_line);
-    std::size_t row = 0;
-    while (rows.next(fields, line)) a.add_row(fields, ++row, line);
+    while (rows.position() < mid && rows.next(fields, line)) a.add_row(fields, ++row, line);
   } catch (...) {
     error_a = std::current_exception();
   }
   worker.join();
   if (error_a) std::rethrow_exception(error_a);
-  if (error_b) std::rethrow_exception(error_b);
-  // ids of the second half already used in the first
-  std::vector<bool> drop;
+  if (!b_ran || rows.position() != b_start || row != b_rows_before) {
+    // cannot happen (both threads step over the same records with the same tokenizer); if it
+    // did, the first half's reader reads on to the end and the second half is not used
+    while (rows.next(fields, line)) a.add_row(fields, ++row, line);
+    return a.finish();
+  }
+  // ids of the second half already used in the first: the first such row is refused (or is the
+  // error, when it comes before the second half's own first error)
+  ingest_output tmp = b.finish();
+  std::vector<bool> drop(tmp.rows_good, false);
   ingest_output cross;
+  std::size_t dropped = 0;
   if (a.has_id()) {
-    std::size_t k = b.id_column_index();
-    ingest_output tmp = b.finish();
-    drop.assign(tmp.rows_good, false);
-    const text_arena& ids = tmp.columns[k].txt;
+    const text_arena& ids = tmp.columns[b.id_column_index()].txt;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       std::size_t first = a.find_id(ids.get(i));
       if (first == static_cast<std::size_t>(-1)) continue;
-      std::string id(ids.get(i));
-      std::string reason = "duplicate " + schema.id_column + " '" + id + "' (first at row " + std::to_string(a.good_row(first)) + ")";
+      std::string reason = duplicate_reason(schema.id_column, ids.get(i), a.good_row(first));
       if (options.strict) throw validation_error(location{source, b.good_row(i), b.good_line(i), 0, b.id_label(), ""}, reason);
       drop[i] = true;
+      ++dropped;
       cross.refused_row.push_back(static_cast<double>(b.good_row(i)));
       cross.refused_line.push_back(static_cast<double>(b.good_line(i)));
       cross.refused_column.push(b.id_label());
-      cross.refused_value.push(id);
+      cross.refused_value.push(ids.get(i));
       cross.refused_reason.push(reason);
     }
-    std::size_t dropped = static_cast<std::size_t>(std::count(drop.begin(), drop.end(), true));
-    ingest_output out = a.finish();
-    place_numbers(out, tmp.rows_good, b_offset, drop);
-    append_output(out, std::move(tmp), drop, true);
-    out.rows_good -= dropped;
-    if (dropped > 0) {
-      cross.rows_read = 0;
-      cross.columns = std::vector<ingest_column>();
-      std::vector<bool> none;
-      append_output(out, std::move(cross), none);
-      sort_refused(out);
+    // a second-half row refused as a duplicate of a second-half row that is itself a duplicate of
+    // a first-half row: one pass would name the first half's row
+    bool rename = false;
+    for (const auto& dr : b.duplicate_refusals()) rename = rename || drop[dr.second];
+    if (rename) {
+      std::vector<std::string> reasons;
+      for (std::size_t i = 0; i < tmp.refused_reason.size(); ++i) reasons.emplace_back(tmp.refused_reason.get(i));
+      for (const auto& [ri, gi] : b.duplicate_refusals())
+        if (drop[gi]) reasons[ri] = duplicate_reason(schema.id_column, tmp.refused_value.get(ri), a.good_row(a.find_id(tmp.refused_value.get(ri))));
+      tmp.refused_reason = text_arena();
+      for (const auto& r : reasons) tmp.refused_reason.push(r);
     }
-    return out;
   }
+  if (error_b) std::rethrow_exception(error_b);
   ingest_output out = a.finish();
-  ingest_output tmp = b.finish();
-  place_numbers(out, tmp.rows_good, b_offset, drop);
+  place_numbers(out, tmp.rows_good, b.numbers_written_out() ? b_rows_before : static_cast<std::size_t>(-1), drop);
   append_output(out, std::move(tmp), drop, true);
+  out.rows_good -= dropped;
+  if (dropped > 0) {
+    cross.rows_read = 0;
+    cross.columns = std::vector<ingest_column>();
+    append_output(out, std::move(cross), std::vector<bool>());
+    sort_refused(out);
+  }
   return out;
 }
 

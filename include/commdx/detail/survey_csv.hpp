@@ -1,14 +1,17 @@
 #pragma once
-// The survey reader's low-level pieces: a CSV tokenizer that hands out fields as views into the
-// file's memory buffer (a copy only for quoted fields with doubled quotes), and strict cell parsers
-// for numbers and yes/no answers that do not allocate.
+// The CSV readers' low-level pieces: the text's encoding (UTF-8 checked, UTF-16 decoded), the one
+// CSV tokenizer (fields as views into the file's memory buffer; a copy only for quoted fields with
+// doubled quotes), and strict cell parsers for numbers and yes/no answers that do not allocate.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "commdx/error.hpp"
@@ -102,8 +105,118 @@ inline int parse_yes_no(std::string_view raw) {
   return -2;
 }
 
-/// Reads CSV records from a memory buffer. Fields are views into the buffer, valid until the next
-/// call; a quoted field containing doubled quotes is unescaped into a per-field scratch string.
+/// Line ends before `offset`: CR, LF and CRLF each count once (a CRLF is one line end, a lone CR
+/// is one), as the tokenizer counts them.
+inline std::size_t line_at(std::string_view s, std::size_t offset, std::size_t first_line = 1) {
+  std::size_t line = first_line;
+  offset = std::min(offset, s.size());
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (s[i] == '\n') ++line;
+    else if (s[i] == '\r' && !(i + 1 < s.size() && s[i + 1] == '\n')) ++line;
+  }
+  return line;
+}
+
+/// The offset of the first byte that is not valid UTF-8, or npos. Hand-written for speed: eight
+/// ASCII bytes at a time (a whole census file is checked before it is read), the exact check of
+/// text::first_invalid_utf8 from the first non-ASCII byte on.
+inline std::size_t first_invalid_utf8_fast(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((w & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    while (i < n && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    if (i >= n) break;
+    // a run of non-ASCII text: check up to the next ASCII byte (a sequence never contains one)
+    std::size_t e = i;
+    while (e < n && static_cast<unsigned char>(s[e]) >= 0x80) ++e;
+    std::size_t bad = text::first_invalid_utf8(s.substr(i, e - i));
+    if (bad != std::string_view::npos) return i + bad;
+    i = e;
+  }
+  return std::string_view::npos;
+}
+
+/// The same, with the second half checked on a second thread (large files; the answer is the
+/// same: the split is at an ASCII byte, which no valid sequence spans).
+inline std::size_t first_invalid_utf8_parallel(std::string_view s, unsigned threads) {
+  if (threads < 2 || s.size() < (std::size_t{1} << 22)) return first_invalid_utf8_fast(s);
+  std::size_t mid = s.size() / 2;
+  while (mid < s.size() && static_cast<unsigned char>(s[mid]) >= 0x80) ++mid;
+  std::size_t bad_b = std::string_view::npos;
+  std::thread worker([&]() { bad_b = first_invalid_utf8_fast(s.substr(mid)); });
+  std::size_t bad_a = first_invalid_utf8_fast(s.substr(0, mid));
+  worker.join();
+  if (bad_a != std::string_view::npos) return bad_a;
+  return bad_b == std::string_view::npos ? bad_b : mid + bad_b;
+}
+
+inline std::string hex_byte(unsigned char c) {
+  const char* digits = "0123456789ABCDEF";
+  return std::string("0x") + digits[c >> 4] + digits[c & 15];
+}
+
+/// Refuses text that is not UTF-8, naming the line of the first bad byte.
+[[noreturn]] inline void throw_not_utf8(std::string_view s, std::size_t bad, const std::string& source) {
+  location where{source, 0, line_at(s, bad), 0, "", ""};
+  throw input_error(where, "byte " + hex_byte(static_cast<unsigned char>(s[bad])) +
+                               " is not UTF-8: the file is in another encoding (Windows-1258, TCVN3, ...); save it as "
+                               "UTF-8 (Excel: 'CSV UTF-8') / tệp không phải UTF-8: hãy lưu lại dưới dạng CSV UTF-8");
+}
+
+/// A text file's bytes as UTF-8: a UTF-8 byte-order mark is removed; UTF-16 with a byte-order mark
+/// (Excel's "Unicode text") is decoded into `storage`. Other encodings are left to the UTF-8 check.
+inline std::string_view decode_text(std::string_view raw, const std::string& source, std::string& storage) {
+  if (raw.size() >= 3 && raw.substr(0, 3) == "\xEF\xBB\xBF") return raw.substr(3);
+  bool le = raw.size() >= 2 && raw[0] == '\xFF' && raw[1] == '\xFE';
+  bool be = raw.size() >= 2 && raw[0] == '\xFE' && raw[1] == '\xFF';
+  if (!le && !be) return raw;
+  if (raw.size() >= 4 && le && raw[2] == '\0' && raw[3] == '\0')
+    throw input_error(location{source, 0, 1, 0, "", ""},
+                      "the file is UTF-32, which is not read; save it as UTF-8 (Excel: 'CSV UTF-8') / tệp mã "
+                      "UTF-32: hãy lưu lại dưới dạng CSV UTF-8");
+  const std::size_t units = (raw.size() - 2) / 2;
+  auto unit = [&](std::size_t k) -> std::uint32_t {
+    auto b0 = static_cast<unsigned char>(raw[2 + 2 * k]), b1 = static_cast<unsigned char>(raw[3 + 2 * k]);
+    return le ? (std::uint32_t{b1} << 8 | b0) : (std::uint32_t{b0} << 8 | b1);
+  };
+  storage.clear();
+  storage.reserve(raw.size());
+  auto refuse = [&](const std::string& what) {
+    throw input_error(location{source, 0, line_at(storage, storage.size()), 0, "", ""},
+                      "UTF-16 text (Excel 'Unicode text') " + what +
+                          "; save the file as UTF-8 (Excel: 'CSV UTF-8') / tệp UTF-16 bị hỏng: hãy lưu lại "
+                          "dưới dạng CSV UTF-8");
+  };
+  for (std::size_t k = 0; k < units; ++k) {
+    std::uint32_t u = unit(k);
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (k + 1 >= units) refuse("ends inside a character (a lone high surrogate)");
+      std::uint32_t v = unit(k + 1);
+      if (v < 0xDC00 || v > 0xDFFF) refuse("has a high surrogate without its low half");
+      u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+      ++k;
+    } else if (u >= 0xDC00 && u <= 0xDFFF) {
+      refuse("has a low surrogate without its high half");
+    }
+    text::append_utf8(storage, static_cast<char32_t>(u));
+  }
+  if ((raw.size() - 2) % 2 != 0) refuse("ends in the middle of a character (an odd number of bytes)");
+  return storage;
+}
+
+/// Reads CSV records from a memory buffer: RFC 4180 quoting ("" in a quoted field is one "), CR,
+/// LF or CRLF ending a record outside quotes (each also one line, inside quotes too). Text after a
+/// closing quote is kept (`"a"b` is `ab`, as Python's csv module reads it); a line with nothing
+/// on it is no record. Fields are views into the buffer, or, for a quoted field with doubled
+/// quotes, into one arena per record that is turned into views only once the record is complete
+/// (so no view can dangle); they stay valid until the next call. The one tokenizer of every CSV
+/// path: single- and two-thread survey reading and io::parse_csv.
 class csv_tokenizer {
  public:
   csv_tokenizer(std::string_view text, std::string source, char delimiter, std::size_t first_line = 1)
@@ -111,86 +224,104 @@ class csv_tokenizer {
     stop_[static_cast<unsigned char>(delim_)] = true;
     stop_[static_cast<unsigned char>('\n')] = true;
     stop_[static_cast<unsigned char>('\r')] = true;
-    if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
   }
 
   std::string_view text() const { return text_; }
   std::size_t position() const { return pos_; }
   std::size_t line() const { return line_; }
 
-  /// Next non-blank record; false at the end. `line` gets the line the record starts on.
-  bool next(std::vector<std::string_view>& fields, std::size_t& line) {
-    const char* p = text_.data();
-    const std::size_t n = text_.size();
-    for (;;) {
-      fields.clear();
-      if (pos_ >= n) return false;
-      line = line_;
-      std::size_t field_index = 0;
-      for (;;) {
-        // one field
-        if (pos_ < n && p[pos_] == '"') {
-          std::size_t start_line = line_;
-          std::size_t b = ++pos_;
-          bool escaped = false;
-          for (;;) {
-            if (pos_ >= n)
-              throw input_error(location{source_, 0, start_line, 0, "", ""}, "unterminated quoted field");
-            char q = p[pos_];
-            if (q == '"') {
-              if (pos_ + 1 < n && p[pos_ + 1] == '"') { escaped = true; pos_ += 2; continue; }
-              break;
-            }
-            if (q == '\n') ++line_;
-            ++pos_;
-          }
-          std::string_view inner(p + b, pos_ - b);
-          ++pos_;  // closing quote
-          // text after the closing quote up to the delimiter is kept (lenient about `"a"b`)
-          std::size_t tail = pos_;
-          while (pos_ < n && p[pos_] != delim_ && p[pos_] != '\n' && p[pos_] != '\r') ++pos_;
-          if (escaped || pos_ > tail) {
-            if (scratch_.size() <= field_index) scratch_.resize(field_index + 1);
-            std::string& sc = scratch_[field_index];
-            sc.clear();
-            for (std::size_t k = 0; k < inner.size(); ++k) {
-              sc.push_back(inner[k]);
-              if (inner[k] == '"') ++k;
-            }
-            sc.append(p + tail, pos_ - tail);
-            fields.emplace_back(sc);
-          } else {
-            fields.push_back(inner);
-          }
-        } else {
-          // a local cursor (the member would be reloaded after every store) and one table look-up
-          // per byte instead of three compares
-          std::size_t b = pos_, q = pos_;
-          while (q < n && !stop_[static_cast<unsigned char>(p[q])]) ++q;
-          pos_ = q;
-          fields.emplace_back(p + b, q - b);
-        }
-        ++field_index;
-        if (pos_ < n && p[pos_] == delim_) { ++pos_; continue; }
-        // end of record
-        if (pos_ < n && p[pos_] == '\r') ++pos_;
-        if (pos_ < n && p[pos_] == '\n') ++pos_;
-        ++line_;
-        break;
-      }
-      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
-      return true;
-    }
-  }
+  /// Next record; false at the end. `line` gets the line the record starts on.
+  bool next(std::vector<std::string_view>& fields, std::size_t& line) { return record<true>(&fields, line); }
+  /// Steps over the next record exactly as next() would read it, keeping nothing (the two-thread
+  /// reader finds where its second half starts with this).
+  bool skip(std::size_t& line) { return record<false>(nullptr, line); }
 
  private:
+  template <bool Keep>
+  bool record(std::vector<std::string_view>* fields, std::size_t& line) {
+    const char* p = text_.data();
+    const std::size_t n = text_.size();
+    // blank lines are no records
+    while (pos_ < n && (p[pos_] == '\n' || p[pos_] == '\r')) end_line(p, n);
+    if (Keep) {
+      fields->clear();
+      own_.clear();
+      arena_.clear();
+    }
+    if (pos_ >= n) return false;
+    line = line_;
+    for (;;) {
+      // one field
+      if (pos_ < n && p[pos_] == '"') {
+        std::size_t start_line = line_;
+        std::size_t b = ++pos_;
+        bool escaped = false;
+        for (;;) {
+          if (pos_ >= n) throw input_error(location{source_, 0, start_line, 0, "", ""}, "unterminated quoted field");
+          char q = p[pos_];
+          if (q == '"') {
+            if (pos_ + 1 < n && p[pos_ + 1] == '"') { escaped = true; pos_ += 2; continue; }
+            break;
+          }
+          if (q == '\n' || (q == '\r' && !(pos_ + 1 < n && p[pos_ + 1] == '\n'))) ++line_;
+          ++pos_;
+        }
+        std::size_t inner_end = pos_;
+        ++pos_;  // closing quote
+        std::size_t tail = pos_;
+        while (pos_ < n && !stop_[static_cast<unsigned char>(p[pos_])]) ++pos_;
+        if (Keep) {
+          if (escaped || pos_ > tail) {
+            std::size_t from = arena_.size();
+            for (std::size_t k = b; k < inner_end; ++k) {
+              arena_.push_back(p[k]);
+              if (p[k] == '"') ++k;
+            }
+            arena_.append(p + tail, pos_ - tail);
+            own_.push_back({fields->size(), from, arena_.size() - from});
+            fields->emplace_back();  // set below, once the arena stops growing
+          } else {
+            fields->emplace_back(p + b, inner_end - b);
+          }
+        }
+      } else {
+        // a local cursor (the member would be reloaded after every store) and one table look-up
+        // per byte instead of three compares
+        std::size_t b = pos_, q = pos_;
+        while (q < n && !stop_[static_cast<unsigned char>(p[q])]) ++q;
+        pos_ = q;
+        if (Keep) fields->emplace_back(p + b, q - b);
+      }
+      if (pos_ < n && p[pos_] == delim_) {
+        ++pos_;
+        if (pos_ < n) continue;
+        if (Keep) fields->emplace_back();  // a delimiter at the very end: one more empty field
+        break;
+      }
+      if (pos_ < n) end_line(p, n);
+      break;
+    }
+    if (Keep)
+      for (const owned& o : own_) (*fields)[o.field] = std::string_view(arena_.data() + o.offset, o.size);
+    return true;
+  }
+
+  /// Steps over the line end at pos_ (CRLF, CR or LF).
+  void end_line(const char* p, std::size_t n) {
+    if (p[pos_] == '\r' && pos_ + 1 < n && p[pos_ + 1] == '\n') ++pos_;
+    ++pos_;
+    ++line_;
+  }
+
+  struct owned { std::size_t field, offset, size; };
   std::string_view text_;
   std::string source_;
   char delim_;
   std::size_t line_;
   std::size_t pos_ = 0;
   bool stop_[256] = {};  ///< bytes that end an unquoted field: the delimiter, '\n', '\r'
-  std::vector<std::string> scratch_;
+  std::vector<owned> own_;  ///< fields of this record that live in arena_
+  std::string arena_;
 };
 
 /// Text values of a column stored back to back: one buffer and offsets, no string per cell.

@@ -1,8 +1,9 @@
 #pragma once
-// A general CSV reader for the files ward officials produce: RFC 4180 quoting, CRLF or LF, a
-// UTF-8 byte-order mark, and ',', ';' or tab as the delimiter (detected from the header line, as
-// Excel in a Vietnamese locale writes ';'). Errors name the file, line and column. The survey
-// reader (survey.hpp) has its own typed fast path for large household files.
+// A general CSV reader for the files ward officials produce: RFC 4180 quoting, CR, LF or CRLF line
+// ends, UTF-8 with or without a byte-order mark or UTF-16 with one, and ',', ';' or tab as the
+// delimiter (detected from the header line, as Excel in a Vietnamese locale writes ';'). Errors
+// name the file, line and column. It shares its tokenizer with the survey reader (survey.hpp),
+// which adds a typed fast path for large household files.
 #include <charconv>
 #include <cstddef>
 #include <set>
@@ -11,6 +12,7 @@
 #include <system_error>
 #include <vector>
 
+#include "commdx/detail/survey_csv.hpp"
 #include "commdx/error.hpp"
 #include "commdx/table.hpp"
 #include "commdx/text.hpp"
@@ -42,89 +44,56 @@ inline char detect_delimiter(std::string_view text) {
   return cands[best];
 }
 
-/// Splits CSV text into a header and rows of strings. Blank lines are skipped; a row whose field
-/// count differs from the header's is an error naming its line.
-inline csv_records parse_csv(std::string_view text, const std::string& source, char delimiter = 0) {
+/// Splits CSV bytes into a header and rows of strings, with the survey reader's tokenizer and
+/// encoding rules (detail/survey_csv.hpp): UTF-8 with or without a byte-order mark or UTF-16 with
+/// one; CR, LF or CRLF line ends. Blank lines are skipped; a row whose field count differs from
+/// the header's is an error naming its line; a column without a name in the header is dropped
+/// only when it is empty in every row, else refused naming its number.
+inline csv_records parse_csv(std::string_view raw, const std::string& source, char delimiter = 0) {
   csv_records out;
   out.source = source;
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::size_t bad = text::first_invalid_utf8(text);
-  if (bad != std::string_view::npos) {
-    location where{source, 0, 0, 0, "", ""};
-    where.line = 1;
-    for (std::size_t i = 0; i < bad; ++i)
-      if (text[i] == '\n') ++where.line;
-    throw input_error(where, "invalid UTF-8 (save the file as UTF-8)");
-  }
+  std::string decoded;
+  std::string_view text = detail::decode_text(raw, source, decoded);
+  std::size_t bad = detail::first_invalid_utf8_fast(text);
+  if (bad != std::string_view::npos) detail::throw_not_utf8(text, bad, source);
   out.delimiter = delimiter != 0 ? delimiter : detect_delimiter(text);
-  const char d = out.delimiter;
-
-  std::vector<std::string> record;
-  std::string field;
-  std::size_t line = 1, record_line = 1, i = 0;
-  bool have_record = false;
-  const std::size_t n = text.size();
-  auto finish_record = [&]() {
-    record.push_back(std::move(field));
-    field.clear();
-    bool blank = record.size() == 1 && record[0].empty();
-    if (!blank) {
-      if (out.header.empty() && out.rows.empty() && !have_record) {
-        out.header = std::move(record);
-        have_record = true;
-      } else {
-        if (record.size() != out.header.size()) {
-          throw input_error(location{source, out.rows.size() + 1, record_line, 0, "", ""},
-                            "row has " + std::to_string(record.size()) + " fields, the header has " +
-                                std::to_string(out.header.size()));
-        }
-        out.rows.push_back(std::move(record));
-        out.lines.push_back(record_line);
-      }
+  detail::csv_tokenizer tok(text, source, out.delimiter);
+  std::vector<std::string_view> fields;
+  std::size_t line = 0;
+  if (!tok.next(fields, line)) throw input_error(location{source, 0, 0, 0, "", ""}, "empty file: no header row");
+  std::size_t header_line = line;
+  for (auto f : fields) out.header.emplace_back(detail::trim_blanks(f));
+  while (tok.next(fields, line)) {
+    if (fields.size() != out.header.size()) {
+      std::string why = "row has " + std::to_string(fields.size()) + " fields, the header has " +
+                        std::to_string(out.header.size());
+      if (fields.size() > out.header.size())
+        why += ": column " + std::to_string(out.header.size() + 1) + " has no name in the header";
+      throw input_error(location{source, out.rows.size() + 1, line, 0, "", ""}, why);
     }
-    record.clear();
-  };
-  while (i < n) {
-    char c = text[i];
-    if (c == '"' && field.empty()) {
-      std::size_t start_line = line;
-      ++i;
-      for (;;) {
-        if (i >= n) throw input_error(location{source, 0, start_line, 0, "", ""}, "unterminated quoted field");
-        char q = text[i];
-        if (q == '"') {
-          if (i + 1 < n && text[i + 1] == '"') { field.push_back('"'); i += 2; continue; }
-          ++i;
-          break;
-        }
-        if (q == '\n') ++line;
-        field.push_back(q);
-        ++i;
-      }
-      continue;
-    }
-    if (c == d) { record.push_back(std::move(field)); field.clear(); ++i; continue; }
-    if (c == '\r' || c == '\n') {
-      finish_record();
-      if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
-      ++i;
-      ++line;
-      record_line = line;
-      continue;
-    }
-    field.push_back(c);
-    ++i;
+    out.rows.emplace_back(fields.begin(), fields.end());
+    out.lines.push_back(line);
   }
-  if (!field.empty() || !record.empty()) finish_record();
-  if (out.header.empty()) throw input_error(location{source, 0, 0, 0, "", ""}, "empty file: no header row");
   std::set<std::string> seen;
-  for (auto& h : out.header) {
-    // trim spaces around header names
-    auto b = h.find_first_not_of(" \t");
-    auto e = h.find_last_not_of(" \t");
-    h = b == std::string::npos ? std::string() : h.substr(b, e - b + 1);
-    if (h.empty()) throw input_error(location{source, 0, 1, 0, "", ""}, "empty column name in the header");
-    if (!seen.insert(h).second) throw input_error(location{source, 0, 1, 0, h, ""}, "column name appears twice in the header");
+  std::vector<std::size_t> unnamed;
+  for (std::size_t c = 0; c < out.header.size(); ++c) {
+    const std::string& h = out.header[c];
+    if (h.empty()) {
+      for (std::size_t r = 0; r < out.rows.size(); ++r)
+        if (!detail::trim_blanks(out.rows[r][c]).empty())
+          throw input_error(location{source, r + 1, out.lines[r], 0, "", ""},
+                            "column " + std::to_string(c + 1) + " has a value but no name in the header");
+      unnamed.push_back(c);
+      continue;
+    }
+    if (!seen.insert(h).second) throw input_error(location{source, 0, header_line, 0, h, ""}, "column name appears twice in the header");
+  }
+  if (unnamed.size() == out.header.size())
+    throw input_error(location{source, 0, header_line, 0, "", ""}, "the header row has no column names");
+  // empty columns without a name (a trailing delimiter on every line, as Excel writes) hold nothing
+  for (auto it = unnamed.rbegin(); it != unnamed.rend(); ++it) {
+    out.header.erase(out.header.begin() + static_cast<std::ptrdiff_t>(*it));
+    for (auto& row : out.rows) row.erase(row.begin() + static_cast<std::ptrdiff_t>(*it));
   }
   return out;
 }
