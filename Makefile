@@ -5,14 +5,18 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 JOBS ?= 2
-APT_PACKAGES := libeigen3-dev nlohmann-json3-dev libgtest-dev libgmock-dev cmake ninja-build g++
+APT_PACKAGES := libeigen3-dev nlohmann-json3-dev libgtest-dev libgmock-dev cmake ninja-build g++ clang libclang-rt-14-dev
+# libFuzzer runs (docs/fuzzing.md): seconds per harness for `make fuzz`, executions per harness for
+# the bounded smoke run `make test` does
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_RUNS ?= 3000
 
-.PHONY: demo test deps apt venv install cpp-test sanitize-test py-test clean
+.PHONY: demo test deps apt venv install cpp-test sanitize-test py-test fuzz-build fuzz fuzz-smoke clean
 
 demo: install
 	$(VENV)/bin/commdx demo --out demo-out
 
-test: cpp-test sanitize-test py-test
+test: cpp-test sanitize-test fuzz-smoke py-test
 	@echo "make test: all suites passed"
 
 # System packages: installed only where missing (needs root or sudo on a fresh machine).
@@ -47,6 +51,18 @@ sanitize-test: apt
 	cmake --build build/asan -j $(JOBS)
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer harnesses tests/fuzz/fuzz_*.cpp (clang, ASan + UBSan), in their own build directory
+fuzz-build: apt
+	CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCOMMDX_FUZZ=ON -DCOMMDX_TESTS=OFF -DCOMMDX_INSTALL=OFF
+	cmake --build build/fuzz -j $(JOBS) --target fuzz_all
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh build/fuzz time $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh build/fuzz runs $(FUZZ_SMOKE_RUNS)
 
 py-test: install
 	MPLBACKEND=Agg $(PY) -m pytest -q

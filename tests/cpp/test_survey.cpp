@@ -6,7 +6,9 @@
 #include <commdx/survey.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -338,12 +340,39 @@ TEST(Survey, QuotedFieldsCrlfBomAndSemicolons) {
 
 namespace {
 
-// The two-thread path (large files without quotes) must give exactly what one pass gives: the
+// The two-thread path (large files) must give exactly what one pass gives: the
 // same rows, refused rows with the same numbers, duplicates across the halves, the first error.
 commdx::detail::ingest_output read_with(const std::string& csv, unsigned threads, bool strict) {
   ingest_options o;
   o.strict = strict;
   return commdx::detail::ingest_csv(csv, "big.csv", commdx::record_schema::households(), &city(), o, threads, 0);
+}
+
+// Everything the reader returned is the same (numbers bit for bit, NaN where NaN).
+void expect_same(const commdx::detail::ingest_output& one, const commdx::detail::ingest_output& two) {
+  EXPECT_EQ(two.rows_read, one.rows_read);
+  EXPECT_EQ(two.rows_good, one.rows_good);
+  EXPECT_EQ(two.refused_row, one.refused_row);
+  EXPECT_EQ(two.refused_line, one.refused_line);
+  ASSERT_EQ(two.refused_reason.size(), one.refused_reason.size());
+  for (std::size_t i = 0; i < one.refused_reason.size(); ++i) {
+    EXPECT_EQ(two.refused_reason.get(i), one.refused_reason.get(i));
+    EXPECT_EQ(two.refused_value.get(i), one.refused_value.get(i));
+  }
+  ASSERT_EQ(two.columns.size(), one.columns.size());
+  for (std::size_t k = 0; k < one.columns.size(); ++k) {
+    ASSERT_EQ(two.columns[k].numeric, one.columns[k].numeric);
+    if (one.columns[k].numeric) {
+      ASSERT_EQ(two.columns[k].num.size(), one.columns[k].num.size());
+      for (std::size_t i = 0; i < one.columns[k].num.size(); ++i) {
+        double x = one.columns[k].num[i], y = two.columns[k].num[i];
+        EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << one.columns[k].name << " row " << i;
+      }
+    } else {
+      EXPECT_EQ(two.columns[k].txt.bytes, one.columns[k].txt.bytes);
+      EXPECT_EQ(two.columns[k].txt.offsets, one.columns[k].txt.offsets);
+    }
+  }
 }
 
 TEST(Survey, TwoThreadsGiveTheSameResultAsOne) {
@@ -360,27 +389,9 @@ TEST(Survey, TwoThreadsGiveTheSameResultAsOne) {
   auto one = read_with(csv, 1, false);
   auto two = read_with(csv, 2, false);
   EXPECT_EQ(one.rows_read, 40u);
-  EXPECT_EQ(two.rows_read, 40u);
-  EXPECT_EQ(two.rows_good, one.rows_good);
   EXPECT_EQ(one.rows_good + one.refused_row.size(), 40u);
-  EXPECT_EQ(two.refused_row, one.refused_row);
-  EXPECT_EQ(two.refused_line, one.refused_line);
   EXPECT_EQ(one.refused_row, (commdx::numeric_column{8, 28, 32, 36}));
-  for (std::size_t i = 0; i < one.refused_reason.size(); ++i)
-    EXPECT_EQ(two.refused_reason.get(i), one.refused_reason.get(i));
-  for (std::size_t k = 0; k < one.columns.size(); ++k) {
-    ASSERT_EQ(two.columns[k].numeric, one.columns[k].numeric);
-    if (one.columns[k].numeric) {
-      ASSERT_EQ(two.columns[k].num.size(), one.columns[k].num.size());
-      for (std::size_t i = 0; i < one.columns[k].num.size(); ++i) {  // same numbers, NaN where NaN
-        double x = one.columns[k].num[i], y = two.columns[k].num[i];
-        EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << one.columns[k].name << " row " << i;
-      }
-    } else {
-      EXPECT_EQ(two.columns[k].txt.bytes, one.columns[k].txt.bytes);
-      EXPECT_EQ(two.columns[k].txt.offsets, one.columns[k].txt.offsets);
-    }
-  }
+  expect_same(one, two);
   // strict: the first problem of the file, with its true row and line, from either half
   for (unsigned threads : {1u, 2u}) {
     try {
@@ -411,6 +422,191 @@ TEST(Survey, ReadsAFileByPath) {
   EXPECT_EQ(r.good.rows(), 3u);
   EXPECT_EQ(r.good.text("business_id")[2], "B26545-00001");
   EXPECT_THROW(commdx::read_survey_file(kData + "no-such-file.csv"), commdx::input_error);
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 11 regressions: the tokenizer's views, line ends, the two-thread split, encodings, columns
+// without a name.
+
+std::string text_of(const commdx::detail::ingest_output& o, const std::string& column, std::size_t row) {
+  for (const auto& c : o.columns)
+    if (c.name == column) return std::string(c.txt.get(row));
+  ADD_FAILURE() << "no column " << column;
+  return "";
+}
+
+// A use-after-free: views into one scratch string per field dangled when a later field's scratch
+// string was added (values came back as "\x00 \"B\"").
+TEST(SurveyCsv, TwoQuotedFieldsWithDoubledQuotesKeepTheirValues) {
+  std::string csv = "household_id,ward_code,members,adults,ghi_chu,ghi_chu_2\r\n"
+                    "\"A \"\"B\"\"\",26506,2,1,\"C \"\"D\"\"\",\"E \"\"F\"\"\"\r\n"
+                    "\"x\"\"\",26506,2,1,\"\"\"\",\"a,\"\"b\"\"\nc\"\r\n";
+  for (unsigned threads : {1u, 2u}) {
+    auto o = commdx::detail::ingest_csv(csv, "q.csv", commdx::record_schema::households(), nullptr, ingest_options{},
+                                        threads, 0);
+    ASSERT_EQ(o.rows_good, 2u);
+    EXPECT_EQ(text_of(o, "household_id", 0), "A \"B\"");
+    EXPECT_EQ(text_of(o, "ghi_chu", 0), "C \"D\"");
+    EXPECT_EQ(text_of(o, "ghi_chu_2", 0), "E \"F\"");
+    EXPECT_EQ(text_of(o, "household_id", 1), "x\"");
+    EXPECT_EQ(text_of(o, "ghi_chu", 1), "\"");
+    EXPECT_EQ(text_of(o, "ghi_chu_2", 1), "a,\"b\"\nc");
+  }
+}
+
+// A lone CR ends a record and a line (old Excel, some Kobo exports), a CRLF is one line end, and
+// line breaks inside quotes count as lines too.
+TEST(SurveyCsv, RowAndLineNumbersAfterEveryLineEnd) {
+  std::string head = "household_id,ward_code,members,adults,ghi_chu";
+  for (const char* end : {"\n", "\r", "\r\n"}) {
+    std::string e = end;
+    std::string csv = head + e + "A,26506,2,1,x" + e + "\"B\",26506,2,1,\"a\rb\r\nc\nd\"" + e + e +
+                      "C,26506,2,3,y" + e;  // row 3 starts on line 8 (lines 3-6 hold row 2, line 7 is blank)
+    try {
+      commdx::read_households_csv(csv, "le.csv");
+      FAIL() << "must throw";
+    } catch (const commdx::validation_error& err) {
+      EXPECT_EQ(err.where().row, 3u);
+      EXPECT_EQ(err.where().line, 8u) << "line end " << (e == "\r" ? "CR" : e == "\n" ? "LF" : "CRLF");
+    }
+  }
+}
+
+// A file with `rows` rows, line ends cycling through LF, CR and CRLF, free text with quotes, commas
+// and line breaks, some bad rows; `lines` gets the line each row starts on, counted here.
+std::string mixed_file(int rows, std::vector<std::size_t>& lines, bool bad_rows) {
+  const char* ends[] = {"\n", "\r", "\r\n"};
+  std::string csv = "household_id,ward_code,members,adults,ghi_chu\r";
+  std::size_t line = 2;
+  for (int i = 0; i < rows; ++i) {
+    lines.push_back(line);
+    std::string note;
+    if (i % 4 == 1) { note = "\"có \"\"ghi chú\"\", dài\rdòng 2\"";  line += 1; }
+    else if (i % 4 == 2) { note = "\"a\r\nb\nc\""; line += 2; }
+    else note = "n" + std::to_string(i);
+    std::string adults = bad_rows && i % 97 == 50 ? "9" : "1";
+    csv += "H" + std::to_string(i) + ",26506,2," + adults + "," + note + ends[i % 3];
+    line += 1;
+  }
+  return csv;
+}
+
+// The two-thread path counted records by LF only: CR-only and mixed files overflowed the second
+// thread's buffer or gave rows another row's numbers; its first error came later than one pass's.
+TEST(SurveyCsv, TwoThreadsAgreeOnCrOnlyAndMixedLineEnds) {
+  for (bool bad : {false, true}) {
+    std::vector<std::size_t> lines;
+    std::string csv = mixed_file(2000, lines, bad);
+    ingest_options o = lenient();
+    auto one = commdx::detail::ingest_csv(csv, "m.csv", commdx::record_schema::households(), nullptr, o, 1);
+    for (std::size_t split : {std::size_t{0}, std::size_t{1}, csv.size() / 3, csv.size() - 10}) {
+      auto two = commdx::detail::ingest_csv(csv, "m.csv", commdx::record_schema::households(), nullptr, o, 2, split);
+      expect_same(one, two);
+    }
+    EXPECT_EQ(one.rows_read, 2000u);
+    if (!bad) {
+      ASSERT_EQ(one.rows_good, 2000u);
+      for (std::size_t r : {std::size_t{0}, std::size_t{1}, std::size_t{1234}, std::size_t{1999}})
+        EXPECT_EQ(text_of(one, "household_id", r), "H" + std::to_string(r));
+      EXPECT_EQ(text_of(one, "ghi_chu", 1), "có \"ghi chú\", dài\rdòng 2");
+      continue;
+    }
+    ASSERT_EQ(one.refused_row.size(), 21u);  // rows i with i % 97 == 50
+    for (std::size_t k = 0; k < one.refused_row.size(); ++k) {
+      std::size_t i = 50 + 97 * k;
+      EXPECT_EQ(one.refused_row[k], static_cast<double>(i + 1));
+      EXPECT_EQ(one.refused_line[k], static_cast<double>(lines[i]));
+    }
+    for (unsigned threads : {1u, 2u}) {
+      try {
+        commdx::detail::ingest_csv(csv, "m.csv", commdx::record_schema::households(), nullptr, ingest_options{}, threads,
+                                   csv.size() / 2);
+        FAIL() << "must throw";
+      } catch (const commdx::validation_error& e) {
+        EXPECT_EQ(e.where().row, 51u);
+        EXPECT_EQ(e.where().line, lines[50]);
+      }
+    }
+  }
+}
+
+// Duplicate ids across the halves: a second-half row refused as a duplicate of a second-half row
+// that duplicates a first-half row names the first half's row, as one pass does.
+TEST(SurveyCsv, DuplicatesAcrossHalvesNameTheFirstOccurrence) {
+  std::string csv = "household_id,ward_code,members,adults\n";
+  for (int i = 0; i < 200; ++i) csv += "H" + std::to_string(i < 150 ? i : i % 3) + ",26506,2,1\n";
+  auto one = commdx::detail::ingest_csv(csv, "d.csv", commdx::record_schema::households(), nullptr, lenient(), 1);
+  auto two = commdx::detail::ingest_csv(csv, "d.csv", commdx::record_schema::households(), nullptr, lenient(), 2, 0);
+  expect_same(one, two);
+  ASSERT_EQ(one.refused_row.size(), 50u);
+  EXPECT_EQ(one.refused_reason.get(49), "duplicate household_id 'H1' (first at row 2)");
+}
+
+std::string utf16(const std::string& utf8, bool little) {
+  std::string out = little ? "\xFF\xFE" : "\xFE\xFF";
+  for (char32_t cp : commdx::text::decode_utf8(utf8)) {
+    std::vector<std::uint32_t> units;
+    if (cp >= 0x10000) units = {0xD800 + ((cp - 0x10000) >> 10), 0xDC00 + ((cp - 0x10000) & 0x3FF)};
+    else units = {static_cast<std::uint32_t>(cp)};
+    for (std::uint32_t u : units) {
+      char hi = static_cast<char>(u >> 8), lo = static_cast<char>(u & 0xFF);
+      out += little ? std::string{lo, hi} : std::string{hi, lo};
+    }
+  }
+  return out;
+}
+
+TEST(SurveyCsv, Utf16WithByteOrderMarkIsDecoded) {
+  // Excel's "Unicode text": UTF-16 little-endian, tab-separated, CRLF
+  std::string text = "household_id\tward_code\tmembers\tadults\tghi_chu\r\nH1\t26506\t2\t1\tNhà cấp 4, 𝔸\r\n";
+  for (bool little : {true, false}) {
+    auto r = commdx::read_households_csv(utf16(text, little), "u16.txt");
+    ASSERT_EQ(r.good.rows(), 1u);
+    EXPECT_EQ(r.good.text("ghi_chu")[0], "Nhà cấp 4, 𝔸");
+    EXPECT_EQ(r.good.numeric("members")[0], 2.0);
+  }
+  std::string broken = utf16(text, true);
+  broken.resize(broken.size() - 1);  // half a character at the end
+  try {
+    commdx::read_households_csv(broken, "u16.txt");
+    FAIL() << "must throw";
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("u16.txt, line 3: UTF-16 text"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SurveyCsv, OtherEncodingsAreRefusedNamingTheLine) {
+  // Windows-1258: "Nhà" with à as one byte 0xE0, on line 5 (a lone CR ends line 2, a quoted CRLF line 3)
+  std::string csv = "household_id,ward_code,members,adults,ghi_chu\nA,26506,2,1,x\rB,26506,2,1,\"y\r\nz\"\nC,26506,2,1,Nh\xE0\n";
+  for (unsigned threads : {1u, 2u}) {
+    try {
+      commdx::detail::ingest_csv(csv, "1258.csv", commdx::record_schema::households(), nullptr, lenient(), threads, 0);
+      FAIL() << "must throw";
+    } catch (const commdx::input_error& e) {
+      EXPECT_EQ(e.where().line, 5u);
+      EXPECT_NE(std::string(e.what()).find("1258.csv, line 5: byte 0xE0 is not UTF-8"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SurveyCsv, ColumnsWithoutANameAreRefusedNotDropped) {
+  std::string head = "household_id,ward_code,members,adults";
+  // more fields than names
+  auto m = strict_error<commdx::input_error>(head + "\nA,26506,2,1\nB,26506,2,1,7\n");
+  EXPECT_NE(m.find("hh.csv, row 2, line 3: row has 5 fields, the header has 4: column 5 has no name in the header"),
+            std::string::npos) << m;
+  // an empty name over a column with a value
+  m = strict_error<commdx::input_error>(head + ",\nA,26506,2,1,\nB,26506,2,1,7\n");
+  EXPECT_NE(m.find("hh.csv, row 2, line 3: column 5 has a value but no name in the header"), std::string::npos) << m;
+  m = strict_error<commdx::input_error>("household_id,,ward_code,members,adults\nA,x,26506,2,1\n");
+  EXPECT_NE(m.find("row 1, line 2: column 2 has a value but no name in the header"), std::string::npos) << m;
+  // an empty name over an empty column (a trailing delimiter on every line): nothing is lost
+  auto r = commdx::read_households_csv(head + ",\nA,26506,2,1,\nB,26506,2,1, \n", "hh.csv");
+  EXPECT_EQ(r.good.rows(), 2u);
+  EXPECT_EQ(r.good.names().size(), 4u);
 }
 
 }  // namespace

@@ -14,22 +14,12 @@
 
 namespace {
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 std::string write_back(const commdx::io::csv_records& r, const char* line_end) {
   std::string out;
   auto line = [&](const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i) out.push_back(r.delimiter);
-      out += quoted(fields[i]);
+      out += commdx::io::csv_field(fields[i], r.delimiter, true);
     }
     out += line_end;
   };

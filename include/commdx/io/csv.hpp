@@ -137,9 +137,9 @@ inline table to_table(const csv_records& rec, const std::set<std::string>& text_
   return t;
 }
 
-/// Quotes a field for CSV output when it needs it.
-inline std::string csv_field(std::string_view s, char delimiter = ',') {
-  bool quote = s.find_first_of(std::string{'"', '\n', '\r', delimiter}) != std::string_view::npos;
+/// Quotes a field for CSV output when it needs it (or always).
+inline std::string csv_field(std::string_view s, char delimiter = ',', bool always_quote = false) {
+  bool quote = always_quote || s.find_first_of(std::string{'"', '\n', '\r', delimiter}) != std::string_view::npos;
   if (!quote) return std::string(s);
   std::string out = "\"";
   for (char c : s) {
