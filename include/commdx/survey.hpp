@@ -954,6 +954,8 @@ inline ingest_output ingest_csv(std::string_view raw, const std::string& source,
   std::size_t bad = first_invalid_utf8_parallel(body, threads);
   if (bad != std::string_view::npos) throw_not_utf8(body, bad, source);
   char delim = options.delimiter != 0 ? options.delimiter : io::detect_delimiter(body);
+  if (delim == '"' || delim == '\r' || delim == '\n')
+    throw config_error(location{source, 0, 0, 0, "delimiter", ""}, "a delimiter cannot be a quote or a line end");
   csv_tokenizer tok(body, source, delim);
   std::vector<std::string_view> fields;
   std::size_t line = 0;

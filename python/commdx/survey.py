@@ -143,9 +143,7 @@ def read_survey(source: Source, kind: str = "households", places: Optional[Place
         else:
             out = _core._survey_read_file(path, kind, where, mapping_doc, strict, schema, delim)
     elif hasattr(source, "read"):
-        text = source.read()
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
+        text = source.read()  # bytes go to the reader as they are: it checks UTF-8 and decodes UTF-16
         label = getattr(source, "name", "<file>")
         out = _core._survey_read_text(text, str(label), kind, where, mapping_doc, strict, schema, delim)
     else:

@@ -592,6 +592,18 @@ TEST(SurveyCsv, OtherEncodingsAreRefusedNamingTheLine) {
   }
 }
 
+// Found by fuzz_survey_csv: a NUL byte cut error messages short (what() is a C string). No text
+// file has one (UTF-16 without a byte-order mark has many): refused naming its line.
+TEST(SurveyCsv, NulBytesAreRefusedNamingTheLine) {
+  std::string csv = std::string("household_id,ward_code,members,adults\nA,26506,2,1\nB,26506,2,\0", 61) + "1\n";
+  try {
+    commdx::read_households_csv(csv, "nul.csv", nullptr, lenient());
+    FAIL() << "must throw";
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nul.csv, line 3: byte 0x00 (NUL)"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SurveyCsv, ColumnsWithoutANameAreRefusedNotDropped) {
   std::string head = "household_id,ward_code,members,adults";
   // more fields than names

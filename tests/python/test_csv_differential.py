@@ -120,11 +120,11 @@ def test_small_export_variants_read_as_python_csv_reads_them(tmp_path, name):
 def test_files_over_the_two_thread_threshold(tmp_path, name):
     opts = VARIANTS[name]
     path = tmp_path / f"big_{name}.csv"
-    rows = make_rows(60_000, seed=11)
+    rows = make_rows(90_000, seed=11)
     write(path, rows, **opts)
     assert path.stat().st_size > 4 << 20  # the reader splits files of 4 MB and more in two
     df = check(path, delimiter=opts.get("delimiter", ","))
-    assert len(df) == 60_000
+    assert len(df) == 90_000
 
 
 def test_two_doubled_quote_fields_in_one_row(tmp_path):
