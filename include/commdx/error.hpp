@@ -33,31 +33,11 @@ struct location {
     l.file = std::move(name);
     return l;
   }
-  location at_row(std::size_t r) const {
-    location l = *this;
-    l.row = r;
-    return l;
-  }
-  location at_line(std::size_t l_) const {
-    location l = *this;
-    l.line = l_;
-    return l;
-  }
-  location at_character(std::size_t c) const {
-    location l = *this;
-    l.column_number = c;
-    return l;
-  }
-  location in_column(std::string name) const {
-    location l = *this;
-    l.column = std::move(name);
-    return l;
-  }
-  location for_unit(std::string code) const {
-    location l = *this;
-    l.unit = std::move(code);
-    return l;
-  }
+  location at_row(std::size_t r) const { return with(&location::row, r); }
+  location at_line(std::size_t l) const { return with(&location::line, l); }
+  location at_character(std::size_t c) const { return with(&location::column_number, c); }
+  location in_column(std::string name) const { return with(&location::column, std::move(name)); }
+  location for_unit(std::string code) const { return with(&location::unit, std::move(code)); }
 
   std::string to_string() const {
     std::string s = file.empty() ? std::string() : file;
@@ -71,6 +51,14 @@ struct location {
     if (!column.empty()) add("column '" + column + "'");
     if (!unit.empty()) add("unit " + unit);
     return s;
+  }
+
+ private:
+  template <class T>
+  location with(T location::*member, T value) const {
+    location l = *this;
+    l.*member = std::move(value);
+    return l;
   }
 };
 
