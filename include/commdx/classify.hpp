@@ -84,7 +84,7 @@ struct classify_config {
       return from_merged(merged, source);
     } catch (const nlohmann::json::exception& e) {
       // A null that removed a setting, or a value of the wrong type (a number where text is due).
-      io::rethrow_config_error(e, source);
+      throw config_error(location{source, 0, 0, 0, "", ""}, std::string("a setting is missing or of the wrong type: ") + e.what());
     }
   }
 

@@ -66,9 +66,17 @@ def read_areas_file(path: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
 
 
 def _read_xlsx(path: str) -> pd.DataFrame:
-    import openpyxl
+    import zipfile
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
+        # a CSV renamed .xlsx, a truncated download: not a workbook at all
+        raise _core.InputError(f"not an XLSX workbook ({type(exc).__name__}: {exc})", id="commdx.file.format",
+                               file=path) from None
     try:
         ws = wb.worksheets[0]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]

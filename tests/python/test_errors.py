@@ -162,3 +162,25 @@ def test_cli_sigint_during_synth_exits_130_with_one_line(tmp_path):
     assert "Traceback" not in err
     lines = err.strip().splitlines()
     assert lines == ["commdx synth: đã dừng theo yêu cầu (Ctrl+C); kết quả dở dang không được dùng"]
+
+
+def test_cli_csv_renamed_xlsx_is_one_line_naming_the_file(tmp_path):
+    fake = tmp_path / "areas.xlsx"
+    fake.write_text("code,name,area_km2,population\n26506,Phường 1,1.2,18000\n", "utf-8")
+    res = commdx_cli("classify", str(fake))
+    assert res.returncode == 2
+    line = one_line_no_traceback(res)
+    assert line.startswith(f"commdx classify: tệp {fake}: tệp không đúng định dạng")
+    en = one_line_no_traceback(commdx_cli("classify", str(fake), "--lang", "en"))
+    assert en.startswith(f"commdx classify: {fake}: not an XLSX workbook (BadZipFile")
+
+
+def test_cli_net_for_a_library_exception_names_the_inputs(tmp_path):
+    # households read by pandas directly (commands/classify.py): a binary file is not CSV text
+    areas = DATA / "classify" / "vungtau-wards-derived.csv"
+    bad = tmp_path / "households.csv"
+    bad.write_bytes(b"\xff\xfe\x00\x01" * 100)
+    res = commdx_cli("classify", str(areas), "--households", str(bad))
+    assert res.returncode == 2
+    line = one_line_no_traceback(res)
+    assert str(bad) in line
