@@ -132,7 +132,7 @@ def test_classify_config_file_with_duplicate_key(tmp_path):
 def test_indicator_catalogue_file_with_out_of_range_number(tmp_path):
     p = write(tmp_path, "catalogue.json", '{"indicators": [{"id": "x", "target": 1e400}]}')
     with pytest.raises(commdx.ConfigError) as err:
-        commdx.indicators(pd.DataFrame({"a": [1]}), catalogue=p)
+        commdx.indicators(pd.DataFrame({"a": [1]}), commdx.Places.vung_tau(), catalogue=p)
     assert (err.value.id, err.value.file) == ("commdx.json.number_range", str(p))
 
 
