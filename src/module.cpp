@@ -20,41 +20,68 @@ PYBIND11_MODULE(_core, m) {
   bind_monitor(m);
 }
 
-// The exception hierarchy as Python classes: commdx.Error (ValueError) and its subclasses. The
-// class objects live as long as the interpreter (module attributes keep them; the raw pointers
-// below are borrowed from those).
+// The exception hierarchy: the Python classes of commdx.errors (python/commdx/errors.py), exposed
+// here as commdx._core.Error etc. A C++ exception arrives as an instance carrying its id and its
+// location as attributes (file, row, line, character, column, unit), so Python code and the CLI can
+// use them instead of parsing the message. The classes live as long as the interpreter (module
+// attributes keep them; the static handles below are leaked on purpose, as pybind11 advises for
+// objects used from exception translators during interpreter shutdown).
 namespace {
-PyObject* new_exception(py::module_& m, const char* name, PyObject* base) {
-  std::string qualified = std::string("commdx._core.") + name;
-  PyObject* cls = PyErr_NewException(qualified.c_str(), base, nullptr);
-  if (cls == nullptr) throw py::error_already_set();
-  m.attr(name) = py::reinterpret_steal<py::object>(cls);
-  return cls;
+
+py::object error_class(const char* name) {
+  static py::module_* errors = new py::module_(py::module_::import("commdx.errors"));
+  return errors->attr(name);
 }
+
+// An instance of the Python class `cls` for a C++ input_error (or subclass).
+py::object python_error(const py::object& cls, const commdx::input_error& e) {
+  const commdx::location& w = e.where();
+  py::dict where;
+  auto put_text = [&where](const char* key, const std::string& v) {
+    if (!v.empty()) where[key] = v;
+  };
+  auto put_number = [&where](const char* key, std::size_t v) {
+    if (v != 0) where[key] = v;
+  };
+  put_text("file", w.file);
+  put_number("row", w.row);
+  put_number("line", w.line);
+  put_number("character", w.column_number);
+  put_text("column", w.column);
+  put_text("unit", w.unit);
+  return cls(e.reason(), py::arg("id") = e.id(), **where);
+}
+
+void raise(const py::object& exc) { PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr()); }
+
+// nlohmann's type and range errors escaping from a reader that did not convert them (every config
+// reader should: io::rethrow_config_error); a ConfigError still beats a bare RuntimeError.
+std::string without_nlohmann_prefix(const std::string& what) {
+  auto close = what.find("] ");
+  return what.compare(0, 16, "[json.exception.") == 0 && close != std::string::npos ? what.substr(close + 2) : what;
+}
+
 }  // namespace
 
 void bind_errors(py::module_& m) {
-  static PyObject* base = new_exception(m, "Error", PyExc_ValueError);
-  static PyObject* input = new_exception(m, "InputError", base);
-  static PyObject* validation = new_exception(m, "ValidationError", input);
-  static PyObject* config = new_exception(m, "ConfigError", input);
-  static PyObject* name_match = new_exception(m, "NameMatchError", base);
+  for (const char* name : {"Error", "InputError", "ValidationError", "ConfigError", "NameMatchError"})
+    m.attr(name) = error_class(name);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const commdx::name_match_error& e) {
-      py::object exc = py::reinterpret_borrow<py::object>(name_match)(e.what());
-      exc.attr("name") = e.name();
-      exc.attr("candidates") = py::cast(e.candidates());
-      PyErr_SetObject(name_match, exc.ptr());
+      raise(error_class("NameMatchError")(e.what(), py::arg("id") = e.id(), py::arg("name") = e.name(),
+                                          py::arg("candidates") = py::cast(e.candidates())));
     } catch (const commdx::config_error& e) {
-      PyErr_SetString(config, e.what());
+      raise(python_error(error_class("ConfigError"), e));
     } catch (const commdx::validation_error& e) {
-      PyErr_SetString(validation, e.what());
+      raise(python_error(error_class("ValidationError"), e));
     } catch (const commdx::input_error& e) {
-      PyErr_SetString(input, e.what());
+      raise(python_error(error_class("InputError"), e));
     } catch (const commdx::error& e) {
-      PyErr_SetString(base, e.what());
+      raise(error_class("Error")(e.what(), py::arg("id") = e.id()));
+    } catch (const nlohmann::json::exception& e) {
+      raise(error_class("ConfigError")(without_nlohmann_prefix(e.what()), py::arg("id") = "commdx.json.value"));
     }
   });
 }

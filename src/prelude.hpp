@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commdx/io/json.hpp"
 #include "commdx/table.hpp"
 
 namespace py = pybind11;
@@ -69,11 +70,8 @@ inline nlohmann::json json_from_py(const py::handle& obj, const std::string& sou
     throw commdx::input_error(location{source, 0, 0, 0, "", ""},
                               "not valid JSON data (" + std::string(py::str(e.value())) + ")");
   }
-  try {
-    return nlohmann::json::parse(s);
-  } catch (const nlohmann::json::exception& e) {
-    throw commdx::input_error(location{source, 0, 0, 0, "", ""}, std::string("invalid JSON value: ") + e.what());
-  }
+  // the same reader as files (depth limit, ids): a Python dict is a config like any other
+  return commdx::io::parse_json(s, source);
 }
 
 }  // namespace commdx::bind

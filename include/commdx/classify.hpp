@@ -668,7 +668,11 @@ inline classification classify_areas(const std::vector<area_input>& areas, const
       throw validation_error(location{"areas", in.row, 0, 0, "area_km2", in.code}, "the area must be greater than 0 km²");
     a.density = in.population / in.area_km2;
     a.density_band = a.density >= c.urban_centre_density ? "urban_centre" : a.density >= c.urban_cluster_density ? "urban_cluster" : "rural";
-    auto [measure, value] = detail::chosen_education(in, c);
+    // not a structured binding: the lambdas below capture these, which C++17 allows only for
+    // variables (clang refuses captured bindings; the fuzz harnesses are built with clang)
+    const std::pair<std::string, double> chosen = detail::chosen_education(in, c);
+    const std::string& measure = chosen.first;
+    const double value = chosen.second;
     a.education_measure = measure;
     a.education = value;
     if (!measure.empty()) a.education_threshold = measure == "mean_years" ? c.mean_years_threshold : c.upper_secondary_share_threshold;

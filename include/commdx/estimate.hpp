@@ -62,6 +62,7 @@
 #include "commdx/detail/estimate_factor.hpp"
 #include "commdx/detail/distributions.hpp"
 #include "commdx/error.hpp"
+#include "commdx/io/json.hpp"
 #include "commdx/table.hpp"
 
 namespace commdx {
@@ -98,7 +99,7 @@ struct survey_design {
   nlohmann::json to_json() const {
     return {{"weight", weight}, {"strata", strata}, {"psu", psu}, {"fpc", fpc}, {"lonely_psu", to_string(lonely)}};
   }
-  static survey_design from_json(const nlohmann::json& j, const std::string& source = "<design>") {
+  static survey_design from_json(const nlohmann::json& j, const std::string& source = "<design>") try {
     survey_design d;
     if (!j.is_object()) throw config_error(location{source, 0, 0, 0, "", ""}, "a design must be a JSON object");
     for (auto it = j.begin(); it != j.end(); ++it) {
@@ -107,6 +108,8 @@ struct survey_design {
       d.set(k, v, source);
     }
     return d;
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
   /// "weight=w,strata=s,psu=p,fpc=f,lonely_psu=adjust" (any subset), as the command line takes it.
   static survey_design parse(std::string_view spec, const std::string& source = "--design") {

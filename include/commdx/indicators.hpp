@@ -76,7 +76,7 @@ class indicator_catalogue {
     return from_json(io::parse_json(shipped_data("indicators.json"), "indicators.json"), "indicators.json");
   }
 
-  static indicator_catalogue from_json(const nlohmann::json& j, const std::string& source = "<catalogue>") {
+  static indicator_catalogue from_json(const nlohmann::json& j, const std::string& source = "<catalogue>") try {
     const nlohmann::json* arr = &j;
     if (j.is_object()) arr = &io::require(j, "indicators", location{source, 0, 0, 0, "", ""});
     if (!arr->is_array()) throw config_error(location{source, 0, 0, 0, "indicators", ""}, "expected an array of indicators");
@@ -133,6 +133,8 @@ class indicator_catalogue {
       c.indicators_.push_back(std::move(ind));
     }
     return c;
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
 
   nlohmann::json to_json() const {

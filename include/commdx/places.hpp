@@ -186,7 +186,7 @@ class places {
 
   /// JSON: {"units": [...]} or a bare array of {code, name, kind, parent, area_km2, population,
   /// households, lat, lon}.
-  static places from_json(const nlohmann::json& j, const std::string& source = "<json>") {
+  static places from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     const nlohmann::json* arr = &j;
     if (j.is_object()) arr = &io::require(j, "units", location{source, 0, 0, 0, "", ""});
     if (!arr->is_array()) throw input_error(location{source, 0, 0, 0, "units", ""}, "expected an array of units");
@@ -212,6 +212,8 @@ class places {
       rows.push_back(i);
     }
     return from_units(std::move(units), source, std::move(rows));
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
 
   static places from_json_text(std::string_view text, const std::string& source = "<json>") {

@@ -57,7 +57,7 @@ struct campaign_catalogue {
   std::vector<campaign_action> actions;
   std::map<std::string, plan_indicator_rule> indicators;
 
-  static campaign_catalogue from_json(const nlohmann::json& j, const std::string& source = "<json>") {
+  static campaign_catalogue from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     campaign_catalogue c;
     c.raw = j;
     location where{source, 0, 0, 0, "", ""};
@@ -118,6 +118,8 @@ struct campaign_catalogue {
         if (!c.indicators.count(m.indicator))
           throw config_error(location{source, 0, 0, 0, "moves", a.id}, "the action moves indicator '" + m.indicator + "', which the catalogue does not define");
     return c;
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
   static campaign_catalogue shipped() {
     return from_json(io::parse_json(shipped_data("campaigns.json"), "campaigns.json"), "campaigns.json");

@@ -462,7 +462,7 @@ class roster {
   }
 
   /// {"teams": [...]} or a bare array of teams (contracts.md, "Roster (teams) format").
-  static roster from_json(const nlohmann::json& j, const std::string& source = "<json>") {
+  static roster from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     const nlohmann::json* arr = &j;
     if (j.is_object()) arr = &io::require(j, "teams", location{source, 0, 0, 0, "", ""});
     if (!arr->is_array())
@@ -486,6 +486,8 @@ class roster {
       member_where.push_back(std::move(mw));
     }
     return from_teams(std::move(teams), source, std::move(where), std::move(member_where));
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
 
   static roster from_json_text(std::string_view text, const std::string& source = "<json>") {
@@ -889,7 +891,7 @@ class rule_set {
 
   /// {"name": ..., "deadline": "YYYY-MM-DD", "rules": [...]}; errors (config_error) name the
   /// source, the rule's position (row) and the field.
-  static rule_set from_json(const nlohmann::json& j, const std::string& source = "<rules>") {
+  static rule_set from_json(const nlohmann::json& j, const std::string& source = "<rules>") try {
     location top{source, 0, 0, 0, "", ""};
     if (!j.is_object()) throw config_error(top, "expected a JSON object with a 'rules' array");
     rule_set rs;
@@ -912,6 +914,8 @@ class rule_set {
         throw config_error(detail::at_field(w, "id"), "duplicate rule id '" + rs.rules_.back().id + "'");
     }
     return rs;
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
 
   nlohmann::json to_json() const {
@@ -1123,7 +1127,7 @@ struct coverage {
                           {"groups", units(groups)}, {"wards", std::move(w)}};
   }
 
-  static coverage from_json(const nlohmann::json& j, const std::string& source = "<json>") {
+  static coverage from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     location top{source, 0, 0, 0, "", ""};
     coverage c;
     c.deadline = io::get_as<std::string>(j, "deadline", top);
@@ -1165,6 +1169,8 @@ struct coverage {
       c.wards.push_back(std::move(y));
     }
     return c;
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
 };
 

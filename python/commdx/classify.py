@@ -7,7 +7,6 @@ pandas in and out, file reading (CSV, XLSX) and the agreement table.
 """
 from __future__ import annotations
 
-import json
 import os
 from typing import Any, Iterable, NamedTuple, Optional, Union
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import from_columns, to_columns
+from .io.json import read_json
 
 __all__ = [
     "classify_areas",
@@ -38,11 +38,7 @@ def _config_overrides(config: ConfigLike) -> Optional[dict]:
     if isinstance(config, dict):
         return config
     path = os.fspath(config)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise _core.ConfigError(f"{path}, line {exc.lineno}, character {exc.colno}: not valid JSON ({exc.msg})") from None
+    return read_json(path)
 
 
 def classify_config(config: ConfigLike = None) -> dict:
@@ -70,9 +66,17 @@ def read_areas_file(path: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
 
 
 def _read_xlsx(path: str) -> pd.DataFrame:
-    import openpyxl
+    import zipfile
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
+        # a CSV renamed .xlsx, a truncated download: not a workbook at all
+        raise _core.InputError(f"not an XLSX workbook ({type(exc).__name__}: {exc})", id="commdx.file.format",
+                               file=path) from None
     try:
         ws = wb.worksheets[0]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]

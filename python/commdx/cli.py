@@ -1,19 +1,41 @@
 """The ``commdx`` command. Each subcommand lives in ``commdx.commands.<name>`` and provides
 ``add_parser(subparsers)``, which registers its arguments and sets ``func`` to a function taking the
 parsed arguments and returning an exit status. Exit status: 0 fine, 1 findings or failures worth a
-non-zero status (documented per command), 2 unreadable input or bad usage."""
+non-zero status (documented per command), 2 unreadable input or bad usage, 130 interrupted (SIGINT).
+
+Every refusal is ONE line on stderr, ``commdx <command>: <where>: <reason>``, in Vietnamese unless
+``--lang en`` (commdx.errors.describe); never a traceback. An exception that is not a commdx error
+(pandas, openpyxl, zipfile, a decoding error) is a bug in the reader that let it through: it is
+still shown as one line naming the input files, and fixed where it comes from.
+"""
 from __future__ import annotations
 
 import argparse
 import importlib
 import pkgutil
 import sys
+from typing import NoReturn, Sequence
 
 from . import commands
 
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the usage text is one `--help` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        from .errors import reason_text
+
+        lang = _lang(sys.argv[1:])
+        hint = "xem" if lang == "vi" else "see"
+        self.exit(EXIT_USAGE, f"{self.prog}: {reason_text('commdx.cli.usage', lang)}: {message} "
+                              f"({hint} {self.prog} --help)\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="commdx",
         description="Công cụ cho Tổ công nghệ số cộng đồng / tools for Community Digital Technology Teams",
     )
@@ -32,14 +54,71 @@ def _version() -> str:
     return f"commdx {__version__}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    from . import Error
+def _lang(argv: Sequence[str]) -> str:
+    # --lang belongs to the subcommands; a usage error or an interrupt can come before parsing ends
+    argv = list(argv)
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "vi"
+        if a.startswith("--lang="):
+            return "en" if a.split("=", 1)[1] == "en" else "vi"
+    return "vi"
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+
+def _input_files(args: argparse.Namespace) -> list[str]:
+    """The existing files and folders named on the command line (what a failure can concern)."""
+    from pathlib import Path
+
+    out = []
+    for name, value in sorted(vars(args).items()):
+        if name in ("func", "command", "out") or not isinstance(value, str):
+            continue
+        try:
+            if value and Path(value).exists():
+                out.append(value)
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _unexpected(exc: BaseException, args: argparse.Namespace, lang: str) -> str:
+    """One line for an exception that is not a commdx error: its kind, its text, the inputs."""
+    import zipfile
+
+    from .errors import reason_text
+
+    file = getattr(exc, "filename", None)
+    if isinstance(exc, zipfile.BadZipFile):
+        reason = reason_text("commdx.file.format", lang) + " (XLSX)"
+    elif isinstance(exc, UnicodeDecodeError):
+        reason = reason_text("commdx.file.encoding", lang)
+    else:
+        reason = reason_text("commdx.cli.unexpected", lang)
+    words = {"vi": ("tệp", "dữ liệu vào"), "en": ("file", "inputs")}[lang]
+    where = f"{words[0]} {file}" if file else ""
+    if not where:
+        files = _input_files(args)
+        where = f"{words[1]}: {', '.join(files)}" if files else ""
+    detail = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{where}: {reason} ({detail})" if where else f"{reason} ({detail})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .errors import Error, describe, reason_text
+
+    raw = sys.argv[1:] if argv is None else argv
+    lang = _lang(raw)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        print(f"commdx: {reason_text('commdx.cli.interrupted', lang)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    lang = getattr(args, "lang", lang) if getattr(args, "lang", None) in ("vi", "en") else lang
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return EXIT_USAGE
+    prefix = f"commdx {args.command}"
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:
@@ -49,10 +128,20 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except (Error, OSError) as exc:
-        print(f"commdx {args.command}: {exc}", file=sys.stderr)
-        return 2
-
+    except KeyboardInterrupt:
+        print(f"{prefix}: {reason_text('commdx.cli.interrupted', lang)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Error as exc:
+        print(f"{prefix}: {describe(exc, lang)}".replace("\n", " "), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        where = f"{'tệp' if lang == 'vi' else 'file'} {exc.filename}: " if exc.filename else ""
+        print(f"{prefix}: {where}{reason_text('commdx.file.unreadable', lang)} ({exc.strerror or exc})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the net (module docstring): never a traceback
+        print(f"{prefix}: {_unexpected(exc, args, lang)}".replace("\n", " "), file=sys.stderr)
+        return EXIT_USAGE
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

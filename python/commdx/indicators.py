@@ -14,7 +14,6 @@ data a city can edit: pass the edited dict, a path to a JSON file, or a list of 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -23,6 +22,7 @@ import pandas as pd
 
 from . import _core
 from .estimate import SurveyDesign, _codes, _design, _numeric
+from .io.json import read_json
 
 __all__ = ["indicators", "indicator_catalogue", "LEVELS"]
 
@@ -40,8 +40,7 @@ def _catalogue(catalogue: Any) -> dict[str, Any] | None:
     if catalogue is None:
         return None
     if isinstance(catalogue, (str, Path)) and Path(catalogue).suffix.lower() == ".json":
-        with open(catalogue, encoding="utf-8") as f:
-            return _core._check_catalogue(json.load(f), str(catalogue))
+        return _core._check_catalogue(read_json(catalogue), str(catalogue))
     if isinstance(catalogue, Mapping):
         return _core._check_catalogue(dict(catalogue), "catalogue")
     if isinstance(catalogue, Sequence) and not isinstance(catalogue, str):

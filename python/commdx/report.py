@@ -24,7 +24,6 @@ import io
 import json
 import math
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -33,6 +32,7 @@ import pandas as pd
 
 from . import _core
 from .monitor import round_changes, suppress_small_cells
+from .io.json import read_json, shipped_json
 
 __all__ = ["MonthlyReport", "monthly_report", "load_report_config", "load_city_folder"]
 
@@ -45,14 +45,11 @@ SUPPRESSED = "—"
 
 def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The shipped ``report-config.json``, or a city's own (path or dict), complete with defaults."""
-    base = json.loads(resources.files("commdx").joinpath("data/report-config.json").read_text("utf-8"))
+    base = shipped_json("report-config.json")
     if config is None:
         return base
     if isinstance(config, (str, Path)):
-        try:
-            own = json.loads(Path(config).read_text("utf-8"))
-        except json.JSONDecodeError as exc:
-            raise _core.ConfigError(f"{config}, line {exc.lineno}: {exc.msg}") from exc
+        own = read_json(config)
     else:
         own = dict(config)
     merged = {**base, **own}
@@ -155,7 +152,7 @@ def load_city_folder(data: str | Path) -> dict[str, Any]:
         if p.exists():
             out[key] = _read_csv(p)
     if (d / "teams.json").exists():
-        out["roster"] = json.loads((d / "teams.json").read_text("utf-8"))
+        out["roster"] = read_json(d / "teams.json")
     return out
 
 
@@ -426,8 +423,8 @@ def _indicator_defs(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
     catalogue (indicators.json) when it ships, the report config's otherwise."""
     defs = [dict(d) for d in cfg["indicators"]]
     try:
-        cat = json.loads(resources.files("commdx").joinpath("data/indicators.json").read_text("utf-8"))
-    except (FileNotFoundError, OSError, json.JSONDecodeError):
+        cat = shipped_json("indicators.json")
+    except (FileNotFoundError, OSError):
         return defs
     items = cat.get("indicators", cat) if isinstance(cat, dict) else cat
     by_id = {str(i.get("id")): i for i in items if isinstance(i, dict)}
@@ -746,8 +743,8 @@ def _plan_visits(plan: Any) -> pd.DataFrame | None:
 
 def _campaign_actions() -> dict[str, dict[str, Any]]:
     try:
-        cat = json.loads(resources.files("commdx").joinpath("data/campaigns.json").read_text("utf-8"))
-    except (FileNotFoundError, OSError, json.JSONDecodeError):
+        cat = shipped_json("campaigns.json")
+    except (FileNotFoundError, OSError):
         return {}
     return {str(a["id"]): a for a in cat.get("actions", [])}
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import json
 import os
-from importlib import resources
 from typing import Any, NamedTuple, Optional, Union
 
 import numpy as np
@@ -25,6 +23,7 @@ import pandas as pd
 from . import _core
 from ._frame import to_columns
 from .places import Places
+from .io.json import read_json, shipped_json
 
 __all__ = [
     "IngestResult",
@@ -55,8 +54,7 @@ class IngestResult(NamedTuple):
 def survey_schema_json() -> dict[str, Any]:
     """The shipped default schema (``commdx/data/survey-schema.json``) as a dict; edit a copy and
     pass it as ``schema=`` to read files with other columns or rules."""
-    text = resources.files("commdx").joinpath("data/survey-schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return shipped_json("survey-schema.json")
 
 
 def survey_schema(kind: str = "households") -> pd.DataFrame:
@@ -172,11 +170,7 @@ def _mapping(mapping: Any) -> Optional[dict]:
     if mapping is None or isinstance(mapping, dict):
         return mapping
     if isinstance(mapping, (str, os.PathLike)):
-        with open(os.fspath(mapping), encoding="utf-8") as f:
-            try:
-                return json.load(f)
-            except json.JSONDecodeError as e:
-                raise _core.ConfigError(f"{os.fspath(mapping)}, line {e.lineno}: malformed JSON: {e.msg}") from None
+        return read_json(os.fspath(mapping))
     raise TypeError(f"mapping: expected a dict, a path to a JSON file or None, got {type(mapping).__name__}")
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Optional
 
 import pandas as pd
 
 from . import _core
 from ._frame import from_columns
+from .io.json import shipped_json
 
 __all__: list[str] = []  # reached as commdx.synth.city / commdx.synth.write (the package imports the module)
 
@@ -38,8 +38,7 @@ _TEXT_COLUMNS = {
 
 def calibration() -> dict[str, Any]:
     """The shipped calibration (targets, tolerances, sources) as a dict."""
-    text = resources.files("commdx").joinpath("data/synth-calibration.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return shipped_json("synth-calibration.json")
 
 
 @dataclass

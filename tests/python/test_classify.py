@@ -200,7 +200,9 @@ def test_script_error_names_row_and_column(tmp_path, capsys):
     bad.write_text("Tên;Diện tích (km2);Dân số\nPhường 1;2,41;16.774\nPhường 2;0;16.773\n", encoding="utf-8")
     assert cli.main(["classify", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "row 2, column 'Diện tích (km2)', unit 26509" in err
+    assert "dòng 2, cột 'Diện tích (km2)', đơn vị 26509" in err
+    assert cli.main(["classify", str(bad), "--lang", "en"]) == 2
+    assert "row 2, column 'Diện tích (km2)', unit 26509" in capsys.readouterr().err
 
 
 def test_script_with_households_lists_remote_groups(tmp_path, capsys):

@@ -76,18 +76,26 @@ def test_unreadable_input_exits_2_naming_file_row_and_column(tmp_path):
     bad.write_text(text, encoding="utf-8")
     res = run("check", str(bad), "--places", PLACES)
     assert res.returncode == 2
-    assert "bad.csv, row 2, line 3, column 'role', unit T-26506: unknown role 'chief'" in res.stderr
+    assert "tệp " in res.stderr and "bad.csv, dòng 2, dòng văn bản 3, cột 'role', đơn vị T-26506: " in res.stderr
+    assert "(unknown role 'chief'" in res.stderr
+    en = run("check", str(bad), "--places", PLACES, "--lang", "en")
+    assert en.returncode == 2
+    assert "bad.csv, row 2, line 3, column 'role', unit T-26506: unknown role 'chief'" in en.stderr
     assert res.stdout == ""
     broken = tmp_path / "broken.json"
     broken.write_text('{"teams": [', encoding="utf-8")
     res = run("check", str(broken), "--places", PLACES)
+    assert res.returncode == 2 and "broken.json, dòng văn bản 1" in res.stderr and "JSON sai cú pháp" in res.stderr
+    res = run("check", str(broken), "--places", PLACES, "--lang", "en")
     assert res.returncode == 2 and "broken.json, line 1" in res.stderr and "malformed JSON" in res.stderr
     res = run("check", str(tmp_path / "absent.json"))
+    assert res.returncode == 2 and "absent.json: không đọc được tệp" in res.stderr
+    res = run("check", str(tmp_path / "absent.json"), "--lang", "en")
     assert res.returncode == 2 and "absent.json: cannot open file" in res.stderr
     # Neighbourhood teams against the built-in city (wards only): the unit is unknown there.
     res = run("check", str(DATA / "compliant.json"))
     assert res.returncode == 2
-    assert "compliant.json, row 4, column 'unit', unit T-26506-KP1" in res.stderr
+    assert "compliant.json, dòng 4, cột 'unit', đơn vị T-26506-KP1" in res.stderr
     assert "--places FILE" in res.stderr
     res = run("check", str(DATA / "compliant.json"), "--places", PLACES, "--deadline", "July")
     assert res.returncode == 2 and "deadline must be a date" in res.stderr

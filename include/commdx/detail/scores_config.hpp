@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "commdx/io/json.hpp"
 #include "commdx/scores.hpp"
 
 namespace commdx {
@@ -297,7 +298,7 @@ struct config_reader {
 
 }  // namespace detail
 
-inline composite_index composite_index::from_json(const nlohmann::json& j, const std::string& source) {
+inline composite_index composite_index::from_json(const nlohmann::json& j, const std::string& source) try {
   detail::config_reader rd{source};
   using detail::config_reader;
   using json = nlohmann::json;
@@ -427,6 +428,8 @@ inline composite_index composite_index::from_json(const nlohmann::json& j, const
                              "cannot aggregate: do not combine them among the alternatives");
   }
   return ix;
+} catch (const nlohmann::json::exception& e) {
+  io::rethrow_config_error(e, source);
 }
 
 inline composite_index composite_index::from_json_text(std::string_view text, const std::string& source) {

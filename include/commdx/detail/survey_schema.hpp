@@ -73,7 +73,7 @@ struct record_schema {
   }
 
   /// Reads one kind from a schema document {"households": {...}, ...} or a single kind's object.
-  static record_schema from_json(const nlohmann::json& doc, const std::string& kind, const std::string& source) {
+  static record_schema from_json(const nlohmann::json& doc, const std::string& kind, const std::string& source) try {
     const nlohmann::json& j = doc.contains(kind) ? doc.at(kind) : doc;
     location where{source, 0, 0, 0, kind, ""};
     if (!j.is_object() || !j.contains("columns") || !j.at("columns").is_array())
@@ -133,6 +133,8 @@ struct record_schema {
       }
     }
     return s;
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
 
   /// The shipped default schema of the example city (python/commdx/data/survey-schema.json).
@@ -168,7 +170,7 @@ struct column_mapping {
     return false;
   }
 
-  static column_mapping from_json(const nlohmann::json& j, const std::string& source) {
+  static column_mapping from_json(const nlohmann::json& j, const std::string& source) try {
     column_mapping m;
     location where{source, 0, 0, 0, "", ""};
     if (!j.is_object()) throw config_error(where, "a column mapping must be a JSON object");
@@ -209,6 +211,8 @@ struct column_mapping {
       }
     }
     return m;
+  } catch (const nlohmann::json::exception& e) {
+    io::rethrow_config_error(e, source);
   }
 
   static column_mapping from_file(const std::string& path) { return from_json(io::read_json_file(path), path); }

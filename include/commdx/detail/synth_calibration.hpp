@@ -114,7 +114,7 @@ inline int type_index(const std::string& name, const location& where) {
 }
 
 /// Reads the calibration JSON; every attribute of the catalogue must be present.
-inline calibration parse_calibration(std::string_view text, const std::string& source) {
+inline calibration parse_calibration(std::string_view text, const std::string& source) try {
   using nlohmann::json;
   json j = io::parse_json(text, source);
   calibration c;
@@ -248,6 +248,8 @@ inline calibration parse_calibration(std::string_view text, const std::string& s
   c.first_visit = at(out, "first_visit", "outreach.").get<std::string>();
   c.last_visit = at(out, "last_visit", "outreach.").get<std::string>();
   return c;
+} catch (const nlohmann::json::exception& e) {
+  io::rethrow_config_error(e, source);
 }
 
 /// Intercept a such that the mean over the pilot of weight_i * logistic(a + eta_i) equals

@@ -133,9 +133,9 @@ def _synth(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: 
     synth.write(data, **kwargs)
     state["data"] = data
     state["places"] = Places.from_file(str(data / "places.csv"))
-    import json
+    from ..io.json import read_json
 
-    state["roster"] = json.loads((data / "teams.json").read_text("utf-8"))
+    state["roster"] = read_json(data / "teams.json")
     files = {}
     for name in ("households", "sample_households", "followup_households", "visits", "manual_processes", "businesses"):
         p = data / f"{name}.csv"
@@ -188,12 +188,10 @@ def _wide(estimates: Any) -> Any:
 
 
 def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
-    import json
-    from importlib import resources
-
     import pandas as pd
 
     from .. import scores as scores_mod
+    from ..io.json import shipped_json
 
     CompositeIndex = getattr(scores_mod, "CompositeIndex")
     d = out / "scores"
@@ -204,7 +202,7 @@ def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
             continue
         rows = []
         for name in ("adoption", "readiness"):
-            cfg = json.loads(resources.files("commdx").joinpath(f"data/index-{name}.json").read_text("utf-8"))
+            cfg = shipped_json(f"index-{name}.json")
             res = CompositeIndex.from_json(cfg).compute(_wide(state[key]))
             node = res[res["node"] == name] if "node" in res.columns else res
             rows.append(pd.DataFrame({"unit": node["unit"], "index": name, "score": node.get("score", node.get("value"))}))

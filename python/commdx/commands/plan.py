@@ -1,7 +1,6 @@
 """``commdx plan``: a prioritised outreach plan (T6). Exit status 0 with a plan, 2 on bad input."""
 from __future__ import annotations
 
-import json
 import secrets as _secrets
 import sys
 from pathlib import Path
@@ -36,6 +35,7 @@ def _read_csv(path):
 
 
 def run(args) -> int:
+    from ..io.json import read_json
     from ..plan import plan_outreach
 
     out = Path(args.out)
@@ -52,13 +52,13 @@ def run(args) -> int:
 
         places = Places.from_file(args.places)
     plan = plan_outreach(
-        _read_csv(args.households), json.loads(Path(args.roster).read_text(encoding="utf-8")),
+        _read_csv(args.households), read_json(args.roster),
         args.start, args.deadline,
         businesses=_read_csv(args.businesses) if args.businesses else None, places=places,
         classes=_read_csv(args.classes) if args.classes else None,
         estimates=_read_csv(args.estimates) if args.estimates else None,
         visits=_read_csv(args.visits) if args.visits else None, ward=args.ward,
-        catalogue=json.loads(Path(args.catalogue).read_text(encoding="utf-8")) if args.catalogue else None,
+        catalogue=read_json(args.catalogue) if args.catalogue else None,
         secret=secret, with_names=args.with_names)
     plan.write(out, lang=args.lang)
     s = plan.summary
