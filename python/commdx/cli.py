@@ -40,8 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    args.argv = ["commdx", *(sys.argv[1:] if argv is None else argv)]  # recorded in output manifests
     try:
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        # Ctrl-C: the output writers (commdx.io.output) have already removed their temporary
+        # folders and left the previous output as it was; 130 = 128 + SIGINT, as shells report it
+        print(f"commdx {args.command}: đã dừng (Ctrl-C) / interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # output piped into `head` or similar: stop quietly, as Unix tools do
         import os
