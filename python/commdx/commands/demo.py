@@ -74,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
     # manifest.json when every step has run (an interrupted demo leaves the previous one)
     final = Path(args.out)
     with atomic_directory(final, command=getattr(args, "argv", None)) as out:
-        return _run(args, out, final)
+        try:
+            return _run(args, out, final)
+        except (OSError, KeyboardInterrupt):
+            sys.stderr.write("\n")  # end the progress bar's line before the CLI's one-line message
+            raise
 
 
 def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
@@ -101,8 +105,7 @@ def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
             continue
         try:
             fn()
-        except (OSError, KeyboardInterrupt):  # a full disk or Ctrl-C is not a stage refusing its input: stop
-            bar.finish()  # end the progress line before the CLI's one-line message
+        except OSError:  # a full disk or an unwritable folder is not a stage refusing its input: stop
             raise
         except Exception as exc:  # a stage refusing its input: report it by name, keep going
             problems.append(f"{name}: failed: {type(exc).__name__}: {exc}")

@@ -20,7 +20,8 @@ Failures (a full disk, a file-size limit, Ctrl-C) remove the temporary folder or
 previous output as it was. OS errors are re-raised as :class:`OutputError` (an ``OSError``) naming
 the final path of the file that could not be written. ``verify(DIR)`` checks a folder (or a file
 set's manifest) against its manifest: sizes and SHA-256 of every file, no file missing, no file
-added. The manifest carries no time stamp, so the same input gives the same manifest bytes.
+added. The manifest carries no time stamp and XLSX files lose the ones openpyxl puts in them, so
+the same input gives the same bytes and the same manifest.
 """
 from __future__ import annotations
 
@@ -28,12 +29,15 @@ import contextlib
 import ctypes
 import errno
 import hashlib
+import io
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
 import threading
+import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
@@ -103,6 +107,33 @@ def manifest(root: str | os.PathLike, files: Optional[Sequence[str]] = None, *,
         "inputs": _inputs(inputs),
         "files": [_entry(root / n, n) for n in names if n != MANIFEST],
     }
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _reproducible_xlsx(path: Path) -> None:
+    """openpyxl stamps the current time into docProps/core.xml and into every zip entry, so the same
+    input gave different bytes (and a different manifest) on every run: drop the created/modified
+    properties and give every entry the zip epoch. Hand-written because openpyxl has no option for
+    it and writes its own ZipFile; rewriting a workbook costs milliseconds."""
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info)) for info in z.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>", b"", data)
+            entry = zipfile.ZipInfo(info.filename, _ZIP_EPOCH)
+            entry.compress_type, entry.external_attr, entry.create_system = info.compress_type, info.external_attr, 3
+            out.writestr(entry, data)
+    path.write_bytes(buf.getvalue())
+
+
+def _reproducible(root: Path) -> None:
+    for p in _files_under(root):
+        if p.suffix.lower() in (".xlsx", ".xlsm"):
+            _reproducible_xlsx(p)
 
 
 def _dump(data: dict[str, Any]) -> bytes:
@@ -269,6 +300,7 @@ def atomic_directory(final: str | os.PathLike, *, command: Optional[Sequence[str
     tmp.mkdir()
     with _removed_on_failure(tmp, final):
         yield tmp
+        _reproducible(tmp)
         (tmp / MANIFEST).write_bytes(_dump(manifest(tmp, command=command, inputs=inputs)))
         _fsync_tree(tmp)
     try:
@@ -312,6 +344,7 @@ def atomic_files(directory: str | os.PathLike, name: str, *, command: Optional[S
     target = d / f"{name}.manifest.json"
     with _removed_on_failure(tmp, d):
         yield tmp
+        _reproducible(tmp)
         files = sorted(p.name for p in tmp.iterdir() if p.is_file())
         data = _dump(manifest(tmp, files, command=command, inputs=inputs))
         _fsync_tree(tmp)
@@ -346,6 +379,8 @@ def atomic_file(final: str | os.PathLike) -> Iterator[Path]:
     tmp = final.parent / f".{final.stem}{_PART}{os.getpid()}-{secrets.token_hex(4)}{final.suffix}"
     try:
         yield tmp
+        if tmp.suffix.lower() in (".xlsx", ".xlsm"):
+            _reproducible_xlsx(tmp)
         _fsync(tmp)
         with _signals_held():
             os.replace(tmp, final)
