@@ -206,6 +206,7 @@ def test_sigint_leaves_the_previous_output_or_nothing(city: Path, tmp_path: Path
         return
     now = _manifest(command, out).read_bytes()
     assert verify(_manifest(command, out)) == []
+    print(f"SIGINT during {command}: {'the previous output kept' if now == before else 'the new one committed'}")
     if now != before:
         # the signal came while the new output was being committed (signals are held then, and
         # delivered after): then the new output must be complete, as a clean run writes it
@@ -311,3 +312,62 @@ def test_a_failed_body_leaves_the_previous_folder_and_single_file(tmp_path: Path
         assert t.suffix == ".csv" and t.parent == f.parent
         t.write_text("new\n", encoding="utf-8")
     assert f.read_text("utf-8") == "new\n" and _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("exchange", ["renameat2", "rename aside"])
+def test_replacing_a_folder_keeps_only_the_new_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     exchange: str) -> None:
+    from commdx.io import output
+
+    if exchange == "rename aside":  # a system without renameat2(RENAME_EXCHANGE): the fallback path
+        monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    out = tmp_path / "out"
+    with atomic_directory(out) as d:
+        (d / "a.txt").write_text("1", encoding="utf-8")
+        (d / "gone.txt").write_text("x", encoding="utf-8")
+    with atomic_directory(out) as d:
+        (d / "a.txt").write_text("2", encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", MANIFEST]
+    assert (out / "a.txt").read_text("utf-8") == "2" and verify(out) == [] and _leftovers(tmp_path) == []
+
+
+def test_renameat2_swaps_two_folders_here(tmp_path: Path) -> None:
+    from commdx.io.output import _exchange
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "x").write_text("a", encoding="utf-8")
+    (b / "x").write_text("b", encoding="utf-8")
+    assert _exchange(a, b)  # Linux with a file system that supports it (ext4, xfs, btrfs, tmpfs)
+    assert (a / "x").read_text("utf-8") == "b" and (b / "x").read_text("utf-8") == "a"
+
+
+def test_a_killed_runs_temporary_folder_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])  # a pid that no longer runs
+    dead.wait()
+    stale = tmp_path / f".out.part-{dead.pid}-0000"
+    stale.mkdir()
+    (stale / "half.csv").write_text("a\n", encoding="utf-8")
+    with atomic_directory(tmp_path / "out") as d:
+        (d / "a.txt").write_text("1", encoding="utf-8")
+    assert not stale.exists() and _leftovers(tmp_path) == []
+
+
+def test_a_file_set_is_replaced_whole(tmp_path: Path) -> None:
+    from commdx.io.output import atomic_files
+
+    man = tmp_path / "r.manifest.json"
+    (tmp_path / "other.md").write_text("another report", encoding="utf-8")
+    with atomic_files(tmp_path, "r") as d:
+        (d / "r.json").write_text("{}", encoding="utf-8")
+        (d / "r-chart.png").write_bytes(b"png")
+    first = man.read_bytes()
+    with pytest.raises(OSError, match="r.json"):
+        with atomic_files(tmp_path, "r") as d:
+            (d / "r.json").write_text('{"new": 1}', encoding="utf-8")
+            raise OSError(27, "File too large")  # what a write() under a file-size limit raises
+    assert man.read_bytes() == first and (tmp_path / "r.json").read_text("utf-8") == "{}"
+    with atomic_files(tmp_path, "r") as d:
+        (d / "r.json").write_text('{"new": 1}', encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.md", "r.json", "r.manifest.json"]
+    assert verify(man) == [] and [f["path"] for f in json.loads(man.read_bytes())["files"]] == ["r.json"]

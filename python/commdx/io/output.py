@@ -303,20 +303,23 @@ def atomic_directory(final: str | os.PathLike, *, command: Optional[Sequence[str
         _reproducible(tmp)
         (tmp / MANIFEST).write_bytes(_dump(manifest(tmp, command=command, inputs=inputs)))
         _fsync_tree(tmp)
+    old = _temp_name(parent, prefix, _OLD)
     try:
         with _signals_held():
             if not final.exists():
                 os.rename(tmp, final)
             elif _exchange(tmp, final):
-                shutil.rmtree(tmp)
+                shutil.rmtree(tmp, ignore_errors=True)  # the previous output, now under tmp's name
             else:
-                old = _temp_name(parent, prefix, _OLD)
                 os.rename(final, old)
                 os.rename(tmp, final)
-                shutil.rmtree(old)
+                shutil.rmtree(old, ignore_errors=True)  # a leftover is removed by a later run
             _fsync(parent)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with _signals_held():
+            if old.exists() and not final.exists():
+                os.rename(old, final)  # the second rename failed: put the previous output back
+            shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(exc.errno, exc.strerror, os.fspath(final)) from exc
 
 
