@@ -371,3 +371,15 @@ def test_a_file_set_is_replaced_whole(tmp_path: Path) -> None:
         (d / "r.json").write_text('{"new": 1}', encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.md", "r.json", "r.manifest.json"]
     assert verify(man) == [] and [f["path"] for f in json.loads(man.read_bytes())["files"]] == ["r.json"]
+
+
+def test_a_single_file_output_is_replaced_whole_and_reproducible(city: Path, tmp_path: Path) -> None:
+    out = tmp_path / "indicators.xlsx"
+    args = ["indicators", str(city / "sample_households.csv"), "--places", str(city / "places.csv"), "-o", str(out)]
+    assert _commdx(*args).returncode == 0
+    first = out.read_bytes()
+    r = _commdx(*args, "--lang", "en", fsize=20_000)
+    assert r.returncode == 2 and _one_line(r.stderr).startswith(f"commdx indicators: {out}: File too large")
+    assert out.read_bytes() == first and sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+    assert _commdx(*args).returncode == 0
+    assert out.read_bytes() == first  # no time stamps in the workbook: the same input, the same bytes

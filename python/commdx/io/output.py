@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import gc
 import hashlib
 import io
 import json
@@ -36,6 +37,7 @@ import re
 import secrets
 import shutil
 import signal
+import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -251,6 +253,31 @@ def _fail(exc: BaseException, tmp: Path, final: Path) -> BaseException:
     return exc
 
 
+_MUTED_ERRNOS: set[int] = set()
+
+
+def _release(exc: BaseException) -> None:
+    """Mute the echoes of a reported disk error. Streaming writers (openpyxl's worksheet
+    generators) hit the same error again when they are closed during garbage collection, after
+    the error has been reported, and Python prints "Exception ignored in ..." with a traceback.
+    From now on such finaliser errors with the same errno are dropped (they say nothing new: the
+    disk is full); any other one is still printed."""
+    err = getattr(exc, "errno", None)
+    if err is None:
+        return
+    if not _MUTED_ERRNOS:
+        previous = sys.unraisablehook
+
+        def hook(u: Any) -> None:
+            if not (isinstance(u.exc_value, OSError) and u.exc_value.errno in _MUTED_ERRNOS):
+                previous(u)
+
+        sys.unraisablehook = hook
+    _MUTED_ERRNOS.add(err)
+    exc.__traceback__ = None
+    gc.collect()
+
+
 @contextlib.contextmanager
 def _removed_on_failure(tmp: Path, final: Path) -> Iterator[None]:
     """On any exception (Ctrl-C included) remove the temporary folder, then raise (see _fail)."""
@@ -262,6 +289,7 @@ def _removed_on_failure(tmp: Path, final: Path) -> Iterator[None]:
             shutil.rmtree(tmp, ignore_errors=True)
         if failure is exc:
             raise
+        _release(exc)
         raise failure from exc
 
 
@@ -393,6 +421,7 @@ def atomic_file(final: str | os.PathLike) -> Iterator[Path]:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            _release(exc)
             raise OutputError(exc.errno, exc.strerror or str(exc), os.fspath(final)) from exc
         raise
 
