@@ -383,3 +383,17 @@ def test_a_single_file_output_is_replaced_whole_and_reproducible(city: Path, tmp
     assert out.read_bytes() == first and sorted(p.name for p in tmp_path.iterdir()) == [out.name]
     assert _commdx(*args).returncode == 0
     assert out.read_bytes() == first  # no time stamps in the workbook: the same input, the same bytes
+
+
+def test_ctrl_c_that_c_code_turned_into_another_error_is_still_ctrl_c(tmp_path: Path) -> None:
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_directory(tmp_path / "out") as d:
+            (d / "a.txt").write_text("1", encoding="utf-8")
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)
+            except KeyboardInterrupt:  # what pandas' C JSON writer makes of a Ctrl-C inside it
+                raise ValueError("Error calling _values_for_json") from None
+    assert not (tmp_path / "out").exists() and _leftovers(tmp_path) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -279,18 +279,46 @@ def _release(exc: BaseException) -> None:
 
 
 @contextlib.contextmanager
-def _removed_on_failure(tmp: Path, final: Path) -> Iterator[None]:
-    """On any exception (Ctrl-C included) remove the temporary folder, then raise (see _fail)."""
+def _sigint_watched() -> Iterator[list[bool]]:
+    """Note whether Ctrl-C came. Some C code turns the KeyboardInterrupt raised inside it into
+    another exception (pandas' JSON writer: "ValueError: Error calling _values_for_json"), and
+    Ctrl-C must still end as Ctrl-C. Only Python's default handler is wrapped, never a caller's."""
+    seen = [False]
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield seen
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        seen[0] = True
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, handler)
     try:
-        yield
-    except BaseException as exc:
-        failure = _fail(exc, tmp, final)
-        with _signals_held():
-            shutil.rmtree(tmp, ignore_errors=True)
-        if failure is exc:
-            raise
-        _release(exc)
-        raise failure from exc
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: Path, final: Path) -> Iterator[None]:
+    """On any exception (Ctrl-C included) remove the temporary folder or file, then raise (see
+    _fail; an exception that Ctrl-C caused is raised as KeyboardInterrupt)."""
+    with _sigint_watched() as interrupted:
+        try:
+            yield
+        except BaseException as exc:
+            failure = KeyboardInterrupt() if interrupted[0] else _fail(exc, tmp, final)
+            with _signals_held():
+                if tmp.is_dir():
+                    shutil.rmtree(tmp, ignore_errors=True)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(tmp)
+            if failure is exc or isinstance(exc, KeyboardInterrupt):
+                raise
+            _release(exc)
+            raise failure from exc
 
 
 def _is_replaceable(final: Path) -> bool:
@@ -408,7 +436,7 @@ def atomic_file(final: str | os.PathLike) -> Iterator[Path]:
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.parent / f".{final.stem}{_PART}{os.getpid()}-{secrets.token_hex(4)}{final.suffix}"
-    try:
+    with _removed_on_failure(tmp, final):
         yield tmp
         if tmp.suffix.lower() in (".xlsx", ".xlsm"):
             _reproducible_xlsx(tmp)
@@ -416,14 +444,6 @@ def atomic_file(final: str | os.PathLike) -> Iterator[Path]:
         with _signals_held():
             os.replace(tmp, final)
             _fsync(final.parent)
-    except BaseException as exc:
-        with _signals_held():
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            _release(exc)
-            raise OutputError(exc.errno, exc.strerror or str(exc), os.fspath(final)) from exc
-        raise
 
 
 def verify(path: str | os.PathLike) -> list[str]:
