@@ -260,8 +260,9 @@ def _release(exc: BaseException) -> None:
     """Mute the echoes of a reported disk error. Streaming writers (openpyxl's worksheet
     generators) hit the same error again when they are closed during garbage collection, after
     the error has been reported, and Python prints "Exception ignored in ..." with a traceback.
-    From now on such finaliser errors with the same errno are dropped (they say nothing new: the
-    disk is full); any other one is still printed."""
+    From now on such finaliser errors with the same errno, and "I/O on a closed file" from the
+    writers' half-closed files, are dropped (they say nothing new: the disk is full); any other
+    one is still printed."""
     err = getattr(exc, "errno", None)
     if err is None:
         return
@@ -269,7 +270,9 @@ def _release(exc: BaseException) -> None:
         previous = sys.unraisablehook
 
         def hook(u: Any) -> None:
-            if not (isinstance(u.exc_value, OSError) and u.exc_value.errno in _MUTED_ERRNOS):
+            echo = (isinstance(u.exc_value, OSError) and u.exc_value.errno in _MUTED_ERRNOS) or (
+                isinstance(u.exc_value, ValueError) and "closed file" in str(u.exc_value))  # zipfile's __del__
+            if not echo:
                 previous(u)
 
         sys.unraisablehook = hook
@@ -353,29 +356,32 @@ def atomic_directory(final: str | os.PathLike, *, command: Optional[Sequence[str
     prefix = f".{final.name}"
     _remove_stale(parent, prefix)
     tmp = _temp_name(parent, prefix, _PART)
-    tmp.mkdir()
-    with _removed_on_failure(tmp, final):
+    with _removed_on_failure(tmp, final):  # made inside: a Ctrl-C right after mkdir still removes it
+        tmp.mkdir()
         yield tmp
         _reproducible(tmp)
         (tmp / MANIFEST).write_bytes(_dump(manifest(tmp, command=command, inputs=inputs)))
         _fsync_tree(tmp)
-    old = _temp_name(parent, prefix, _OLD)
+        with _signals_held():  # a Ctrl-C now is delivered after the swap, to the handler above
+            _swap_in(tmp, final)
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Put the complete folder ``tmp`` in place of ``final`` (see atomic_directory for the choice)."""
+    old = _temp_name(final.parent, f".{final.name}", _OLD)
     try:
-        with _signals_held():
-            if not final.exists():
-                os.rename(tmp, final)
-            elif _exchange(tmp, final):
-                shutil.rmtree(tmp, ignore_errors=True)  # the previous output, now under tmp's name
-            else:
-                os.rename(final, old)
-                os.rename(tmp, final)
-                shutil.rmtree(old, ignore_errors=True)  # a leftover is removed by a later run
-            _fsync(parent)
+        if not final.exists():
+            os.rename(tmp, final)
+        elif _exchange(tmp, final):
+            shutil.rmtree(tmp, ignore_errors=True)  # the previous output, now under tmp's name
+        else:
+            os.rename(final, old)
+            os.rename(tmp, final)
+            shutil.rmtree(old, ignore_errors=True)  # a leftover is removed by a later run
+        _fsync(final.parent)
     except OSError as exc:
-        with _signals_held():
-            if old.exists() and not final.exists():
-                os.rename(old, final)  # the second rename failed: put the previous output back
-            shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not final.exists():
+            os.rename(old, final)  # the second rename failed: put the previous output back
         raise OutputError(exc.errno, exc.strerror, os.fspath(final)) from exc
 
 
@@ -399,9 +405,9 @@ def atomic_files(directory: str | os.PathLike, name: str, *, command: Optional[S
     prefix = f".{name}"
     _remove_stale(d, prefix)
     tmp = _temp_name(d, prefix, _PART)
-    tmp.mkdir()
     target = d / f"{name}.manifest.json"
     with _removed_on_failure(tmp, d):
+        tmp.mkdir()
         yield tmp
         _reproducible(tmp)
         files = sorted(p.name for p in tmp.iterdir() if p.is_file())
@@ -409,23 +415,27 @@ def atomic_files(directory: str | os.PathLike, name: str, *, command: Optional[S
         _fsync_tree(tmp)
         (tmp / target.name).write_bytes(data)
         _fsync(tmp / target.name)
-    try:
-        with _signals_held():
-            previous = _set_files(target)
-            if target.exists():
-                os.unlink(target)
-                _fsync(d)
-            for f in files:
-                os.replace(tmp / f, d / f)
-            for f in set(previous) - set(files):
-                if "/" not in f and (d / f).is_file():
-                    os.unlink(d / f)
-            _fsync(d)
-            os.replace(tmp / target.name, target)
-            _fsync(d)
+        with _signals_held():  # a Ctrl-C now is delivered after the files are in, to the handler above
+            _move_set_in(tmp, d, files, target)
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_set_in(tmp: Path, d: Path, files: list[str], target: Path) -> None:
+    """Replace a file set: its old manifest first, then the files, then the new manifest."""
+    try:
+        previous = _set_files(target)
+        if target.exists():
+            os.unlink(target)
+            _fsync(d)
+        for f in files:
+            os.replace(tmp / f, d / f)
+        for f in set(previous) - set(files):
+            if "/" not in f and (d / f).is_file():
+                os.unlink(d / f)
+        _fsync(d)
+        os.replace(tmp / target.name, target)
+        _fsync(d)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(exc.errno, exc.strerror, os.fspath(exc.filename or target)) from exc
 
 
