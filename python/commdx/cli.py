@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     prefix = f"commdx {args.command}"
+    args.argv = ["commdx", *raw]  # recorded in output manifests
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
+        # Ctrl-C: the output writers (commdx.io.output) have already removed their temporary
+        # folders and left the previous output as it was; 130 = 128 + SIGINT, as shells report it
         print(f"{prefix}: {reason_text('commdx.cli.interrupted', lang)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Error as exc:

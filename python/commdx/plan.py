@@ -70,8 +70,23 @@ class Plan:
             out[name] = json.loads(df.to_json(orient="records", force_ascii=False))
         return out
 
-    def write(self, directory: str | os.PathLike, lang: str = "vi") -> list[Path]:
-        """plan.json, one CSV per table and one XLSX visit sheet per member (Vietnamese headers)."""
+    def write(self, directory: str | os.PathLike, lang: str = "vi", *, command: Optional[list[str]] = None,
+              inputs: tuple = ()) -> list[Path]:
+        """plan.json, one CSV per table and one XLSX visit sheet per member (Vietnamese headers).
+
+        Atomic (``commdx.io.output.atomic_directory``): written into a temporary sibling folder
+        that replaces ``directory``, with a ``manifest.json``, only when every sheet is written;
+        an interrupted or failed write leaves ``directory`` as it was. Returns the final paths."""
+        from .io.output import atomic_directory
+
+        final = Path(directory)
+        with atomic_directory(final, command=command, inputs=inputs) as tmp:
+            written = self.write_files(tmp, lang=lang)
+        return [final / p.relative_to(tmp) for p in written]
+
+    def write_files(self, directory: str | os.PathLike, lang: str = "vi") -> list[Path]:
+        """What :meth:`write` writes, straight into ``directory`` (not atomic: for a caller that
+        owns a temporary folder)."""
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         written = []

@@ -25,7 +25,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 import numpy as np
 import pandas as pd
@@ -197,11 +197,21 @@ class MonthlyReport:
     def to_html(self) -> str:
         return _render_html(self)
 
-    def save(self, out: str | Path, formats: tuple[str, ...] = ("json", "md", "html")) -> dict[str, Path]:
-        """Writes ``report-<unit>-<month>.{json,md,html}`` (and the charts as PNG) into ``out``."""
-        o = Path(out)
-        o.mkdir(parents=True, exist_ok=True)
+    def save(self, out: str | Path, formats: tuple[str, ...] = ("json", "md", "html"), *,
+             command: Optional[list[str]] = None, inputs: tuple = ()) -> dict[str, Path]:
+        """Writes ``report-<unit>-<month>.{json,md,html}`` (and the charts as PNG) into ``out``, then
+        ``report-<unit>-<month>.manifest.json`` last (``commdx.io.output.atomic_files``): the files
+        are written to a temporary folder and moved in only when all are complete, so a failed run
+        leaves the previous report (or no manifest). Returns the final paths."""
+        from .io.output import atomic_files
+
+        final = Path(out)
         stem = f"report-{self.unit}-{self.month}"
+        with atomic_files(final, stem, command=command, inputs=inputs) as tmp:
+            paths = self._save_files(tmp, stem, formats)
+        return {k: final / p.name for k, p in paths.items()}
+
+    def _save_files(self, o: Path, stem: str, formats: tuple[str, ...]) -> dict[str, Path]:
         paths: dict[str, Path] = {}
         if "json" in formats:
             paths["json"] = o / f"{stem}.json"

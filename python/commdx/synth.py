@@ -136,8 +136,12 @@ class _ParquetSink:
 def write(out_dir: str | os.PathLike, households: int = DEFAULT_HOUSEHOLDS, seed: int = 1, *,
           format: str = "csv", census: bool = False, groups_per_ward: int = 8,
           households_per_group: int = 0, calibration_json: Optional[dict] = None,
-          chunk_rows: int = 50_000) -> dict[str, Any]:
+          chunk_rows: int = 50_000, command: Optional[list[str]] = None) -> dict[str, Any]:
     """Write the example city to ``out_dir`` (created if missing), streaming ward by ward.
+
+    Atomic (``commdx.io.output.atomic_directory``): the C++ writer streams into a temporary
+    sibling folder, which replaces ``out_dir`` with a ``manifest.json`` (``command`` recorded in
+    it) only when every file is complete; on a failure ``out_dir`` is left as it was.
 
     Always writes ``places.csv``, ``teams.json`` and ``teams.csv``; the record tables
     (``households``, ``businesses``, ``sample_households``, ``followup_households``, ``visits``,
@@ -147,8 +151,15 @@ def write(out_dir: str | os.PathLike, households: int = DEFAULT_HOUSEHOLDS, seed
     """
     if format not in ("csv", "parquet"):
         raise ValueError(f"format must be 'csv' or 'parquet', got {format!r}")
-    out = os.fspath(out_dir)
-    os.makedirs(out, exist_ok=True)
+    from .io.output import atomic_directory
+
+    with atomic_directory(out_dir, command=command) as tmp:
+        return _write_into(os.fspath(tmp), households, seed, format, census, groups_per_ward,
+                           households_per_group, calibration_json, chunk_rows)
+
+
+def _write_into(out: str, households: int, seed: int, format: str, census: bool, groups_per_ward: int,
+                households_per_group: int, calibration_json: Optional[dict], chunk_rows: int) -> dict[str, Any]:
     cal = _calibration_text(calibration_json)
     if format == "csv":
         return dict(_core._synth_write(out, int(households), int(seed), bool(census), int(groups_per_ward),

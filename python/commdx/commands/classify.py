@@ -90,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"- {g['group_code']}: {'hộ tiếp cận thấp' if vi else 'low-access households'} {share} → {cat}", file=out)
 
     if args.output:
-        _write(result, groups, args.output, args.lang)
+        from ..io.output import atomic_file
+
+        with atomic_file(args.output) as tmp:  # temporary file beside OUTPUT, renamed onto it when complete
+            _write(result, groups, str(tmp), args.lang)
         print("", file=out)
         print(("Đã ghi: " if vi else "Written: ") + args.output, file=out)
     return 0

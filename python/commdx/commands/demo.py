@@ -68,9 +68,21 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..io.output import atomic_directory
+
+    # the demo folder is one atomic output: built in a temporary sibling, swapped in with its
+    # manifest.json when every step has run (an interrupted demo leaves the previous one)
+    final = Path(args.out)
+    with atomic_directory(final, command=getattr(args, "argv", None)) as out:
+        try:
+            return _run(args, out, final)
+        except (OSError, KeyboardInterrupt):
+            sys.stderr.write("\n")  # end the progress bar's line before the CLI's one-line message
+            raise
+
+
+def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
     vi = args.lang == "vi"
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     state: dict[str, Any] = {}
     problems: list[str] = []
     outputs: list[tuple[str, Path]] = []
@@ -93,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             fn()
+        except OSError:  # a full disk or an unwritable folder is not a stage refusing its input: stop
+            raise
         except Exception as exc:  # a stage refusing its input: report it by name, keep going
             problems.append(f"{name}: failed: {type(exc).__name__}: {exc}")
             if getattr(args, "debug", False):
@@ -100,9 +114,9 @@ def run(args: argparse.Namespace) -> int:
         bar.step(label)
     bar.finish()
     total = time.perf_counter() - bar.start
-    print(("Kết quả trong " if vi else "Outputs in ") + f"{out.resolve()} ({total:.0f} s):")
+    print(("Kết quả trong " if vi else "Outputs in ") + f"{final.resolve()} ({total:.0f} s):")
     for label, path in outputs:
-        print(f"  {label}: {path}")
+        print(f"  {label}: {final / Path(path).relative_to(out)}")
     if problems:
         print("Chưa làm được:" if vi else "Not done:")
         for p in problems:

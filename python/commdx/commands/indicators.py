@@ -82,13 +82,17 @@ def run(args: argparse.Namespace) -> int:
     out = args.out
     if out is None:
         table.to_csv(sys.stdout, index=False)
-    elif out.lower().endswith(".json"):
-        with open(out, "w", encoding="utf-8") as f:
-            f.write(table.to_json(orient="records", force_ascii=False, indent=1))
-    elif out.lower().endswith((".xlsx", ".xlsm")):
-        table.to_excel(out, index=False)
     else:
-        table.to_csv(out, index=False)
+        from ..io.output import atomic_file
+
+        with atomic_file(out) as tmp:  # temporary file beside OUT, renamed onto it when complete
+            if out.lower().endswith(".json"):
+                with open(tmp, "w", encoding="utf-8") as f:
+                    f.write(table.to_json(orient="records", force_ascii=False, indent=1))
+            elif out.lower().endswith((".xlsx", ".xlsm")):
+                table.to_excel(tmp, index=False)
+            else:
+                table.to_csv(tmp, index=False)
     if out is not None:
         print(t["done"].format(k=table.indicator.nunique(), u=table[["level", "unit"]].drop_duplicates().shape[0],
                                r=len(table), out=out))

@@ -38,14 +38,16 @@ def run(args) -> int:
     from ..io.json import read_json
     from ..plan import plan_outreach
 
+    from ..io.output import atomic_directory
+
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     secret_path = Path(args.secret_file) if args.secret_file else out / ".plan-secret"
     if secret_path.exists():
         secret = secret_path.read_text(encoding="utf-8").strip()
     else:
         secret = _secrets.token_hex(16)
-        secret_path.write_text(secret + "\n", encoding="utf-8")
+        if args.secret_file:
+            secret_path.write_text(secret + "\n", encoding="utf-8")
     places = None
     if args.places:
         from ..places import Places
@@ -60,7 +62,12 @@ def run(args) -> int:
         visits=_read_csv(args.visits) if args.visits else None, ward=args.ward,
         catalogue=read_json(args.catalogue) if args.catalogue else None,
         secret=secret, with_names=args.with_names)
-    plan.write(out, lang=args.lang)
+    inputs = (args.households, args.businesses, args.roster, args.places, args.classes, args.estimates,
+              args.visits, args.catalogue)
+    with atomic_directory(out, command=getattr(args, "argv", None), inputs=inputs) as tmp:
+        if not args.secret_file:  # the default secret lives in the output folder: carry it into the new one
+            (tmp / ".plan-secret").write_text(secret + "\n", encoding="utf-8")
+        plan.write_files(tmp, lang=args.lang)
     s = plan.summary
     vi = args.lang == "vi"
     for m in plan.messages:

@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     plan = pd.read_csv(args.plan, dtype={"member_id": str}) if args.plan else None
     rep = monthly_report(args.month, data, ward=ward, lang=args.lang, places=places, config=args.config,
                          min_households=args.min_households, plan=plan)
-    paths = rep.save(args.out)
+    paths = rep.save(args.out, command=getattr(args, "argv", None),
+                     inputs=(args.data, args.config, args.plan))
     vi = args.lang == "vi"
     print(("Báo cáo tháng " if vi else "Monthly report ") + f"{rep.month}: {rep.unit_name} ({rep.unit})")
     for kind, path in paths.items():

@@ -83,10 +83,13 @@ def run(args: argparse.Namespace) -> int:
     if args.lang == "vi":
         out = out.rename(columns=COLUMNS_VI)
     if args.out:
-        if args.out.lower().endswith(".xlsx"):
-            out.to_excel(args.out, index=False)
-        else:
-            out.to_csv(args.out, index=False, encoding="utf-8")
+        from ..io.output import atomic_file
+
+        with atomic_file(args.out) as tmp:  # temporary file beside OUT, renamed onto it when complete
+            if args.out.lower().endswith(".xlsx"):
+                out.to_excel(tmp, index=False)
+            else:
+                out.to_csv(tmp, index=False, encoding="utf-8")
     else:
         out.to_csv(sys.stdout, index=False)
     if len(missing):

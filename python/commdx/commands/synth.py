@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     summary = synth.write(args.out, households=args.households, seed=args.seed, format=args.fmt,
                           census=args.census, groups_per_ward=args.groups_per_ward,
-                          households_per_group=args.households_per_group)
+                          households_per_group=args.households_per_group, command=getattr(args, "argv", None))
     print(t["done"].format(seconds=time.perf_counter() - start, wards=summary["wards"],
                            population=summary["population"]))
     for name, rows in summary["rows"].items():
