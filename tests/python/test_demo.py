@@ -32,12 +32,14 @@ class _Tags(HTMLParser):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str]:
     out = tmp_path_factory.mktemp("demo")
+    store = tmp_path_factory.mktemp("demo-keys")  # the key store lies outside the output folder
     import contextlib
     import io
 
     buf, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
-        status = main(["demo", "--out", str(out), "--households", "2000", "--seed", "3", "--lang", "en"])
+        status = main(["demo", "--out", str(out), "--households", "2000", "--seed", "3", "--lang", "en",
+                       "--key-store", str(store)])
     return status, out, buf.getvalue() + err.getvalue()
 
 
