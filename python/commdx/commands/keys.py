@@ -59,6 +59,7 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     q = sub.add_parser("repair", help="sửa quyền: thư mục 700, tệp 600 / fix permissions")
     common(q)
     q.set_defaults(func=run_repair)
+    p.set_defaults(func=lambda args: p.print_help() or 2)  # no ACTION: this command's help, exit 2
 
 
 def run_create(args: argparse.Namespace) -> int:
