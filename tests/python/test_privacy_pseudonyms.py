@@ -220,3 +220,11 @@ def test_with_names_needs_no_key_and_shows_real_ids(city, tmp_path):
     assert not published_pseudonyms(out)
     v = pd.read_csv(out / "visits.csv", dtype=str)
     assert v["unit_id"].str.match(r"^[HB]\d{5}-\d+$").all()
+
+
+def test_the_demo_refuses_a_key_store_inside_its_output_folder_before_doing_anything(tmp_path, capsys):
+    out = tmp_path / "demo-out"
+    assert main(["demo", "--out", str(out), "--households", "500", "--key-store", str(out / "keys")]) == 2
+    err = capsys.readouterr().err
+    assert "không để khóa trong thư mục kết quả" in err and "Traceback" not in err
+    assert not out.exists()

@@ -72,6 +72,7 @@ class Progress:
 def run(args: argparse.Namespace) -> int:
     vi = args.lang == "vi"
     out = Path(args.out)
+    _key_store_outside(args, out)  # refused now (exit 2), not after the city is generated
     out.mkdir(parents=True, exist_ok=True)
     state: dict[str, Any] = {}
     problems: list[str] = []
@@ -241,6 +242,14 @@ def _classify(out: Path, state: dict[str, Any], outputs: list, lang: str) -> Non
     outputs.append(("classes (CSV, XLSX)", d))
 
 
+def _key_store_outside(args: argparse.Namespace, out: Path) -> Path:
+    from .. import keys
+
+    store = Path(args.key_store) if args.key_store else keys.default_store()
+    keys.check_outside(store, (out,), lang=args.lang)
+    return store
+
+
 def _demo_key(args: argparse.Namespace, out: Path, state: dict[str, Any]) -> bytes:
     """The example city's pseudonym key from the key store (created on the first run, reused after:
     the same households keep their pseudonyms across demo runs); never inside the output folder."""
@@ -249,8 +258,7 @@ def _demo_key(args: argparse.Namespace, out: Path, state: dict[str, Any]) -> byt
     vi = args.lang == "vi"
     places = state["places"].to_dataframe()
     unit = str(places[places["kind"] == "city"]["code"].iloc[0])
-    store = Path(args.key_store) if args.key_store else keys.default_store()
-    keys.check_outside(store, (out,), lang=args.lang)
+    store = _key_store_outside(args, out)
     path = keys.key_path(unit, store, lang=args.lang)
     how = ("dùng lại khóa đã có" if vi else "reused") if path.exists() else ("vừa tạo" if vi else "created now")
     if not path.exists():
