@@ -57,7 +57,7 @@ void bind_plan(py::module_& m) {
          const std::map<std::string, std::string>& classes, const std::map<std::string, std::string>& names,
          const py::object& estimates, const py::object& visits, const std::string& start,
          const std::string& deadline, const std::string& scope, const py::object& catalogue,
-         const std::string& secret, bool with_names, double improve_seconds, double bound_seconds) {
+         const py::bytes& key, bool with_names, double improve_seconds, double bound_seconds) {
         commdx::plan_inputs in;
         in.households = commdx::bind::table_from_py(households, "households");
         in.businesses = optional_table(businesses, "businesses");
@@ -72,7 +72,7 @@ void bind_plan(py::module_& m) {
         commdx::plan_options opt;
         if (!catalogue.is_none())
           opt.catalogue = commdx::campaign_catalogue::from_json(commdx::bind::json_from_py(catalogue, "catalogue"), "catalogue");
-        opt.secret = secret;
+        opt.key = std::string(key);  // raw key bytes, never a text password
         opt.with_names = with_names;
         opt.solver.improve_seconds = improve_seconds;
         opt.solver.bound_seconds = bound_seconds;
@@ -85,7 +85,7 @@ void bind_plan(py::module_& m) {
       },
       py::arg("households"), py::arg("businesses"), py::arg("roster"), py::arg("classes"), py::arg("names"),
       py::arg("estimates"), py::arg("visits"), py::arg("start"), py::arg("deadline"), py::arg("scope"),
-      py::arg("catalogue"), py::arg("secret"), py::arg("with_names"), py::arg("improve_seconds") = 1.0,
+      py::arg("catalogue"), py::arg("key"), py::arg("with_names"), py::arg("improve_seconds") = 1.0,
       py::arg("bound_seconds") = 1.0);
 
   m.def(
@@ -119,7 +119,16 @@ void bind_plan(py::module_& m) {
       py::arg("problem"),
       "Solves one visit-batching knapsack instance (detail/plan_solver.hpp); for tests and benchmarks.");
 
-  m.def("_plan_pseudonym", &commdx::detail::plan_pseudonym, py::arg("secret"), py::arg("id"));
+  m.def(
+      "_plan_pseudonym",
+      [](const py::bytes& key, const std::string& id) { return commdx::detail::plan_pseudonym(std::string(key), id); },
+      py::arg("key"), py::arg("id"), "The pseudonym plan_outreach shows for id under key (for tests and audits).");
+  m.def(
+      "_hmac_sha256_hex",
+      [](const py::bytes& key, const py::bytes& msg) {
+        return commdx::detail::digest_hex(commdx::detail::hmac_sha256(std::string(key), std::string(msg)));
+      },
+      py::arg("key"), py::arg("message"), "HMAC-SHA-256 of message under key, hex (checked against hashlib in the tests).");
   m.def("_shipped_campaigns", [] {
     return commdx::bind::json_to_py(commdx::campaign_catalogue::shipped().raw);
   });

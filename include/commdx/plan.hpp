@@ -149,8 +149,11 @@ struct plan_inputs {
 
 struct plan_options {
   campaign_catalogue catalogue = campaign_catalogue::shipped();
-  std::string secret = "commdx";  ///< key of the pseudonyms; set your own and keep it private
-  bool with_names = false;        ///< real household/business ids instead of pseudonyms
+  /// The ward's pseudonym key, raw bytes (at least detail::plan_min_key_bytes; `commdx keys create`
+  /// makes 32 random bytes). No default: without a key and without with_names, plan_outreach
+  /// refuses (config_error), because a public default key makes every pseudonym reversible.
+  std::string key;
+  bool with_names = false;  ///< real household/business ids instead of pseudonyms (no key needed)
   plan_solver_options solver{};
 };
 
@@ -295,6 +298,14 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   plan.scope = in.scope;
   plan.start = in.start;
   plan.deadline = in.deadline;
+  if (!opt.with_names && opt.key.size() < plan_min_key_bytes)
+    throw config_error(location{"plan", 0, 0, 0, "key", ""},
+                       opt.key.empty()
+                           ? "no pseudonym key: create the ward's key with `commdx keys create --ward CODE` and pass its "
+                             "bytes (plan_options::key), or ask for real ids with with_names"
+                           : "the pseudonym key has " + std::to_string(opt.key.size()) + " bytes; at least " +
+                                 std::to_string(plan_min_key_bytes) +
+                                 " random bytes are needed (`commdx keys create --ward CODE` makes 32)");
   auto say = [&](std::string code, std::string unit, std::string vi, std::string en) {
     plan.messages.push_back({std::move(code), std::move(unit), std::move(vi), std::move(en)});
   };
@@ -779,7 +790,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   }
   std::vector<const placed*> placed_of(problem_unit.size(), nullptr);
   for (const auto& s : schedule) placed_of[s.pu] = &s;
-  auto shown_id = [&](const std::string& id) { return opt.with_names ? id : plan_pseudonym(opt.secret, id); };
+  auto shown_id = [&](const std::string& id) { return opt.with_names ? id : plan_pseudonym(opt.key, id); };
   auto name_of = [&](const std::string& code) {
     auto it = in.unit_names.find(code);
     return it == in.unit_names.end() ? std::string() : it->second;

@@ -46,6 +46,7 @@ from .monitor import *  # noqa: E402,F401,F403
 from .monitor import __all__ as _monitor_all  # noqa: E402
 from . import synth  # noqa: E402,F401  (commdx.synth: the example city generator)
 from . import report  # noqa: E402,F401  (commdx.report: the monthly report document)
+from . import keys  # noqa: E402,F401  (commdx.keys: the wards' pseudonym keys)
 
 __all__ = [
     "Error", "InputError", "ValidationError", "ConfigError", "NameMatchError", "synth",

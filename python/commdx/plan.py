@@ -138,7 +138,7 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
                   businesses: Optional[pd.DataFrame] = None, places: Any = None,
                   classes: Any = None, estimates: Optional[pd.DataFrame] = None,
                   visits: Optional[pd.DataFrame] = None, ward: str = "",
-                  catalogue: Optional[dict] = None, secret: str = "commdx",
+                  catalogue: Optional[dict] = None, key: Optional[bytes] = None,
                   with_names: bool = False, improve_seconds: float = 1.0,
                   bound_seconds: float = 1.0) -> Plan:
     """Build a prioritised outreach plan (T6).
@@ -156,15 +156,27 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
     visits : visit log (household_id, action, member_id, date, outcome); updates success rates.
     ward : plan one unit (ward, neighbourhood or group code); "" = everything given.
     catalogue : a campaign catalogue dict (default: the shipped campaigns.json).
-    secret : key of the pseudonymous ids (keep it private; the same secret gives the same ids).
-    with_names : real ids instead of pseudonyms.
+    key : the ward's pseudonym key, bytes (``commdx.keys.load(ward)``; create it once with
+        ``commdx keys create --ward CODE`` or ``commdx.keys.create(ward)``). Ids are shown as ``P-`` +
+        20 hex digits of HMAC-SHA-256(key, id): the same key gives the same ids every month, and
+        without it they cannot be reversed. There is no default key: without one (and without
+        ``with_names``) the plan is refused.
+    with_names : real ids instead of pseudonyms (no key needed; for the ward's own machine).
     """
+    if not with_names:
+        if key is None:
+            raise _core.ConfigError(
+                "plan_outreach: no pseudonym key. Create the ward's key once with `commdx keys create --ward CODE` "
+                "(or commdx.keys.create(ward)) and pass key=commdx.keys.load(ward); with_names=True shows real ids")
+        if not isinstance(key, (bytes, bytearray)):
+            raise _core.ConfigError(
+                f"plan_outreach: key must be bytes (commdx.keys.load(ward)), got {type(key).__name__}")
     names: dict[str, str] = {}
     if places is not None:
         for code in places.codes():
             names[code] = places.name(code)
     raw = _core._plan_outreach(
         _frame(households), _frame(businesses), roster, _classes(classes), names, _frame(estimates),
-        _frame(visits), str(start), str(deadline), str(ward), catalogue, secret, bool(with_names),
+        _frame(visits), str(start), str(deadline), str(ward), catalogue, bytes(key or b""), bool(with_names),
         float(improve_seconds), float(bound_seconds))
     return Plan(raw)

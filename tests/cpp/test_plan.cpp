@@ -89,20 +89,11 @@ TEST(PlanDates, CivilRoundTripAndErrors) {
   EXPECT_THROW(plan_parse_date("2022-02-30", commdx::location{}), commdx::input_error);
 }
 
-TEST(PlanPseudonym, StablePerSecretAndDifferentAcrossSecrets) {
-  using commdx::detail::plan_pseudonym;
-  EXPECT_EQ(plan_pseudonym("s1", "H26506-000123"), plan_pseudonym("s1", "H26506-000123"));
-  EXPECT_NE(plan_pseudonym("s1", "H26506-000123"), plan_pseudonym("s2", "H26506-000123"));
-  EXPECT_NE(plan_pseudonym("s1", "H26506-000123"), plan_pseudonym("s1", "H26506-000124"));
-  EXPECT_EQ(plan_pseudonym("s1", "x").size(), 14u);
-}
-
-TEST(PlanSipHash, MatchesThePublishedTestVector) {
-  // SipHash-2-4 reference (Aumasson & Bernstein, appendix A): key 00..0f, message 00..0e.
-  std::uint64_t k0 = 0x0706050403020100ULL, k1 = 0x0f0e0d0c0b0a0908ULL;
-  std::string msg;
-  for (int i = 0; i < 15; ++i) msg.push_back(static_cast<char>(i));
-  EXPECT_EQ(commdx::detail::plan_siphash(k0, k1, msg), 0xa129ca6149be45e5ULL);
+// The pseudonyms themselves (HMAC-SHA-256, RFC 4231 vectors) are tested in test_hmac.cpp.
+commdx::plan_options keyed() {
+  commdx::plan_options opt;
+  opt.key = std::string(32, '\x5a');
+  return opt;
 }
 
 TEST(PlanCatalogue, ShippedCatalogueHasEveryItem) {
@@ -140,7 +131,7 @@ commdx::plan_inputs small_inputs() {
 }
 
 TEST(PlanOutreach, PlansBankAccountsForBankStaffAndAppsForYouthUnion) {
-  auto plan = commdx::plan_outreach(small_inputs());
+  auto plan = commdx::plan_outreach(small_inputs(), keyed());
   const auto& v = plan.visits;
   ASSERT_GT(v.rows(), 0u);
   for (std::size_t r = 0; r < v.rows(); ++r) {
@@ -162,11 +153,26 @@ TEST(PlanOutreach, PlansBankAccountsForBankStaffAndAppsForYouthUnion) {
   for (const auto& id : v.text("unit_id")) EXPECT_EQ(id.rfind("P-", 0), 0u);
 }
 
+TEST(PlanOutreach, RefusesToPseudonymiseWithoutAKeyAndSaysHowToMakeOne) {
+  try {
+    commdx::plan_outreach(small_inputs());
+    FAIL();
+  } catch (const commdx::config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("commdx keys create"), std::string::npos) << e.what();
+  }
+  commdx::plan_options weak;
+  weak.key = "commdx";  // the old public default: too short to be a key
+  EXPECT_THROW(commdx::plan_outreach(small_inputs(), weak), commdx::config_error);
+  commdx::plan_options names;
+  names.with_names = true;  // real ids need no key
+  EXPECT_EQ(commdx::plan_outreach(small_inputs(), names).visits.text("unit_id")[0].rfind("H", 0), 0u);
+}
+
 TEST(PlanOutreach, HardCasesSayWhatIsWrong) {
   auto in = small_inputs();
   in.deadline = "2022-07-01";
   try {
-    commdx::plan_outreach(in);
+    commdx::plan_outreach(in, keyed());
     FAIL();
   } catch (const commdx::validation_error& e) {
     EXPECT_NE(std::string(e.what()).find("not after the start"), std::string::npos);
@@ -174,10 +180,10 @@ TEST(PlanOutreach, HardCasesSayWhatIsWrong) {
   in = small_inputs();
   in.roster["teams"][0]["members"][0]["weekly_hours"] = 0;
   in.roster["teams"][0]["members"][1]["weekly_hours"] = 0;
-  EXPECT_THROW(commdx::plan_outreach(in), commdx::validation_error);
+  EXPECT_THROW(commdx::plan_outreach(in, keyed()), commdx::validation_error);
   in = small_inputs();
   in.roster["teams"][0]["members"][0]["affiliation"] = "other";  // nobody can open accounts
-  auto plan = commdx::plan_outreach(in);
+  auto plan = commdx::plan_outreach(in, keyed());
   bool said = false;
   for (const auto& m : plan.messages) said = said || (m.code == "no_skill" && m.unit == "K5.bank_account");
   EXPECT_TRUE(said);

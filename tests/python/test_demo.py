@@ -32,12 +32,14 @@ class _Tags(HTMLParser):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str]:
     out = tmp_path_factory.mktemp("demo")
+    store = tmp_path_factory.mktemp("demo-keys")  # the key store lies outside the output folder
     import contextlib
     import io
 
     buf, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
-        status = main(["demo", "--out", str(out), "--households", "2000", "--seed", "3", "--lang", "en"])
+        status = main(["demo", "--out", str(out), "--households", "2000", "--seed", "3", "--lang", "en",
+                       "--key-store", str(store)])
     return status, out, buf.getvalue() + err.getvalue()
 
 
@@ -78,3 +80,28 @@ def test_city_report_shows_the_follow_up_adoption(demo) -> None:
     assert untouched["change_baseline"] == 0 and untouched["significant_baseline"] is False
     assert report["class_and_scores"]["scores"]["now"]
     assert report["nominations"]["criterion"]
+
+
+def test_demo_keeps_its_pseudonym_key_outside_the_outputs_and_says_where(demo) -> None:
+    import re
+
+    import pandas as pd
+
+    import commdx
+
+    _, out, text = demo
+    m = re.search(r"Pseudonym key of the example city \(747\), created now, kept outside the outputs: "
+                  r"(\S+) \(fingerprint ([0-9a-f-]{19})\)", text)
+    assert m, text
+    path = Path(m.group(1))
+    key = commdx.keys.load_file(path)
+    assert out.resolve() not in path.resolve().parents and commdx.keys.fingerprint(key) == m.group(2)
+    for p in out.rglob("*"):
+        if p.is_file():
+            b = p.read_bytes()
+            assert key not in b and key.hex().encode() not in b, p
+    # the plan's pseudonyms are the HMACs of the city's households and businesses under that key
+    ids = pd.concat([pd.read_csv(out / "data" / "households.csv", dtype=str, usecols=["household_id"])["household_id"],
+                     pd.read_csv(out / "data" / "businesses.csv", dtype=str, usecols=["business_id"])["business_id"]])
+    shown = set(pd.read_csv(out / "plan" / "visits.csv", dtype=str)["unit_id"])
+    assert shown and shown <= {commdx._core._plan_pseudonym(key, i) for i in ids}

@@ -12,6 +12,10 @@ import pytest
 import commdx
 from commdx.cli import main
 
+# Fixed test keys (32 bytes, as `commdx keys create` makes): the plans below must be reproducible.
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(1, 33))
+
 
 def ward(seed: int = 7, n: int = 240) -> pd.DataFrame:
     """One ward, two neighbourhoods, six residential groups; columns of docs/data-dictionary.md."""
@@ -47,7 +51,7 @@ def roster(hours=(3, 3, 2, 2)) -> dict:
 
 def test_plan_respects_hours_skills_deadline_and_reports_its_gap():
     h = ward()
-    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16")
+    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", key=KEY)
     v = plan.visits
     sched = v[v["status"] == "scheduled"]
     assert len(sched) > 0
@@ -66,11 +70,11 @@ def test_plan_respects_hours_skills_deadline_and_reports_its_gap():
     assert 0 <= plan.gap < 0.25
     # batching: each member works in few groups relative to the visits made
     assert (a["groups"] <= 6).all()
-    # pseudonymous ids, stable per secret
-    assert sched["unit_id"].str.match(r"^P-[0-9a-f]{12}$").all()
-    again = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16")
+    # pseudonymous ids, stable per key (P- + 20 hex digits of HMAC-SHA-256)
+    assert sched["unit_id"].str.match(r"^P-[0-9a-f]{20}$").all()
+    again = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", key=KEY)
     assert list(again.visits["unit_id"]) == list(v["unit_id"])
-    other = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", secret="another")
+    other = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", key=OTHER_KEY)
     assert set(other.visits["unit_id"]).isdisjoint(set(v["unit_id"]))
     named = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", with_names=True)
     assert named.visits["unit_id"].str.startswith("H26506-").all()
@@ -78,7 +82,7 @@ def test_plan_respects_hours_skills_deadline_and_reports_its_gap():
 
 def test_expected_indicator_counts_the_scheduled_successes():
     h = ward()
-    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16")
+    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", key=KEY)
     ind = plan.indicators.set_index("indicator")
     # current value from the table, by hand
     assert ind.loc["app_vssid", "current"] == pytest.approx(h["app_vssid"].mean())
@@ -102,7 +106,7 @@ def test_visit_log_updates_success_rates_and_the_next_plan_uses_them():
     seg = "central/high"
     n_high = sum(1 for i in ids if h.set_index("household_id").loc[i, "adults_smartphone"] > 0)
     n_low = 40 - n_high
-    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", visits=log)
+    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", visits=log, key=KEY)
     post = plan.posteriors.set_index(["action", "segment"])
     row = post.loc[("K2.vssid", seg)]
     # Beta(5, 5) prior; posterior mean (5 + s) / (10 + n), worked by hand from the log's segments
@@ -110,7 +114,7 @@ def test_visit_log_updates_success_rates_and_the_next_plan_uses_them():
     assert row["successes"] + row["failures"] == n_high
     assert row["posterior_mean"] == pytest.approx((5 + succ_high) / (10 + n_high))
     assert n_low >= 0
-    base = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16")
+    base = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", key=KEY)
     def vssid_visits(p):
         v = p.visits[p.visits["status"] == "scheduled"]
         return int(v["actions"].str.contains("K2.vssid").sum())
@@ -126,12 +130,12 @@ def test_visit_log_updates_success_rates_and_the_next_plan_uses_them():
 def test_hard_cases_have_clear_messages():
     h = ward(n=60)
     with pytest.raises(commdx.ValidationError, match="deadline 2022-07-01 is not after the start"):
-        commdx.plan_outreach(h, roster(), "2022-07-20", "2022-07-01")
+        commdx.plan_outreach(h, roster(), "2022-07-20", "2022-07-01", key=KEY)
     with pytest.raises(commdx.ValidationError, match="zero weekly hours"):
-        commdx.plan_outreach(h, roster(hours=(0, 0, 0, 0)), "2022-07-20", "2022-08-16")
+        commdx.plan_outreach(h, roster(hours=(0, 0, 0, 0)), "2022-07-20", "2022-08-16", key=KEY)
     r = roster()
     r["teams"][0]["members"][0]["affiliation"] = "other"  # no bank staff
-    plan = commdx.plan_outreach(h, r, "2022-07-20", "2022-08-16")
+    plan = commdx.plan_outreach(h, r, "2022-07-20", "2022-08-16", key=KEY)
     msgs = [m for m in plan.messages if m["code"] == "no_skill"]
     assert any(m["unit"] == "K5.bank_account" and "bank_staff" in m["en"] for m in msgs)
     assert not plan.visits["actions"].str.contains("bank_account").any()
@@ -143,7 +147,7 @@ def test_hard_cases_have_clear_messages():
     for c in ("bank_account", "e_wallet", "pay_online_electricity", "pay_online_water", "app_vssid",
               "app_health_book", "app_vneid", "online_public_service", "zalo_neighbourhood_group"):
         h2.loc[full, c] = 1
-    plan = commdx.plan_outreach(h2, roster(), "2022-07-20", "2022-08-16")
+    plan = commdx.plan_outreach(h2, roster(), "2022-07-20", "2022-08-16", key=KEY)
     assert any(m["code"] == "nothing_to_do" and "26506-KP1-T1" in m["en"] for m in plan.messages)
     pr = plan.priorities.set_index("unit")
     assert pr.loc["26506-KP1-T1", "problem_type"] == "nothing_left"
@@ -152,7 +156,7 @@ def test_hard_cases_have_clear_messages():
 
 def test_remote_low_access_households_get_r3_actions(tmp_path):
     h = ward(n=120)
-    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", classes={"26506": "remote"})
+    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", classes={"26506": "remote"}, key=KEY)
     v = plan.visits
     low = v[v["segment"] == "remote/low"]
     high = v[v["segment"] == "remote/high"]
@@ -171,8 +175,11 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
     h.to_csv(tmp_path / "households.csv", index=False)
     (tmp_path / "teams.json").write_text(json.dumps(roster(), ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out"
+    store = tmp_path / "keys"
+    commdx.keys.create("26506", store)
     rc = main(["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
-               "--start", "2022-07-20", "--deadline", "2022-08-16", "--out", str(out)])
+               "--start", "2022-07-20", "--deadline", "2022-08-16", "--out", str(out), "--ward", "26506",
+               "--key-store", str(store)])
     assert rc == 0
     text = capsys.readouterr().out
     assert "lượt thăm" in text and "khoảng cách tối ưu" in text
@@ -184,10 +191,11 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
     ws = wb.active
     headers = [c.value for c in ws[3]]
     assert headers[:3] == ["Thứ tự", "Ngày", "Tuần"] and "Nội dung cần làm" in headers
-    secret = (out / ".plan-secret").read_text().strip()
-    first = pd.read_csv(out / "visits.csv")["unit_id"].tolist()
-    assert first[0] == commdx._core._plan_pseudonym(secret, "H26506-" + "0" * 6) or all(x.startswith("P-") for x in first)
+    key = commdx.keys.load("26506", store)
+    shown = set(pd.read_csv(out / "visits.csv")["unit_id"])
+    assert shown and shown <= {commdx._core._plan_pseudonym(key, i) for i in h["household_id"]}
     rc = main(["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
-               "--start", "2022-07-20", "--deadline", "2022-07-01", "--out", str(out), "--lang", "en"])
+               "--start", "2022-07-20", "--deadline", "2022-07-01", "--out", str(out), "--lang", "en",
+               "--ward", "26506", "--key-store", str(store)])
     assert rc == 2
     assert "not after the start" in capsys.readouterr().err

@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "commdx/detail/dates.hpp"
+#include "commdx/detail/hmac_sha256.hpp"
 #include "commdx/error.hpp"
 #include "commdx/table.hpp"
 
@@ -32,43 +34,23 @@ inline long plan_parse_date(const std::string& s, const location& where) {
   return z;
 }
 
-// ---- keyed pseudonyms: SipHash-2-4 (Aumasson & Bernstein 2012) of the id under a key derived
-// from the plan secret. The same secret gives the same pseudonym; without the secret the id
-// cannot be recovered by hashing candidate ids. ----
-inline std::uint64_t plan_rotl(std::uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
+// ---- keyed pseudonyms: HMAC-SHA-256 (RFC 2104) of the id under the ward's key (DESIGN.md: a key
+// the ward keeps outside every export; `commdx keys create`). Without the key, hashing candidate
+// ids (household ids are sequential, H<ward>-nnnnnn) recovers nothing; with it, the same household
+// gets the same pseudonym in every month's plan. ----
 
-inline std::uint64_t plan_siphash(std::uint64_t k0, std::uint64_t k1, const std::string& msg) {
-  std::uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
-  std::uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
-  auto round = [&] {
-    v0 += v1; v1 = plan_rotl(v1, 13); v1 ^= v0; v0 = plan_rotl(v0, 32);
-    v2 += v3; v3 = plan_rotl(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = plan_rotl(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = plan_rotl(v1, 17); v1 ^= v2; v2 = plan_rotl(v2, 32);
-  };
-  const std::size_t n = msg.size();
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t m = 0;
-    for (std::size_t j = 0; j < 8; ++j) m |= std::uint64_t(static_cast<unsigned char>(msg[i + j])) << (8 * j);
-    v3 ^= m; round(); round(); v0 ^= m;
-  }
-  std::uint64_t b = std::uint64_t(n & 0xff) << 56;
-  for (std::size_t j = 0; i + j < n; ++j) b |= std::uint64_t(static_cast<unsigned char>(msg[i + j])) << (8 * j);
-  v3 ^= b; round(); round(); v0 ^= b;
-  v2 ^= 0xff;
-  round(); round(); round(); round();
-  return v0 ^ v1 ^ v2 ^ v3;
-}
+/// Hex digits kept of the 256-bit HMAC: 20 (80 bits). A city of n = 5*10^7 ids (far above any
+/// Vietnamese province's households and businesses) collides with probability about
+/// n^2 / 2^81 = 1e-9 (birthday bound); 16 digits would give 7e-5, too close to "it happens
+/// somewhere". 20 digits still fit a printed member sheet's column.
+inline constexpr std::size_t plan_pseudonym_hex_digits = 20;
+/// Shortest key plan_outreach accepts: a guessable password is as good as no key
+/// (`commdx keys create` makes 32 random bytes).
+inline constexpr std::size_t plan_min_key_bytes = 16;
 
-/// "P-" and 12 hex digits: a keyed hash of the id. The key is derived from the secret.
-inline std::string plan_pseudonym(const std::string& secret, const std::string& id) {
-  std::uint64_t k0 = plan_siphash(0x0123456789abcdefULL, 0xfedcba9876543210ULL, "commdx-plan-k0|" + secret);
-  std::uint64_t k1 = plan_siphash(0x0123456789abcdefULL, 0xfedcba9876543210ULL, "commdx-plan-k1|" + secret);
-  std::uint64_t h = plan_siphash(k0, k1, id);
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "P-%012llx", static_cast<unsigned long long>(h >> 16));
-  return buf;
+/// "P-" and plan_pseudonym_hex_digits hex digits of HMAC-SHA-256(key, id).
+inline std::string plan_pseudonym(std::string_view key, std::string_view id) {
+  return "P-" + digest_hex(hmac_sha256(key, id), plan_pseudonym_hex_digits / 2);
 }
 
 // ---- predicates over a table row ----

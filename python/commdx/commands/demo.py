@@ -39,6 +39,8 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
     p.add_argument("--month", help="tháng báo cáo YYYY-MM (mặc định: tháng của vòng khảo sát lặp lại)")
+    p.add_argument("--key-store", help="kho khóa ẩn danh, ngoài --out (mặc định $COMMDX_KEY_STORE hoặc "
+                                       "~/.config/commdx/keys) / pseudonym key store, outside --out")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
@@ -83,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
     vi = args.lang == "vi"
+    _key_store_outside(args, out)  # refused now (exit 2), not after the city is generated
     state: dict[str, Any] = {}
     problems: list[str] = []
     outputs: list[tuple[str, Path]] = []
@@ -92,7 +95,7 @@ def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
         ("indicators", "ước lượng chỉ tiêu" if vi else "estimating the indicators", lambda: _indicators(out, state, outputs)),
         ("scores", "chấm điểm" if vi else "scoring", lambda: _scores(out, state, outputs)),
         ("classify", "xếp loại trung tâm / xa" if vi else "classifying areas", lambda: _classify(out, state, outputs, args.lang)),
-        ("plan", "lập kế hoạch đến hộ" if vi else "planning the outreach", lambda: _plan(out, state, outputs, args.lang)),
+        ("plan", "lập kế hoạch đến hộ" if vi else "planning the outreach", lambda: _plan(args, out, state, outputs)),
         ("report", "viết báo cáo tháng" if vi else "writing the monthly reports", lambda: _report(args, out, state, outputs, problems)),
     ]
     bar = Progress(len(steps))
@@ -117,6 +120,10 @@ def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
     print(("Kết quả trong " if vi else "Outputs in ") + f"{final.resolve()} ({total:.0f} s):")
     for label, path in outputs:
         print(f"  {label}: {final / Path(path).relative_to(out)}")
+    if "key_path" in state:
+        print((("Khóa ẩn danh của thành phố mẫu ({unit}), {how}, cất ngoài thư mục kết quả: {path} (dấu vân tay {fp})")
+               if vi else ("Pseudonym key of the example city ({unit}), {how}, kept outside the outputs: {path} "
+                           "(fingerprint {fp})")).format(**state["key_path"]))
     if problems:
         print("Chưa làm được:" if vi else "Not done:")
         for p in problems:
@@ -247,15 +254,43 @@ def _classify(out: Path, state: dict[str, Any], outputs: list, lang: str) -> Non
     outputs.append(("classes (CSV, XLSX)", d))
 
 
-def _plan(out: Path, state: dict[str, Any], outputs: list, lang: str) -> None:
+def _key_store_outside(args: argparse.Namespace, out: Path) -> Path:
+    from .. import keys
+
+    store = Path(args.key_store) if args.key_store else keys.default_store()
+    keys.check_outside(store, (out,), lang=args.lang)
+    return store
+
+
+def _demo_key(args: argparse.Namespace, out: Path, state: dict[str, Any]) -> bytes:
+    """The example city's pseudonym key from the key store (created on the first run, reused after:
+    the same households keep their pseudonyms across demo runs); never inside the output folder."""
+    from .. import keys
+
+    vi = args.lang == "vi"
+    places = state["places"].to_dataframe()
+    unit = str(places[places["kind"] == "city"]["code"].iloc[0])
+    store = _key_store_outside(args, out)
+    path = keys.key_path(unit, store, lang=args.lang)
+    how = ("dùng lại khóa đã có" if vi else "reused") if path.exists() else ("vừa tạo" if vi else "created now")
+    if not path.exists():
+        keys.create(unit, store, outputs=(out,), lang=args.lang)
+    key = keys.load(unit, store, lang=args.lang)
+    state["key_path"] = {"unit": unit, "how": how, "path": path, "fp": keys.fingerprint(key)}
+    return key
+
+
+def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: list) -> None:
     from ..plan import plan_outreach
 
+    lang = args.lang
+    key = _demo_key(args, out, state)
     d = out / "plan"
     files = state["files"]
     classes = state.get("classes", {}).get("baseline")
     plan = plan_outreach(files["households"], state["roster"], "2022-07-21", "2022-12-31",
                          businesses=files.get("businesses"), places=state["places"], classes=classes,
-                         estimates=state.get("estimates"), improve_seconds=0.5, bound_seconds=0.5)
+                         estimates=state.get("estimates"), key=key, improve_seconds=0.5, bound_seconds=0.5)
     plan.write(d, lang=lang)
     state["plan"] = plan
     outputs.append(("plan (JSON, CSV, XLSX per member)", d))

@@ -1,7 +1,6 @@
 """``commdx plan``: a prioritised outreach plan (T6). Exit status 0 with a plan, 2 on bad input."""
 from __future__ import annotations
 
-import secrets as _secrets
 import sys
 from pathlib import Path
 
@@ -21,7 +20,10 @@ def add_parser(sub) -> None:
     p.add_argument("--ward", default="", help="plan only this unit code")
     p.add_argument("--out", default="plan-out", help="output directory")
     p.add_argument("--with-names", action="store_true", help="real ids instead of pseudonyms")
-    p.add_argument("--secret-file", help="file holding the pseudonym secret (default OUT/.plan-secret, created once)")
+    p.add_argument("--key-file", help="tệp khóa ẩn danh (commdx keys create) / the pseudonym key file")
+    p.add_argument("--key-ward", help="dùng khóa của đơn vị này trong kho khóa (mặc định: phường/xã của --ward) / "
+                                      "use this unit's key from the key store (default: the ward of --ward)")
+    p.add_argument("--key-store", help="kho khóa (mặc định $COMMDX_KEY_STORE hoặc ~/.config/commdx/keys) / key store")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.set_defaults(func=run)
 
@@ -41,13 +43,8 @@ def run(args) -> int:
     from ..io.output import atomic_directory
 
     out = Path(args.out)
-    secret_path = Path(args.secret_file) if args.secret_file else out / ".plan-secret"
-    if secret_path.exists():
-        secret = secret_path.read_text(encoding="utf-8").strip()
-    else:
-        secret = _secrets.token_hex(16)
-        if args.secret_file:
-            secret_path.write_text(secret + "\n", encoding="utf-8")
+    key = None if args.with_names else _key(args, out)
+    _drop_old_secret(out, args.lang)
     places = None
     if args.places:
         from ..places import Places
@@ -61,12 +58,10 @@ def run(args) -> int:
         estimates=_read_csv(args.estimates) if args.estimates else None,
         visits=_read_csv(args.visits) if args.visits else None, ward=args.ward,
         catalogue=read_json(args.catalogue) if args.catalogue else None,
-        secret=secret, with_names=args.with_names)
+        key=key, with_names=args.with_names)
     inputs = (args.households, args.businesses, args.roster, args.places, args.classes, args.estimates,
               args.visits, args.catalogue)
     with atomic_directory(out, command=getattr(args, "argv", None), inputs=inputs) as tmp:
-        if not args.secret_file:  # the default secret lives in the output folder: carry it into the new one
-            (tmp / ".plan-secret").write_text(secret + "\n", encoding="utf-8")
         plan.write_files(tmp, lang=args.lang)
     s = plan.summary
     vi = args.lang == "vi"
@@ -84,4 +79,46 @@ def run(args) -> int:
     for _, g in plan.gaps.iterrows():
         print("  - " + g["text_vi" if vi else "text_en"])
     print(("Đã ghi vào " if vi else "Written to ") + str(out))
+    if key is not None:
+        from ..keys import fingerprint
+
+        print(("Mã ẩn danh theo khóa có dấu vân tay " if vi else "Pseudonyms under the key with fingerprint ")
+              + fingerprint(key))
     return 0
+
+
+def _key(args, out: Path) -> bytes:
+    """The pseudonym key: --key-file, else the key store's key of --key-ward or of --ward's ward.
+    Refused when it lies inside the output folder, or the output folder inside the key store."""
+    from .. import ConfigError, keys
+
+    vi = args.lang == "vi"
+    store = Path(args.key_store) if args.key_store else keys.default_store()
+    if args.key_file:
+        keys.check_outside(args.key_file, (out,), lang=args.lang)
+        return keys.load_file(args.key_file, lang=args.lang)
+    ward = args.key_ward or (args.ward.split("-")[0] if args.ward else "")
+    if not ward:
+        raise ConfigError(
+            "cần khóa ẩn danh: dùng --ward MÃ (khóa của phường/xã trong kho khóa), --key-ward MÃ hoặc --key-file TỆP; "
+            "tạo khóa bằng: commdx keys create --ward MÃ (hoặc --with-names để ghi mã thật)" if vi else
+            "a pseudonym key is needed: pass --ward CODE (that ward's key in the key store), --key-ward CODE or "
+            "--key-file FILE; create one with: commdx keys create --ward CODE (or --with-names for real ids)")
+    keys.check_outside(store, (out,), lang=args.lang)
+    if store.resolve() in (out.resolve(), *out.resolve().parents):
+        raise ConfigError(
+            f"{out}: thư mục kết quả nằm trong kho khóa {store}; chọn --out ở nơi khác" if vi else
+            f"{out}: the output folder lies inside the key store {store}; choose another --out")
+    return keys.load(ward, store, lang=args.lang)
+
+
+def _drop_old_secret(out: Path, lang: str) -> None:
+    """Older versions kept the pseudonym secret in OUT/.plan-secret, i.e. in the folder handed out:
+    that secret is exposed, so it is removed (not reused) and the user is told."""
+    old = out / ".plan-secret"
+    if old.exists():
+        old.unlink()
+        print(f"Lưu ý: đã xóa {old}: khóa cũ nằm trong thư mục kết quả nên coi như đã lộ; mã ẩn danh nay theo "
+              "khóa của phường/xã (commdx keys)" if lang == "vi" else
+              f"Note: removed {old}: an old key inside the output folder must be taken as leaked; pseudonyms now "
+              "follow the ward's key (commdx keys)", file=sys.stderr)
