@@ -20,7 +20,7 @@ __all__: list[str] = ["round_changes", "suppress_small_cells", "monthly_report",
                        "check_survey_rounds", "check_visit_log", "check_manual_log", "check_places",
                        "VISIT_OUTCOMES"]
 
-_DESIGN_KEYS = ("weight", "strata", "psu", "fpc", "round")
+_DESIGN_KEYS = ("weight", "strata", "psu", "fpc", "round", "id")
 _DEFAULT_DESIGN = {"weight": "weight", "strata": "stratum", "psu": "psu", "fpc": "fpc", "round": "round"}
 
 
@@ -84,7 +84,9 @@ def round_changes(
         ``"bank_account"`` (a mean or proportion), ``{"name": ("numerator", "denominator")}`` for
         a ratio, or a list of either / of ``(name, numerator, denominator)`` tuples.
     design : SurveyDesign or dict, optional
-        Column names: ``weight``, ``strata``, ``psu``, ``fpc``, ``round`` (None or "" = absent).
+        Column names: ``weight``, ``strata``, ``psu``, ``fpc``, ``round``, ``id`` (None or "" =
+        absent; ``id`` defaults to ``household_id`` when ``df`` has it: an id twice in a round
+        is refused).
     before, after : round numbers compared (default 0 = baseline, 1 = follow-up).
     by : column of domains (e.g. ``"ward_code"``); the whole population is included too unless
         ``include_total=False``.
@@ -99,6 +101,8 @@ def round_changes(
     whose PSUs differ between rounds are treated as independent samples.
     """
     d = _design_dict(design)
+    if "id" not in d and "household_id" in df.columns:
+        d["id"] = "household_id"  # a household twice in a round would be counted twice: refused
     vars_ = _variables(variables)
     needed = {c for c in d.values() if c} | {v[1] for v in vars_} | {v[2] for v in vars_ if v[2]}
     if by:
@@ -106,9 +110,9 @@ def round_changes(
     missing_cols = [c for c in sorted(needed) if c not in df.columns]
     if missing_cols:
         raise _core.InputError(f"DataFrame, column '{missing_cols[0]}': missing required column")
-    text_cols = tuple(c for c in (d["strata"], d["psu"], by) if c)
+    text_cols = tuple(c for c in (d["strata"], d["psu"], d.get("id"), by) if c)
     cols = to_columns(df[sorted(needed)], text_columns=text_cols)
-    out = _core._test_changes(cols, "DataFrame", d, vars_, float(before), float(after), by or "",
+    out = _core._test_changes(cols, _source(df, "DataFrame"), d, vars_, float(before), float(after), by or "",
                               bool(include_total), float(level))
     res = from_columns(out)
     res["significant"] = res["significant"].astype(bool)
@@ -199,13 +203,13 @@ def check_survey_rounds(sample: pd.DataFrame, followup: pd.DataFrame | None) -> 
     _no_duplicate_ids(followup, fsrc, r1)
 
 
-def check_places(records: pd.DataFrame, places: pd.DataFrame) -> None:
+def check_places(records: pd.DataFrame, places: pd.DataFrame, default: str = "survey") -> None:
     """Each row's place columns agree with the places (``code``, ``parent``): the group is a unit
     whose parent is the row's neighbourhood, whose parent is the row's ward (issue 11: a group
     placed in another ward was accepted). Raises ``ValidationError`` naming file, row, column."""
     if not len(places):
         return
-    src = _source(records, "survey")
+    src = _source(records, default)
     parent = dict(zip(places["code"].astype(str), places["parent"].astype(str)))
     chain = [c for c in ("group_code", "neighbourhood_code", "ward_code") if c in records.columns]
     for child, up in zip(chain, chain[1:]):

@@ -121,6 +121,8 @@ WORDS: dict[str, dict[str, str]] = {
                     "en": "No follow-up survey round by this month: the current figures are the baseline."},
     "no_new_round": {"vi": "Không có vòng khảo sát mới trong tháng: thay đổi so với tháng trước bằng 0 theo định nghĩa.",
                      "en": "No new survey round this month: the change since last month is zero by construction."},
+    "variable_missing": {"vi": "{label}: thiếu biến {where} — không có số liệu (không phải ô bị ẩn).",
+                         "en": "{label}: variable {where} is missing — no data (not a suppressed cell)."},
     "missing": {"vi": "Phần chưa có (giai đoạn chưa sẵn sàng)", "en": "Missing sections (stage not available)"},
     "unmapped": {"vi": "(chưa có đề xuất: bổ sung vào report-config.json)", "en": "(no proposal yet: add one to report-config.json)"},
     "other_processes": {"vi": "Các quy trình khác (gộp, mỗi loại dưới {k} hộ)", "en": "Other processes (merged, each under {k} households)"},
@@ -438,9 +440,9 @@ def _check_inputs(sample: pd.DataFrame | None, followup: pd.DataFrame | None, vi
 
     if sample is not None:
         check_survey_rounds(sample, followup)
-    for df in (sample, followup):
+    for df, label in ((sample, "sample"), (followup, "followup")):
         if df is not None:
-            check_places(df, places_df)
+            check_places(df, places_df, label)
     has_register = register is not None and "household_id" in register.columns
     if has_register:
         known: set[str] | None = set(register["household_id"].astype(str))
@@ -527,14 +529,18 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     sources = {0: str(sample.attrs.get("source") or "sample")}
     if followup is not None:
         sources.update({int(r): str(followup.attrs.get("source") or "followup") for r in rounds if r != 0})
-    lacking: dict[str, list[str]] = {}
+    lacking: dict[str, list[tuple[str, int]]] = {}
     for d in defs:
         for r in sorted({0, now_round, last_round}):
             for col in (d["numerator"], d["denominator"]):
                 if col and r in rounds and rounds[r][col].isna().all():
-                    lacking.setdefault(d["id"], []).append(f"'{col}' in round {r} ({sources.get(r, 'survey')})")
-    for ind, where in lacking.items():
-        missing.append(f"indicator {ind}: variable {', '.join(where)} is missing, so it is not estimated "
+                    lacking.setdefault(d["id"], []).append((col, r))
+
+    def lacking_text(ind: str, word: str) -> str:
+        return ", ".join(f"'{col}' ({word} {r}, {sources.get(r, 'survey')})" for col, r in lacking[ind])
+
+    for ind in lacking:
+        missing.append(f"indicator {ind}: variable {lacking_text(ind, 'round')} is missing, so it is not estimated "
                        "(missing data, not suppressed)")
     variables = {d["id"]: (d["numerator"], d["denominator"] or None) for d in defs}
     if "weight" not in rows.columns:
@@ -670,7 +676,9 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         "areas": _records(published[published["unit"] != root].drop(columns=["parent"])),
         "progress": _records(progress),
         "notes": ([_w("no_followup", lang)] if now_round == 0 else [])
-        + ([_w("no_new_round", lang)] if now_round == last_round and now_round != 0 else []),
+        + ([_w("no_new_round", lang)] if now_round == last_round and now_round != 0 else [])
+        + [_w("variable_missing", lang, label=labels.get(ind, ind), where=lacking_text(ind, "vòng" if lang == "vi" else "round"))
+           for ind in lacking],
     }
     return {"data": data, "tables": {"indicators": top.reset_index(drop=True), "areas": published[published["unit"] != root].reset_index(drop=True),
                                      "progress": progress},

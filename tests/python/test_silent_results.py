@@ -1,5 +1,6 @@
 """Issue 11, "wrong results with exit 0": each case that gave a result without a word is now a
-commdx error naming where, or a finding the output states. Every test here failed on main."""
+commdx error naming where, or a finding the output states. Each test reproduces a case main got
+wrong (main accepted it silently), with a few neighbours of it that must stay refused."""
 from __future__ import annotations
 
 import json
@@ -126,7 +127,7 @@ def test_the_report_checks_the_survey_against_the_places() -> None:
     city = _constructed_city()
     sample = city["sample"].copy()
     sample.loc[0, "ward_code"] = "10002"  # group 10001-KP1-T01 is in ward 10001
-    with pytest.raises(commdx.ValidationError, match=r"sample, row 1, column 'ward_code'.*lies in 10001-KP1"):
+    with pytest.raises(commdx.ValidationError, match=r"sample, row 1, column 'ward_code': neighbourhood_code '10001-KP1' lies in 10001, not in '10002'"):
         commdx.monthly_report("2022-10", config=_config(), charts=False, **{**city, "sample": sample})
 
 
@@ -251,6 +252,9 @@ def test_a_follow_up_without_a_variable_reports_it_missing_not_suppressed() -> N
     bank = areas[areas.variable == "households_bank_account"]
     assert (bank.suppression == "published").any()  # the other indicator is untouched
     assert rep.data["missing"] == rep.missing
+    # ... and the document says so beside the table, in the report's language
+    assert any("'e_wallet' (vòng 1" in n and "không phải ô bị ẩn" in n for n in rep.data["notes"])
+    assert "'e_wallet' (vòng 1" in rep.to_markdown()
 
 
 def test_a_sample_all_marked_round_1_is_refused() -> None:
@@ -264,3 +268,13 @@ def test_a_follow_up_row_of_round_0_is_refused() -> None:
     follow.loc[9, "round"] = 0
     with pytest.raises(commdx.ValidationError, match=r"followup, row 10, column 'round': round 0 is the baseline"):
         _report(followup=follow)
+
+
+def test_round_changes_refuses_a_household_twice_in_a_round() -> None:
+    city = _constructed_city()
+    rows = pd.concat([city["sample"], city["followup"], city["followup"].iloc[[2]]], ignore_index=True)
+    with pytest.raises(commdx.ValidationError, match=rf"row {len(rows)}, column 'household_id': household "
+                                                     rf"{city['followup'].household_id.iloc[2]} appears twice in round 1"):
+        commdx.round_changes(rows, "bank_account")
+    ok = commdx.round_changes(rows.iloc[:-1], "bank_account")  # the same households in both rounds: a panel
+    assert ok.n_after.iloc[0] == len(city["followup"])

@@ -1,9 +1,11 @@
-"""``commdx report --month YYYY-MM --data DIR [--ward CODE] [--lang vi|en] [--out DIR]``: the
+"""``commdx report --month YYYY-MM --data DIR [--ward CODE] [--places P] [--lang vi|en] [--out DIR]``: the
 monthly report of a ward team or of the city (T2, T5, R4, M1, S5), from the files of
 ``commdx synth --out DIR`` (or a ward's own files with the same names and columns).
 
 Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts) and ``.html`` (charts
 embedded) into ``--out`` and prints their paths. Every household figure is small-cell suppressed.
+The survey rounds, household ids, members, outcomes, M1 frequencies and places of the files are
+checked against what they refer to (``--places``, default DATA/places.csv, else the built-in city).
 Exit status: 0 done; 2 unreadable input or bad usage (the message names the file, row, column)."""
 from __future__ import annotations
 
