@@ -50,7 +50,7 @@ class _Unnamed:
 
 _UNNAMED: Any = _Unnamed()
 
-_NO_WEIGHT = ("design: no weight column is named; give weight=<column>, or weight=None "
+_NO_WEIGHT = ("no weight column is named; give weight=<column>, or weight=None "
               "(on the command line weight=none) for an unweighted sample")
 
 
@@ -165,7 +165,7 @@ def _columns(df: pd.DataFrame, numeric: Sequence[str], grouping: Sequence[str]) 
 
 def _design(design: SurveyDesign | dict | str | None) -> SurveyDesign:
     if design is None:
-        raise _core.ConfigError(f"design None: {_NO_WEIGHT}; pass SurveyDesign(weight=None) for an unweighted sample")
+        raise _core.ConfigError(f"design None: {_NO_WEIGHT}")
     if isinstance(design, SurveyDesign):
         return design
     if isinstance(design, str):

@@ -326,6 +326,7 @@ def monthly_report(
     followup: pd.DataFrame | None = None,
     visits: pd.DataFrame | None = None,
     manual_log: pd.DataFrame | None = None,
+    households: pd.DataFrame | None = None,
     plan: Any = None,
     scores: Mapping[str, pd.DataFrame] | None = None,
     classes: Mapping[str, pd.DataFrame] | None = None,
@@ -344,8 +345,10 @@ def monthly_report(
     data : a folder written by ``commdx synth --out DIR`` (contracts.md); the keyword arguments
         override or replace its files: ``places`` (commdx.Places or DataFrame), ``roster`` (the
         teams JSON dict), ``sample`` (round 0), ``followup`` (round 1 and later), ``visits``,
-        ``manual_log``, ``plan`` (a Plan from ``commdx.plan_outreach`` or a DataFrame of planned
-        visits with ``member_id`` and ``date``).
+        ``manual_log``, ``households`` (the household register: the visit and M1 logs must name
+        its households; without it a household outside the survey is a stated finding),
+        ``plan`` (a Plan from ``commdx.plan_outreach`` or a DataFrame of planned visits with
+        ``member_id`` and ``date``).
     scores, classes : optional ``{"baseline": df, "now": df}`` of scores per unit (``unit``,
         ``index``, ``score``) and classes (``code``, ``class``), when the analyst computed them.
     config : report configuration (``report-config.json``); ``min_households`` overrides its k.
@@ -369,8 +372,8 @@ def monthly_report(
     plan_visits = _plan_visits(plan if plan is not None else files.get("plan_visits"))
 
     missing: list[str] = []
-    missing.extend(_check_inputs(sample, followup, visits, manual_log, roster, files.get("households"),
-                                 places_df, cfg))
+    register = households if households is not None else files.get("households")
+    missing.extend(_check_inputs(sample, followup, visits, manual_log, roster, register, places_df, cfg))
     names = dict(zip(places_df["code"], places_df["name"])) if len(places_df) else {}
     city_code = places_df.loc[places_df["parent"] == "", "code"].iloc[0] if len(places_df) else "city"
     if ward is not None and ward not in names and places is not None and hasattr(places, "match"):
