@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import math
 
 import numpy as np
 import pandas as pd
@@ -293,9 +292,10 @@ def check_manual_log(log: pd.DataFrame, *, households: set[str] | None, register
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             got = raw.iloc[i]
+            text = ("nothing" if pd.isna(got) else f"{float(got):g}" if isinstance(got, (int, float, np.number))
+                    else repr(str(got)))
             raise _core.ValidationError(
-                f"{_where(src, i, 'frequency_per_month')}: times per month must be a number > 0, got "
-                f"{'nothing' if (isinstance(got, float) and math.isnan(got)) else repr(got)}")
+                f"{_where(src, i, 'frequency_per_month')}: times per month must be a number > 0, got {text}")
     if groups:
         _known(log["group_code"], groups, src, "group_code", "residential group", "the places")
     return _households_known(log, src, households, register)

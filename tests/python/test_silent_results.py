@@ -209,11 +209,12 @@ def test_the_visit_log_must_name_known_households_members_and_outcomes() -> None
                                     commdx.report._places_table(city["places"]), _config())
 
 
-@pytest.mark.parametrize("freq", [-2.0, 0.0, math.nan, "often"])
-def test_m1_frequencies_must_be_positive_numbers(freq: object) -> None:
+@pytest.mark.parametrize("freq, got", [(-2.0, "-2"), (0.0, "0"), (math.nan, "nothing"), ("often", "'often'")])
+def test_m1_frequencies_must_be_positive_numbers(freq: object, got: str) -> None:
     log = _constructed_city()["manual_log"].astype({"frequency_per_month": object})
     log.loc[4, "frequency_per_month"] = freq
-    with pytest.raises(commdx.ValidationError, match=r"manual_log, row 5, column 'frequency_per_month': times per month must be a number > 0"):
+    with pytest.raises(commdx.ValidationError, match=r"manual_log, row 5, column 'frequency_per_month': "
+                                                     rf"times per month must be a number > 0, got {got}$"):
         _report(manual_log=log)
 
 
