@@ -279,3 +279,21 @@ def test_round_changes_refuses_a_household_twice_in_a_round() -> None:
         commdx.round_changes(rows, "bank_account")
     ok = commdx.round_changes(rows.iloc[:-1], "bank_account")  # the same households in both rounds: a panel
     assert ok.n_after.iloc[0] == len(city["followup"])
+
+
+def test_plan_and_classify_check_households_against_the_places_they_are_given(city_files: dict[str, Path],
+                                                                              capsys) -> None:
+    df = pd.read_csv(city_files["sample"], dtype=TEXT)
+    other = sorted(set(df.ward_code) - {df.ward_code.iloc[2]})[0]
+    df.loc[2, "ward_code"] = other
+    path = city_files["dir"] / "misplaced_households.csv"
+    df.to_csv(path, index=False)
+    roster = city_files["dir"] / "teams.json"
+    roster.write_text(json.dumps(commdx.synth.city(households=20000, seed=1).roster, ensure_ascii=False), encoding="utf-8")
+    assert main(["plan", "--households", str(path), "--roster", str(roster), "--places", str(city_files["places"]),
+                 "--start", "2022-07-25", "--deadline", "2022-10-31", "--out", str(city_files["dir"] / "plan")]) == 2
+    err = capsys.readouterr().err
+    assert "misplaced_households.csv, row 3, column 'ward_code'" in err
+    areas = Path(__file__).resolve().parents[1] / "data" / "classify" / "vungtau-wards-derived.csv"
+    assert main(["classify", str(areas), "--households", str(path), "--places", str(city_files["places"])]) == 2
+    assert "misplaced_households.csv, row 3, column 'ward_code'" in capsys.readouterr().err
