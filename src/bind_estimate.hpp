@@ -46,8 +46,13 @@ inline table estimate_table_from_py(const py::dict& columns, const std::string& 
 inline survey_design design_from_py(const py::dict& d) {
   survey_design out;
   for (auto item : d) {
-    if (item.second.is_none()) continue;
-    out.set(py::str(item.first), py::str(item.second), "SurveyDesign");
+    const std::string key = py::str(item.first);
+    // weight=None is the caller saying "unweighted" (SurveyDesign drops absent keys before this)
+    if (item.second.is_none()) {
+      if (key == "weight" || key == "weights") out.set(key, "", "SurveyDesign");
+      continue;
+    }
+    out.set(key, py::str(item.second), "SurveyDesign");
   }
   return out;
 }

@@ -28,6 +28,7 @@ void bind_monitor(py::module_& m) {
         get("psu", d.psu);
         get("fpc", d.fpc);
         get("round", d.round);
+        get("id", d.id);
         std::vector<commdx::change_variable> vars;
         for (const auto& v : variables) {
           if (v.size() != 3) throw commdx::error("commdx: each change variable is [name, numerator, denominator]");

@@ -45,6 +45,7 @@
 // (finest domain cell x PSU); every partition then aggregates those few thousand sums. When the
 // hierarchy nests in the PSUs (PSU = residential group) that is one set of sums per PSU.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -90,14 +91,21 @@ inline std::optional<lonely_psu> parse_lonely_psu(std::string_view s) {
 
 /// The sampling design, as column names of the records table; an empty name is "not used".
 struct survey_design {
-  std::string weight;  ///< sampling weight (> 0; 1 for every record when empty)
+  std::string weight;  ///< sampling weight column (finite, > 0); must be named unless `unweighted`
+  /// Every record weighs 1. Only when the caller says so (weight=none, JSON "weight": null,
+  /// Python SurveyDesign(weight=None)): a design that merely omits the weight is refused, since a
+  /// weighted sample estimated unweighted gives wrong figures without a word.
+  bool unweighted = false;
   std::string strata;  ///< stratum of the record (one stratum when empty)
   std::string psu;     ///< primary sampling unit (each record its own PSU when empty)
   std::string fpc;     ///< PSUs in the stratum's population, or the sampling fraction (< 1)
   lonely_psu lonely = lonely_psu::fail;
 
   nlohmann::json to_json() const {
-    return {{"weight", weight}, {"strata", strata}, {"psu", psu}, {"fpc", fpc}, {"lonely_psu", to_string(lonely)}};
+    nlohmann::json j = {{"strata", strata}, {"psu", psu}, {"fpc", fpc}, {"lonely_psu", to_string(lonely)}};
+    if (unweighted) j["weight"] = nullptr;
+    else if (!weight.empty()) j["weight"] = weight;  // left out: not named (refused when used)
+    return j;
   }
   static survey_design from_json(const nlohmann::json& j, const std::string& source = "<design>") try {
     survey_design d;
@@ -130,7 +138,13 @@ struct survey_design {
     return d;
   }
   void set(const std::string& key, const std::string& value, const std::string& source) {
-    if (key == "weight" || key == "weights") weight = value;
+    if (key == "weight" || key == "weights") {
+      // "none" (any case) or nothing: the caller says the sample is unweighted.
+      std::string lower = value;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      unweighted = value.empty() || lower == "none";
+      weight = unweighted ? std::string() : value;
+    }
     else if (key == "strata" || key == "stratum") strata = value;
     else if (key == "psu" || key == "ids" || key == "cluster") psu = value;
     else if (key == "fpc") fpc = value;
@@ -234,9 +248,15 @@ class domain_estimator {
     build();
     std::vector<sums> base(base_cells_);
     accumulate(y, stat == statistic_kind::ratio ? x : nullptr, base);
+    for (const sums& s : base)
+      for (double v : {s.sw, s.swy, s.swx, s.swyy, s.swxx, s.swxy}) check_finite(v, variable, y, x);
     std::vector<std::vector<domain_estimate>> out;
     out.reserve(partitions_.size());
-    for (const auto& p : partitions_) out.push_back(estimate_partition(p, base, stat, ci, level, variable));
+    for (const auto& p : partitions_) {
+      out.push_back(estimate_partition(p, base, stat, ci, level, variable));
+      for (const auto& e : out.back())
+        if (e.n > 0 && std::isfinite(e.estimate)) check_finite(e.se, variable, y, x);  // NaN: undefined, not overflow
+    }
     return out;
   }
 
@@ -262,17 +282,54 @@ class domain_estimator {
 
   location where(std::size_t row, const std::string& col) const { return location{source_, row + 1, 0, 0, col, ""}; }
 
+  // Weighted sums of finite values can still overflow a double (a weight of 1e308, or a huge
+  // value times a large weight): the estimate would then be inf/inf or 0 with an SE of 0, a
+  // wrong figure. Refuse, naming the record with the largest |w y| (or weight) as the culprit.
+  void check_finite(double value, const std::string& variable, const double* y, const double* x) const {
+    if (!std::isinf(value)) return;
+    std::size_t worst = 0;
+    double largest = -1;
+    for (std::size_t r = 0; r < rows_; ++r) {
+      double m = weight_[r];
+      if (!std::isnan(y[r])) m = std::max(m, std::fabs(weight_[r] * y[r]));
+      if (x != nullptr && !std::isnan(x[r])) m = std::max(m, std::fabs(weight_[r] * x[r]));
+      if (std::isnan(m) || std::isinf(m)) m = std::numeric_limits<double>::max();
+      if (m > largest) { largest = m; worst = r; }
+    }
+    throw input_error(where(worst, variable),
+                      "weighted sums overflow a double (weight " + format_number(weight_[worst]) +
+                          (std::isnan(y[worst]) ? std::string() : ", value " + format_number(y[worst])) +
+                          "); the weights or values are too large to estimate with");
+  }
+
   void resolve_design(const table& t) {
     // weights
     weight_.assign(rows_, 1.0);
+    if (design_.weight.empty() && !design_.unweighted)
+      throw config_error(location{source_, 0, 0, 0, "weight", ""},
+                         "the design names no weight column: give weight=<column>, or weight=none for an unweighted sample");
     if (!design_.weight.empty()) {
       const auto& w = t.numeric(design_.weight);
+      double total = 0;
+      std::size_t largest = 0;
       for (std::size_t r = 0; r < rows_; ++r) {
-        if (!(w[r] >= 0.0) || std::isinf(w[r]))
+        if (!(w[r] > 0.0) || std::isinf(w[r]))
           throw input_error(where(r, design_.weight),
-                            std::isnan(w[r]) ? "missing sampling weight" : "sampling weight must be a finite number >= 0, got " + format_number(w[r]));
+                            std::isnan(w[r]) ? "missing sampling weight" : "sampling weight must be a finite number > 0, got " + format_number(w[r]));
+        total += w[r];
+        if (std::isinf(total))
+          throw input_error(where(r, design_.weight),
+                            "the sum of the sampling weights overflows at this row (weight " + format_number(w[r]) + ")");
         weight_[r] = w[r];
+        if (w[r] > weight_[largest]) largest = r;
       }
+      // The variances and design effects square the estimated population (the sum of the
+      // weights): beyond sqrt(DBL_MAX) ~ 1.3e154 they overflow to inf/0 and a mean comes out
+      // with SE 0 (issue 11: one weight of 1e308). No population of households is that large.
+      if (rows_ > 0 && !std::isfinite(total * total))
+        throw input_error(where(largest, design_.weight),
+                          "the sampling weights sum to " + format_number(total) + " (this row: " + format_number(w[largest]) +
+                              "), too large for the variance formulas, which square it; weights count the households a record stands for");
     }
     // strata
     std::vector<std::uint32_t> stratum(rows_, 0);

@@ -123,6 +123,10 @@ class indicator_catalogue {
       if (x.contains("target") && !x.at("target").is_null()) {
         if (!x.at("target").is_number()) throw config_error(with_column(where, "target"), "target must be a number");
         ind.target = x.at("target").get<double>();
+        // JSON text cannot hold NaN, but a catalogue built in Python (json.load reads NaN) can
+        // (issue 11: a NaN target gave NaN gaps without a word).
+        if (!std::isfinite(ind.target))
+          throw config_error(with_column(where, "target"), "target must be a finite number, got " + format_number(ind.target));
       }
       ind.target_date = text_field(x, "target_date", where, false);
       if (!ind.target_date.empty() && !parse_date(ind.target_date))

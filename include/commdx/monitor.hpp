@@ -50,6 +50,9 @@ struct round_design {
   std::string psu = "psu";        ///< primary sampling unit (nested in strata); empty: rows are PSUs
   std::string fpc = "fpc";        ///< PSUs in the stratum (>= 1) or sampling fraction (< 1); empty: none
   std::string round = "round";    ///< round number (0 baseline, 1 follow-up, ...)
+  /// Household id; when set, an id twice in one compared round is refused (it would be counted
+  /// twice: issue 11). Empty: not checked (rows need not be households).
+  std::string id;
 };
 
 /// What to compare: a mean of `numerator` (denominator empty) or a ratio numerator/denominator.
@@ -94,10 +97,29 @@ struct change_options {
   double level = 0.95;      ///< confidence level; significance at 1 - level, two-sided
 };
 
+/// Refuses a household id that appears twice within one of the compared rounds, naming both rows.
+inline void check_unique_ids(const table& rows, const round_design& design, const change_options& options) {
+  if (design.id.empty()) return;
+  const auto& round = rows.numeric(design.round);
+  std::unordered_map<std::string, std::size_t> first_row;
+  first_row.reserve(rows.rows());
+  for (std::size_t i = 0; i < rows.rows(); ++i) {
+    if (round[i] != options.round_before && round[i] != options.round_after) continue;
+    const std::string id = rows.cell_text(design.id, i);
+    auto [it, fresh] = first_row.emplace(format_number(round[i]) + '\x1f' + id, i);
+    if (!fresh)
+      throw validation_error(location{rows.source(), i + 1, 0, 0, design.id, ""},
+                             "household " + id + " appears twice in round " + format_number(round[i]) + " (rows " +
+                                 std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                                 "); it would be counted twice");
+  }
+}
+
 /// Tests the change of each variable between two rounds stacked in `rows`, per domain.
 /// Rows of other rounds are ignored (they still count as PSUs of the design: none in practice).
 /// Throws input_error for a missing column or a non-positive weight (naming the row), and
-/// validation_error for a stratum with a single PSU that is not a certainty unit.
+/// validation_error for a stratum with a single PSU that is not a certainty unit or a household
+/// id twice in a round (design.id set).
 inline std::vector<round_change> test_changes(const table& rows, const round_design& design,
                                               const std::vector<change_variable>& variables,
                                               const change_options& options = {}) {
@@ -106,6 +128,7 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
     throw config_error(location{rows.source(), 0, 0, 0, "level", ""},
                        "confidence level must be in (0, 1), got " + format_number(options.level));
   }
+  check_unique_ids(rows, design, options);
   const stacked_design sd = stacked_design::build(rows, design.weight, design.strata, design.psu,
                                                   design.fpc, design.round, options.round_before,
                                                   options.round_after);

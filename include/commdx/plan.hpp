@@ -266,13 +266,16 @@ inline std::vector<plan_member> plan_read_roster(const nlohmann::json& roster) {
       pm.unit = unit;
       pm.affiliation = m.value("affiliation", "other");
       if (m.contains("skills") && m.at("skills").is_array()) pm.skills = m.at("skills").get<std::vector<std::string>>();
-      if (m.contains("weekly_hours") && m.at("weekly_hours").is_number()) pm.weekly_hours = m.at("weekly_hours").get<double>();
-      if (pm.weekly_hours < 0) {
-        location wm = w;
-        wm.column = "weekly_hours";
-        wm.unit = pm.id;
-        throw validation_error(wm, "weekly hours cannot be negative");
+      location wm = w;
+      wm.column = "weekly_hours";
+      wm.unit = pm.id;
+      if (m.contains("weekly_hours") && !m.at("weekly_hours").is_null()) {
+        // Hours given as text ("8") were read as 0 without a word (issue 11).
+        if (!m.at("weekly_hours").is_number())
+          throw validation_error(wm, "weekly hours must be a number, got " + m.at("weekly_hours").dump());
+        pm.weekly_hours = m.at("weekly_hours").get<double>();
       }
+      if (pm.weekly_hours < 0) throw validation_error(wm, "weekly hours cannot be negative");
       out.push_back(std::move(pm));
     }
   }

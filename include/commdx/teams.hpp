@@ -296,9 +296,11 @@ inline void check_date(const std::string& d, const location& where) {
   if (!d.empty() && !valid_iso_date(d))
     throw input_error(where, "bad date '" + d + "' (expected a real date written YYYY-MM-DD, e.g. 2022-07-05)");
 }
+// Zero hours is refused too (issue 11): a member with no time is not on the team, and the plan
+// would silently give them nothing; not given (missing) stays allowed.
 inline void check_hours(double h, const location& where) {
-  if (!is_missing(h) && (!std::isfinite(h) || h < 0))
-    throw input_error(where, "weekly hours must be a non-negative number, got " + format_number(h));
+  if (!is_missing(h) && (!std::isfinite(h) || h <= 0))
+    throw input_error(where, "weekly hours must be a number > 0, got " + format_number(h));
 }
 inline std::string code_or_text(const nlohmann::json& v, const location& where, const char* what) {
   if (v.is_string()) return trimmed(v.get<std::string>());

@@ -37,13 +37,31 @@ __all__ = ["SurveyDesign", "estimate", "estimate_ratio"]
 _LONELY = ("fail", "remove", "adjust", "average", "certainty")
 
 
+class _Unnamed:
+    """The weight nobody named: refused, so that a weighted sample is never estimated
+    unweighted by default (issue 11). ``weight=None`` is how a caller says "unweighted"."""
+
+    def __repr__(self) -> str:
+        return "<weight not named>"
+
+    def __reduce__(self) -> str:
+        return "_UNNAMED"
+
+
+_UNNAMED: Any = _Unnamed()
+
+_NO_WEIGHT = ("no weight column is named; give weight=<column>, or weight=None "
+              "(on the command line weight=none) for an unweighted sample")
+
+
 @dataclass(frozen=True)
 class SurveyDesign:
-    """Column names of a survey design; each optional.
+    """Column names of a survey design. The weight must be named: ``weight=None`` says the
+    sample is unweighted (every row weighs 1); leaving it out is an error.
 
     Parameters
     ----------
-    weight : sampling weight column (every row weighs 1 when omitted)
+    weight : sampling weight column (finite and > 0), or ``None`` for an unweighted sample
     strata : stratum column (one stratum when omitted)
     psu : primary sampling unit column (each row its own PSU when omitted)
     fpc : PSUs in the stratum's population, or the first-stage sampling fraction (< 1)
@@ -51,13 +69,15 @@ class SurveyDesign:
         "average" or "certainty" (R's ``options(survey.lonely.psu=)``)
     """
 
-    weight: str | None = None
+    weight: str | None = _UNNAMED
     strata: str | None = None
     psu: str | None = None
     fpc: str | None = None
     lonely_psu: str = "fail"
 
     def __post_init__(self) -> None:
+        if self.weight is _UNNAMED:
+            raise _core.ConfigError(f"SurveyDesign, field 'weight': {_NO_WEIGHT}")
         if self.lonely_psu not in _LONELY:
             raise _core.ConfigError(f"SurveyDesign: lonely_psu must be one of {', '.join(_LONELY)}, got {self.lonely_psu!r}")
 
@@ -65,19 +85,28 @@ class SurveyDesign:
     def parse(cls, spec: str) -> "SurveyDesign":
         """From the command-line form ``"weight=w,strata=s,psu=p,fpc=f,lonely_psu=adjust"``."""
         d = _core._parse_design(spec)
+        if "weight" not in d:  # the core leaves out a weight nobody named
+            raise _core.ConfigError(f"--design '{spec}', field 'weight': {_NO_WEIGHT}")
         return cls(**{k: (v or None) for k, v in d.items() if k != "lonely_psu"}, lonely_psu=d["lonely_psu"])
 
     @classmethod
     def default_for(cls, df: pd.DataFrame) -> "SurveyDesign":
-        """The data dictionary's design columns (weight, stratum, psu, fpc) that ``df`` has."""
+        """The data dictionary's design columns (weight, stratum, psu, fpc) that ``df`` has. The
+        weight column must be among them: a survey without one is refused rather than estimated
+        unweighted (say ``SurveyDesign(weight=None, ...)`` if it really is unweighted)."""
+        if "weight" not in df.columns:
+            source = df.attrs.get("source", "DataFrame")
+            raise _core.InputError(f"{source}, column 'weight': missing, so the design is unknown; name it "
+                                   "(--design weight=COLUMN,...) or say weight=none for an unweighted sample")
         has = lambda c: c if c in df.columns else None  # noqa: E731
-        return cls(weight=has("weight"), strata=has("stratum"), psu=has("psu"), fpc=has("fpc"))
+        return cls(weight="weight", strata=has("stratum"), psu=has("psu"), fpc=has("fpc"))
 
     def columns(self) -> list[str]:
         return [c for c in (self.weight, self.strata, self.psu, self.fpc) if c]
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        """The named columns; ``weight`` stays, as None for an unweighted sample."""
+        return {k: v for k, v in asdict(self).items() if v is not None or k == "weight"}
 
 
 def _as_list(x: str | Iterable[str] | None) -> list[str]:
@@ -136,12 +165,17 @@ def _columns(df: pd.DataFrame, numeric: Sequence[str], grouping: Sequence[str]) 
 
 def _design(design: SurveyDesign | dict | str | None) -> SurveyDesign:
     if design is None:
-        return SurveyDesign()
+        raise _core.ConfigError(f"design None: {_NO_WEIGHT}")
     if isinstance(design, SurveyDesign):
         return design
     if isinstance(design, str):
         return SurveyDesign.parse(design)
     return SurveyDesign(**design)
+
+
+def _source(df: pd.DataFrame) -> str:
+    """The file the rows came from (readers set ``attrs["source"]``), for messages."""
+    return str(df.attrs.get("source") or "DataFrame")
 
 
 def _frame(cols: dict[str, Any], df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -172,7 +206,7 @@ def estimate(df: pd.DataFrame, design: SurveyDesign | dict | str | None, variabl
     grouping = [c for c in (d.strata, d.psu) if c] + by
     numeric = [c for c in (d.weight, d.fpc) if c] + variables
     cols = _columns(df, numeric, grouping)
-    res = _core._estimate(cols, d.to_dict(), variables, stat, by, float(level), ci)
+    res = _core._estimate(cols, d.to_dict(), variables, stat, by, float(level), ci, _source(df))
     return _frame(res, df, by)
 
 
@@ -186,5 +220,5 @@ def estimate_ratio(df: pd.DataFrame, design: SurveyDesign | dict | str | None, n
     grouping = [c for c in (d.strata, d.psu) if c] + by
     numeric = [c for c in (d.weight, d.fpc) if c] + [numerator, denominator]
     cols = _columns(df, numeric, grouping)
-    res = _core._estimate_ratio(cols, d.to_dict(), numerator, denominator, by, float(level), ci)
+    res = _core._estimate_ratio(cols, d.to_dict(), numerator, denominator, by, float(level), ci, _source(df))
     return _frame(res, df, by)

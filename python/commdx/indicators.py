@@ -14,6 +14,7 @@ data a city can edit: pass the edited dict, a path to a JSON file, or a list of 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -36,13 +37,25 @@ def indicator_catalogue() -> dict[str, Any]:
     return _core._indicator_catalogue()
 
 
+def _finite_targets(doc: Any, source: str) -> Any:
+    """Python's json reads NaN and Infinity; a non-finite target is named here (field, indicator)
+    rather than refused as "not valid JSON data" by the core."""
+    items = doc.get("indicators") if isinstance(doc, Mapping) else None
+    for i, ind in enumerate(items if isinstance(items, list) else [], start=1):
+        t = ind.get("target") if isinstance(ind, Mapping) else None
+        if isinstance(t, float) and not math.isfinite(t):
+            raise _core.ConfigError(f"{source}, row {i}, column 'target', unit {ind.get('id', '?')}: "
+                                    f"target must be a finite number, got {t}")
+    return doc
+
+
 def _catalogue(catalogue: Any) -> dict[str, Any] | None:
     if catalogue is None:
         return None
     if isinstance(catalogue, (str, Path)) and Path(catalogue).suffix.lower() == ".json":
-        return _core._check_catalogue(read_json(catalogue), str(catalogue))
+        return _core._check_catalogue(_finite_targets(read_json(catalogue), str(catalogue)), str(catalogue))
     if isinstance(catalogue, Mapping):
-        return _core._check_catalogue(dict(catalogue), "catalogue")
+        return _core._check_catalogue(_finite_targets(dict(catalogue), "catalogue"), "catalogue")
     if isinstance(catalogue, Sequence) and not isinstance(catalogue, str):
         full = {i["id"]: i for i in indicator_catalogue()["indicators"]}
         unknown = [i for i in catalogue if i not in full]

@@ -53,8 +53,15 @@ def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> 
     else:
         own = dict(config)
     merged = {**base, **own}
+    label = config if isinstance(config, (str, Path)) else "config"
     if not isinstance(merged.get("min_households"), (int, float)) or merged["min_households"] < 1:
-        raise _core.ConfigError(f"{config if isinstance(config, (str, Path)) else 'config'}, field 'min_households': must be a number >= 1")
+        raise _core.ConfigError(f"{label}, field 'min_households': must be a number >= 1")
+    # Python's json reads NaN and Infinity: a NaN target gave NaN gaps and "unknown" progress.
+    for i, ind in enumerate(merged.get("indicators", []), start=1):
+        t = ind.get("target") if isinstance(ind, Mapping) else None
+        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t)):
+            raise _core.ConfigError(f"{label}, row {i}, field 'target', unit {ind.get('id', '?')}: "
+                                    f"a target must be a finite number, got {t!r}")
     return merged
 
 
@@ -111,6 +118,8 @@ WORDS: dict[str, dict[str, str]] = {
                     "en": "No follow-up survey round by this month: the current figures are the baseline."},
     "no_new_round": {"vi": "Không có vòng khảo sát mới trong tháng: thay đổi so với tháng trước bằng 0 theo định nghĩa.",
                      "en": "No new survey round this month: the change since last month is zero by construction."},
+    "variable_missing": {"vi": "{label}: thiếu biến {where} — không có số liệu (không phải ô bị ẩn).",
+                         "en": "{label}: variable {where} is missing — no data (not a suppressed cell)."},
     "missing": {"vi": "Phần chưa có (giai đoạn chưa sẵn sàng)", "en": "Missing sections (stage not available)"},
     "unmapped": {"vi": "(chưa có đề xuất: bổ sung vào report-config.json)", "en": "(no proposal yet: add one to report-config.json)"},
     "other_processes": {"vi": "Các quy trình khác (gộp, mỗi loại dưới {k} hộ)", "en": "Other processes (merged, each under {k} households)"},
@@ -151,6 +160,7 @@ def load_city_folder(data: str | Path) -> dict[str, Any]:
         p = d / name
         if p.exists():
             out[key] = _read_csv(p)
+            out[key].attrs["source"] = str(p)  # messages name the file
     if (d / "teams.json").exists():
         out["roster"] = read_json(d / "teams.json")
     return out
@@ -323,6 +333,7 @@ def monthly_report(
     followup: pd.DataFrame | None = None,
     visits: pd.DataFrame | None = None,
     manual_log: pd.DataFrame | None = None,
+    households: pd.DataFrame | None = None,
     plan: Any = None,
     scores: Mapping[str, pd.DataFrame] | None = None,
     classes: Mapping[str, pd.DataFrame] | None = None,
@@ -341,8 +352,10 @@ def monthly_report(
     data : a folder written by ``commdx synth --out DIR`` (contracts.md); the keyword arguments
         override or replace its files: ``places`` (commdx.Places or DataFrame), ``roster`` (the
         teams JSON dict), ``sample`` (round 0), ``followup`` (round 1 and later), ``visits``,
-        ``manual_log``, ``plan`` (a Plan from ``commdx.plan_outreach`` or a DataFrame of planned
-        visits with ``member_id`` and ``date``).
+        ``manual_log``, ``households`` (the household register: the visit and M1 logs must name
+        its households; without it a household outside the survey is a stated finding),
+        ``plan`` (a Plan from ``commdx.plan_outreach`` or a DataFrame of planned visits with
+        ``member_id`` and ``date``).
     scores, classes : optional ``{"baseline": df, "now": df}`` of scores per unit (``unit``,
         ``index``, ``score``) and classes (``code``, ``class``), when the analyst computed them.
     config : report configuration (``report-config.json``); ``min_households`` overrides its k.
@@ -366,6 +379,8 @@ def monthly_report(
     plan_visits = _plan_visits(plan if plan is not None else files.get("plan_visits"))
 
     missing: list[str] = []
+    register = households if households is not None else files.get("households")
+    missing.extend(_check_inputs(sample, followup, visits, manual_log, roster, register, places_df, cfg))
     names = dict(zip(places_df["code"], places_df["name"])) if len(places_df) else {}
     city_code = places_df.loc[places_df["parent"] == "", "code"].iloc[0] if len(places_df) else "city"
     if ward is not None and ward not in names and places is not None and hasattr(places, "match"):
@@ -424,6 +439,38 @@ def monthly_report(
     if charts:
         rep.charts = _charts(rep)
     return rep
+
+
+def _check_inputs(sample: pd.DataFrame | None, followup: pd.DataFrame | None, visits: pd.DataFrame | None,
+                  manual_log: pd.DataFrame | None, roster: Any, register: pd.DataFrame | None,
+                  places_df: pd.DataFrame, cfg: Mapping[str, Any]) -> list[str]:
+    """Rounds, ids, members, outcomes and frequencies checked against what they refer to
+    (commdx.monitor.check_*): errors raise, findings the data may still be right about return."""
+    from .monitor import VISIT_OUTCOMES, check_manual_log, check_places, check_survey_rounds, check_visit_log
+
+    if sample is not None:
+        check_survey_rounds(sample, followup)
+    for df, label in ((sample, "sample"), (followup, "followup")):
+        if df is not None:
+            check_places(df, places_df, label)
+    has_register = register is not None and "household_id" in register.columns
+    if has_register:
+        known: set[str] | None = set(register["household_id"].astype(str))
+    else:
+        frames = [df for df in (sample, followup) if df is not None and "household_id" in df.columns]
+        known = set().union(*(set(df["household_id"].astype(str)) for df in frames)) if frames else None
+    findings: list[str] = []
+    if visits is not None:
+        members = ({str(m.get("id")) for t in roster.get("teams", []) for m in t.get("members", [])}
+                   if isinstance(roster, Mapping) else None)
+        nom = cfg.get("nomination", {})
+        outcomes = set(VISIT_OUTCOMES) | set(nom.get("success_outcomes", [])) | set(nom.get("contact_outcomes_excluded", []))
+        findings += check_visit_log(visits, households=known, register=has_register, members=members,
+                                    outcomes=outcomes)
+    if manual_log is not None:
+        groups = set(places_df["code"].astype(str)) if len(places_df) else None
+        findings += check_manual_log(manual_log, households=known, register=has_register, groups=groups)
+    return findings
 
 
 # ---- indicators ----------------------------------------------------------------------------
@@ -486,8 +533,30 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     absent = [d["id"] for d in _indicator_defs(cfg) if d not in defs and d["numerator"] not in rows.columns]
     if absent:
         missing.append("indicators without their survey columns: " + ", ".join(absent))
+    # A variable a compared round lacks (the follow-up file has no such column, or it is empty
+    # there) makes every cell's n 0: those cells are missing data, not small cells, and are
+    # labelled and reported so (issue 11: they were published as "suppressed").
+    sources = {0: str(sample.attrs.get("source") or "sample")}
+    if followup is not None:
+        sources.update({int(r): str(followup.attrs.get("source") or "followup") for r in rounds if r != 0})
+    lacking: dict[str, list[tuple[str, int]]] = {}
+    for d in defs:
+        for r in sorted({0, now_round, last_round}):
+            for col in (d["numerator"], d["denominator"]):
+                if col and r in rounds and rounds[r][col].isna().all():
+                    lacking.setdefault(d["id"], []).append((col, r))
+
+    def lacking_text(ind: str, word: str) -> str:
+        return ", ".join(f"'{col}' ({word} {r}, {sources.get(r, 'survey')})" for col, r in lacking[ind])
+
+    for ind in lacking:
+        missing.append(f"indicator {ind}: variable {lacking_text(ind, 'round')} is missing, so it is not estimated "
+                       "(missing data, not suppressed)")
     variables = {d["id"]: (d["numerator"], d["denominator"] or None) for d in defs}
-    design = {"weight": "weight" if "weight" in rows.columns else None,
+    if "weight" not in rows.columns:
+        raise _core.InputError(f"{sources[0]}, column 'weight': missing; the survey's design weights are needed "
+                               "(a census has weight 1 on every row)")
+    design = {"weight": "weight",
               "strata": "stratum" if "stratum" in rows.columns else None,
               "psu": "psu" if "psu" in rows.columns else None,
               "fpc": "fpc" if "fpc" in rows.columns else None, "round": "round"}
@@ -553,6 +622,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
                "p_value_baseline", "ci_low_baseline", "ci_high_baseline", "last_month", "se_last_month",
                "change_last_month", "se_change_last_month", "p_value_last_month", "n_baseline", "n_now",
                "n_last_month", "households", "z", "covariance"]
+    merged.loc[merged["variable"].isin(list(lacking)), "suppression"] = "missing"
     hidden = merged["suppression"] != "published"
     merged[figures] = merged[figures].astype(float)
     merged.loc[hidden, figures] = np.nan
@@ -616,7 +686,9 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         "areas": _records(published[published["unit"] != root].drop(columns=["parent"])),
         "progress": _records(progress),
         "notes": ([_w("no_followup", lang)] if now_round == 0 else [])
-        + ([_w("no_new_round", lang)] if now_round == last_round and now_round != 0 else []),
+        + ([_w("no_new_round", lang)] if now_round == last_round and now_round != 0 else [])
+        + [_w("variable_missing", lang, label=labels.get(ind, ind), where=lacking_text(ind, "vòng" if lang == "vi" else "round"))
+           for ind in lacking],
     }
     return {"data": data, "tables": {"indicators": top.reset_index(drop=True), "areas": published[published["unit"] != root].reset_index(drop=True),
                                      "progress": progress},

@@ -8,6 +8,7 @@
 #include <commdx/io/json.hpp>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -103,6 +104,7 @@ TEST(EstimateAgreesWithR, EveryFixtureRow) {
     const table& data = dataset(ex.text("dataset")[r0]);
     survey_design d;
     d.weight = ex.text("weight")[r0];
+    d.unweighted = d.weight.empty();  // R's unweighted SRS design: said, not defaulted
     d.strata = ex.text("strata")[r0];
     d.psu = ex.text("psu")[r0];
     d.fpc = ex.text("fpc")[r0];
@@ -221,7 +223,7 @@ TEST(Estimate, HandWorkedStratifiedMean) {
   table t("hand");
   t.set("s", commdx::numeric_column{1, 1, 2, 2});
   t.set("y", commdx::numeric_column{1, 3, 5, 7});
-  const auto d = survey_design::parse("strata=s");
+  const auto d = survey_design::parse("strata=s,weight=none");
   const table out = commdx::estimate(t, d, {"y"});
   EXPECT_DOUBLE_EQ(out.numeric("estimate")[0], 4.0);
   EXPECT_NEAR(out.numeric("se")[0], std::sqrt(0.5), 1e-15);
@@ -268,9 +270,67 @@ TEST(Estimate, BadDesignInputNamesRowAndColumn) {
   f.set("s", commdx::numeric_column{1, 1, 2, 2});
   f.set("fpc", commdx::numeric_column{10, 12, 5, 5});
   f.set("y", commdx::numeric_column{1, 2, 3, 4});
-  EXPECT_THROW(commdx::estimate(f, survey_design::parse("strata=s,fpc=fpc"), {"y"}), commdx::input_error);
+  EXPECT_THROW(commdx::estimate(f, survey_design::parse("strata=s,fpc=fpc,weight=none"), {"y"}), commdx::input_error);
   EXPECT_THROW(survey_design::parse("weight=w,lonely_psu=sometimes"), commdx::config_error);
   EXPECT_THROW(survey_design::parse("colour=blue"), commdx::config_error);
+}
+
+// Issue 11: the message of the commdx exception `call` throws, or "" when it throws none.
+template <class Error, class F>
+std::string message_of(F call) {
+  try {
+    call();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Estimate, WeightsMustBeFiniteAndPositive) {
+  for (double bad : {0.0, -1.0, std::numeric_limits<double>::infinity(), commdx::missing}) {
+    table t("w.csv");
+    t.set("w", commdx::numeric_column{1, 1, bad, 1});
+    t.set("y", commdx::numeric_column{0, 1, 1, 0});
+    const std::string m = message_of<commdx::input_error>([&] { commdx::estimate(t, survey_design::parse("weight=w"), {"y"}); });
+    EXPECT_NE(m.find("w.csv, row 3, column 'w'"), std::string::npos) << bad << ": " << m;
+  }
+}
+
+TEST(Estimate, HugeWeightsOverflowIsAnErrorNotAZero) {
+  // Seen in issue 11: one weight of 1e308 gave a city estimate 0.000 with SE 0 and exit 0.
+  table t("big.csv");
+  t.set("w", commdx::numeric_column{1, 1, 1, 1e308, 1, 1});
+  t.set("s", commdx::numeric_column{1, 1, 1, 2, 2, 2});
+  t.set("y", commdx::numeric_column{0, 1, 1, 1, 0, 1});
+  const std::string m = message_of<commdx::input_error>(
+      [&] { commdx::estimate(t, survey_design::parse("weight=w,strata=s"), {"y"}); });
+  EXPECT_NE(m.find("big.csv, row 4, column 'w'"), std::string::npos) << m;
+  EXPECT_NE(m.find("too large"), std::string::npos) << m;
+  // Two large weights whose sum alone overflows: refused at the weight column.
+  t.set("w", commdx::numeric_column{1, 1, 1e308, 1e308, 1, 1});
+  const std::string m2 = message_of<commdx::input_error>(
+      [&] { commdx::estimate(t, survey_design::parse("weight=w,strata=s"), {"y"}); });
+  EXPECT_NE(m2.find("big.csv, row 4, column 'w'"), std::string::npos) << m2;
+  // A large total of a large value also overflows (w y finite, the sum of squares not).
+  t.set("w", commdx::numeric_column{1, 1, 1, 1, 1, 1});
+  t.set("y", commdx::numeric_column{1, 2, 3, 1e200, 5, 6});
+  const std::string m3 = message_of<commdx::input_error>(
+      [&] { commdx::estimate(t, survey_design::parse("weight=w,strata=s"), {"y"}, statistic_kind::total); });
+  EXPECT_NE(m3.find("big.csv, row 4, column 'y'"), std::string::npos) << m3;
+}
+
+TEST(Estimate, AnUnweightedDesignMustBeSaid) {
+  table t("nw.csv");
+  t.set("y", commdx::numeric_column{0, 1, 1, 0});
+  const std::string m = message_of<commdx::config_error>([&] { commdx::estimate(t, survey_design{}, {"y"}); });
+  EXPECT_NE(m.find("nw.csv, column 'weight'"), std::string::npos) << m;
+  EXPECT_NE(m.find("weight=none"), std::string::npos) << m;
+  for (const char* said : {"weight=none", "weight=NONE", "weight="}) {
+    const table out = commdx::estimate(t, survey_design::parse(said), {"y"});
+    EXPECT_DOUBLE_EQ(out.numeric("estimate")[0], 0.5) << said;
+  }
+  EXPECT_TRUE(survey_design::from_json(survey_design::parse("weight=none").to_json()).unweighted);
+  EXPECT_FALSE(survey_design::from_json(survey_design::parse("strata=s").to_json()).unweighted);
 }
 
 TEST(Estimate, DesignRoundTripsThroughJson) {

@@ -158,7 +158,7 @@ TEST(Indicators, AnyOfAndBusinessTypeDomainsHandWorked) {
   const auto cat = indicator_catalogue::builtin().select({"business_e_payment", "business_e_payment_count", "enterprise_e_invoice"});
   commdx::indicator_options opt;
   opt.levels = {commdx::indicator_level_named("city"), commdx::indicator_level_named("ward")};
-  const table out = commdx::compute_indicators(h, p, commdx::survey_design{}, cat, opt, &b);
+  const table out = commdx::compute_indicators(h, p, commdx::survey_design::parse("weight=none"), cat, opt, &b);
   ASSERT_EQ(out.rows(), 6u);
   EXPECT_EQ(out.text("indicator")[0], "business_e_payment");
   EXPECT_DOUBLE_EQ(out.numeric("estimate")[0], 3.0 / 5.0);  // rows 2, 3, 4 take some e-payment
@@ -178,7 +178,7 @@ TEST(Indicators, UnknownUnitIsAnError) {
   commdx::indicator_options opt;
   opt.levels = {commdx::indicator_level_named("ward")};
   const auto cat = indicator_catalogue::builtin().select({"households_bank_account"});
-  EXPECT_THROW(commdx::compute_indicators(h, p, commdx::survey_design{}, cat, opt), commdx::validation_error);
+  EXPECT_THROW(commdx::compute_indicators(h, p, commdx::survey_design::parse("weight=none"), cat, opt), commdx::validation_error);
   EXPECT_THROW(commdx::indicator_level_named("district"), commdx::config_error);
 }
 

@@ -222,6 +222,32 @@ TEST(RoundChange, ErrorsNameTheRowOrTheStratum) {
   EXPECT_THROW(commdx::test_changes(t, no_fpc, {{"y", "missing_column", ""}}), commdx::input_error);
 }
 
+// Issue 11: a household twice in the follow-up was counted twice.
+TEST(RoundChange, AHouseholdTwiceInARoundIsRefusedNamingBothRows) {
+  commdx::table t("followup.csv");
+  t.set("household_id", commdx::text_column{"H1", "H2", "H3", "H1", "H2", "H2"});
+  t.set("stratum", commdx::text_column{"A", "A", "A", "A", "A", "A"});
+  t.set("psu", commdx::text_column{"g1", "g2", "g3", "g1", "g2", "g2"});
+  t.set("weight", commdx::numeric_column{1, 1, 1, 1, 1, 1});
+  t.set("round", commdx::numeric_column{0, 0, 0, 1, 1, 1});
+  t.set("y", commdx::numeric_column{0, 1, 0, 1, 1, 1});
+  commdx::round_design d;
+  d.fpc = "";
+  EXPECT_NO_THROW(commdx::test_changes(t, d, {{"y", "y", ""}}));  // without an id: rows are rows
+  d.id = "household_id";
+  try {
+    commdx::test_changes(t, d, {{"y", "y", ""}});
+    FAIL() << "a duplicate household was accepted";
+  } catch (const commdx::validation_error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("followup.csv, row 6, column 'household_id'"), std::string::npos) << m;
+    EXPECT_NE(m.find("H2 appears twice in round 1 (rows 5 and 6)"), std::string::npos) << m;
+  }
+  // The same household in both rounds is a panel, not a duplicate.
+  t.set("household_id", commdx::text_column{"H1", "H2", "H3", "H1", "H2", "H3"});
+  EXPECT_NO_THROW(commdx::test_changes(t, d, {{"y", "y", ""}}));
+}
+
 // ---- small-cell suppression ------------------------------------------------------------------
 
 // The differencing attack: the published cells are known, every parent equals the sum of its

@@ -306,7 +306,11 @@ TEST(TeamsBadInput, BadDatesAndNegativeHours) {
   }
   std::string msg = error_of([] { roster::from_json_text(json_with("\"weekly_hours\": 4", "\"weekly_hours\": -2"), "teams.json"); });
   EXPECT_TRUE(has(msg, "column 'members[0].weekly_hours'")) << msg;
-  EXPECT_TRUE(has(msg, "non-negative")) << msg;
+  EXPECT_TRUE(has(msg, "weekly hours must be a number > 0")) << msg;
+  // Issue 11: 0 hours was accepted (the plan then gave the member nothing without a word).
+  msg = error_of([] { roster::from_json_text(json_with("\"weekly_hours\": 4", "\"weekly_hours\": 0"), "teams.json"); });
+  EXPECT_TRUE(has(msg, "teams.json, row 1, column 'members[0].weekly_hours'")) << msg;
+  EXPECT_TRUE(has(msg, "got 0")) << msg;
   std::string csv = std::string(kCsvHeader) + "T-1,ward,26506,,,2022-07-01,M-1,A,leader,other,,-1,\n";
   msg = error_of([&] { roster::from_csv_text(csv, "teams.csv"); });
   EXPECT_TRUE(has(msg, "teams.csv, row 1, line 2, column 'weekly_hours'")) << msg;

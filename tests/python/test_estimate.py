@@ -118,7 +118,7 @@ def test_design_parse_and_errors() -> None:
     with pytest.raises(commdx.InputError, match="row 2, column 'w'"):
         commdx.estimate(df, commdx.SurveyDesign(weight="w"), ["y"])
     with pytest.raises(commdx.InputError, match="column 'nope'"):
-        commdx.estimate(df, None, ["nope"])
+        commdx.estimate(df, commdx.SurveyDesign(weight=None), ["nope"])
     lonely = _data("city_lonely")
     with pytest.raises(commdx.InputError, match="stratum '26506' has only one PSU"):
         commdx.estimate(lonely, commdx.SurveyDesign("weight", "stratum", "psu", "fpc"), ["bank_account"])
@@ -127,14 +127,15 @@ def test_design_parse_and_errors() -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1), st.floats(0.5, 20)), min_size=6, max_size=60))
 def test_unweighted_srs_matches_textbook_formula(rows: list[tuple[int, int, float]]) -> None:
-    # Without a design the mean's se is the textbook s / sqrt(n) (with-replacement approximation),
-    # and any interval of a 0/1 mean stays inside [0, 1].
+    # Unweighted, without strata or PSUs, the mean's se is the textbook s / sqrt(n) (the
+    # with-replacement approximation), and any interval of a 0/1 mean stays inside [0, 1].
     df = pd.DataFrame(rows, columns=["g", "y", "x"])
-    got = commdx.estimate(df, None, ["x", "y"])
+    srs = commdx.SurveyDesign(weight=None)  # said explicitly (issue 11: never a silent default)
+    got = commdx.estimate(df, srs, ["x", "y"])
     n = len(df)
     assert got.estimate[0] == pytest.approx(df.x.mean(), rel=1e-12)
     assert got.se[0] == pytest.approx(df.x.std(ddof=1) / np.sqrt(n), rel=1e-9, abs=1e-12)
     assert 0.0 <= got.ci_low[1] <= got.ci_high[1] <= 1.0
-    by = commdx.estimate(df, None, ["y"], by="g")
+    by = commdx.estimate(df, srs, ["y"], by="g")
     assert by.n.sum() == n
     assert by.g.is_monotonic_increasing

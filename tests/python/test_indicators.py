@@ -109,19 +109,20 @@ def test_catalogue_is_data() -> None:
     assert len(cat["indicators"]) >= 25
     cat["indicators"] = [dict(cat["indicators"][1], id="my_bank", target=0.9, target_date="2026-06-30")]
     df = pd.DataFrame({"ward_code": ["26506", "26506", "26508"], "bank_account": [1, 0, 1]})
-    out = commdx.indicators(df, commdx.Places.vung_tau(), commdx.SurveyDesign(), catalogue=cat,
+    unweighted = commdx.SurveyDesign(weight=None)  # said explicitly: the frame has no weight column
+    out = commdx.indicators(df, commdx.Places.vung_tau(), unweighted, catalogue=cat,
                             levels=["city", "ward"], as_of="2026-06-01")
     assert out.indicator.unique().tolist() == ["my_bank"]
     assert out.estimate.tolist() == pytest.approx([2 / 3, 0.5, 1.0])
     assert out.days_left.tolist() == [29, 29, 29]
     bad = {"indicators": [{"id": "x", "label_vi": "x", "label_en": "x", "statistic": "median", "numerator": {"column": "a"}}]}
     with pytest.raises(commdx.ConfigError, match="statistic"):
-        commdx.indicators(df, commdx.Places.vung_tau(), None, catalogue=bad)
+        commdx.indicators(df, commdx.Places.vung_tau(), unweighted, catalogue=bad)
     with pytest.raises(commdx.ConfigError):
-        commdx.indicators(df, commdx.Places.vung_tau(), None, catalogue=["no_such_indicator"])
+        commdx.indicators(df, commdx.Places.vung_tau(), unweighted, catalogue=["no_such_indicator"])
     unknown = df.assign(ward_code=["26506", "99999", "26508"])
     with pytest.raises(commdx.ValidationError, match="99999"):
-        commdx.indicators(unknown, commdx.Places.vung_tau(), None, catalogue=["households_bank_account"], levels=["ward"])
+        commdx.indicators(unknown, commdx.Places.vung_tau(), unweighted, catalogue=["households_bank_account"], levels=["ward"])
 
 
 def test_cli_writes_csv_json_xlsx(tmp_path: Path, city_places: commdx.Places, capsys) -> None:

@@ -217,8 +217,10 @@ def test_building_teams_in_python():
     assert set(f["rule"]) == {"T1.deputy", "T1.fatherland_front", "T1.womens_union", "T1.youth_union_it"}
     with pytest.raises(commdx.InputError, match="unknown role 'boss'"):
         commdx.Member("M-3", role="boss")
-    with pytest.raises(commdx.InputError, match="weekly hours must be a non-negative number"):
+    with pytest.raises(commdx.InputError, match="weekly hours must be a number > 0"):
         commdx.Member("M-3", weekly_hours=-1)
+    with pytest.raises(commdx.InputError, match="weekly hours must be a number > 0, got 0"):
+        commdx.Member("M-3", weekly_hours=0)
     with pytest.raises(commdx.InputError, match="bad date '2022-06-31'"):
         commdx.Team("T-1", "ward", "26506", decision_date="2022-06-31")
     with pytest.raises(commdx.ValidationError, match="duplicate team id T-26506"):
@@ -256,8 +258,10 @@ def test_csv_errors_name_row_line_and_column(tmp_path):
         read([text[1].replace(",ward,", ",district,")])
     with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'decision_date', unit T-26506: bad date '2022-07-32'"):
         read([text[1].replace("2022-07-01", "2022-07-32")])
-    with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'weekly_hours', unit T-26506: weekly hours must be a non-negative"):
+    with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'weekly_hours', unit T-26506: weekly hours must be a number > 0"):
         read([text[1].replace(",2,0901234567", ",-2,0901234567")])
+    with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'weekly_hours', unit T-26506: weekly hours must be a number > 0, got 0"):
+        read([text[1].replace(",2,0901234567", ",0,0901234567")])
     with pytest.raises(commdx.ValidationError, match=r"row 2, line 3, column 'member_id', unit T-26506: duplicate member id M-26506-01 \(first at row 1, line 2"):
         read([text[1], text[2].replace("M-26506-02", "M-26506-01")])
     with pytest.raises(commdx.ValidationError, match=r"row 2, line 3, column 'unit', unit T-26506: team T-26506 was given unit '26506'"):

@@ -23,6 +23,8 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     )
     p.add_argument("areas", help="CSV hoặc XLSX: mã/tên, diện tích (km2), dân số [, tỷ lệ THPT, ...]")
     p.add_argument("--households", help="hộ gia đình (CSV, docs/data-dictionary.md): học vấn theo phường và nhóm tiếp cận")
+    p.add_argument("--places", help="tệp đơn vị hành chính: phường, khu phố, tổ của các hộ được đối chiếu / "
+                                    "places file the households' wards, neighbourhoods and groups are checked against")
     p.add_argument("--config", help="JSON ghi đè các ngưỡng (xem classify-config.json)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ hiển thị (mặc định: vi)")
     p.add_argument("-o", "--output", help="ghi kết quả ra .xlsx, .csv hoặc .json")
@@ -46,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
                                     "group_code": str, "stratum": str, "psu": str}, encoding="utf-8-sig"
         )
         households.attrs["source"] = args.households
+        if args.places:
+            from ..monitor import check_places
+            from ..places import Places
+
+            check_places(households, Places.from_file(args.places).to_dataframe())
     result = classify_areas(areas, args.config, lang=args.lang, households=households)
 
     out = sys.stdout

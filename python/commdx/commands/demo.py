@@ -308,7 +308,8 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
         month = str(pd.to_datetime(files["visits"]["date"]).max())[:7]
     common = dict(places=state["places"], roster=state["roster"], sample=files["sample_households"],
                   followup=files.get("followup_households"), visits=files["visits"],
-                  manual_log=files.get("manual_processes"), plan=state.get("plan"), lang=args.lang,
+                  manual_log=files.get("manual_processes"), households=files.get("households"),
+                  plan=state.get("plan"), lang=args.lang,
                   scores=state.get("scores"), classes=state.get("classes"))
     city = monthly_report(month, **common)
     paths = city.save(d)

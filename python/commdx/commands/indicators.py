@@ -1,11 +1,14 @@
-"""``commdx indicators SURVEY --places P [--design weight=..,strata=..,psu=..,fpc=..] [--levels ...]
+"""``commdx indicators SURVEY [--places P] [--design weight=..,strata=..,psu=..,fpc=..] [--levels ...]
 [--businesses B] [--catalogue C.json] [--as-of YYYY-MM-DD] [-o OUT.csv|.json|.xlsx] [--lang vi|en]``
 
 S1-S4, K1-K10, R3: every catalogue indicator for every unit of every level, with standard errors,
 confidence intervals, design effects, targets, gaps and days left (one row per unit and
 indicator; columns as contracts.md). SURVEY is a household file (CSV/XLSX) read with
-``commdx.read_households``. Without ``--design`` the data dictionary's design columns present
-in the file are used (weight, stratum, psu, fpc). Exit status 0; 2 on unreadable input or config.
+``commdx.read_households`` against the places (``--places``, default the built-in city), so a
+group placed in another ward is refused. Without ``--design`` the data dictionary's design
+columns present in the file are used (weight, stratum, psu, fpc); a file without a weight column
+is refused unless ``--design weight=none,...`` says the sample is unweighted. Exit status 0; 2 on
+unreadable input or config.
 """
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ TEXT = {
     "vi": {
         "help": "ước lượng các chỉ tiêu (có sai số chuẩn) cho từng đơn vị ở mọi cấp",
         "survey": "tệp khảo sát hộ gia đình (CSV/XLSX)",
-        "places": "tệp đơn vị hành chính (places.csv hoặc .json)",
-        "design": "thiết kế mẫu: weight=..,strata=..,psu=..,fpc=..[,lonely_psu=adjust]",
+        "places": "tệp đơn vị hành chính (places.csv hoặc .json; mặc định: thành phố có sẵn)",
+        "design": "thiết kế mẫu: weight=..,strata=..,psu=..,fpc=..[,lonely_psu=adjust]; weight=none: mẫu không trọng số",
         "levels": "các cấp, cách nhau bởi dấu phẩy: city,ward,neighbourhood,residential_group",
         "businesses": "tệp khảo sát cơ sở kinh doanh (tùy chọn)",
         "catalogue": "danh mục chỉ tiêu JSON (mặc định: danh mục có sẵn)",
@@ -29,8 +32,8 @@ TEXT = {
     "en": {
         "help": "estimate the indicators (with standard errors) for every unit at every level",
         "survey": "household survey file (CSV/XLSX)",
-        "places": "administrative units file (places.csv or .json)",
-        "design": "sampling design: weight=..,strata=..,psu=..,fpc=..[,lonely_psu=adjust]",
+        "places": "administrative units file (places.csv or .json; default: the built-in city)",
+        "design": "sampling design: weight=..,strata=..,psu=..,fpc=..[,lonely_psu=adjust]; weight=none: unweighted",
         "levels": "comma-separated levels: city,ward,neighbourhood,residential_group",
         "businesses": "business survey file (optional)",
         "catalogue": "indicator catalogue JSON (default: the shipped one)",
@@ -46,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
     p = subparsers.add_parser("indicators", help=t["help"], description=t["help"])
     p.add_argument("survey", metavar="SURVEY", help=t["survey"])
-    p.add_argument("--places", required=True, help=t["places"])
+    p.add_argument("--places", default=None, help=t["places"])
     p.add_argument("--design", default=None, help=t["design"])
     p.add_argument("--levels", default="city,ward,neighbourhood,residential_group", help=t["levels"])
     p.add_argument("--businesses", default=None, help=t["businesses"])
@@ -57,24 +60,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _read(path: str, kind: str):
+def _read(path: str, kind: str, places):
+    """The records, their place columns checked against ``places`` (a group must lie in its
+    neighbourhood and ward: issue 11 found one placed in another ward accepted)."""
     import commdx
 
-    reader = getattr(commdx, "read_households" if kind == "households" else "read_businesses", None)
-    if reader is not None:
-        return reader(path)
-    import pandas as pd  # pragma: no cover - before the ingest stage existed
-
-    return pd.read_csv(path, dtype={c: str for c in ("ward_code", "neighbourhood_code", "group_code", "stratum", "psu")})
+    reader = commdx.read_households if kind == "households" else commdx.read_businesses
+    records = reader(path, places=places)
+    records.attrs["source"] = path
+    return records
 
 
 def run(args: argparse.Namespace) -> int:
     import commdx
 
     t = TEXT[args.lang]
-    places = commdx.Places.from_file(args.places)
-    households = _read(args.survey, "households")
-    businesses = _read(args.businesses, "businesses") if args.businesses else None
+    places = commdx.Places.from_file(args.places) if args.places else commdx.Places.vung_tau()
+    households = _read(args.survey, "households", places)
+    businesses = _read(args.businesses, "businesses", places) if args.businesses else None
     design = commdx.SurveyDesign.parse(args.design) if args.design else None
     levels = [s.strip() for s in args.levels.split(",") if s.strip()]
     table = commdx.indicators(households, places, design, catalogue=args.catalogue, levels=levels,

@@ -10,7 +10,8 @@ def add_parser(sub) -> None:
     p.add_argument("--households", required=True, help="households.csv")
     p.add_argument("--businesses", help="businesses.csv")
     p.add_argument("--roster", required=True, help="teams.json (contracts.md roster)")
-    p.add_argument("--places", help="places.csv or .json (unit names)")
+    p.add_argument("--places", help="places.csv or .json (unit names; the households' wards, neighbourhoods "
+                                    "and groups are checked against it)")
     p.add_argument("--classes", help="CSV with columns unit,class (central/remote)")
     p.add_argument("--estimates", help="per-unit indicator estimates with targets (CSV)")
     p.add_argument("--visits", help="visit log CSV (household_id, action, member_id, date, outcome)")
@@ -50,8 +51,14 @@ def run(args) -> int:
         from ..places import Places
 
         places = Places.from_file(args.places)
+    households = _read_csv(args.households)
+    if places is not None:  # a group placed in another ward is refused, naming the row
+        from ..monitor import check_places
+
+        households.attrs["source"] = args.households
+        check_places(households, places.to_dataframe())
     plan = plan_outreach(
-        _read_csv(args.households), read_json(args.roster),
+        households, read_json(args.roster),
         args.start, args.deadline,
         businesses=_read_csv(args.businesses) if args.businesses else None, places=places,
         classes=_read_csv(args.classes) if args.classes else None,

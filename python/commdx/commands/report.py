@@ -1,9 +1,11 @@
-"""``commdx report --month YYYY-MM --data DIR [--ward CODE] [--lang vi|en] [--out DIR]``: the
+"""``commdx report --month YYYY-MM --data DIR [--ward CODE] [--places P] [--lang vi|en] [--out DIR]``: the
 monthly report of a ward team or of the city (T2, T5, R4, M1, S5), from the files of
 ``commdx synth --out DIR`` (or a ward's own files with the same names and columns).
 
 Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts) and ``.html`` (charts
 embedded) into ``--out`` and prints their paths. Every household figure is small-cell suppressed.
+The survey rounds, household ids, members, outcomes, M1 frequencies and places of the files are
+checked against what they refer to (``--places``, default DATA/places.csv, else the built-in city).
 Exit status: 0 done; 2 unreadable input or bad usage (the message names the file, row, column)."""
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--config", help="report-config.json của thành phố / the city's report configuration")
     p.add_argument("--min-households", type=float, help="ngưỡng ô nhỏ k (mặc định 5) / small-cell threshold")
     p.add_argument("--plan", help="plan_visits CSV (member_id, date) to compare visits against")
+    p.add_argument("--places", help="tệp đơn vị hành chính (mặc định: DATA/places.csv, không có thì thành phố có sẵn) / "
+                                    "places file (default: DATA/places.csv, else the built-in city); the survey's "
+                                    "wards, neighbourhoods and groups are checked against it")
     p.set_defaults(func=run)
 
 
@@ -42,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
     from ..report import monthly_report
 
     data = Path(args.data)
-    places = Places.from_file(str(data / "places.csv")) if (data / "places.csv").exists() else None
+    if args.places:
+        places = Places.from_file(args.places)
+    elif (data / "places.csv").exists():
+        places = Places.from_file(str(data / "places.csv"))
+    else:
+        places = Places.vung_tau()
     ward = args.ward
     if ward is not None and places is not None and ward not in places:
         ward = places.match(ward)
