@@ -32,7 +32,7 @@ def test_codes_keep_zeros_numbers_typed_dates_iso(tmp_path):
     assert df["household_id"].tolist() == ["00070", "00071", "00072"]
     assert df["date"].tolist() == ["2022-06-20", "2022-06-21", "2022-06-22"]
     assert df.attrs["source"] == str(p)
-    assert df.attrs["lines"].tolist() == [2, 3, 4]
+    assert df.attrs["lines"] == (2, 3, 4)
 
 
 def test_number_columns_int_without_gaps_float_with(tmp_path):
@@ -70,7 +70,7 @@ def test_line_numbers_after_every_line_end_style(tmp_path, line_end):
     body = raw.replace("\n", line_end)
     df = tables.read_table(write(tmp_path, "t.csv", body))
     assert df["b"].tolist() == ["x" + line_end + "y", "z"]
-    assert df.attrs["lines"].tolist() == [2, 5]
+    assert df.attrs["lines"] == (2, 5)
     bad = write(tmp_path, "bad.csv", (raw + "3\n").replace("\n", line_end))
     with pytest.raises(commdx.InputError, match=r"bad\.csv, row 3 \(line 6\): .* / 1 fields where the header has 2"):
         tables.read_table(bad)
@@ -138,6 +138,14 @@ def test_day_first_never_guessed():
     assert tables.parse_date("2022-06-20T08:30:00") == dt.date(2022, 6, 20)
 
 
+def test_normalise_dates_names_the_file_line_after_sorting(tmp_path):
+    p = write(tmp_path, "visits.csv", VISITS + "00072,bank,M-2,2022-06-22,adopted\n")
+    df = tables.read_table(p, text=("household_id",)).sort_values("household_id", ascending=False)
+    df.loc[1, "date"] = "2022-13-45"  # the row of line 3
+    with pytest.raises(commdx.InputError, match=r"visits\.csv, row 2 \(line 3\), column 'date': .*'2022-13-45'"):
+        tables.normalise_dates(df, ["date"])
+
+
 def test_normalise_dates_on_a_dataframe_names_the_row():
     df = pd.DataFrame({"date": ["2022-06-20", "03/10/2022", None]})
     out = tables.normalise_dates(df, ["date"], source="visits")
@@ -166,7 +174,7 @@ def test_xlsx_reads_like_the_csv(tmp_path):
     assert df["household_id"].tolist() == ["00070", "00071"]
     assert df["n"].tolist() == [3.0, 4.5]
     assert df["date"].tolist() == ["2022-06-20", "2022-06-21"]
-    assert df.attrs["source"] == f"{p} [Sheet1]" and df.attrs["lines"].tolist() == [2, 3]
+    assert df.attrs["source"] == f"{p} [Sheet1]" and df.attrs["lines"] == (2, 3)
 
 
 def test_csv_renamed_xlsx_refused(tmp_path):

@@ -421,7 +421,8 @@ def frame(t: Rows, *, text: Union[Iterable[str], str] = (), numeric: Iterable[st
             data[name] = _typed_column(t, k, cells, must_be_number=name in numeric_set)
     df = pd.DataFrame(data, index=pd.RangeIndex(len(t.rows)))
     df.attrs["source"] = t.label
-    df.attrs["lines"] = np.asarray(t.lines, dtype="int64")
+    # A tuple, not an array: pandas compares and deep-copies attrs on concat and most operations.
+    df.attrs["lines"] = tuple(t.lines)
     return df
 
 
@@ -492,6 +493,17 @@ def _date_column(t: Rows, k: int, cells: Sequence[str]) -> pd.Series:
     return pd.Series(out, dtype="object")
 
 
+def _lines_of(index: pd.Index, lines: Any) -> list[int]:
+    """The file line of each row from ``attrs['lines']`` by the row's index label (read_table's
+    index is 0..n-1, which filtering and sorting keep); [] when they cannot be matched."""
+    if not lines or not pd.api.types.is_integer_dtype(index) or len(index) == 0:
+        return []
+    labels = index.to_numpy()
+    if labels.min() < 0 or labels.max() >= len(lines):
+        return []
+    return [int(lines[i]) for i in labels]
+
+
 def normalise_dates(df: pd.DataFrame, columns: Iterable[str], source: Optional[str] = None) -> pd.DataFrame:
     """A copy of ``df`` whose date ``columns`` (those present) are checked and written
     ``YYYY-MM-DD`` — for tables given as DataFrames rather than files. Errors name ``source`` (or
@@ -510,7 +522,6 @@ def normalise_dates(df: pd.DataFrame, columns: Iterable[str], source: Optional[s
             continue
         cells = ["" if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA) else cell_text(v)
                  for v in col.tolist()]
-        known = lines is not None and len(lines) == len(df)
-        rows = Rows(header, [], [int(x) for x in lines] if known else [], label)
+        rows = Rows(header, [], _lines_of(df.index, lines), label)
         out[c] = _date_column(rows, header.index(str(c)), cells).to_numpy()
     return out
