@@ -141,8 +141,14 @@ _TEXT = {"household_id": str, "ward_code": str, "neighbourhood_code": str, "grou
 _DATES = ("date", "survey_date", "week_start")
 
 
+# Columns a section cannot do without: missing, the file is refused naming them (not a KeyError).
+_REQUIRED = {"visits.csv": ("household_id", "action", "member_id", "date", "outcome"),
+             "manual_processes.csv": ("household_id", "group_code", "process"),
+             "places.csv": ("code", "name", "kind", "parent")}
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
-    return tables.read_table(path, text=tuple(_TEXT), dates=_DATES)
+    return tables.read_table(path, text=tuple(_TEXT), dates=_DATES, required=_REQUIRED.get(path.name, ()))
 
 
 def load_city_folder(data: str | Path) -> dict[str, Any]:

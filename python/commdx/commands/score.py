@@ -62,7 +62,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _read(path: str) -> pd.DataFrame:
     from ..io import tables
 
-    return tables.read_table(path, text=("unit", "ward_code", "level", "indicator"))
+    # deff is inf where a unit's estimate has no simple-random-sampling variance (commdx indicators)
+    return tables.read_table(path, text=("unit", "ward_code", "level", "indicator"), non_finite=("deff",))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -269,6 +269,10 @@ def _xlsx_rows(path: str, sheet: Union[int, str]) -> Rows:
     if not os.path.exists(path):
         raise InputError(f"{path}: cannot open file (no such file)")
     if not zipfile.is_zipfile(path):
+        with open(path, "rb") as fh:
+            if fh.read(4) == b"PK\x03\x04":
+                raise InputError(f"{path}: bảng tính bị hỏng hoặc bị cắt / damaged or truncated workbook "
+                                 "(its zip directory is missing)")
         raise InputError(f"{path}: không phải bảng tính Excel (.xlsx là tệp zip) / not an Excel workbook "
                          "(an .xlsx file is a zip archive): a CSV renamed .xlsx?")
     try:
@@ -380,8 +384,9 @@ _NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 
 
 def read_table(path: PathLike, *, text: Union[Iterable[str], str] = (), numeric: Iterable[str] = (),
-               dates: Iterable[str] = (), required: Iterable[str] = (), sheet: Union[int, str] = 0,
-               delimiter: Optional[str] = None, allow_empty: bool = False) -> pd.DataFrame:
+               dates: Iterable[str] = (), required: Iterable[str] = (), non_finite: Iterable[str] = (),
+               sheet: Union[int, str] = 0, delimiter: Optional[str] = None,
+               allow_empty: bool = False) -> pd.DataFrame:
     """A CSV or XLSX table (by the file's extension) as a DataFrame.
 
     Parameters
@@ -390,6 +395,8 @@ def read_table(path: PathLike, *, text: Union[Iterable[str], str] = (), numeric:
     numeric : columns that must be numbers (a text value is refused naming its row and column).
     dates : date columns: ``YYYY-MM-DD`` or ``DD/MM/YYYY`` accepted, written back ``YYYY-MM-DD``.
     required : columns that must be in the header.
+    non_finite : number columns where ``inf`` / ``nan`` mean something (a design effect without a
+        simple-random-sampling variance); elsewhere they are refused, as is ``1e400``.
     allow_empty : a header without data rows gives an empty table instead of an error.
 
     Other columns are numbers when every value is a number (int64 without gaps, else float64),
@@ -397,11 +404,11 @@ def read_table(path: PathLike, *, text: Union[Iterable[str], str] = (), numeric:
     and ``lines`` (the line, or spreadsheet row, of each data row).
     """
     t = read_rows(path, sheet=sheet, delimiter=delimiter, allow_empty=allow_empty)
-    return frame(t, text=text, numeric=numeric, dates=dates, required=required)
+    return frame(t, text=text, numeric=numeric, dates=dates, required=required, non_finite=non_finite)
 
 
 def frame(t: Rows, *, text: Union[Iterable[str], str] = (), numeric: Iterable[str] = (),
-          dates: Iterable[str] = (), required: Iterable[str] = ()) -> pd.DataFrame:
+          dates: Iterable[str] = (), required: Iterable[str] = (), non_finite: Iterable[str] = ()) -> pd.DataFrame:
     """The DataFrame of :func:`read_table` from rows already read."""
     missing = [c for c in required if c not in t.header]
     if missing:
@@ -409,7 +416,7 @@ def frame(t: Rows, *, text: Union[Iterable[str], str] = (), numeric: Iterable[st
                          f"(header: {', '.join(t.header)})")
     all_text = text == "all"
     text_set = set() if all_text else set(text)  # type: ignore[arg-type]
-    numeric_set, date_set = set(numeric), set(dates)
+    numeric_set, date_set, non_finite_set = set(numeric), set(dates), set(non_finite)
     data: dict[str, Any] = {}
     for k, name in enumerate(t.header):
         cells = [cell_text(r[k]) if t.spreadsheet else r[k] for r in t.rows]
@@ -418,7 +425,8 @@ def frame(t: Rows, *, text: Union[Iterable[str], str] = (), numeric: Iterable[st
         elif all_text or name in text_set:
             data[name] = _text_column(cells)
         else:
-            data[name] = _typed_column(t, k, cells, must_be_number=name in numeric_set)
+            data[name] = _typed_column(t, k, cells, must_be_number=name in numeric_set,
+                                       finite=name not in non_finite_set)
     df = pd.DataFrame(data, index=pd.RangeIndex(len(t.rows)))
     df.attrs["source"] = t.label
     # A tuple, not an array: pandas compares and deep-copies attrs on concat and most operations.
@@ -430,7 +438,7 @@ def _text_column(cells: Sequence[str]) -> pd.Series:
     return pd.Series([c if c.strip() else np.nan for c in cells], dtype="object")
 
 
-def _typed_column(t: Rows, k: int, cells: Sequence[str], must_be_number: bool) -> pd.Series:
+def _typed_column(t: Rows, k: int, cells: Sequence[str], must_be_number: bool, finite: bool = True) -> pd.Series:
     stripped = [c.strip() for c in cells]
     present = [(i, c) for i, c in enumerate(stripped) if c]
     numbers = all(_NUMBER.fullmatch(c) or _NON_FINITE.fullmatch(c) for _, c in present)
@@ -444,7 +452,7 @@ def _typed_column(t: Rows, k: int, cells: Sequence[str], must_be_number: bool) -
     values = np.full(len(cells), np.nan)
     for i, c in present:
         x = float(c)
-        if not math.isfinite(x):
+        if finite and not math.isfinite(x):
             raise InputError(f"{t.where(i, k)}: '{c}' không phải số hữu hạn / not a finite number"
                              + (" (vượt quá giới hạn / out of range)" if _NUMBER.fullmatch(c) else
                                 " (để trống ô nếu thiếu / leave the cell empty when missing)"))
