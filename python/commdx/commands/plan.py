@@ -32,7 +32,8 @@ def _read_csv(path):
 
     return tables.read_table(path, text=("household_id", "business_id", "ward_code", "neighbourhood_code",
                              "group_code", "unit", "code", "member_id", "action", "outcome", "access", "type",
-                             "indicator", "level"), dates=("date", "target_date"))
+                             "indicator", "level"), dates=("date", "target_date"),
+                             non_finite=("deff",))  # commdx indicators writes deff inf where SRS variance is 0
 
 
 def run(args) -> int:
