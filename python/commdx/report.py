@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .io import tables
+from .io import tables as _tables
 from .monitor import round_changes, suppress_small_cells
 
 __all__ = ["MonthlyReport", "monthly_report", "load_report_config", "load_city_folder"]
@@ -148,7 +148,7 @@ _REQUIRED = {"visits.csv": ("household_id", "action", "member_id", "date", "outc
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    return tables.read_table(path, text=tuple(_TEXT), dates=_DATES, required=_REQUIRED.get(path.name, ()))
+    return _tables.read_table(path, text=tuple(_TEXT), dates=_DATES, required=_REQUIRED.get(path.name, ()))
 
 
 def load_city_folder(data: str | Path) -> dict[str, Any]:
@@ -364,10 +364,10 @@ def monthly_report(
     places_df = _places_table(places if places is not None else files.get("places"))
     roster = roster if roster is not None else files.get("roster")
     # Tables given as DataFrames get the dates check the files get in io.tables.
-    sample = tables.normalise_dates(sample, _DATES) if sample is not None else files.get("sample")
-    followup = tables.normalise_dates(followup, _DATES) if followup is not None else files.get("followup")
-    visits = tables.normalise_dates(visits, _DATES) if visits is not None else files.get("visits")
-    manual_log = tables.normalise_dates(manual_log, _DATES) if manual_log is not None else files.get("manual_log")
+    sample = _tables.normalise_dates(sample, _DATES) if sample is not None else files.get("sample")
+    followup = _tables.normalise_dates(followup, _DATES) if followup is not None else files.get("followup")
+    visits = _tables.normalise_dates(visits, _DATES) if visits is not None else files.get("visits")
+    manual_log = _tables.normalise_dates(manual_log, _DATES) if manual_log is not None else files.get("manual_log")
     plan_visits = _plan_visits(plan if plan is not None else files.get("plan_visits"))
 
     missing: list[str] = []
@@ -747,7 +747,7 @@ def _plan_visits(plan: Any) -> pd.DataFrame | None:
     if plan is None:
         return None
     if isinstance(plan, pd.DataFrame):
-        return tables.normalise_dates(plan, _DATES)
+        return _tables.normalise_dates(plan, _DATES)
     df = getattr(plan, "visits", None)
     if isinstance(df, pd.DataFrame) and "member_id" in df.columns and "date" in df.columns:
         if "status" in df.columns:

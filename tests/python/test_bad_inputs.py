@@ -265,7 +265,8 @@ ISSUE = {
     "teams.csv:weekly-hours-zero", "followup_households.csv:duplicate-household-id",
     "visits.csv:unknown-household", "visits.csv:unknown-outcome", "visits.csv:unknown-member",
     "manual_processes.csv:frequency-negative", "followup_households.csv:round-without-a-variable",
-    "sample_households.csv:every-row-round-1",
+    "sample_households.csv:every-row-round-1", "areas.csv:utf16-bom-tab-separated", "indicators.json:nan-target",
+    "sample_households.xlsx:value-in-column-without-header",
 }
 
 
@@ -550,7 +551,8 @@ for _v, _id in (("1e400", "1e400"), ("inf", "inf"), ("nan", "nan-text"), ("-5", 
     _value_case(f"weight-{_id}", "sample_households.csv", "weight", 6, _v, ROWCOL, "silent")
     _value_case(f"frequency-{_id}", "manual_processes.csv", "frequency_per_month", 9, _v, ROWCOL, "silent"
                 if _id == "negative" else "tables")
-    _value_case(f"estimate-{_id}", "estimates.csv", "estimate", 10, _v, ROWCOL, "tables")
+    _value_case(f"estimate-{_id}", "estimates.csv", "estimate", 10, _v, ROWCOL, "silent" if _id == "negative"
+                else "tables")
 _value_case("weight-1e308", "sample_households.csv", "weight", 6, "1e308", ROWCOL, "silent")
 _value_case("weekly-hours-inf", "teams.csv", "weekly_hours", 3, "inf", ROWCOL, "csv")
 _value_case("weekly-hours-negative", "teams.csv", "weekly_hours", 3, "-4", ROWCOL, "csv")
@@ -572,7 +574,7 @@ _value_case("decision-date-month-13", "teams.csv", "decision_date", 2, "2022-13-
 _value_case("unknown-household", "visits.csv", "household_id", 5, "H99999-000001", ROWCOL, "silent")
 _value_case("unknown-member", "visits.csv", "member_id", 6, "M-99999-XX", ROWCOL, "silent")
 _value_case("unknown-outcome", "visits.csv", "outcome", 7, "maybe", ROWCOL + ["maybe"], "silent")
-_value_case("unknown-ward-code", "sample_households.csv", "ward_code", 8, "99999", ROWCOL + ["99999"], "csv")
+_value_case("unknown-ward-code", "sample_households.csv", "ward_code", 8, "99999", ROWCOL + ["99999"], "silent")
 _value_case("unknown-unit", "teams.csv", "unit", 2, "99999", [r"\b(line {line}|row {row})\b", "99999"], "csv")
 _value_case("unknown-area-code", "areas.csv", "code", 2, "99999", [r"\b(line {line}|row {row})\b", "99999"],
             "tables")
@@ -630,6 +632,16 @@ def _dup_area(city, work):
 case("areas.csv:duplicate-code")(_dup_area)
 
 
+def _dup_member(city, work):
+    rows = list(csv.reader(io.StringIO(text_of(city / "teams.csv"), newline="")))
+    p = put(work, "teams.csv", duplicate_row(city / "teams.csv", 3))
+    return teams_cmd(p, city), [esc(p), rf"\b(line {len(rows) + 1}|row {len(rows)}|line 4|row 3)\b",
+                                re.escape(rows[3][rows[0].index("member_id")])]
+
+
+case("teams.csv:member-listed-twice", domain="silent")(_dup_member)
+
+
 def _weekly_hours_zero(city, work):
     text, line = set_cell(city / "teams.csv", "weekly_hours", 4, "0")
     member = list(csv.reader(io.StringIO(text, newline="")))[4][6]
@@ -642,7 +654,7 @@ case("teams.csv:weekly-hours-zero", expect="stated", domain="silent")(_weekly_ho
 
 def _followup_missing_variable(city, work):
     d = folder(city, work, **{"followup_households.csv": drop_column(city / "followup_households.csv", "app_vneid")})
-    return report_cmd(d, work), ["app_vneid"]
+    return report_cmd(d, work) + ["--lang", "en"], ["app_vneid"]
 
 
 case("followup_households.csv:round-without-a-variable", expect="stated", domain="silent")(
@@ -652,7 +664,7 @@ case("followup_households.csv:round-without-a-variable", expect="stated", domain
 def _sample_all_round1(city, work):
     d = folder(city, work, **{"sample_households.csv": set_column(city / "sample_households.csv", "round",
                                                                   lambda v: "1")})
-    return report_cmd(d, work), ["round"]
+    return report_cmd(d, work) + ["--lang", "en"], [r"round 0|baseline"]
 
 
 case("sample_households.csv:every-row-round-1", expect="stated", domain="silent")(_sample_all_round1)
