@@ -108,6 +108,8 @@ def test_malformed_csv_refused_naming_where(tmp_path, body, match):
 def test_trailing_empty_header_cells_and_empty_columns_are_not_data(tmp_path):
     df = tables.read_table(write(tmp_path, "t.csv", "a,b,,\n1,2,,\n3,4,,\n"))
     assert list(df.columns) == ["a", "b"] and df["a"].tolist() == [1, 3]
+    df = tables.read_table(write(tmp_path, "t.csv", "a,b,,\n1,2\n3,x,,\n"))  # rows as wide as the named columns
+    assert df["a"].tolist() == [1, 3] and df["b"].tolist() == ["2", "x"]
 
 
 def test_header_only_allowed_when_asked(tmp_path):

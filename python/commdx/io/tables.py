@@ -239,7 +239,8 @@ def _checked(t: Rows, header_line: int) -> Rows:
                 raise InputError(_no_name(t, i, k))
     keep = [k for k, name in enumerate(t.header) if name]
     if len(keep) != len(t.header) or any(len(r) != len(t.header) for r in t.rows):
-        t.rows = [[(r[k] if k < len(r) else None) for k in keep] for r in t.rows]
+        pad = None if t.spreadsheet else ""
+        t.rows = [[(r[k] if k < len(r) else pad) for k in keep] for r in t.rows]
         t.header = [t.header[k] for k in keep]
     return t
 
