@@ -425,7 +425,7 @@ def _encoding_cases():
             p = put(work, name.replace(".csv", ".xlsx"), (city / name).read_bytes())
             return _run_on(name, city, work, p), [esc(p), "not an Excel workbook|Excel"]
         if name not in ("followup_households.csv", "visits.csv", "manual_processes.csv"):  # fixed names in --data
-            case(f"{name}:csv-renamed-xlsx", domain="tables")(renamed_xlsx)
+            case(f"{name}:csv-renamed-xlsx", domain=domain)(renamed_xlsx)
 
         def unnamed_column(city, work, name=name):
             p = put(work, name, add_unnamed_column(city / name))
