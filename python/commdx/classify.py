@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import from_columns, to_columns
+from .io import tables
 from .io.json import read_json
 
 __all__ = [
@@ -52,53 +53,14 @@ def read_areas_file(path: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
     sheet, first non-empty row is the header). Cells stay text, so that ``classify_areas`` can
     decide each column's number format ("117.413", "16,86"); XLSX number cells stay numbers."""
     path = os.fspath(path)
-    if path.lower().endswith((".xlsx", ".xlsm")):
+    if path.lower().endswith(tables.XLSX_EXTENSIONS):
         return _read_xlsx(path)
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("utf-8", errors="surrogateescape")  # the core reports the line
-    df = from_columns(_core._classify_read_csv_text(text, path))
-    df.attrs["source"] = path
-    return df
+    return tables.read_table(path, text="all")
 
 
 def _read_xlsx(path: str) -> pd.DataFrame:
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
-        # a CSV renamed .xlsx, a truncated download: not a workbook at all
-        raise _core.InputError(f"not an XLSX workbook ({type(exc).__name__}: {exc})", id="commdx.file.format",
-                               file=path) from None
-    try:
-        ws = wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
-    if not rows:
-        raise _core.InputError(f"{path}: the first sheet is empty: no header row")
-    header = ["" if v is None else str(v).strip() for v in rows[0]]
-    width = max(i + 1 for i, h in enumerate(header) if h) if any(header) else 0
-    header = header[:width]
-    for i, h in enumerate(header):
-        if not h:
-            raise _core.InputError(f"{path}, column {i + 1}: empty column name in the header")
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
-        raise _core.InputError(f"{path}, column '{dup}': column name appears twice in the header")
-    data: dict[str, list[Any]] = {h: [] for h in header}
-    for r in rows[1:]:
-        r = (list(r) + [None] * width)[:width]
-        for h, v in zip(header, r):
-            data[h].append(v)
+    t = tables.read_rows(path)
+    data: dict[str, list[Any]] = {h: [r[k] for r in t.rows] for k, h in enumerate(t.header)}
     out: dict[str, Any] = {}
     for h, values in data.items():
         present = [v for v in values if v is not None and not (isinstance(v, str) and v.strip() == "")]
@@ -108,7 +70,7 @@ def _read_xlsx(path: str) -> pd.DataFrame:
             # Number cells in a column that also holds typed text keep their exact value: the
             # core reads "\x01<number>" as a spreadsheet number, whatever the column's format.
             out[h] = pd.Series([_cell_text(v) for v in values], dtype="object")
-    df = pd.DataFrame(out)
+    df = pd.DataFrame(out, index=pd.RangeIndex(len(t.rows)))
     df.attrs["source"] = path
     return df
 

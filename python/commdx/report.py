@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .io import tables as _tables
 from .monitor import round_changes, suppress_small_cells
 from .io.json import read_json, shipped_json
 
@@ -142,8 +143,18 @@ _TEXT = {"household_id": str, "ward_code": str, "neighbourhood_code": str, "grou
          "code": str, "parent": str, "team_id": str, "unit": str}
 
 
+# Date columns of the city folder's tables: checked, and written YYYY-MM-DD (DD/MM/YYYY accepted).
+_DATES = ("date", "survey_date", "week_start")
+
+
+# Columns a section cannot do without: missing, the file is refused naming them (not a KeyError).
+_REQUIRED = {"visits.csv": ("household_id", "action", "member_id", "date", "outcome"),
+             "manual_processes.csv": ("household_id", "group_code", "process"),
+             "places.csv": ("code", "name", "kind", "parent")}
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=_TEXT, keep_default_na=False, na_values=[""])
+    return _tables.read_table(path, text=tuple(_TEXT), dates=_DATES, required=_REQUIRED.get(path.name, ()))
 
 
 def load_city_folder(data: str | Path) -> dict[str, Any]:
@@ -372,10 +383,11 @@ def monthly_report(
     files = load_city_folder(data) if data is not None else {}
     places_df = _places_table(places if places is not None else files.get("places"))
     roster = roster if roster is not None else files.get("roster")
-    sample = sample if sample is not None else files.get("sample")
-    followup = followup if followup is not None else files.get("followup")
-    visits = visits if visits is not None else files.get("visits")
-    manual_log = manual_log if manual_log is not None else files.get("manual_log")
+    # Tables given as DataFrames get the dates check the files get in io.tables.
+    sample = _tables.normalise_dates(sample, _DATES) if sample is not None else files.get("sample")
+    followup = _tables.normalise_dates(followup, _DATES) if followup is not None else files.get("followup")
+    visits = _tables.normalise_dates(visits, _DATES) if visits is not None else files.get("visits")
+    manual_log = _tables.normalise_dates(manual_log, _DATES) if manual_log is not None else files.get("manual_log")
     plan_visits = _plan_visits(plan if plan is not None else files.get("plan_visits"))
 
     missing: list[str] = []
@@ -814,7 +826,7 @@ def _plan_visits(plan: Any) -> pd.DataFrame | None:
     if plan is None:
         return None
     if isinstance(plan, pd.DataFrame):
-        return plan
+        return _tables.normalise_dates(plan, _DATES)
     df = getattr(plan, "visits", None)
     if isinstance(df, pd.DataFrame) and "member_id" in df.columns and "date" in df.columns:
         if "status" in df.columns:

@@ -12,7 +12,6 @@ of every refused row (row, line, column, value, reason); good + refused = the fi
 """
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import os
 from typing import Any, NamedTuple, Optional, Union
@@ -22,6 +21,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import to_columns
+from .io import tables
 from .places import Places
 from .io.json import read_json, shipped_json
 
@@ -135,7 +135,7 @@ def read_survey(source: Source, kind: str = "households", places: Optional[Place
                                          mapping_doc, strict, schema)
     elif isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
-        if path.lower().endswith((".xlsx", ".xlsm")):
+        if path.lower().endswith(tables.XLSX_EXTENSIONS):
             columns, label = _xlsx_columns(path, sheet)
             out = _core._survey_read_columns(columns, label, kind, where, mapping_doc, strict, schema)
         else:
@@ -208,60 +208,10 @@ def _dataframe_columns(df: pd.DataFrame) -> dict[str, Any]:
     return to_columns(df)
 
 
-def _cell_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if v != v:
-            return ""
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
-        return v.isoformat()
-    return str(v)
-
-
 def _xlsx_columns(path: str, sheet: Union[int, str]) -> tuple[dict[str, list[str]], str]:
-    """Every cell of a sheet as text (numbers without a trailing '.0'), header from the first row."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise _core.InputError(f"{path}: cannot open file") from None
-    try:
-        if isinstance(sheet, int):
-            if sheet >= len(wb.sheetnames):
-                raise _core.InputError(f"{path}: no sheet number {sheet} (sheets: {', '.join(wb.sheetnames)})")
-            ws = wb[wb.sheetnames[sheet]]
-        else:
-            if sheet not in wb.sheetnames:
-                raise _core.InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})")
-            ws = wb[sheet]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise _core.InputError(f"{path} [{ws.title}]: empty sheet: no header row")
-        names = [_cell_text(h).strip() for h in header]
-        while names and names[-1] == "":
-            names.pop()  # trailing empty header cells (formatting beyond the table)
-        for i, n in enumerate(names):
-            if n == "":
-                raise _core.InputError(f"{path} [{ws.title}], column {i + 1}: empty column name in the header")
-        cols: dict[str, list[str]] = {n: [] for n in names}
-        if len(cols) != len(names):
-            dup = next(n for n in names if names.count(n) > 1)
-            raise _core.InputError(f"{path} [{ws.title}], column '{dup}': column name appears twice in the header")
-        for r in rows:
-            cells = [_cell_text(v) for v in r[: len(names)]]
-            if all(c == "" for c in cells):
-                continue  # blank rows, as in CSV
-            cells += [""] * (len(names) - len(cells))
-            for n, c in zip(names, cells):
-                cols[n].append(c)
-    finally:
-        wb.close()
-    return cols, f"{path} [{ws.title}]"
+    """Every cell of a sheet as text (numbers without a trailing '.0'), header from the first row;
+    the workbook's checks (a zip, formulas with saved values, named columns) in ``io.tables``.
+    A sheet with a header and no rows goes on to the survey's own checks, as a CSV does."""
+    t = tables.read_rows(path, sheet=sheet, allow_empty=True)
+    cols = {n: [tables.cell_text(r[k]) for r in t.rows] for k, n in enumerate(t.header)}
+    return cols, t.label

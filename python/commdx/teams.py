@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import from_columns, to_columns
+from .io import tables
 from .places import Places
 
 Member = _core.Member
@@ -85,42 +86,16 @@ def _cell_text(v: Any) -> str:
 def _read_xlsx(path: str) -> "Roster":
     """First sheet of a workbook, header on its first row. Errors name the file, the data row and
     the spreadsheet line (row number as Excel shows it)."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise _core.InputError(f"{path}: cannot read the spreadsheet ({exc})") from exc
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise _core.InputError(f"{path}: empty spreadsheet: no header row")
-        names = [_cell_text(h).strip() for h in header]
-        while names and names[-1] == "":
-            names.pop()
-        for k, n in enumerate(names):
-            if n == "":
-                raise _core.InputError(f"{path}, line 1, column {k + 1}: empty column name in the header")
-        data: dict[str, list] = {n: [] for n in names}
-        lines = []
-        for excel_row, row in enumerate(rows, start=2):
-            values = list(row[: len(names)]) + [None] * max(0, len(names) - len(row))
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            lines.append(excel_row)
-            for n, v in zip(names, values):
-                data[n].append(v)
-    finally:
-        wb.close()
+    t = tables.read_rows(path)
+    sheet = t.label[len(path) + 2:-1]  # "path [Sheet]"
     cols: dict[str, Any] = {}
-    for n, vals in data.items():
+    for k, n in enumerate(t.header):
+        vals = [r[k] for r in t.rows]
         if n == "weekly_hours" and all(v is None or isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
             cols[n] = np.array([np.nan if v is None else float(v) for v in vals], dtype="float64")
         else:
             cols[n] = [_cell_text(v) for v in vals]
-    return Roster._from_columns(cols, f"{path} (sheet {ws.title})", lines)
+    return Roster._from_columns(cols, f"{path} (sheet {sheet})", list(t.lines))
 
 
 def read_roster(path: PathLike) -> "Roster":
@@ -130,7 +105,7 @@ def read_roster(path: PathLike) -> "Roster":
     column or field on malformed input.
     """
     p = os.fspath(path)
-    if p.lower().endswith((".xlsx", ".xlsm")):
+    if p.lower().endswith(tables.XLSX_EXTENSIONS):
         return _read_xlsx(p)
     return Roster.from_file(p)
 

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .. import Error, InputError
+    from ..io import tables
     from ..classify import _label_table, access_segments, classify_areas, read_areas_file
 
     vi = args.lang == "vi"
@@ -43,10 +44,8 @@ def run(args: argparse.Namespace) -> int:
     areas = read_areas_file(args.areas)
     households = None
     if args.households:
-        households = pd.read_csv(
-            args.households, dtype={"household_id": str, "ward_code": str, "neighbourhood_code": str,
-                                    "group_code": str, "stratum": str, "psu": str}, encoding="utf-8-sig"
-        )
+        households = tables.read_table(args.households, text=("household_id", "ward_code", "neighbourhood_code",
+                                                              "group_code", "stratum", "psu"))
         households.attrs["source"] = args.households
         if args.places:
             from ..monitor import check_places

@@ -30,11 +30,12 @@ def add_parser(sub) -> None:
 
 
 def _read_csv(path):
-    import pandas as pd
+    from ..io import tables
 
-    return pd.read_csv(path, dtype={c: str for c in ("household_id", "business_id", "ward_code",
-                       "neighbourhood_code", "group_code", "unit", "code", "member_id", "action",
-                       "outcome", "access", "type", "indicator", "level")}, keep_default_na=True)
+    return tables.read_table(path, text=("household_id", "business_id", "ward_code", "neighbourhood_code",
+                             "group_code", "unit", "code", "member_id", "action", "outcome", "access", "type",
+                             "indicator", "level"), dates=("date", "target_date"),
+                             non_finite=("deff",))  # commdx indicators writes deff inf where SRS variance is 0
 
 
 def run(args) -> int:

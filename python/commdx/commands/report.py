@@ -41,8 +41,7 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    import pandas as pd
-
+    from ..io import tables
     from ..places import Places
     from ..report import monthly_report
 
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     ward = args.ward
     if ward is not None and places is not None and ward not in places:
         ward = places.match(ward)
-    plan = pd.read_csv(args.plan, dtype={"member_id": str}) if args.plan else None
+    plan = tables.read_table(args.plan, text=("member_id", "household_id"), dates=("date", "week_start")) if args.plan else None
     rep = monthly_report(args.month, data, ward=ward, lang=args.lang, places=places, config=args.config,
                          min_households=args.min_households, plan=plan)
     paths = rep.save(args.out, command=getattr(args, "argv", None),

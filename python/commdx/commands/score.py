@@ -60,9 +60,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read(path: str) -> pd.DataFrame:
-    if path.lower().endswith((".xlsx", ".xls")):
-        return pd.read_excel(path, dtype={"unit": str})
-    return pd.read_csv(path, dtype={"unit": str, "ward_code": str}, encoding="utf-8-sig")
+    from ..io import tables
+
+    # deff is inf where a unit's estimate has no simple-random-sampling variance (commdx indicators)
+    return tables.read_table(path, text=("unit", "ward_code", "level", "indicator"), non_finite=("deff",))
 
 
 def run(args: argparse.Namespace) -> int:
