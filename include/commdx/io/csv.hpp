@@ -53,16 +53,16 @@ inline csv_records parse_csv(std::string_view raw, const std::string& source, ch
   csv_records out;
   out.source = source;
   std::string decoded;
-  std::string_view text = detail::decode_text(raw, source, decoded);
-  std::size_t bad = detail::first_invalid_utf8_fast(text);
-  if (bad != std::string_view::npos) detail::throw_not_utf8(text, bad, source);
+  std::string_view text = commdx::detail::decode_text(raw, source, decoded);
+  std::size_t bad = commdx::detail::first_invalid_utf8_fast(text);
+  if (bad != std::string_view::npos) commdx::detail::throw_not_utf8(text, bad, source);
   out.delimiter = delimiter != 0 ? delimiter : detect_delimiter(text);
-  detail::csv_tokenizer tok(text, source, out.delimiter);
+  commdx::detail::csv_tokenizer tok(text, source, out.delimiter);
   std::vector<std::string_view> fields;
   std::size_t line = 0;
   if (!tok.next(fields, line)) throw input_error(location{source, 0, 0, 0, "", ""}, "empty file: no header row");
   std::size_t header_line = line;
-  for (auto f : fields) out.header.emplace_back(detail::trim_blanks(f));
+  for (auto f : fields) out.header.emplace_back(commdx::detail::trim_blanks(f));
   while (tok.next(fields, line)) {
     if (fields.size() != out.header.size()) {
       std::string why = "row has " + std::to_string(fields.size()) + " fields, the header has " +
@@ -80,7 +80,7 @@ inline csv_records parse_csv(std::string_view raw, const std::string& source, ch
     const std::string& h = out.header[c];
     if (h.empty()) {
       for (std::size_t r = 0; r < out.rows.size(); ++r)
-        if (!detail::trim_blanks(out.rows[r][c]).empty())
+        if (!commdx::detail::trim_blanks(out.rows[r][c]).empty())
           throw input_error(location{source, r + 1, out.lines[r], 0, "", ""},
                             "column " + std::to_string(c + 1) + " has a value but no name in the header");
       unnamed.push_back(c);
