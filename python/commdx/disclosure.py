@@ -7,9 +7,9 @@ tables is additive along a tree (a parent is the sum of its children), and the s
 are quadratic functions of the PSU totals. This module decides, once for all tables of the same
 tree, which cells are published:
 
-* ``indicator_pattern``: one pattern for the whole place tree, the same for every indicator and
-  every report month (computed from all survey rounds present), so that no report, indicator or
-  month publishes a cell another one hides. Primary cells: fewer than k households in any round,
+* ``indicator_pattern``: one pattern per indicator for the whole place tree, the same in every
+  report and every month (computed from all survey rounds present), so that no report or month
+  publishes a cell another one hides. Primary cells: fewer than k households in any round,
   or every household giving the same answer (a unanimous cell, 0% or 100%) while fewer than
   ``unanimous_below`` households; complementary cells by ``commdx.suppress_small_cells`` (the
   C++ rule), repeated until no published parent leaves a remainder (its suppressed children
@@ -70,36 +70,46 @@ def _tree(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _unit_counts(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str | None]]) -> pd.DataFrame:
     """Per unit, variable and round: households with a value (n), Σy and Σx of the sample rows."""
-    parts = []
+    wide = {}
     for var, (num, den) in variables.items():
         y = pd.to_numeric(rows[num], errors="coerce")
         x = pd.to_numeric(rows[den], errors="coerce") if den else pd.Series(1.0, index=rows.index)
         ok = y.notna() & x.notna()
-        base = pd.DataFrame({"round": rows["round"], "y": y.where(ok, 0.0), "x": x.where(ok, 0.0), "n": ok.astype(float)})
-        for level in (None,) + LEVELS:
-            if level is not None and level not in rows.columns:
-                break
-            key = base.assign(unit=CITY if level is None else rows[level].astype(str))
-            g = key.groupby(["unit", "round"], as_index=False)[["n", "y", "x"]].sum()
-            parts.append(g.assign(variable=var))
+        wide[("n", var)], wide[("y", var)], wide[("x", var)] = ok.astype(float), y.where(ok, 0.0), x.where(ok, 0.0)
+    base = pd.DataFrame(wide)
+    base.columns = pd.MultiIndex.from_tuples(base.columns, names=["what", "variable"])
+    parts = []
+    for level in (None,) + LEVELS:
+        if level is not None and level not in rows.columns:
+            break
+        unit = pd.Series(CITY, index=rows.index) if level is None else rows[level].astype(str)
+        g = base.groupby([unit.rename("unit"), rows["round"].rename("round")]).sum()
+        parts.append(g.stack("variable", future_stack=True).reset_index())
     return pd.concat(parts, ignore_index=True)
 
 
 def indicator_pattern(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str | None]], *, k: float,
                       unanimous_below: float) -> pd.DataFrame:
     """The publication status of every unit of the place tree the survey ``rows`` reach (all
-    rounds stacked, column ``round``), common to every indicator in ``variables``.
+    rounds stacked, column ``round``), per indicator of ``variables``.
 
-    Returns columns unit, parent, level, households (the fewest households any indicator of any
-    round is computed from), status (``published``, ``primary``, ``complementary``) and reason
-    (``small``, ``unanimous``, ``remainder_unanimous`` or ``""``)."""
+    Returns columns unit, parent, level, variable, households (the fewest households the
+    indicator is computed from in any round), status (``published``, ``primary``,
+    ``complementary``) and reason (``small``, ``unanimous``, ``remainder_unanimous`` or ``""``)."""
     tree = _tree(rows)
     counts = _unit_counts(rows, variables)
     rounds = sorted(rows["round"].unique())
     full = pd.MultiIndex.from_product([tree["unit"], list(variables), rounds], names=["unit", "variable", "round"])
     counts = counts.set_index(["unit", "variable", "round"]).reindex(full, fill_value=0.0).reset_index()
-    tree["households"] = tree["unit"].map(counts.groupby("unit")["n"].min()).fillna(0.0)
     counts["unanimous"] = (counts["n"] > 0) & ((counts["y"] == 0) | (counts["y"] == counts["x"]))
+    out = [_pattern_of(tree.copy(), counts[counts["variable"] == v], k, unanimous_below).assign(variable=v)
+           for v in variables]
+    return pd.concat(out, ignore_index=True)
+
+
+def _pattern_of(tree: pd.DataFrame, counts: pd.DataFrame, k: float, unanimous_below: float) -> pd.DataFrame:
+    """One indicator's pattern (``counts``: that indicator's n, Σy, Σx per unit and round)."""
+    tree["households"] = tree["unit"].map(counts.groupby("unit")["n"].min()).fillna(0.0)
     unanimous = counts.groupby("unit")["unanimous"].any()
     tree["reason"] = np.where(tree["households"] < k, "small",
                               np.where(tree["unit"].map(unanimous).fillna(False).to_numpy()
@@ -107,7 +117,11 @@ def indicator_pattern(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str
     # A parent minus its published children gives the union of its suppressed children: that
     # remainder must not be unanimous either (attack (b): a ward minus its published
     # neighbourhoods leaving 0/10 says every suppressed neighbourhood is at 0%).
-    by_unit = {u: g.set_index(["variable", "round"])[["n", "y", "x"]] for u, g in counts.groupby("unit")}
+    # per unit, one row per round: n, Σy, Σx (numpy: a pandas frame per unit is far slower)
+    order = counts.sort_values(["unit", "round"])
+    units = order["unit"].drop_duplicates().tolist()
+    block = order[["n", "y", "x"]].to_numpy().reshape(len(units), -1, 3)
+    by_unit = dict(zip(units, block))
     children = tree.groupby("parent")["unit"].apply(list).to_dict()
     hh = dict(zip(tree["unit"], tree["households"]))
     while True:
@@ -122,9 +136,8 @@ def indicator_pattern(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str
             if not hidden:
                 continue
             rem = sum(by_unit[c] for c in hidden)
-            if rem["n"].min() >= unanimous_below:
-                continue
-            if not ((rem["n"] > 0) & ((rem["y"] == 0) | (rem["y"] == rem["x"]))).any():
+            n, y, x = rem[:, 0], rem[:, 1], rem[:, 2]
+            if n.min() >= unanimous_below or not ((n > 0) & ((y == 0) | (y == x))).any():
                 continue
             shown = sorted((c for c in kids if status[c] == "published"), key=lambda c: (hh[c], c))
             more.append(shown[0] if shown else parent)
@@ -137,13 +150,14 @@ def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
                   design: Mapping[str, str | None]) -> tuple[pd.DataFrame, dict[str, str | None]]:
     """The survey rows with the design the published standard errors are computed on.
 
-    In each stratum, the PSUs of every suppressed residential group (or of a suppressed
-    neighbourhood or ward when the rows carry no finer code) become one PSU; the strata of
-    suppressed wards become one stratum. A published domain's variance is then a function of
+    In each stratum, the PSUs of every suppressed residential group (the rows' finest unit)
+    become one PSU; the strata of suppressed wards become one stratum. A published domain's variance is then a function of
     its published children and of the sum of its suppressed ones, which the published figures
     give already (docs/disclosure.md). The fpc (PSUs in the stratum) is reduced by the PSUs
-    merged away; a stratum left with one PSU is a certainty unit (variance 0). Returns the rows
-    and the design (column names) to pass to ``commdx.round_changes``."""
+    merged away; a stratum left with one PSU is a certainty unit (variance 0): the wards of such
+    strata are listed in the design's ``collapsed`` (their SEs, and the city's, would understate
+    the error and are not published). Returns the rows and the design (column names, plus
+    ``collapsed``; drop it before passing the design to ``commdx.round_changes``)."""
     out = rows.copy()
     design = dict(design)
     status = dict(zip(pattern["unit"], pattern["status"]))
@@ -156,16 +170,16 @@ def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
         psu_col = design["psu"] = "__psu__"
     out[strata_col] = out[strata_col].astype(str)
     out[psu_col] = out[psu_col].astype(str)
-    finest = [c for c in LEVELS if c in out.columns]
+    finest = [c for c in LEVELS if c in out.columns][-1:]  # the rows' finest unit (the group)
     hidden = np.zeros(len(out), dtype=bool)
     for col in finest:
-        hidden |= out[col].astype(str).map(lambda u: status.get(u, "published") != "published").to_numpy()
+        hidden |= (out[col].astype(str).map(status).fillna("published") != "published").to_numpy()
     if fpc_col:
         fpc = pd.to_numeric(out[fpc_col], errors="coerce")
         sampled = out.groupby(strata_col)[psu_col].transform("nunique")
         out["__pop__"] = np.where(fpc >= 1, fpc, sampled / fpc)  # PSUs in the stratum
     if "ward_code" in out.columns:
-        ward_hidden = out["ward_code"].astype(str).map(lambda u: status.get(u, "published") != "published").to_numpy()
+        ward_hidden = (out["ward_code"].astype(str).map(status).fillna("published") != "published").to_numpy()
         if ward_hidden.any():
             if fpc_col:  # the merged stratum's population: the sum over the strata merged
                 pops = out[ward_hidden].groupby(strata_col)["__pop__"].first().sum()
@@ -181,6 +195,9 @@ def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
     else:  # no fpc: none, except a stratum left with one PSU
         pop = pd.Series(np.nan, index=now.index)
         fpc_col = design["fpc"] = "__fpc__"
-    pop = pop.where(~((now == 1) & (orig > 1)), 1.0)  # merged down to one PSU: a certainty unit
+    collapsed = (now == 1) & (orig > 1)
+    pop = pop.where(~collapsed, 1.0)  # merged down to one PSU: a certainty unit
     out[fpc_col] = out[strata_col].map(pop).astype(float)
+    design["collapsed"] = sorted(set(out.loc[out[strata_col].isin(collapsed[collapsed].index), "ward_code"].astype(str))) \
+        if "ward_code" in out.columns else []
     return out.drop(columns=["__orig_psu__"]), design

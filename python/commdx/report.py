@@ -487,30 +487,47 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
               "fpc": "fpc" if "fpc" in rows.columns else None, "round": "round"}
     level = float(cfg.get("level", 0.95))
 
-    # One call per pair of rounds and level of the tree (each keeps the full design: domains).
-    # The small-cell rule runs on one tree for every report: the city, all its wards and, for a
-    # ward's report, that ward's neighbourhoods and groups. A ward's own figure is then published
-    # or not exactly as in the city's report, so differencing across reports reveals nothing.
+    # One call per pair of rounds, level of the tree and disclosure pattern (each keeps the full
+    # design: domains). The pattern (docs/disclosure.md) is decided on the whole place tree from
+    # every survey round in the files, so the city's and every ward's report, in every month,
+    # publish the same cells; the SEs of indicators that share a pattern are computed on the
+    # design with that pattern's suppressed groups merged into one PSU per stratum.
     levels: list[str | None] = [None, "ward_code"] + (["neighbourhood_code", "group_code"] if ward else [])
-    # The disclosure pattern (docs/disclosure.md): one for the whole tree, every indicator and
-    # every month; the SEs are computed on the design with the suppressed groups merged.
     pattern = indicator_pattern(rows, variables, k=k,
                                 unanimous_below=float(cfg.get("unanimous_below_households", 4 * k)))
-    design_rows, design = merged_design(rows, pattern, design)
+    status_of = {v: dict(zip(g["unit"], g["status"])) for v, g in pattern.groupby("variable")}
+    # Indicators whose patterns hide the same groups and wards share one merged design.
+    finest = next((c for c in ("group_code", "neighbourhood_code", "ward_code") if c in rows.columns), None)
+    by_design: dict[tuple, list[str]] = {}
+    for v, g in pattern.groupby("variable", sort=False):
+        key = tuple(sorted(g.loc[(g["status"] != "published") & g["level"].isin([finest, "ward_code"]), "unit"]))
+        by_design.setdefault(key, []).append(v)
+    designs = []
+    no_se: list[tuple[str, set[str]]] = []  # (variable, wards) whose SEs the merging made 0
+    for names in by_design.values():
+        d_rows, d_design = merged_design(rows, pattern[pattern["variable"] == names[0]], design)
+        collapsed = set(d_design.pop("collapsed"))
+        if collapsed:
+            no_se += [(v, collapsed) for v in names]
+        designs.append((d_rows, d_design, {v: variables[v] for v in names}))
 
     def changes(before: int, after: int, by: str | None) -> pd.DataFrame:
-        if before == after:  # the same round twice: estimates of that round, change zero
-            res = round_changes(design_rows, variables, design, before=before, after=before + 10**6, by=by,
-                                include_total=by is None, level=level)
-            for c in ("after", "se_after"):
-                res[c] = res[c.replace("after", "before")]
-            res["n_after"] = res["n_before"]
-            res[["change", "se_change", "z", "ci_low", "ci_high"]] = 0.0
-            res["p_value"] = 1.0
-            res["significant"] = False
-            return res
-        return round_changes(design_rows, variables, design, before=before, after=after, by=by,
-                             include_total=by is None, level=level)
+        out = []
+        for d_rows, d_design, d_vars in designs:
+            if before == after:  # the same round twice: estimates of that round, change zero
+                res = round_changes(d_rows, d_vars, d_design, before=before, after=before + 10**6, by=by,
+                                    include_total=by is None, level=level)
+                for c in ("after", "se_after"):
+                    res[c] = res[c.replace("after", "before")]
+                res["n_after"] = res["n_before"]
+                res[["change", "se_change", "z", "ci_low", "ci_high"]] = 0.0
+                res["p_value"] = 1.0
+                res["significant"] = False
+            else:
+                res = round_changes(d_rows, d_vars, d_design, before=before, after=after, by=by,
+                                    include_total=by is None, level=level)
+            out.append(res)
+        return pd.concat(out, ignore_index=True)
 
     def scoped(df: pd.DataFrame, by: str | None) -> pd.DataFrame:
         if by is None:
@@ -546,7 +563,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     merged["parent"] = ["" if b == "city" else "__city__" if b == "ward_code" else parent_of.get(u, "")
                         for u, b in zip(merged["unit"], merged["by"])]
     merged["households"] = merged[["n_baseline", "n_now", "n_last_month"]].min(axis=1)
-    merged["suppression"] = merged["unit"].map(dict(zip(pattern["unit"], pattern["status"]))).fillna("primary")
+    merged["suppression"] = [status_of[v].get(u, "primary") for u, v in zip(merged["unit"], merged["variable"])]
     figures = ["baseline", "se_baseline", "now", "se_now", "change_baseline", "se_change_baseline",
                "p_value_baseline", "ci_low_baseline", "ci_high_baseline", "last_month", "se_last_month",
                "change_last_month", "se_change_last_month", "p_value_last_month", "n_baseline", "n_now",
@@ -554,6 +571,18 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     hidden = merged["suppression"] != "published"
     merged[figures] = merged[figures].astype(float)
     merged.loc[hidden, figures] = np.nan
+    # Where merging left a ward's stratum one PSU its variance would read 0: no SE, CI or test
+    # for that ward, the units in it and the city (docs/disclosure.md).
+    ward_of_unit = {}
+    for col in ("ward_code", "neighbourhood_code", "group_code"):
+        if col in rows.columns:
+            ward_of_unit.update(zip(rows[col].astype(str), rows["ward_code"].astype(str)))
+    errors = ["se_baseline", "se_now", "se_change_baseline", "p_value_baseline", "ci_low_baseline", "ci_high_baseline",
+              "se_last_month", "se_change_last_month", "p_value_last_month", "z", "covariance"]
+    for v, wards in no_se:
+        gone = (merged["variable"] == v) & ((merged["unit"] == CITY) | merged["unit"].map(ward_of_unit).isin(wards))
+        merged.loc[gone, errors] = np.nan
+        hidden = hidden | gone
     merged["significant_baseline"] = merged["significant_baseline"].astype(object).where(~hidden, None)
     merged["significant_last_month"] = merged["significant_last_month"].astype(object).where(~hidden, None)
     if ward:  # publish the ward's own subtree only

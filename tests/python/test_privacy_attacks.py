@@ -226,8 +226,11 @@ def linear_attack_on_indicators(docs: list[dict], places: pd.DataFrame, weights:
     cells = indicator_cells(docs, weights)
     children = _children(places)
     city_code = places.loc[places["parent"] == "", "code"].iloc[0]
+    # a ratio's totals (Σ adults with an account, Σ adults) are not p·n: the attacker has no
+    # counts to add up, only the proportions of households are attacked
+    ratios = {d["id"] for d in commdx.report.load_report_config()["indicators"] if d["denominator"]}
     found = {}
-    for var, which in sorted({(v, w) for (_, v, w) in cells}):
+    for var, which in sorted({(v, w) for (_, v, w) in cells if v not in ratios}):
         known, bounds, tree, extra = {}, {}, {}, []
         units = {u for (u, v, w) in cells if (v, w) == (var, which)}
         for unit in units:
@@ -375,6 +378,20 @@ def _old_ward_se(city: dict[str, object], ward: str, variable: str, which: str) 
 
 def test_se_attack_recovers_nothing_on_the_constructed_ward(constructed, constructed_docs) -> None:
     doc = next(d for d in constructed_docs if d["unit"] == "10001" and d["month"] == "2022-10")
+    _se_attack_both_ways(constructed, doc)
+
+
+@pytest.mark.parametrize("seed", [5, 8])
+def test_se_attack_recovers_nothing_on_more_constructed_wards(seed: int, tmp_path) -> None:
+    # (In the example city every residential group is in the sample, fpc = PSUs: (1 − f) = 0 and
+    # the one-stage SEs of wards and neighbourhoods are 0, so the SE attack needs these wards.)
+    city = _constructed_city(seed)
+    rep = commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, **city)
+    doc = json.loads(rep.save(tmp_path, formats=("json",))["json"].read_text("utf-8"))
+    _se_attack_both_ways(city, doc)
+
+
+def _se_attack_both_ways(constructed: dict[str, object], doc: dict) -> None:
     fpc = float(constructed["sample"].loc[constructed["sample"]["ward_code"] == "10001", "fpc"].iloc[0])
     for var, column in (("households_bank_account", "bank_account"), ("e_wallet", "e_wallet")):
         for which in ("baseline", "now"):
@@ -535,3 +552,89 @@ def test_city_minus_wards_and_months_of_the_m1_log_recover_nothing(constructed, 
     for name, (lo, hi) in ranges.items():
         if name.startswith("inc:") and hi - lo < 0.5:
             assert lo == 0 or lo >= K, (name, lo)
+
+
+# ---------------------------------------------------------------------------------------------
+# the example city (commdx.synth): 3,000 households, the follow-up month, the city's report and
+# those of the wards with suppressed cells of their own or at the ward level
+# ---------------------------------------------------------------------------------------------
+
+EXAMPLE_WARDS = ("26545", "26536", "26512")
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> dict[str, object]:
+    d = tmp_path_factory.mktemp("example-city")
+    commdx.synth.write(d, households=3000, seed=1)
+    files = commdx.report.load_city_folder(d)
+    return {"places": files["places"].assign(parent=files["places"]["parent"].fillna("")), "roster": files["roster"],
+            "sample": files["sample"], "followup": files["followup"], "visits": files["visits"],
+            "manual_log": files["manual_log"]}
+
+
+def _publish_example(city: dict[str, object], out: Path, wards=EXAMPLE_WARDS) -> list[dict]:
+    docs = []
+    for ward in (None,) + tuple(wards):
+        rep = commdx.monthly_report("2022-10", ward=ward, charts=False, **city)
+        docs.append(json.loads(rep.save(out, formats=("json",))["json"].read_text("utf-8")))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def example_docs(example, tmp_path_factory) -> list[dict]:
+    return _publish_example(example, tmp_path_factory.mktemp("example-published"))
+
+
+def test_example_city_publishes_most_cells_and_hides_the_small_ones(example_docs) -> None:
+    rows = [r for d in example_docs for r in d["indicators"] + d["areas"]]
+    assert all(r["n_now"] is None or r["n_now"] >= K for r in rows)
+    shown = sum(r["suppression"] == "published" for r in rows) / len(rows)
+    assert shown > 0.8, shown
+    assert any(r["suppression"] == "complementary" for r in rows)
+
+
+def test_linear_attack_on_the_example_city_recovers_nothing(example, example_docs) -> None:
+    weights = _weights(example)
+    places = example["places"]
+    # the attacker's tree: the wards whose reports are in hand, all wards under the city
+    keep = set(EXAMPLE_WARDS)
+    ward_of = {}
+    for code, parent, kind in zip(places["code"], places["parent"], places["kind"]):
+        ward_of[code] = code if kind in ("ward", "commune") else ward_of.get(parent, parent)
+    sub = places[[(kind in ("city", "ward", "commune")) or ward_of.get(c) in keep
+                  for c, kind in zip(places["code"], places["kind"])]]
+    found = linear_attack_on_indicators(example_docs, sub, weights)
+    assert len(found) >= 16 * 2  # 16 proportions of households, two rounds
+    hidden = 0
+    for table, ranges in found.items():
+        hidden += len(ranges)
+        answers = [name for name in determined(ranges) if name.startswith(("y:", "s:"))]
+        assert answers == [], (table, {n: ranges[n] for n in answers})
+    assert hidden > 100
+
+
+def test_twin_example_cities_differing_inside_suppressed_groups_publish_the_same(example, example_docs, tmp_path) -> None:
+    # In ward 26545, e-commerce ... : two suppressed groups of one indicator; swap one household's
+    # answer to that indicator's column between them (both rounds).
+    doc = next(d for d in example_docs if d["unit"] == "26545")
+    cfg = {d["id"]: d for d in commdx.report.load_report_config()["indicators"]}
+    used = [c for d in cfg.values() for c in (d["numerator"], d["denominator"]) if c]
+    s, f = example["sample"], example["followup"]
+    for var in sorted({r["variable"] for r in doc["areas"]}):
+        col = cfg[var]["numerator"]
+        if cfg[var]["denominator"] or used.count(col) > 1:
+            continue
+        hidden = [r["unit"] for r in doc["areas"] if r["variable"] == var and r["by"] == "group_code" and r["now"] is None]
+        for g1, g2 in itertools.combinations(hidden, 2):
+            a = s[(s["group_code"] == g1) & s[col].notna()]["household_id"]
+            b = s[(s["group_code"] == g2) & s[col].notna()]["household_id"]
+            for h1, h2 in itertools.product(a, b):
+                v = lambda df, h: df.loc[df["household_id"] == h, col].iloc[0]
+                if (v(s, h1), v(f, h1)) != (v(s, h2), v(f, h2)) and pd.notna(v(f, h1)) and pd.notna(v(f, h2)):
+                    twin = _swap_answers(example, h1, h2, [col])
+                    wards = ("26545",)
+                    before = [d for d in example_docs if d["level"] == "city" or d["unit"] in wards]
+                    compared = assert_same_publication(before, _publish_example(twin, tmp_path, wards))
+                    assert compared > 1000
+                    return
+    raise AssertionError("no pair of suppressed groups to swap between in ward 26545")
