@@ -493,8 +493,10 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     # publish the same cells; the SEs of indicators that share a pattern are computed on the
     # design with that pattern's suppressed groups merged into one PSU per stratum.
     levels: list[str | None] = [None, "ward_code"] + (["neighbourhood_code", "group_code"] if ward else [])
-    pattern = indicator_pattern(rows, variables, k=k,
-                                unanimous_below=float(cfg.get("unanimous_below_households", 4 * k)))
+    unanimous_below = cfg.get("unanimous_below_households", 4 * k)
+    if isinstance(unanimous_below, bool) or not isinstance(unanimous_below, (int, float)) or not unanimous_below >= 0:
+        raise _core.ConfigError(f"report config, field 'unanimous_below_households': must be a number >= 0, got {unanimous_below!r}")
+    pattern = indicator_pattern(rows, variables, k=k, unanimous_below=float(unanimous_below))
     status_of = {v: dict(zip(g["unit"], g["status"])) for v, g in pattern.groupby("variable")}
     # Indicators whose patterns hide the same groups and wards share one merged design.
     finest = next((c for c in ("group_code", "neighbourhood_code", "ward_code") if c in rows.columns), None)

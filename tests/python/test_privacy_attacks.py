@@ -638,3 +638,9 @@ def test_twin_example_cities_differing_inside_suppressed_groups_publish_the_same
                     assert compared > 1000
                     return
     raise AssertionError("no pair of suppressed groups to swap between in ward 26545")
+
+
+def test_a_bad_unanimity_threshold_is_a_config_error(constructed) -> None:
+    cfg = {**_config(), "unanimous_below_households": "twenty"}
+    with pytest.raises(commdx.ConfigError, match="unanimous_below_households"):
+        commdx.monthly_report("2022-10", ward="10001", config=cfg, charts=False, **constructed)
