@@ -31,7 +31,7 @@ $(VENV)/.deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" ninja \
-	  numpy pandas openpyxl pyarrow matplotlib pytest hypothesis nbclient nbformat ipykernel ortools
+	  numpy pandas openpyxl pyarrow matplotlib pytest hypothesis nbclient nbformat ipykernel ortools scipy
 	touch $@
 
 venv: $(VENV)/.deps

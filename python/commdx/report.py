@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .disclosure import CITY, indicator_pattern, merged_design, tree_suppression
 from .io import tables as _tables
-from .monitor import round_changes, suppress_small_cells
 from .io.json import read_json, shipped_json
+from .monitor import round_changes
 
 __all__ = ["MonthlyReport", "monthly_report", "load_report_config", "load_city_folder"]
 
@@ -574,25 +575,49 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
               "fpc": "fpc" if "fpc" in rows.columns else None, "round": "round"}
     level = float(cfg.get("level", 0.95))
 
-    # One call per pair of rounds and level of the tree (each keeps the full design: domains).
-    # The small-cell rule runs on one tree for every report: the city, all its wards and, for a
-    # ward's report, that ward's neighbourhoods and groups. A ward's own figure is then published
-    # or not exactly as in the city's report, so differencing across reports reveals nothing.
+    # One call per pair of rounds, level of the tree and disclosure pattern (each keeps the full
+    # design: domains). The pattern (docs/disclosure.md) is decided on the whole place tree from
+    # every survey round in the files, so the city's and every ward's report, in every month,
+    # publish the same cells; the SEs of indicators that share a pattern are computed on the
+    # design with that pattern's suppressed groups merged into one PSU per stratum.
     levels: list[str | None] = [None, "ward_code"] + (["neighbourhood_code", "group_code"] if ward else [])
+    unanimous_below = cfg.get("unanimous_below_households", 4 * k)
+    if isinstance(unanimous_below, bool) or not isinstance(unanimous_below, (int, float)) or not unanimous_below >= 0:
+        raise _core.ConfigError(f"report config, field 'unanimous_below_households': must be a number >= 0, got {unanimous_below!r}")
+    pattern = indicator_pattern(rows, variables, k=k, unanimous_below=float(unanimous_below))
+    status_of = {v: dict(zip(g["unit"], g["status"])) for v, g in pattern.groupby("variable")}
+    # Indicators whose patterns hide the same groups and wards share one merged design.
+    finest = next((c for c in ("group_code", "neighbourhood_code", "ward_code") if c in rows.columns), None)
+    by_design: dict[tuple, list[str]] = {}
+    for v, g in pattern.groupby("variable", sort=False):
+        key = tuple(sorted(g.loc[(g["status"] != "published") & g["level"].isin([finest, "ward_code"]), "unit"]))
+        by_design.setdefault(key, []).append(v)
+    designs = []
+    no_se: list[tuple[str, set[str]]] = []  # (variable, wards) whose SEs the merging made 0
+    for names in by_design.values():
+        d_rows, d_design = merged_design(rows, pattern[pattern["variable"] == names[0]], design)
+        collapsed = set(d_design.pop("collapsed"))
+        if collapsed:
+            no_se += [(v, collapsed) for v in names]
+        designs.append((d_rows, d_design, {v: variables[v] for v in names}))
 
     def changes(before: int, after: int, by: str | None) -> pd.DataFrame:
-        if before == after:  # the same round twice: estimates of that round, change zero
-            res = round_changes(rows, variables, design, before=before, after=before + 10**6, by=by,
-                                include_total=by is None, level=level)
-            for c in ("after", "se_after"):
-                res[c] = res[c.replace("after", "before")]
-            res["n_after"] = res["n_before"]
-            res[["change", "se_change", "z", "ci_low", "ci_high"]] = 0.0
-            res["p_value"] = 1.0
-            res["significant"] = False
-            return res
-        return round_changes(rows, variables, design, before=before, after=after, by=by,
-                             include_total=by is None, level=level)
+        out = []
+        for d_rows, d_design, d_vars in designs:
+            if before == after:  # the same round twice: estimates of that round, change zero
+                res = round_changes(d_rows, d_vars, d_design, before=before, after=before + 10**6, by=by,
+                                    include_total=by is None, level=level)
+                for c in ("after", "se_after"):
+                    res[c] = res[c.replace("after", "before")]
+                res["n_after"] = res["n_before"]
+                res[["change", "se_change", "z", "ci_low", "ci_high"]] = 0.0
+                res["p_value"] = 1.0
+                res["significant"] = False
+            else:
+                res = round_changes(d_rows, d_vars, d_design, before=before, after=after, by=by,
+                                    include_total=by is None, level=level)
+            out.append(res)
+        return pd.concat(out, ignore_index=True)
 
     def scoped(df: pd.DataFrame, by: str | None) -> pd.DataFrame:
         if by is None:
@@ -628,8 +653,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     merged["parent"] = ["" if b == "city" else "__city__" if b == "ward_code" else parent_of.get(u, "")
                         for u, b in zip(merged["unit"], merged["by"])]
     merged["households"] = merged[["n_baseline", "n_now", "n_last_month"]].min(axis=1)
-    merged["suppression"] = suppress_small_cells(merged, id="unit", parent="parent", households="households",
-                                                 group="variable", min_households=k)
+    merged["suppression"] = [status_of[v].get(u, "primary") for u, v in zip(merged["unit"], merged["variable"])]
     figures = ["baseline", "se_baseline", "now", "se_now", "change_baseline", "se_change_baseline",
                "p_value_baseline", "ci_low_baseline", "ci_high_baseline", "last_month", "se_last_month",
                "change_last_month", "se_change_last_month", "p_value_last_month", "n_baseline", "n_now",
@@ -638,6 +662,18 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     hidden = merged["suppression"] != "published"
     merged[figures] = merged[figures].astype(float)
     merged.loc[hidden, figures] = np.nan
+    # Where merging left a ward's stratum one PSU its variance would read 0: no SE, CI or test
+    # for that ward, the units in it and the city (docs/disclosure.md).
+    ward_of_unit = {}
+    for col in ("ward_code", "neighbourhood_code", "group_code"):
+        if col in rows.columns:
+            ward_of_unit.update(zip(rows[col].astype(str), rows["ward_code"].astype(str)))
+    errors = ["se_baseline", "se_now", "se_change_baseline", "p_value_baseline", "ci_low_baseline", "ci_high_baseline",
+              "se_last_month", "se_change_last_month", "p_value_last_month", "z", "covariance"]
+    for v, wards in no_se:
+        gone = (merged["variable"] == v) & ((merged["unit"] == CITY) | merged["unit"].map(ward_of_unit).isin(wards))
+        merged.loc[gone, errors] = np.nan
+        hidden = hidden | gone
     merged["significant_baseline"] = merged["significant_baseline"].astype(object).where(~hidden, None)
     merged["significant_last_month"] = merged["significant_last_month"].astype(object).where(~hidden, None)
     if ward:  # publish the ward's own subtree only
@@ -935,11 +971,6 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
     a = float(cfg["nomination"]["prior_strength"])
     mem["per_hour"] = mem["conversions"] / mem["hours"].where(mem["hours"] > 0)
     mem["adjusted_rate"] = (mem["conversions"] + a) / (mem["expected"] + a)
-    # Small cells: a member's adoption figures come from the households visited; fewer than k
-    # households and they are not published (visit counts, the member's own work, are).
-    small = mem["households"] < k
-    for c in ("conversions", "expected", "per_hour", "adjusted_rate"):
-        mem[c] = mem[c].astype(float).where(~small, np.nan)
     mem = mem.sort_values(["team_id", "member_id"]).reset_index(drop=True)
     team = mem.groupby("team_id").agg(visits=("visits", "sum"), visits_planned=("visits_planned", "sum"),
                                       households=("households", "sum"), hours=("hours", "sum")).reset_index()
@@ -949,9 +980,20 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
         team[c] = [float(tconv[c].get(t, 0.0)) for t in team["team_id"]]
     team["adjusted_rate"] = (team["conversions"] + a) / (team["expected"] + a)
     team["per_hour"] = team["conversions"] / team["hours"].where(team["hours"] > 0)
-    tsmall = team["hh"].fillna(0) < k
+    # Small cells: adoption figures come from the households visited. A team's adoptions are the
+    # sum of its members', so a member or team with fewer than k households is hidden and
+    # complementary cells are hidden along team = sum of members (visit counts and hours, the
+    # members' own work, are published). A member who visited nobody has nothing to hide.
+    cells = pd.concat([pd.DataFrame({"unit": "team:" + team["team_id"], "parent": "", "households": team["hh"].fillna(0)}),
+                       pd.DataFrame({"unit": "member:" + mem["member_id"], "parent": "team:" + mem["team_id"],
+                                     "households": mem["households"]})[mem["households"].to_numpy() > 0]],
+                      ignore_index=True)
+    cell_status = dict(zip(cells["unit"], tree_suppression(cells, k=k)))
+    mem_hidden = ("member:" + mem["member_id"]).map(cell_status).fillna("primary") != "published"
+    team_hidden = ("team:" + team["team_id"]).map(cell_status).fillna("primary") != "published"
     for c in ("conversions", "expected", "per_hour", "adjusted_rate"):
-        team[c] = team[c].astype(float).where(~tsmall, np.nan)
+        mem[c] = mem[c].astype(float).where(~mem_hidden.to_numpy(), np.nan)
+        team[c] = team[c].astype(float).where(~team_hidden.to_numpy(), np.nan)
     team = team.drop(columns=["hh"])
     if plan_visits is None:
         team["visits_planned"] = np.nan
@@ -998,34 +1040,81 @@ def _household_ward(sample: pd.DataFrame | None, followup: pd.DataFrame | None) 
 
 # ---- M1 ------------------------------------------------------------------------------------
 
+_ALL_PROCESSES = "__all__"
+
+
+def _manual_pattern(df: pd.DataFrame, k: float) -> dict[tuple[str, str], str]:
+    """Status of each (process, unit) of the M1 log, units the city and its wards (a ward's
+    households of a process add up to the city's), and of the log's total households per unit
+    (process ``__all__``), hidden wherever a process is hidden and then protected the same way.
+
+    The counts are cumulative, so this month's minus the last published one is a count too: a
+    cell whose increase since the month it was last published is between 0 and k is hidden
+    (primary), month by month from the log's first month, as every earlier report did."""
+    def cells(d: pd.DataFrame, process: pd.Series | str) -> pd.DataFrame:
+        d = d.assign(process=process)
+        city = d.groupby("process", as_index=False)["household_id"].nunique().assign(unit=CITY, parent="")
+        wards = (d.groupby(["process", "__ward__"], as_index=False)["household_id"].nunique()
+                 .rename(columns={"__ward__": "unit"}).assign(parent=CITY))
+        return pd.concat([city, wards], ignore_index=True).rename(columns={"household_id": "households"})
+
+    def protect(c: pd.DataFrame, last: dict[tuple[str, str], float], forced: pd.Series | None = None,
+                group: str | None = None) -> pd.DataFrame:
+        prev = pd.Series([last.get((p, u), np.nan) for p, u in zip(c["process"], c["unit"])], index=c.index)
+        rise = c["households"] - prev
+        small_rise = (rise > 0) & (rise < k)
+        c["status"] = tree_suppression(c, k=k, group=group,
+                                       forced=small_rise if forced is None else (small_rise | forced)).to_numpy()
+        for p, u, n, st in zip(c["process"], c["unit"], c["households"], c["status"]):
+            if st == "published":
+                last[(p, u)] = n
+        return c
+
+    periods = (pd.to_datetime(df["date"]).dt.to_period("M") if "date" in df.columns
+               else pd.Series(pd.Period("2000-01", "M"), index=df.index))
+    last: dict[tuple[str, str], float] = {}
+    status: dict[tuple[str, str], str] = {}
+    for month in sorted(periods.unique()):
+        upto = df[(periods <= month).to_numpy()]
+        per = protect(cells(upto, upto["process"].astype(str)), last, group="process")
+        status = {(p, u): st for p, u, st in zip(per["process"], per["unit"], per["status"])}
+        total = cells(upto, _ALL_PROCESSES)
+        some_hidden = set(per.loc[per["status"] != "published", "unit"])
+        total = protect(total, last, forced=total["unit"].isin(some_hidden))
+        status.update({(_ALL_PROCESSES, u): st for u, st in zip(total["unit"], total["status"])})
+    return status
+
+
 def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward: str | None,
                     cfg: Mapping[str, Any], k: float, lang: str) -> dict[str, Any]:
     df = log.copy()
     if "date" in df.columns:
         df = df[pd.to_datetime(df["date"]).dt.to_period("M") <= pd.Period(month, "M")]
     ward_of = _ward_of(places_df)
-    if ward:
-        wcol = df["ward_code"] if "ward_code" in df.columns else df["group_code"].map(ward_of)
-        df = df[wcol == ward]
+    df["__ward__"] = (df["ward_code"] if "ward_code" in df.columns else df["group_code"].map(ward_of)).fillna("").astype(str)
     freq = pd.to_numeric(df.get("frequency_per_month", pd.Series(1.0, index=df.index)), errors="coerce").fillna(0)
     df = df.assign(freq=freq)
+    status = _manual_pattern(df, k)
+    here = ward or CITY
+    if ward:
+        df = df[df["__ward__"] == ward]
     g = df.groupby("process").agg(households=("household_id", "nunique"), times_per_month=("freq", "sum"),
                                   groups=("group_code", "nunique")).reset_index()
     mapping = cfg.get("manual_processes", {})
     g["replacement"] = [mapping.get(p, {}).get(lang, _w("unmapped", lang)) for p in g["process"]]
     g["campaign"] = [mapping.get(p, {}).get("campaign", "") for p in g["process"]]
-    # Small cells: a process seen in fewer than k households is not listed; it is counted among
-    # "other processes" (how many, not how many households). The log's total of households is
-    # published only when nothing is hidden, so that no hidden count can be had by differencing.
-    cells = pd.DataFrame({"unit": g["process"], "parent": "", "n": g["households"]})
-    g["suppression"] = suppress_small_cells(cells, id="unit", parent="parent", households="n", min_households=k).to_numpy()
+    # Small cells: a process seen in fewer than k households here is not listed; it is counted
+    # among "other processes" (how many, not how many households). The pattern is the city's
+    # (city = sum of its wards, per process), so the city minus the other wards reveals no
+    # hidden ward's count; the log's total is published only where the pattern allows it.
+    g["suppression"] = [status.get((p, here), "primary") for p in g["process"]]
     g = g.sort_values(["households", "times_per_month", "process"], ascending=[False, False, True]).reset_index(drop=True)
     hidden = g["suppression"] != "published"
     pub = g[~hidden].reset_index(drop=True)
     pub.insert(0, "rank", range(1, len(pub) + 1))
     rows = _records(pub[["rank", "process", "replacement", "campaign", "households", "times_per_month", "groups"]])
     total = int(df["household_id"].nunique())
-    data = {"households_logged": total if (not hidden.any() and total >= k) else None,
+    data = {"households_logged": total if status.get((_ALL_PROCESSES, here)) == "published" else None,
             "proposals": rows,
             "other": ({"label": _w("other_processes", lang, k=int(k)), "processes": int(hidden.sum()),
                        "households": None} if hidden.any() else None)}

@@ -211,16 +211,21 @@ def test_threshold_is_configurable(city) -> None:
     assert (areas["suppression"] == "primary").sum() > 4
 
 
-def test_nomination_adjusts_for_difficulty(ward_report) -> None:
+def test_nomination_adjusts_for_difficulty(city, ward_report) -> None:
+    # M-4 visited 3 households: visit count shown, adoption figures not; and since the team's
+    # total minus M-2 and M-3 would give M-4's, the smaller of them (M-3) is hidden too
+    # (docs/disclosure.md, attack (c)).
     mem = ward_report.tables["member_visits"].set_index("member_id")
-    # M-3 adopted more households (7 vs 6) but on an easy action; M-2 beat a hard one.
+    assert mem.loc["M-4", "visits"] == 3 and np.isnan(mem.loc["M-4", "conversions"])
+    assert np.isnan(mem.loc["M-3", "conversions"]) and not np.isnan(mem.loc["M-2", "conversions"])
+    # With k = 3 every member is published: M-3 adopted more households (7 vs 6) but on an easy
+    # action; M-2 beat a hard one.
+    rep3 = commdx.monthly_report("2022-10", ward="10001", config=_config(), min_households=3, charts=False, **city)
+    mem = rep3.tables["member_visits"].set_index("member_id")
     assert mem.loc["M-3", "conversions"] > mem.loc["M-2", "conversions"]
     assert mem.loc["M-2", "adjusted_rate"] > mem.loc["M-3", "adjusted_rate"]
-    noms = ward_report.data["nominations"]["members"]
-    assert noms and noms[0]["member_id"] == "M-2"
-    assert "M-3" not in [n["member_id"] for n in noms]
-    # M-4 visited 3 households: visit count shown, adoption figures not
-    assert mem.loc["M-4", "visits"] == 3 and np.isnan(mem.loc["M-4", "conversions"])
+    nominated = [n["member_id"] for n in rep3.data["nominations"]["members"]]
+    assert "M-2" in nominated and "M-3" not in nominated
     # hours: travel 10 min per visit plus the action's minutes from campaigns.json (VNeID 10)
     assert mem.loc["M-2", "hours"] == pytest.approx((12 * (10 + 10) + (10 + 20)) / 60)
     assert "campaigns.json" in ward_report.data["nominations"]["criterion"]
