@@ -173,8 +173,8 @@ inline std::string hex_byte(unsigned char c) {
     throw input_error(where, "byte 0x00 (NUL): this is not a text file, or it is UTF-16 without a byte-order mark; "
                              "save it as UTF-8 (Excel: 'CSV UTF-8') / tệp không phải văn bản UTF-8: hãy lưu lại "
                              "dưới dạng CSV UTF-8");
-  throw input_error(where, "byte " + hex_byte(static_cast<unsigned char>(s[bad])) +
-                               " is not UTF-8: the file is in another encoding (Windows-1258, TCVN3, ...); save it as "
+  throw input_error(where, "invalid UTF-8: byte " + hex_byte(static_cast<unsigned char>(s[bad])) +
+                               " is not UTF-8; the file is in another encoding (Windows-1258, TCVN3, ...); save it as "
                                "UTF-8 (Excel: 'CSV UTF-8') / tệp không phải UTF-8: hãy lưu lại dưới dạng CSV UTF-8");
 }
 
