@@ -34,19 +34,26 @@ def make_rows(n: int, seed: int) -> list[list[str]]:
     for i in range(n):
         members = rnd.randint(1, 9)
         rows.append([f"H26506-{i:06d}", rnd.choice(["26506", "26509", "26545"]), str(members),
-                     str(rnd.randint(0, members)), rnd.choice(list(YES_NO)),
+                     str(rnd.randint(1, members)), rnd.choice(list(YES_NO)),
                      rnd.choice(["12.5", "1", "0.25", "3e2", ""]),
                      rnd.choice(FREE_TEXT) + rnd.choice(["", str(i)]), rnd.choice(FREE_TEXT)])
     return rows
 
 
 def write(path, rows, *, delimiter=",", quoting=csv.QUOTE_MINIMAL, ends=("\r\n",), encoding="utf-8"):
-    """One csv.writer per row so that rows can end in different line ends (mixed files)."""
-    buf = io.StringIO(newline="")
+    """Row by row, so that rows can end in different line ends (mixed files). csv.writer quotes a
+    field with a line break only when the break is in its lineterminator: each row is written with
+    "\r\n" (so a field with a CR or an LF is quoted, as Kobo and Excel quote them) and that
+    terminator is then replaced by the row's own line end."""
+    out = []
     for k, row in enumerate([HEADER] + rows):
-        csv.writer(buf, delimiter=delimiter, quoting=quoting, lineterminator=ends[k % len(ends)]).writerow(row)
+        buf = io.StringIO(newline="")
+        csv.writer(buf, delimiter=delimiter, quoting=quoting, lineterminator="\r\n").writerow(row)
+        line = buf.getvalue()
+        assert line.endswith("\r\n")
+        out.append(line[:-2] + ends[k % len(ends)])
     with open(path, "w", encoding=encoding, newline="") as f:
-        f.write(buf.getvalue())
+        f.write("".join(out))
 
 
 def expected(path, *, delimiter=",", encoding="utf-8-sig") -> dict[str, list]:

@@ -173,8 +173,8 @@ inline std::string hex_byte(unsigned char c) {
     throw input_error(where, "byte 0x00 (NUL): this is not a text file, or it is UTF-16 without a byte-order mark; "
                              "save it as UTF-8 (Excel: 'CSV UTF-8') / tệp không phải văn bản UTF-8: hãy lưu lại "
                              "dưới dạng CSV UTF-8");
-  throw input_error(where, "byte " + hex_byte(static_cast<unsigned char>(s[bad])) +
-                               " is not UTF-8: the file is in another encoding (Windows-1258, TCVN3, ...); save it as "
+  throw input_error(where, "invalid UTF-8: byte " + hex_byte(static_cast<unsigned char>(s[bad])) +
+                               " is not UTF-8; the file is in another encoding (Windows-1258, TCVN3, ...); save it as "
                                "UTF-8 (Excel: 'CSV UTF-8') / tệp không phải UTF-8: hãy lưu lại dưới dạng CSV UTF-8");
 }
 
@@ -259,6 +259,20 @@ class csv_tokenizer {
     }
     if (pos_ >= n) return false;
     line = line_;
+    if (!Keep) {
+      // Stepping over records: a record with no quote before its line end ends at that line end
+      // (every field unquoted), found with memchr at memory speed; the next quote, CR and LF are
+      // looked up only once passed. Anything else goes through the loop below.
+      if (next_quote_ == unknown || next_quote_ < pos_) next_quote_ = find(p, n, '"');
+      if (next_lf_ == unknown || next_lf_ < pos_) next_lf_ = find(p, n, '\n');
+      if (next_cr_ == unknown || next_cr_ < pos_) next_cr_ = find(p, n, '\r');
+      std::size_t end = std::min(next_lf_, next_cr_);
+      if (next_quote_ > end) {
+        pos_ = end;
+        if (pos_ < n) end_line(p, n);
+        return true;
+      }
+    }
     for (;;) {
       // one field
       if (pos_ < n && p[pos_] == '"') {
@@ -315,6 +329,12 @@ class csv_tokenizer {
     return true;
   }
 
+  /// The first `c` at or after pos_, or n.
+  std::size_t find(const char* p, std::size_t n, char c) const {
+    const void* hit = std::memchr(p + pos_, c, n - pos_);
+    return hit == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(hit) - p);
+  }
+
   /// Steps over the line end at pos_ (CRLF, CR or LF).
   void end_line(const char* p, std::size_t n) {
     if (p[pos_] == '\r' && pos_ + 1 < n && p[pos_ + 1] == '\n') ++pos_;
@@ -330,6 +350,9 @@ class csv_tokenizer {
   std::size_t pos_ = 0;
   bool stop_[256] = {};  ///< bytes that end an unquoted field: the delimiter, '\n', '\r'
   std::vector<owned> own_;  ///< fields of this record that live in arena_
+  static constexpr std::size_t unknown = static_cast<std::size_t>(-1);
+  /// skip(): the first '"', LF and CR at or after where they were looked up (valid while >= pos_)
+  std::size_t next_quote_ = unknown, next_lf_ = unknown, next_cr_ = unknown;
   std::string arena_;
 };
 
