@@ -138,9 +138,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prefix}: {describe(exc, lang)}".replace("\n", " "), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        where = f"{'tệp' if lang == 'vi' else 'file'} {exc.filename}: " if exc.filename else ""
-        print(f"{prefix}: {where}{reason_text('commdx.file.unreadable', lang)} ({exc.strerror or exc})",
-              file=sys.stderr)
+        # the path first (as the output writers name it, under its final name), then what went wrong:
+        # a write that the disk or a size limit refused is not an unreadable file
+        import errno
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        wrote = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS)
+        reason = reason_text("commdx.file.unwritable" if wrote else "commdx.file.unreadable", lang)
+        print(f"{prefix}: {where}{reason} ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the net (module docstring): never a traceback
         print(f"{prefix}: {_unexpected(exc, args, lang)}".replace("\n", " "), file=sys.stderr)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from commdx.io.output import MANIFEST, atomic_directory, atomic_file, verify
+from commdx.keys import key_path as keys_path
 
 COMMANDS = ("synth", "plan", "report", "demo")
 WARD = "26506"  # Phường 1 of the example city: plan and report one ward, to stay fast
@@ -59,12 +60,14 @@ def _args(command: str, city: Path, out: Path, variant: int = 0) -> list[str]:
     if command == "synth":
         return ["synth", "--households", ["3000", "20000"][variant], "--seed", "1", "--out", str(out)]
     if command == "plan":
-        secret = city.parent / "plan.key"  # outside every output folder, the same for every run
-        if not secret.exists():
-            secret.write_text("a-test-key\n", encoding="utf-8")
+        store = city.parent / "keys"  # outside every output folder, the same key for every run
+        if not (store / f"{WARD}.key").exists():
+            from commdx import keys
+
+            keys.create(WARD, store)
         return ["plan", "--households", str(city / "households.csv"), "--roster", str(city / "teams.json"),
                 "--places", str(city / "places.csv"), "--ward", WARD, "--start", "2022-07-21",
-                "--deadline", ["2022-08-16", "2022-08-31"][variant], "--secret-file", str(secret), "--out", str(out)]
+                "--deadline", ["2022-08-16", "2022-08-31"][variant], "--key-file", str(keys_path(WARD, store)), "--out", str(out)]
     if command == "report":
         return ["report", "--month", "2022-10", "--data", str(city), "--ward", WARD,
                 "--lang", ["vi", "en"][variant], "--out", str(out)]
@@ -199,7 +202,7 @@ def test_sigint_leaves_the_previous_output_or_nothing(city: Path, tmp_path: Path
     p.send_signal(signal.SIGINT)
     _, stderr = p.communicate(timeout=300)
     assert p.returncode == 130, stderr
-    assert "Ctrl-C" in _one_line(stderr)
+    assert "Ctrl+C" in _one_line(stderr)
     assert _leftovers(tmp_path) == []
     if before is None:
         assert not out.exists()
@@ -379,7 +382,7 @@ def test_a_single_file_output_is_replaced_whole_and_reproducible(city: Path, tmp
     assert _commdx(*args).returncode == 0
     first = out.read_bytes()
     r = _commdx(*args, "--lang", "en", fsize=20_000)
-    assert r.returncode == 2 and _one_line(r.stderr).startswith(f"commdx indicators: {out}: File too large")
+    assert r.returncode == 2 and _one_line(r.stderr).startswith(f"commdx indicators: {out}: cannot write the file (File too large)")
     assert out.read_bytes() == first and sorted(p.name for p in tmp_path.iterdir()) == [out.name]
     assert _commdx(*args).returncode == 0
     assert out.read_bytes() == first  # no time stamps in the workbook: the same input, the same bytes

@@ -132,7 +132,8 @@ def test_classify_config_file_with_duplicate_key(tmp_path):
 def test_indicator_catalogue_file_with_out_of_range_number(tmp_path):
     p = write(tmp_path, "catalogue.json", '{"indicators": [{"id": "x", "target": 1e400}]}')
     with pytest.raises(commdx.ConfigError) as err:
-        commdx.indicators(pd.DataFrame({"a": [1]}), commdx.Places.vung_tau(), catalogue=p)
+        commdx.indicators(pd.DataFrame({"a": [1]}), commdx.Places.vung_tau(), commdx.SurveyDesign(weight=None),
+                          catalogue=p)
     assert (err.value.id, err.value.file) == ("commdx.json.number_range", str(p))
 
 
@@ -172,4 +173,5 @@ def _plan_with_catalogue(catalogue):
     households = pd.DataFrame({"household_id": ["H1"], "ward_code": ["26506"], "neighbourhood_code": ["26506-KP1"],
                                "group_code": ["26506-KP1-T1"]})
     roster = read_json(pathlib.Path(__file__).resolve().parents[1] / "data" / "teams" / "compliant.json")
-    return commdx.plan_outreach(households, roster, start="2022-08-01", deadline="2022-12-31", catalogue=catalogue)
+    return commdx.plan_outreach(households, roster, start="2022-08-01", deadline="2022-12-31", catalogue=catalogue,
+                                with_names=True)

@@ -274,8 +274,9 @@ def _xlsx_rows(path: str, sheet: Union[int, str]) -> Rows:
             if fh.read(4) == b"PK\x03\x04":
                 raise InputError(f"{path}: bảng tính bị hỏng hoặc bị cắt / damaged or truncated workbook "
                                  "(its zip directory is missing)")
-        raise InputError(f"{path}: không phải bảng tính Excel (.xlsx là tệp zip) / not an Excel workbook "
-                         "(an .xlsx file is a zip archive): a CSV renamed .xlsx?")
+        # the id carries the Vietnamese reason (commdx.errors.describe); the text is the English detail
+        raise InputError("not an Excel workbook (an .xlsx file is a zip archive): a CSV renamed .xlsx?",
+                         file=path, id="commdx.file.format")
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
