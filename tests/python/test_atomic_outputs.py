@@ -382,7 +382,7 @@ def test_a_single_file_output_is_replaced_whole_and_reproducible(city: Path, tmp
     assert _commdx(*args).returncode == 0
     first = out.read_bytes()
     r = _commdx(*args, "--lang", "en", fsize=20_000)
-    assert r.returncode == 2 and _one_line(r.stderr).startswith(f"commdx indicators: {out}: cannot write the file (File too large)")
+    assert r.returncode == 2 and _one_line(r.stderr).startswith(f"commdx indicators: {out}: cannot write the file (disk full or file-size limit) (File too large)")
     assert out.read_bytes() == first and sorted(p.name for p in tmp_path.iterdir()) == [out.name]
     assert _commdx(*args).returncode == 0
     assert out.read_bytes() == first  # no time stamps in the workbook: the same input, the same bytes

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     # the demo folder is one atomic output: built in a temporary sibling, swapped in with its
     # manifest.json when every step has run (an interrupted demo leaves the previous one)
     final = Path(args.out)
+    _key_store_outside(args, final)  # refused now (exit 2), before the city is generated or a folder made
     with atomic_directory(final, command=getattr(args, "argv", None)) as out:
         try:
             return _run(args, out, final)
@@ -85,7 +86,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
     vi = args.lang == "vi"
-    _key_store_outside(args, out)  # refused now (exit 2), not after the city is generated
     state: dict[str, Any] = {}
     problems: list[str] = []
     outputs: list[tuple[str, Path]] = []
@@ -270,7 +270,7 @@ def _demo_key(args: argparse.Namespace, out: Path, state: dict[str, Any]) -> byt
     vi = args.lang == "vi"
     places = state["places"].to_dataframe()
     unit = str(places[places["kind"] == "city"]["code"].iloc[0])
-    store = _key_store_outside(args, out)
+    store = _key_store_outside(args, Path(args.out))  # the final folder, not the temporary one
     path = keys.key_path(unit, store, lang=args.lang)
     how = ("dùng lại khóa đã có" if vi else "reused") if path.exists() else ("vừa tạo" if vi else "created now")
     if not path.exists():
