@@ -24,11 +24,13 @@ void bind_indicators(py::module_& m) {
       "_indicators",
       [](const py::dict& households, const commdx::places& where, const py::dict& design, const py::object& catalogue,
          const std::vector<std::pair<std::string, std::string>>& levels, const std::string& as_of, double level,
-         const py::object& businesses, const std::map<std::string, std::vector<std::string>>& labels) {
-        commdx::table h = commdx::bind::estimate_table_from_py(households, "households");
+         const py::object& businesses, const std::map<std::string, std::vector<std::string>>& labels,
+         const std::string& households_source, const std::string& businesses_source) {
+        // the tables carry the file they came from, so an error names it rather than "households"
+        commdx::table h = commdx::bind::estimate_table_from_py(households, households_source);
         commdx::table b;
         const bool have_b = !businesses.is_none();
-        if (have_b) b = commdx::bind::estimate_table_from_py(businesses.cast<py::dict>(), "businesses");
+        if (have_b) b = commdx::bind::estimate_table_from_py(businesses.cast<py::dict>(), businesses_source);
         const commdx::survey_design d = commdx::bind::design_from_py(design);
         const commdx::indicator_catalogue cat =
             catalogue.is_none() ? commdx::indicator_catalogue::builtin()
@@ -48,5 +50,6 @@ void bind_indicators(py::module_& m) {
       },
       py::arg("households"), py::arg("places"), py::arg("design"), py::arg("catalogue"), py::arg("levels"),
       py::arg("as_of"), py::arg("level"), py::arg("businesses"),
-      py::arg("labels") = std::map<std::string, std::vector<std::string>>{});
+      py::arg("labels") = std::map<std::string, std::vector<std::string>>{},
+      py::arg("households_source") = "households", py::arg("businesses_source") = "businesses");
 }

@@ -158,7 +158,10 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
         if bd != d:
             raise _core.ConfigError("indicators: households and businesses need the same design columns")
         b_cols = _record_columns(businesses, num_b, level_cols + text_b, d)
-    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h)
+    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h,
+                            households_source=str(households.attrs.get("source", "households")),
+                            businesses_source=str(businesses.attrs.get("source", "businesses"))
+                            if businesses is not None else "businesses")
     out = pd.DataFrame(res)
     out["n"] = out["n"].astype("int64")
     out["target_date"] = out["target_date"].replace("", None)

@@ -11,7 +11,7 @@ import pytest
 import commdx
 from commdx.io import tables
 
-openpyxl = pytest.importorskip("openpyxl")
+import openpyxl
 
 VISITS = (
     "household_id,action,member_id,date,outcome\n"
