@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import from_columns, to_columns
+from .io.output import pandas_json_held
 
 __all__ = ["Plan", "plan_outreach", "campaign_catalogue"]
 
@@ -67,7 +68,9 @@ class Plan:
         out["messages"] = self.messages
         for name in self.TABLES:
             df = getattr(self, name)
-            out[name] = json.loads(df.to_json(orient="records", force_ascii=False))
+            with pandas_json_held():  # Ctrl-C inside pandas' C JSON writer can crash it
+                text = df.to_json(orient="records", force_ascii=False)
+            out[name] = json.loads(text)
         return out
 
     def write(self, directory: str | os.PathLike, lang: str = "vi", *, command: Optional[list[str]] = None,
