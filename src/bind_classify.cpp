@@ -43,16 +43,10 @@ void bind_classify(py::module_& m) {
         commdx::table t = commdx::bind::table_from_py(columns, source);
         commdx::classify_config c = config_from_py(config);
         commdx::classification r;
-        if (match_names) {
-          commdx::places builtin;
-          const commdx::places* p = nullptr;
-          if (known_places.is_none()) {
-            builtin = commdx::places::vung_tau();
-            p = &builtin;
-          } else {
-            p = known_places.cast<const commdx::places*>();
-          }
-          r = commdx::classify_areas(t, c, p);
+        // Names and codes are matched only against a places list the caller gives (issue 13): a
+        // built-in default would take 2025's reused codes for 2022's units.
+        if (match_names && !known_places.is_none()) {
+          r = commdx::classify_areas(t, c, known_places.cast<const commdx::places*>());
         } else {
           r = commdx::classify_areas(t, c, nullptr);
         }

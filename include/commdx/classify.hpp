@@ -190,6 +190,9 @@ struct area_input {
 struct areas_read {
   std::vector<area_input> areas;
   std::vector<std::string> ignored_columns;
+  /// Rows of a places file above or below the commune level (a province, a khu phố), by a kind
+  /// column: not classified, not refused, listed ("79 Thành phố Hồ Chí Minh (province)").
+  std::vector<std::string> other_level_rows;
   std::string source;
 };
 
@@ -203,10 +206,13 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
   areas_read out;
   out.source = src;
   std::map<area_field, std::pair<std::string, bool>> columns;  // field -> (header, vietnamese)
+  std::string kind_header;  // a places file's kind column ("kind", "cap", "loai"), if any
   for (const auto& h : t.names()) {
     auto alias = detail::recognise_area_header(h);
     if (!alias) {
-      out.ignored_columns.push_back(h);
+      auto place_alias = detail::recognise_place_header(h);
+      if (place_alias && place_alias->field == detail::place_field::kind && kind_header.empty()) kind_header = h;
+      else out.ignored_columns.push_back(h);
       continue;
     }
     auto [it, fresh] = columns.emplace(alias->field, std::make_pair(h, alias->vietnamese));
@@ -281,30 +287,22 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
     area_input a;
     a.row = r + 1;
     std::string code = codes[r];
+    if (!kind_header.empty()) {
+      const std::string kind_text = text::to_nfc(t.cell_text(kind_header, r));
+      auto kind = parse_unit_kind(kind_text);
+      if (!kind_text.empty() && !kind)
+        throw input_error(location{src, r + 1, 0, 0, kind_header, code},
+                          "unknown unit kind '" + kind_text + "' (phường, xã, đặc khu, tỉnh, khu phố, thôn, ...)");
+      if (kind && !is_commune_level(*kind)) {
+        out.other_level_rows.push_back((code.empty() ? names[r] : code + " " + names[r]) + " (" + to_string(*kind) + ")");
+        continue;
+      }
+    }
     if (known_places) {
-      std::optional<std::string> by_name;
-      if (!names[r].empty()) {
-        try {
-          by_name = known_places->match(names[r]);
-        } catch (const name_match_error& e) {
-          if (code.empty())
-            throw name_match_error(e.name(), e.candidates(),
-                                   location{src, r + 1, 0, 0, header(area_field::name), ""}.to_string() + ": " + e.what());
-        }
-      }
-      if (!code.empty()) {
-        if (!known_places->contains(code))
-          throw validation_error(location{src, r + 1, 0, 0, header(area_field::code), code},
-                                 "code '" + code + "' is not a unit of " + known_places->source());
-        if (by_name && *by_name != code)
-          throw validation_error(location{src, r + 1, 0, 0, header(area_field::name), code},
-                                 "code " + code + " is " + known_places->describe(code) + " but the name '" + names[r] +
-                                     "' is " + known_places->describe(*by_name));
-      } else if (by_name) {
-        code = *by_name;
-      }
-      if (code.empty())
-        throw input_error(location{src, r + 1, 0, 0, header(area_field::name), ""}, "no code and no name: which unit is this row?");
+      // P2: one matcher for every reader (places::match_row), which never takes a unit of another
+      // year's list for the one a reused code names.
+      code = known_places->match_row(
+          code, names[r], location{src, r + 1, 0, 0, header(codes[r].empty() ? area_field::name : area_field::code), ""});
       a.name = known_places->at(code).name;
     } else {
       if (code.empty()) code = names[r];
@@ -380,6 +378,7 @@ struct classification {
   std::vector<area_result> areas;
   agreement_table agreement;
   std::vector<std::string> ignored_columns;
+  std::vector<std::string> other_level_rows;  ///< see areas_read::other_level_rows
   classify_config config;
 
   /// One row per area. Columns: code, name, area_km2, population, density, density_band,
@@ -447,6 +446,7 @@ struct classification {
                            {"rule_remote_kmeans_central", agreement.remote_central},
                            {"rule_remote_kmeans_remote", agreement.remote_remote}}},
             {"ignored_columns", ignored_columns},
+            {"other_level_rows", other_level_rows},
             {"config", config.json}};
   }
 
@@ -742,6 +742,7 @@ inline classification classify_areas(const table& raw, const classify_config& c,
   areas_read in = read_areas(raw, known_places);
   classification out = classify_areas(in.areas, c);
   out.ignored_columns = in.ignored_columns;
+  out.other_level_rows = in.other_level_rows;
   return out;
 }
 

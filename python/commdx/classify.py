@@ -51,40 +51,9 @@ def classify_config(config: ConfigLike = None) -> dict:
 def read_areas_file(path: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
     """An areas file as typed: CSV (``,`` ``;`` or tab, UTF-8 with or without BOM) or XLSX (first
     sheet, first non-empty row is the header). Cells stay text, so that ``classify_areas`` can
-    decide each column's number format ("117.413", "16,86"); XLSX number cells stay numbers."""
-    path = os.fspath(path)
-    if path.lower().endswith(tables.XLSX_EXTENSIONS):
-        return _read_xlsx(path)
-    return tables.read_table(path, text="all")
-
-
-def _read_xlsx(path: str) -> pd.DataFrame:
-    t = tables.read_rows(path)
-    data: dict[str, list[Any]] = {h: [r[k] for r in t.rows] for k, h in enumerate(t.header)}
-    out: dict[str, Any] = {}
-    for h, values in data.items():
-        present = [v for v in values if v is not None and not (isinstance(v, str) and v.strip() == "")]
-        if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-            out[h] = pd.Series([np.nan if v is None or isinstance(v, str) else float(v) for v in values], dtype="float64")
-        else:
-            # Number cells in a column that also holds typed text keep their exact value: the
-            # core reads "\x01<number>" as a spreadsheet number, whatever the column's format.
-            out[h] = pd.Series([_cell_text(v) for v in values], dtype="object")
-    df = pd.DataFrame(out, index=pd.RangeIndex(len(t.rows)))
-    df.attrs["source"] = path
-    return df
-
-
-def _cell_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
-        return "\x01" + str(int(v))
-    if isinstance(v, float):
-        return "\x01" + repr(v)
-    return str(v).strip()
+    decide each column's number format ("117.413", "16,86"); XLSX number cells stay numbers.
+    A places file (``commdx.Places``' columns, English or Vietnamese) is an areas file too."""
+    return tables.read_as_typed(path)
 
 
 def _frame_result(columns: dict) -> pd.DataFrame:
@@ -112,7 +81,9 @@ def classify_areas(
     Parameters
     ----------
     df
-        One row per area with a code and/or name, area (km²) and population, and optionally the
+        One row per area (or a ``commdx.Places``, or a places file's table: rows of a ``kind``/
+        ``cap`` column other than ward, commune or special zone are listed in
+        ``attrs["other_level_rows"]``, not classified, not refused) with a code and/or name, area (km²) and population, and optionally the
         share of adults with upper secondary schooling or more, its standard error, mean years of
         schooling, a readiness score. Headers in English or Vietnamese, with or without
         diacritics (``code``/``ma``/``Mã``, ``dien_tich_km2``/``Diện tích (km2)``, ...); text
@@ -124,8 +95,12 @@ def classify_areas(
         Language of ``class_label`` and ``reasons``: "vi" (default) or "en". ``reasons_vi`` and
         ``reasons_en`` are always both present.
     places
-        A ``commdx.Places`` to match names against (default: the built-in Vũng Tàu); set
-        ``match_names=False`` to take codes (or names) as they are.
+        A ``commdx.Places`` (or a places file, or a built-in name: ``vungtau-2022``,
+        ``vungtau-2025``, ``vietnam``) to match the rows' codes and names against, so that a typed
+        name ("P.1") becomes its unit; without it (the default) codes and names are taken as they
+        are. A code of another year's list (26506 was Phường 1 in 2022, is Phường Vũng Tàu since
+        2025) is refused naming both units, never substituted. ``match_names=False`` ignores
+        ``places``.
     households
         Household rows (docs/data-dictionary.md); when the areas carry no education column, each
         ward's share of adults with upper secondary schooling is computed from them
@@ -137,12 +112,18 @@ def classify_areas(
     education_measure, education, education_threshold, education_se, readiness, class
     (``central``/``remote``), class_label, borderline, borderline_on, p_central, kmeans_class,
     kmeans_agrees, classified_on, decided_by, reasons, reasons_vi, reasons_en. ``attrs`` holds
-    ``agreement`` (the 2×2 table of :func:`classify_agreement`), ``ignored_columns`` and
-    ``config``.
+    ``agreement`` (the 2×2 table of :func:`classify_agreement`), ``ignored_columns``,
+    ``other_level_rows`` and ``config``.
     """
     if lang not in ("vi", "en"):
         raise _core.ConfigError(f"lang must be 'vi' or 'en', got {lang!r}")
     overrides = _config_overrides(config)
+    from .places import Places, places_from_option
+
+    if isinstance(df, Places):
+        df = df.to_dataframe().drop(columns=["ward", "level"])
+    if places is not None and not isinstance(places, Places):
+        places = places_from_option(places)
     source = str(df.attrs.get("source", "DataFrame"))
     text_cols = tuple(str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]))
     cols = to_columns(df, text_columns=text_cols)
@@ -160,6 +141,7 @@ def classify_areas(
         out = _frame_result(res["table"])
     out.attrs["agreement"] = classify_agreement(out)
     out.attrs["ignored_columns"] = list(res["json"]["ignored_columns"])
+    out.attrs["other_level_rows"] = list(res["json"]["other_level_rows"])
     out.attrs["config"] = res["json"]["config"]
     return out
 

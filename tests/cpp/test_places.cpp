@@ -129,8 +129,106 @@ TEST(Places, MalformedJsonNamesLineAndCharacter) {
     places::from_json_text("{\"units\": [{\"code\": \"1\", \"kind\": \"ward\"}]}", "units.json");
     FAIL();
   } catch (const commdx::input_error& e) {
-    EXPECT_EQ(std::string(e.what()), "units.json, row 1, column 'name', unit 1: missing required field");
+    // JSON goes through the same reader as CSV: a key no unit has is a missing column.
+    EXPECT_NE(std::string(e.what()).find("units.json, column 'name': missing required column"), std::string::npos)
+        << e.what();
   }
+}
+
+// ---- issue 13: 2025 places, the national list, one reader ---------------------------------------
+
+TEST(Places, VietnamIsCountryProvincesAndTheirUnits) {
+  const auto vn = places::vietnam();
+  EXPECT_EQ(vn.vintage(), "2025");
+  EXPECT_EQ(vn.size(), 1u + 34u + 3321u);  // shared/reference/README.md: 3,321 units of 34 provinces
+  EXPECT_EQ(vn.children("VN").size(), 34u);
+  EXPECT_EQ(vn.at("79").kind, commdx::unit_kind::province);
+  EXPECT_EQ(vn.at("26506").name, "Phường Vũng Tàu");
+  EXPECT_EQ(vn.ancestors("26545"), (std::vector<std::string>{"79", "VN"}));
+  EXPECT_EQ(vn.at("06994").kind, commdx::unit_kind::special_zone);  // Đặc khu Vân Đồn
+  EXPECT_EQ(vn.at_level(1).size(), 3321u);
+  EXPECT_EQ(vn.level("VN"), -1);
+}
+
+TEST(Places, VungTau2025AndTheMappingFrom2022) {
+  const auto t = places::vung_tau_2025();
+  EXPECT_EQ(t.vintage(), "2025");
+  EXPECT_EQ(t.children("79").size(), 5u);
+  EXPECT_DOUBLE_EQ(t.at("26506").area_km2, 16.86);  // published: 16.86 km², 117,413 people
+  EXPECT_DOUBLE_EQ(t.at("26506").population, 117413);
+  EXPECT_DOUBLE_EQ(t.at("26545").area_km2, 56.5);
+  const auto links = places::vung_tau_2022_to_2025();
+  ASSERT_EQ(links.size(), 17u);
+  std::size_t into_vung_tau = 0;
+  for (const auto& l : links) into_vung_tau += l.code_2025 == "26506";
+  EXPECT_EQ(into_vung_tau, 7u);  // P1–P5, Thắng Nhì, Thắng Tam
+  EXPECT_EQ(links.front().name_2022, "Phường 1");
+  EXPECT_EQ(places::vung_tau().vintage(), "2022");
+}
+
+TEST(Places, OneReaderForVietnameseHeadersNumbersAndKinds) {
+  // NFD "Phường" (ư = u + U+031B, ờ = o + U+031B + U+0300), Vietnamese numbers, every depth.
+  const std::string phuong_nfd = "Phu\xCC\x9Bo\xCC\x9B\xCC\x80ng";
+  const std::string csv = "Mã,Tên,Loại,Mã cha,Diện tích (km2),Dân số,Số hộ\n"
+                          "79,Thành phố Hồ Chí Minh,Tỉnh,,,,\n"
+                          "26506," + phuong_nfd + " Vũng Tàu,phuong,79,\"16,86\",117.413,33.546\n"
+                          "26506-KP1,Khu phố 1,,26506,\"1.234,5\",,\n"
+                          "26506-KP1-T1,Tổ dân phố 1,TỔ DÂN PHỐ,26506-KP1,,312,85\n";
+  const auto p = places::from_csv_text(csv, "don-vi.csv");
+  EXPECT_EQ(p.at("26506").name, "Phường Vũng Tàu");
+  EXPECT_DOUBLE_EQ(p.at("26506").area_km2, 16.86);
+  EXPECT_DOUBLE_EQ(p.at("26506").population, 117413);
+  EXPECT_DOUBLE_EQ(p.at("26506").households, 33546);
+  EXPECT_DOUBLE_EQ(p.at("26506-KP1").area_km2, 1234.5);
+  EXPECT_EQ(p.at("26506-KP1").kind, commdx::unit_kind::neighbourhood);  // from the name's kind word
+  EXPECT_EQ(p.at("26506-KP1-T1").kind, commdx::unit_kind::residential_group);
+  EXPECT_EQ(p.at("79").kind, commdx::unit_kind::province);
+  const auto j = places::from_json(p.to_json(), "round.json");
+  EXPECT_EQ(j.to_json(), p.to_json());
+}
+
+TEST(Places, WorkbooksAreRefusedNotReadAsCsv) {
+  try {
+    places::from_file("/nonexistent/places.xlsx");
+    FAIL();
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("places.xlsx: an Excel workbook"), std::string::npos) << e.what();
+  }
+  try {
+    places::from_csv_text(std::string("PK\x03\x04\x14\0\0\0", 8), "renamed.csv");
+    FAIL();
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("renamed.csv: a zip archive"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Places, ACodeOfAnotherYearIsRefusedNamingBoth) {
+  const auto old_city = places::vung_tau();
+  try {
+    old_city.match_row("26506", "Phường Vũng Tàu", commdx::location{"five.csv", 1, 0, 0, "code", ""});
+    FAIL();
+  } catch (const commdx::validation_error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("five.csv, row 1"), std::string::npos) << m;
+    EXPECT_NE(m.find("26506 Phường 1 in vungtau-units.csv (2022)"), std::string::npos) << m;
+    EXPECT_NE(m.find("26506 Phường Vũng Tàu in vungtau-2025-units.csv (2025)"), std::string::npos) << m;
+  }
+  EXPECT_EQ(old_city.match_row("26506", "P.1", {}), "26506");
+  EXPECT_EQ(old_city.match_row("", "phuong 1", {}), "26506");
+}
+
+TEST(Places, ACommuneAddsItsOwnUnitsUnderTheNationalList) {
+  const auto vn = places::vietnam();
+  const auto own = places::from_csv_text(
+      "ma,ten,cap,ma_cha,dan_so\n00640,Xã Thanh Trì,xã,,12.400\n00640-T1,Thôn 1,thôn,,1.530\n"
+      "00640-T1-1,Tổ 1,tổ dân phố,00640-T1,210\n",
+      "thanh-tri.csv");
+  const auto p = vn.subtree("00640").with_units(own, "00640");
+  EXPECT_EQ(p.size(), 6u);  // VN, Hà Nội, the commune, a thôn, a tổ
+  EXPECT_EQ(p.ancestors("00640-T1-1"), (std::vector<std::string>{"00640-T1", "00640", "01", "VN"}));
+  EXPECT_DOUBLE_EQ(p.at("00640").population, 12400);
+  EXPECT_EQ(p.ward_of("00640-T1-1").value(), "00640");
+  EXPECT_THROW(vn.with_units(places::vung_tau(), "00640"), commdx::validation_error);  // 2022 into 2025
 }
 
 }  // namespace

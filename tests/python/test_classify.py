@@ -23,7 +23,7 @@ OUTER = {"26539", "26542", "26545"}  # Phường 11, Phường 12, Xã Long Sơn
 
 def test_example_city_outer_wards_remote_core_central():
     for name in ("vungtau-wards-derived.csv", "vungtau-wards-vi.csv", "vungtau-wards-vi.xlsx"):
-        res = commdx.classify_areas(read_areas_file(DATA / name))
+        res = commdx.classify_areas(read_areas_file(DATA / name), places=commdx.Places.vung_tau())
         assert len(res) == 17, name
         got = dict(zip(res["code"].astype(str), res["class"]))
         assert {c for c, k in got.items() if k == "remote"} == OUTER, name
@@ -42,7 +42,8 @@ def test_xlsx_with_names_only_mixed_cells_and_percent_education():
     # Names typed "P.1", "xa Long Son"; area cells alternately numbers and text "2,41"; population
     # alternately numbers and text "16.774"; education "52,0" meaning 52.0%.
     df = read_areas_file(DATA / "vungtau-wards-vi.xlsx")
-    res = commdx.classify_areas(df, lang="en")
+    # Names are matched only against a places list that is given (issue 13).
+    res = commdx.classify_areas(df, lang="en", places=commdx.Places.vung_tau())
     p1 = res[res["code"] == "26506"].iloc[0]
     assert p1["name"] == "Phường 1"
     assert p1["area_km2"] == pytest.approx(2.41)
@@ -84,7 +85,7 @@ def test_each_header_language_and_number_format():
         "vi-1.234,5": pd.DataFrame({"Tên": ["Xã Long Sơn"], "Diện tích": ["56,5"], "Dân số": ["17.767,0"]}),
     }
     for label, df in tables.items():
-        res = commdx.classify_areas(df)
+        res = commdx.classify_areas(df, places=commdx.Places.vung_tau())
         assert res["code"].iloc[0] == "26545", label
         assert res["area_km2"].iloc[0] == 56.5, label
         assert res["population"].iloc[0] == 17767, label
@@ -94,7 +95,8 @@ def test_nfc_and_nfd_names():
     nfc = "Phường Nguyễn An Ninh"
     nfd = unicodedata.normalize("NFD", nfc)
     assert nfc != nfd
-    res = commdx.classify_areas(pd.DataFrame({"ten": [nfd, "xa long son"], "dien_tich": ["2,94", "56,5"], "dan_so": ["21.605", "17.767"]}))
+    res = commdx.classify_areas(pd.DataFrame({"ten": [nfd, "xa long son"], "dien_tich": ["2,94", "56,5"], "dan_so": ["21.605", "17.767"]}),
+                                places=commdx.Places.vung_tau())
     assert list(res["code"]) == ["26526", "26545"]
     assert res["name"].iloc[0] == nfc
 
@@ -115,7 +117,7 @@ def test_nfc_and_nfd_names():
 )
 def test_clear_errors(df, error, words):
     with pytest.raises(error) as info:
-        commdx.classify_areas(df)
+        commdx.classify_areas(df, places=commdx.Places.vung_tau())
     for w in words:
         assert w in str(info.value)
 
@@ -260,4 +262,5 @@ def test_the_places_table_of_a_city_classifies_as_is(synth_city):
     wards = places[places["level"] == 1].reset_index(drop=True)
     res = commdx.classify_areas(wards)
     assert len(res) == 17
-    assert {"kind", "parent", "level", "ward", "lat", "lon", "households"} <= set(res.attrs["ignored_columns"])
+    assert {"parent", "level", "ward", "lat", "lon", "households"} <= set(res.attrs["ignored_columns"])
+    assert res.attrs["other_level_rows"] == []  # "kind" is read: every row is a ward or commune

@@ -1,6 +1,12 @@
-"""``commdx classify AREAS [--households H] [--config C] [--lang vi|en] [-o OUT]``: the script a
-ward runs to class its areas central or remote (C1, C2), with the reasons, and — given household
-rows — the catalogue of each residential group in remote areas (R2/R3).
+"""``commdx classify AREAS [--places P] [--households H] [--config C] [--lang vi|en] [-o OUT]``: the
+script a ward runs to class its areas central or remote (C1, C2), with the reasons, and — given
+household rows — the catalogue of each residential group in remote areas (R2/R3).
+
+AREAS is any table of areas with area and population (CSV or XLSX, English or Vietnamese headers),
+a places file included: its ward/commune/special-zone rows are classified, the rows above and below
+are listed, not refused. Rows are matched to a places list only when ``--places`` gives one (a
+file, or ``vungtau-2022``, ``vungtau-2025``, ``vietnam``); a code of another year's list is refused
+naming both units.
 
 Exit status: 0 done; 2 unreadable input or a bad configuration (the message names the file, row
 and column)."""
@@ -23,8 +29,10 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     )
     p.add_argument("areas", help="CSV hoặc XLSX: mã/tên, diện tích (km2), dân số [, tỷ lệ THPT, ...]")
     p.add_argument("--households", help="hộ gia đình (CSV, docs/data-dictionary.md): học vấn theo phường và nhóm tiếp cận")
-    p.add_argument("--places", help="tệp đơn vị hành chính: phường, khu phố, tổ của các hộ được đối chiếu / "
-                                    "places file the households' wards, neighbourhoods and groups are checked against")
+    p.add_argument("--places", metavar="P",
+                   help="danh mục đơn vị để đối chiếu mã/tên (tệp CSV/XLSX/JSON, hoặc vungtau-2022, vungtau-2025, "
+                        "vietnam); mặc định: không đối chiếu / places list the codes and names (and the households' "
+                        "units) are checked against: a file or vungtau-2022, vungtau-2025, vietnam; default: none")
     p.add_argument("--config", help="JSON ghi đè các ngưỡng (xem classify-config.json)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ hiển thị (mặc định: vi)")
     p.add_argument("-o", "--output", help="ghi kết quả ra .xlsx, .csv hoặc .json")
@@ -41,18 +49,20 @@ def run(args: argparse.Namespace) -> int:
     vi = args.lang == "vi"
     if args.output and not args.output.lower().endswith((".xlsx", ".csv", ".json")):
         raise InputError(f"{args.output}: the output must end in .xlsx, .csv or .json")
+    from ..places import places_from_option
+
     areas = read_areas_file(args.areas)
+    places = places_from_option(args.places) if args.places else None
     households = None
     if args.households:
         households = tables.read_table(args.households, text=("household_id", "ward_code", "neighbourhood_code",
                                                               "group_code", "stratum", "psu"))
         households.attrs["source"] = args.households
-        if args.places:
+        if places is not None:
             from ..monitor import check_places
-            from ..places import Places
 
-            check_places(households, Places.from_file(args.places).to_dataframe())
-    result = classify_areas(areas, args.config, lang=args.lang, households=households)
+            check_places(households, places.to_dataframe())
+    result = classify_areas(areas, args.config, lang=args.lang, places=places, households=households)
 
     out = sys.stdout
     title = "Xếp loại phường/xã" if vi else "Classes of wards and communes"
@@ -78,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
         print(("  quy tắc \\ 2-means" if vi else "  rule \\ 2-means").ljust(22) + "".join(lab[c].rjust(12) for c in ag.columns), file=out)
         for idx, row in ag.iterrows():
             print(f"  {lab[idx]}".ljust(22) + "".join(str(int(v)).rjust(12) for v in row), file=out)
+    if result.attrs["other_level_rows"]:
+        print("", file=out)
+        print(("Không xếp loại (không phải cấp phường/xã): " if vi else "Not classified (not a ward or commune): ")
+              + "; ".join(result.attrs["other_level_rows"]), file=out)
     if result.attrs["ignored_columns"]:
         print("", file=out)
         print(("Các cột không dùng: " if vi else "Columns not used: ") + ", ".join(result.attrs["ignored_columns"]), file=out)

@@ -44,7 +44,7 @@ from .._core import InputError
 
 __all__ = [
     "read_table", "read_rows", "frame", "cell_text", "decode_text", "normalise_dates", "parse_date", "Rows",
-    "XLSX_EXTENSIONS",
+    "XLSX_EXTENSIONS", "read_as_typed",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -552,3 +552,39 @@ def normalise_dates(df: pd.DataFrame, columns: Iterable[str], source: Optional[s
         rows = Rows(header, [], _lines_of(df.index, lines), label)
         out[c] = _date_column(rows, header.index(str(c)), cells, (cells != "").to_numpy()).to_numpy()
     return out
+
+
+def read_as_typed(path: PathLike) -> pd.DataFrame:
+    """A table whose cells the compiled core reads by its own rules (the areas and places readers:
+    Vietnamese or plain number formats decided per column, codes with their leading zeros): CSV
+    cells stay text; in an XLSX sheet a column of number cells stays numbers, and a number cell in
+    a column that also holds typed text is marked so the core takes its exact value."""
+    p = os.fspath(path)
+    if not p.lower().endswith(XLSX_EXTENSIONS):
+        return read_table(p, text="all")
+    t = read_rows(p)
+    data: dict[str, list[Any]] = {h: [r[k] for r in t.rows] for k, h in enumerate(t.header)}
+    out: dict[str, Any] = {}
+    for h, values in data.items():
+        present = [v for v in values if v is not None and not (isinstance(v, str) and v.strip() == "")]
+        if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+            out[h] = pd.Series([np.nan if v is None or isinstance(v, str) else float(v) for v in values], dtype="float64")
+        else:
+            # Number cells in a column that also holds typed text keep their exact value: the
+            # core reads "\x01<number>" as a spreadsheet number, whatever the column's format.
+            out[h] = pd.Series([_marked_cell_text(v) for v in values], dtype="object")
+    df = pd.DataFrame(out, index=pd.RangeIndex(len(t.rows)))
+    df.attrs["source"] = p
+    return df
+
+
+def _marked_cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
+        return "\x01" + str(int(v))
+    if isinstance(v, float):
+        return "\x01" + repr(v)
+    return str(v).strip()
