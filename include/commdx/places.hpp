@@ -539,9 +539,9 @@ class places {
   }
 
   /// This tree with the units of `more` added under the unit `under` (a commune adds its khu phố,
-  /// thôn and tổ dân phố to vietnam()): units of `more` without a parent go under `under`; a unit
-  /// of `more` with the code `under` itself is not added again but fills that unit's area,
-  /// population, households and position. Any other code both trees hold is refused, and so is a
+  /// thôn and tổ dân phố to vietnam()): a commune's file is a tree of its own, rooted at the
+  /// commune (a row with the code `under`, which is not added again but fills that unit's area,
+  /// population, households and position) or at units without a parent, which go under `under`. Any other code both trees hold is refused, and so is a
   /// unit of `more` of another year's list.
   places with_units(const places& more, const std::string& under) const {
     const std::size_t at_pos = pos(under);

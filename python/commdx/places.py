@@ -29,9 +29,9 @@ __all__ = ["Places", "BUILT_IN_PLACES", "places_from_option"]
 
 #: The built-in lists by the name ``--places`` accepts instead of a file.
 BUILT_IN_PLACES = {
-    "vungtau-2022": Places.vung_tau,
-    "vungtau-2025": Places.vung_tau_2025,
-    "vietnam": Places.vietnam,
+    "vungtau-2022": lambda: Places.vung_tau(),
+    "vungtau-2025": lambda: Places.vung_tau_2025(),
+    "vietnam": lambda: Places.vietnam(),
 }
 
 PathLike = Union[str, "os.PathLike[str]"]

@@ -902,7 +902,6 @@ def _no_traceback(r: Run) -> None:
 # Cases that still fail on main, each a known gap named in the closing note of the session that
 # merged issue 11's branches. strict: a fix makes the case pass, and then this entry must go.
 KNOWN_GAPS = {
-    "places.csv:csv-renamed-xlsx": "the C++ places reader reads an .xlsx path as CSV (exit 1)",
     "teams.csv:header-only": "a roster with a header and no rows is accepted (findings, exit 1)",
     "sample_households.csv:deleted-header-name": "the survey reader reports the missing column, not the unnamed one",
     "businesses.csv:deleted-header-name": "the survey reader reports the missing column, not the unnamed one",

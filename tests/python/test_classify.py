@@ -200,11 +200,14 @@ def test_script_prints_and_writes(tmp_path, capsys):
 def test_script_error_names_row_and_column(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("Tên;Diện tích (km2);Dân số\nPhường 1;2,41;16.774\nPhường 2;0;16.773\n", encoding="utf-8")
-    assert cli.main(["classify", str(bad)]) == 2
+    # With a places list the typed name becomes its unit's code; without one it is taken as typed.
+    assert cli.main(["classify", str(bad), "--places", "vungtau-2022"]) == 2
     err = capsys.readouterr().err
     assert "dòng 2, cột 'Diện tích (km2)', đơn vị 26509" in err
-    assert cli.main(["classify", str(bad), "--lang", "en"]) == 2
+    assert cli.main(["classify", str(bad), "--places", "vungtau-2022", "--lang", "en"]) == 2
     assert "row 2, column 'Diện tích (km2)', unit 26509" in capsys.readouterr().err
+    assert cli.main(["classify", str(bad), "--lang", "en"]) == 2
+    assert "row 2, column 'Diện tích (km2)', unit Phường 2" in capsys.readouterr().err
 
 
 def test_script_with_households_lists_remote_groups(tmp_path, capsys):

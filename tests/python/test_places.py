@@ -166,10 +166,15 @@ def test_csv_errors_name_file_row_and_column(body, expected):
 def test_negative_figures_invalid_utf8_and_missing_columns(tmp_path):
     with pytest.raises(commdx.ValidationError, match=r"bad\.csv, row 2, column 'population', unit 2: population must be a non-negative number, got -5"):
         commdx.Places.from_csv_text("code,name,kind,parent,population\n1,TP,city,,\n2,Phường A,phuong,1,-5\n", "bad.csv")
-    with pytest.raises(commdx.InputError, match=r"bad\.csv, row 2, column 'area_km2': expected a number, got 'abc'"):
+    with pytest.raises(commdx.InputError, match=r"bad\.csv, row 2, column 'area_km2': 'abc' is not a number"):
         commdx.Places.from_csv_text("code,name,kind,parent,area_km2\n1,TP,city,,\n2,Phường A,phuong,1,abc\n", "bad.csv")
-    with pytest.raises(commdx.InputError, match=r"bad\.csv, column 'kind': missing required column"):
-        commdx.Places.from_csv_text("code,name,parent\n1,TP,\n", "bad.csv")
+    # Without a kind column the kind is the name's kind word ("TP" is a city); a name without one
+    # is refused naming the row.
+    assert commdx.Places.from_csv_text("code,name,parent\n1,TP,\n", "ok.csv").kind("1") == "city"
+    with pytest.raises(commdx.InputError, match=r"bad\.csv, row 1, column 'kind', unit 1: no kind for 'Xyz'"):
+        commdx.Places.from_csv_text("code,name,parent\n1,Xyz,\n", "bad.csv")
+    with pytest.raises(commdx.InputError, match=r"bad\.csv, column 'name': missing required column"):
+        commdx.Places.from_csv_text("code,kind\n1,city\n", "bad.csv")
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("code,name,kind,parent\n1,TP,city,\n2,Phường A,phuong,1\n".encode("cp1258", errors="replace").replace(b"A", b"\xe1"))
     with pytest.raises(commdx.InputError, match=r"latin1\.csv, line 3: invalid UTF-8"):

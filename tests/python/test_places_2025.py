@@ -44,7 +44,8 @@ def test_the_shipped_lists_say_where_they_come_from():
 
 
 def test_vietnam_is_country_provinces_communes():
-    rows = list(csv.DictReader(NATIONAL.open(encoding="utf-8")))
+    with NATIONAL.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     vn = Places.vietnam()
     assert vn.vintage == "2025"
     provinces = {r["province_code"]: r["province"] for r in rows}
@@ -171,9 +172,9 @@ def test_a_commune_of_another_province_adds_its_own_units(tmp_path):
     own = tmp_path / "thanh-tri.csv"
     own.write_text("ma,ten,loai,ma_cha,so_ho,dan_so,dien_tich_km2\n"
                    "00640,Xã Thanh Trì,xã,,,\"12.400\",\"9,8\"\n"
-                   "00640-T1,Thôn 1,thôn,,420,1.530,\n"
+                   "00640-T1,Thôn 1,thôn,00640,420,1.530,\n"
                    "00640-T1-1,Tổ 1,tổ dân phố,00640-T1,60,210,\n"
-                   "00640-A2,Ấp 2,ấp,,380,1.402,\n", encoding="utf-8")
+                   "00640-A2,Ấp 2,ấp,00640,380,1.402,\n", encoding="utf-8")
     pl = vn.subtree(code).with_units(own, code)
     assert pl.codes() == ["VN", "01", "00640", "00640-T1", "00640-T1-1", "00640-A2"]
     assert pl.ancestors("00640-T1-1") == ["00640-T1", "00640", "01", "VN"]
@@ -183,7 +184,7 @@ def test_a_commune_of_another_province_adds_its_own_units(tmp_path):
     full = vn.with_units(own, code)
     assert len(full) == len(vn) + 3
     clash = tmp_path / "clash.csv"
-    clash.write_text("ma,ten,cap\n00664,Thôn Đại Thanh,thôn\n", encoding="utf-8")
+    clash.write_text("ma,ten,cap,ma_cha\n00640,Xã Thanh Trì,xã,\n00664,Thôn Đại Thanh,thôn,00640\n", encoding="utf-8")
     with pytest.raises(commdx.ValidationError, match="00664 is already 00664 Xã Đại Thanh"):
         vn.with_units(clash, code)
     with pytest.raises(commdx.ValidationError, match="2022.*2025|2025.*2022"):
