@@ -220,11 +220,11 @@ TEST(Places, ACodeOfAnotherYearIsRefusedNamingBoth) {
 TEST(Places, ACommuneAddsItsOwnUnitsUnderTheNationalList) {
   const auto vn = places::vietnam();
   const auto own = places::from_csv_text(
-      "ma,ten,cap,ma_cha,dan_so\n00640,Xã Thanh Trì,xã,,12.400\n00640-T1,Thôn 1,thôn,,1.530\n"
+      "ma,ten,cap,ma_cha,dan_so\n00640,Xã Thanh Trì,xã,,12.400\n00640-T1,Thôn 1,thôn,00640,1.530\n"
       "00640-T1-1,Tổ 1,tổ dân phố,00640-T1,210\n",
       "thanh-tri.csv");
   const auto p = vn.subtree("00640").with_units(own, "00640");
-  EXPECT_EQ(p.size(), 6u);  // VN, Hà Nội, the commune, a thôn, a tổ
+  EXPECT_EQ(p.size(), 5u);  // VN, Hà Nội, the commune, a thôn, a tổ
   EXPECT_EQ(p.ancestors("00640-T1-1"), (std::vector<std::string>{"00640-T1", "00640", "01", "VN"}));
   EXPECT_DOUBLE_EQ(p.at("00640").population, 12400);
   EXPECT_EQ(p.ward_of("00640-T1-1").value(), "00640");

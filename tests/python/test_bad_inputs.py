@@ -351,7 +351,8 @@ def plan_cmd(city: Path, work: Path, **over):
 def _run_on(name: str, city: Path, work: Path, p: Path):
     """The command that reads the city file ``name``, run on ``p`` instead."""
     if name == "areas.csv" or name == "areas.xlsx":
-        return classify_cmd(p, work)
+        # Against the city's places: classify matches codes only to a list it is given (issue 13).
+        return classify_cmd(p, work) + ["--places", city / "places.csv"]
     if name == "households.csv":
         return classify_cmd(city / "areas.csv", work, households=p)
     if name in ("places.csv",):
