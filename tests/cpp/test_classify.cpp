@@ -377,7 +377,11 @@ TEST(ClassifyInput, ClearErrorsNameTheRowAndColumn) {
   EXPECT_NE(unknown.find("matches no unit"), std::string::npos) << unknown;
 
   auto mismatch = error_of<commdx::validation_error>([] { classify_csv("ma,ten,dien_tich,dan_so\n26506,Phường 2,2.41,16774\n"); });
-  EXPECT_NE(mismatch.find("code 26506 is 26506 Phường 1 but the name 'Phường 2' is 26509 Phường 2"), std::string::npos) << mismatch;
+  EXPECT_NE(mismatch.find("code 26506 is 26506 Phường 1 in vungtau-units.csv (2022) but the name 'Phường 2' is 26509 Phường 2"),
+            std::string::npos) << mismatch;
+  // A reused code (issue 13): 26506 is Phường Vũng Tàu since 2025; the 2022 unit is not substituted.
+  auto reused = error_of<commdx::validation_error>([] { classify_csv("ma,ten,dien_tich,dan_so\n26506,Phường Vũng Tàu,16.86,117413\n"); });
+  EXPECT_NE(reused.find("26506 Phường Vũng Tàu in vungtau-2025-units.csv (2025)"), std::string::npos) << reused;
 
   auto empty_pop = error_of<commdx::input_error>([] { classify_csv("ma,dien_tich,dan_so\n26506,2.41,\n"); });
   EXPECT_NE(empty_pop.find("row 1, column 'dan_so'"), std::string::npos) << empty_pop;
