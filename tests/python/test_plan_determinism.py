@@ -37,7 +37,7 @@ print(hashlib.sha256(js.encode()).hexdigest(), p.summary["objective"], len(p.vis
 def city(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("city")
     # big enough that the local improvement runs out of budget (and, before, out of seconds)
-    commdx.synth.write(d, households=20000, seed=11)
+    commdx.synth.write(d, households=8000, seed=11)
     return d
 
 
