@@ -57,7 +57,7 @@ void bind_plan(py::module_& m) {
          const std::map<std::string, std::string>& classes, const std::map<std::string, std::string>& names,
          const py::object& estimates, const py::object& visits, const std::string& start,
          const std::string& deadline, const std::string& scope, const py::object& catalogue,
-         const py::bytes& key, bool with_names, double improve_seconds, double bound_seconds) {
+         const py::bytes& key, bool with_names, std::uint64_t improve_work, std::uint64_t bound_work) {
         commdx::plan_inputs in;
         in.households = commdx::bind::table_from_py(households, "households");
         in.businesses = optional_table(businesses, "businesses");
@@ -74,8 +74,8 @@ void bind_plan(py::module_& m) {
           opt.catalogue = commdx::campaign_catalogue::from_json(commdx::bind::json_from_py(catalogue, "catalogue"), "catalogue");
         opt.key = std::string(key);  // raw key bytes, never a text password
         opt.with_names = with_names;
-        opt.solver.improve_seconds = improve_seconds;
-        opt.solver.bound_seconds = bound_seconds;
+        if (improve_work > 0) opt.solver.improve_work = improve_work;  // 0: the solver's default
+        if (bound_work > 0) opt.solver.bound_work = bound_work;
         commdx::outreach_plan p;
         {
           py::gil_scoped_release release;
@@ -85,8 +85,8 @@ void bind_plan(py::module_& m) {
       },
       py::arg("households"), py::arg("businesses"), py::arg("roster"), py::arg("classes"), py::arg("names"),
       py::arg("estimates"), py::arg("visits"), py::arg("start"), py::arg("deadline"), py::arg("scope"),
-      py::arg("catalogue"), py::arg("key"), py::arg("with_names"), py::arg("improve_seconds") = 1.0,
-      py::arg("bound_seconds") = 1.0);
+      py::arg("catalogue"), py::arg("key"), py::arg("with_names"), py::arg("improve_work") = 0,
+      py::arg("bound_work") = 0);
 
   m.def(
       "_solve_plan_problem",

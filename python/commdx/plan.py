@@ -142,8 +142,8 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
                   classes: Any = None, estimates: Optional[pd.DataFrame] = None,
                   visits: Optional[pd.DataFrame] = None, ward: str = "",
                   catalogue: Optional[dict] = None, key: Optional[bytes] = None,
-                  with_names: bool = False, improve_seconds: float = 1.0,
-                  bound_seconds: float = 1.0) -> Plan:
+                  with_names: bool = False, improve_work: Optional[int] = None,
+                  bound_work: Optional[int] = None) -> Plan:
     """Build a prioritised outreach plan (T6).
 
     Parameters
@@ -165,7 +165,13 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
         without it they cannot be reversed. There is no default key: without one (and without
         ``with_names``) the plan is refused.
     with_names : real ids instead of pseudonyms (no key needed; for the ward's own machine).
+    improve_work, bound_work : the optimiser's budgets, in candidates examined (None: the defaults of
+        ``plan_solver_options``, about a second each on a laptop). Budgets count work, not seconds, so
+        the same inputs give the same plan on any machine, however fast or loaded.
     """
+    for name, budget in (("improve_work", improve_work), ("bound_work", bound_work)):
+        if budget is not None and (not isinstance(budget, int) or budget < 1):
+            raise _core.ConfigError(f"plan_outreach: {name} must be a positive whole number, got {budget!r}")
     if not with_names:
         if key is None:
             raise _core.ConfigError(
@@ -181,5 +187,5 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
     raw = _core._plan_outreach(
         _frame(households), _frame(businesses), roster, _classes(classes), names, _frame(estimates),
         _frame(visits), str(start), str(deadline), str(ward), catalogue, bytes(key or b""), bool(with_names),
-        float(improve_seconds), float(bound_seconds))
+        int(improve_work or 0), int(bound_work or 0))
     return Plan(raw)

@@ -19,7 +19,6 @@
 // an uncapacitated facility-location problem solved exactly by enumeration when few classes reach
 // the group, otherwise bounded from above. Every plan reports (bound - objective) / bound.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -56,21 +55,18 @@ struct plan_solution {
   double gap() const { return upper_bound > 1e-12 ? std::max(0.0, (upper_bound - objective) / upper_bound) : 0.0; }
 };
 
+/// Budgets are counted in work done, never in seconds: the same instance gives the same plan on a
+/// fast machine, a slow one and a loaded one ("same input, same output"). A unit of work is one
+/// candidate looked at (a household and a member, or a unit and a member class in the bound).
 struct plan_solver_options {
-  int bound_iterations = 120;       ///< Lagrangian subgradient steps at most
-  double improve_seconds = 1.0;     ///< wall-clock budget of the local improvement
-  double bound_seconds = 1.0;       ///< wall-clock budget of the bound
+  int bound_iterations = 120;                 ///< Lagrangian subgradient steps at most
+  std::uint64_t improve_work = 300000000;     ///< work budget of the greedy restarts and local improvement
+  std::uint64_t bound_work = 100000000;       ///< work budget of the bound
   int enumerate_classes = 8;        ///< exact group subproblem when at most this many classes reach it
   int restarts = 300;               ///< jittered greedy restarts (within half the improve budget; small instances)
 };
 
 namespace detail {
-
-using plan_clock = std::chrono::steady_clock;
-
-inline double plan_seconds_since(plan_clock::time_point t0) {
-  return std::chrono::duration<double>(plan_clock::now() - t0).count();
-}
 
 struct plan_state {
   const plan_problem* p = nullptr;
@@ -80,6 +76,7 @@ struct plan_state {
   std::vector<int> member;           // per unit
   std::vector<std::vector<int>> chosen;  // per unit
   double objective = 0.0;
+  std::uint64_t* work = nullptr;     // the solve's shared work counter (plan_solver_options)
 
   int& count(std::size_t k, std::size_t g) { return in_group[k * G + g]; }
 
@@ -178,6 +175,7 @@ inline void plan_fill_member(plan_state& s, std::size_t k, const std::vector<std
   const plan_problem& p = *s.p;
   std::vector<int> bundle, best_bundle_v;
   for (;;) {
+    if (s.work) *s.work += visits_of_k.size() + candidates.size();
     double best = 1e-12;
     std::size_t best_u = static_cast<std::size_t>(-1);
     int best_action = -1;
@@ -229,8 +227,11 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
                         const std::vector<int>& member_class, unsigned seed = 0, double setup_weight = 0.0) {
   const bool setup_aware = setup_weight > 0.0;
   std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> noise(seed % 2 ? 0.8 : 0.6, seed % 2 ? 1.2 : 1.4);
-  auto jitter = [&](double r) { return seed == 0 ? r : r * noise(rng); };
+  // the jitter drawn by hand from the 53 high bits: std::uniform_real_distribution's algorithm is
+  // left to each standard library, and the plan must be the same bytes on every machine
+  const double lo = seed % 2 ? 0.8 : 0.6, hi = seed % 2 ? 1.2 : 1.4;
+  auto noise = [&] { return lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1p-53; };
+  auto jitter = [&](double r) { return seed == 0 ? r : r * noise(); };
   const plan_problem& p = *s.p;
   struct item {
     double ratio;
@@ -361,10 +362,10 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
   (void)member_class;
 }
 
-/// Local improvement within a time budget: fill every member; then for each visit, remove it and
+/// Local improvement within the work budget: fill every member; then for each visit, remove it and
 /// refill its member (accept when the objective rises); then move visits to another member with
 /// room and refill the first.
-inline void plan_improve(plan_state& s, const plan_solver_options& opt, plan_clock::time_point t0) {
+inline void plan_improve(plan_state& s, const plan_solver_options& opt) {
   const plan_problem& p = *s.p;
   const std::size_t U = p.unit_group.size();
   std::vector<std::vector<std::size_t>> candidates(s.K), visits(s.K);
@@ -374,7 +375,7 @@ inline void plan_improve(plan_state& s, const plan_solver_options& opt, plan_clo
       if (p.allowed[k][g]) candidates[k].push_back(u);
     if (s.member[u] >= 0) visits[static_cast<std::size_t>(s.member[u])].push_back(u);
   }
-  auto out_of_time = [&] { return plan_seconds_since(t0) > opt.improve_seconds; };
+  auto out_of_time = [&] { return s.work != nullptr && *s.work > opt.improve_work; };
   for (std::size_t k = 0; k < s.K && !out_of_time(); ++k) plan_fill_member(s, k, candidates[k], visits[k], nullptr);
 
   // k's visits and their actions, to undo a trial
@@ -472,6 +473,7 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
   // net gains: a valid upper bound for EVERY lambda >= 0 (weak duality); usage = its subgradient.
   std::vector<double> usage(Q), r, tu;
   std::vector<std::pair<double, double>> pos;
+  std::uint64_t work = 0;
   auto evaluate = [&](const std::vector<double>& lambda) {
     std::fill(usage.begin(), usage.end(), 0.0);
     double value = 0.0;
@@ -481,6 +483,7 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
       const auto& us = units_of[g];
       if (cls.empty() || us.empty()) continue;
       const std::size_t nq = cls.size();
+      work += us.size() * nq;
       r.assign(us.size() * nq, 0.0);
       tu.assign(us.size() * nq, 0.0);
       for (std::size_t i = 0; i < us.size(); ++i) {
@@ -584,7 +587,6 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
   double best = std::numeric_limits<double>::infinity();
   std::vector<double> lambda(Q, 0.0);
   iterations = 0;
-  auto t0 = plan_clock::now();
   // warm start (issue 7): the multipliers at the primal's marginal gain per minute of each class,
   // scaled by the best of a few factors (L is convex in lambda, so this is a coarse line search);
   // any lambda >= 0 gives a valid bound, the start only makes the subgradient converge sooner.
@@ -620,7 +622,7 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
       norm += sg * sg;
     }
     if (norm < 1e-12 || best - primal < 1e-9 * std::max(1.0, best) || theta < 1e-4) break;
-    if (plan_seconds_since(t0) > opt.bound_seconds) break;
+    if (work > opt.bound_work) break;
     double step = theta * (value - primal) / norm;
     for (std::size_t q = 0; q < Q; ++q) lambda[q] = std::max(0.0, lambda[q] + step * (usage[q] - cap[q]));
   }
@@ -633,7 +635,7 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
 inline plan_solution solve_plan_problem(const plan_problem& p, const plan_solver_options& opt = {}) {
   const std::size_t K = p.capacity.size();
   const std::size_t U = p.unit_group.size();
-  auto t0 = detail::plan_clock::now();
+  std::uint64_t work = 0;  // shared by the greedy runs, the restarts and the improvement
   // member classes: same skills and same groups (members with no minutes are left out)
   std::map<std::pair<std::vector<char>, std::vector<char>>, int> class_index;
   std::vector<std::vector<std::size_t>> class_members;
@@ -656,27 +658,30 @@ inline plan_solution solve_plan_problem(const plan_problem& p, const plan_solver
   plan_solution sol;
   detail::plan_state s;
   s.init(p);
+  s.work = &work;
   if (!class_members.empty() && U > 0) {
     // greedy + improvement, then restarts from greedy orders with jittered ratios (deterministic
-    // seeds) while the time budget lasts; the best solution is kept
+    // seeds) while half the work budget lasts; the best solution is kept
     detail::plan_greedy(s, class_members, member_class);
-    detail::plan_improve(s, opt, t0);
+    detail::plan_improve(s, opt);
     {
       // the set-up-aware greedy (batches visits by group; a tenth of the set-up charged to the
       // first visit of a class in a group — 0.02 to 0.15 gave the same plan at 100k households,
       // 1.0 was 9 % worse); the better of the two is kept
       detail::plan_state t;
       t.init(p);
+      t.work = &work;
       detail::plan_greedy(t, class_members, member_class, 0, 0.1);
-      detail::plan_improve(t, opt, t0);
+      detail::plan_improve(t, opt);
       if (t.objective > s.objective + 1e-9) s = std::move(t);
     }
     for (unsigned seed = 1; seed <= static_cast<unsigned>(opt.restarts); ++seed) {
-      if (U > 5000 || detail::plan_seconds_since(t0) > 0.5 * opt.improve_seconds) break;
+      if (U > 5000 || work > opt.improve_work / 2) break;
       detail::plan_state t;
       t.init(p);
+      t.work = &work;
       detail::plan_greedy(t, class_members, member_class, seed);
-      detail::plan_improve(t, opt, t0);
+      detail::plan_improve(t, opt);
       if (t.objective > s.objective + 1e-9) s = std::move(t);
     }
     // warm start of the multipliers: each class's marginal gain per minute in the primal (a low

@@ -290,7 +290,7 @@ def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: l
     classes = state.get("classes", {}).get("baseline")
     plan = plan_outreach(files["households"], state["roster"], "2022-07-21", "2022-12-31",
                          businesses=files.get("businesses"), places=state["places"], classes=classes,
-                         estimates=state.get("estimates"), key=key, improve_seconds=0.5, bound_seconds=0.5)
+                         estimates=state.get("estimates"), key=key)
     plan.write(d, lang=lang)
     state["plan"] = plan
     outputs.append(("plan (JSON, CSV, XLSX per member)", d))
