@@ -25,5 +25,6 @@ def _to_dataframe(self: "Places") -> pd.DataFrame:
     return from_columns(self._to_columns())
 
 
-Places.from_dataframe = staticmethod(_from_dataframe)
-Places.to_dataframe = _to_dataframe
+# the DataFrame methods are Python's, added to the bound class (_core.pyi declares them)
+Places.from_dataframe = staticmethod(_from_dataframe)  # type: ignore[method-assign]
+Places.to_dataframe = _to_dataframe  # type: ignore[method-assign]
