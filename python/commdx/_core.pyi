@@ -315,7 +315,7 @@ def _indicator_catalogue() -> typing.Any:
     """
     The shipped indicator catalogue as a JSON-ready dict.
     """
-def _indicators(households: dict, places: Places, design: dict, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex, businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}) -> dict:
+def _indicators(households: dict, places: Places, design: dict, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex, businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> dict:
     ...
 def _parse_design(spec: str) -> typing.Any:
     """
