@@ -5,18 +5,20 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 JOBS ?= 2
-APT_PACKAGES := libeigen3-dev nlohmann-json3-dev libgtest-dev libgmock-dev cmake ninja-build g++ clang libclang-rt-14-dev
+# Everything a fresh Debian (bookworm) needs besides make itself; README.md lists the same.
+APT_PACKAGES := libeigen3-dev nlohmann-json3-dev libgtest-dev libgmock-dev cmake ninja-build g++ clang libclang-rt-14-dev \
+  python3 python3-dev python3-venv
 # libFuzzer runs (docs/fuzzing.md): seconds per harness for `make fuzz`, executions per harness for
 # the bounded smoke run `make test` does
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_RUNS ?= 3000
 
-.PHONY: demo test deps apt venv install cpp-test sanitize-test py-test fuzz-build fuzz fuzz-smoke clean
+.PHONY: demo test deps apt venv install cpp-test sanitize-test py-test typecheck stubs fuzz-build fuzz fuzz-smoke clean
 
 demo: install
 	$(VENV)/bin/commdx demo --out demo-out
 
-test: cpp-test sanitize-test fuzz-smoke py-test
+test: cpp-test sanitize-test fuzz-smoke typecheck py-test
 	@echo "make test: all suites passed"
 
 # System packages: installed only where missing (needs root or sudo on a fresh machine).
@@ -31,7 +33,7 @@ $(VENV)/.deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" ninja \
-	  numpy pandas openpyxl pyarrow matplotlib pytest hypothesis nbclient nbformat ipykernel ortools scipy
+	  numpy pandas openpyxl pyarrow matplotlib pytest hypothesis nbclient nbformat ipykernel ortools scipy mypy pybind11-stubgen
 	touch $@
 
 venv: $(VENV)/.deps
@@ -46,10 +48,12 @@ cpp-test: apt
 	cmake --build build/cpp -j $(JOBS)
 	cd build/cpp && ctest --output-on-failure -j $(JOBS)
 
+# The sanitizer suite is built with clang, so CI gets a second compiler (with its own warnings)
+# without a third build: GCC builds cpp-test, clang builds this one.
 sanitize-test: apt
-	cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCOMMDX_SANITIZE=ON -DCOMMDX_WERROR=ON
-	cmake --build build/asan -j $(JOBS)
-	cd build/asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	CC=clang CXX=clang++ cmake -S . -B build/asan-clang -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCOMMDX_SANITIZE=ON -DCOMMDX_WERROR=ON
+	cmake --build build/asan-clang -j $(JOBS)
+	cd build/asan-clang && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer harnesses tests/fuzz/fuzz_*.cpp (clang, ASan + UBSan), in their own build directory
@@ -66,6 +70,15 @@ fuzz-smoke: fuzz-build
 
 py-test: install
 	MPLBACKEND=Agg $(PY) -m pytest -q
+
+# mypy over python/commdx with the configuration in pyproject.toml ([tool.mypy]); _core is typed
+# by the checked-in python/commdx/_core.pyi (tests/python/test_stubs.py keeps it in sync)
+typecheck: venv
+	$(VENV)/bin/mypy
+
+# Regenerates python/commdx/_core.pyi from the installed module, after a change to src/
+stubs: install
+	$(PY) tools/stubs.py
 
 clean:
 	rm -rf build demo-out

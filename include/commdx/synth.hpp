@@ -1397,7 +1397,12 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
   {
     detail::out_file places_csv(base + "places.csv");
     detail::header_emitter h;
-    emit_place(h, unit{});
+    // only the column names are read, but emit_place casts the counts to integers: a default
+    // unit's missing (NaN) counts would make that cast undefined (clang's UBSan reports it)
+    unit header_only;
+    header_only.population = 0;
+    header_only.households = 0;
+    emit_place(h, header_only);
     places_csv.buffer() += detail::header_line(h.names);
     detail::csv_emitter e{&places_csv.buffer()};
     emit_place(e, gen.city_unit(sum.population));

@@ -88,8 +88,9 @@ def _unexpected(exc: BaseException, args: argparse.Namespace, lang: str) -> str:
     from .errors import reason_text
 
     file = getattr(exc, "filename", None)
+    reason: str | None  # None only for an id errors.json lacks; these three are there
     if isinstance(exc, zipfile.BadZipFile):
-        reason = reason_text("commdx.file.format", lang) + " (XLSX)"
+        reason = f"{reason_text('commdx.file.format', lang)} (XLSX)"
     elif isinstance(exc, UnicodeDecodeError):
         reason = reason_text("commdx.file.encoding", lang)
     else:

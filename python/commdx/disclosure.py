@@ -24,7 +24,7 @@ tree, which cells are published:
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -147,7 +147,7 @@ def _pattern_of(tree: pd.DataFrame, counts: pd.DataFrame, k: float, unanimous_be
 
 
 def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
-                  design: Mapping[str, str | None]) -> tuple[pd.DataFrame, dict[str, str | None]]:
+                  design: Mapping[str, str | None]) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The survey rows with the design the published standard errors are computed on.
 
     In each stratum, the PSUs of every suppressed residential group (the rows' finest unit)
@@ -159,15 +159,15 @@ def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
     the error and are not published). Returns the rows and the design (column names, plus
     ``collapsed``; drop it before passing the design to ``commdx.round_changes``)."""
     out = rows.copy()
-    design = dict(design)
+    merged: dict[str, Any] = dict(design)
     status = dict(zip(pattern["unit"], pattern["status"]))
-    strata_col, psu_col, fpc_col = design.get("strata"), design.get("psu"), design.get("fpc")
+    strata_col, psu_col, fpc_col = merged.get("strata"), merged.get("psu"), merged.get("fpc")
     if strata_col is None:
         out["__stratum__"] = "all"
-        strata_col = design["strata"] = "__stratum__"
+        strata_col = merged["strata"] = "__stratum__"
     if psu_col is None:
         out["__psu__"] = np.arange(len(out)).astype(str)
-        psu_col = design["psu"] = "__psu__"
+        psu_col = merged["psu"] = "__psu__"
     out[strata_col] = out[strata_col].astype(str)
     out[psu_col] = out[psu_col].astype(str)
     finest = [c for c in LEVELS if c in out.columns][-1:]  # the rows' finest unit (the group)
@@ -194,10 +194,10 @@ def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
         out = out.drop(columns=["__pop__"])
     else:  # no fpc: none, except a stratum left with one PSU
         pop = pd.Series(np.nan, index=now.index)
-        fpc_col = design["fpc"] = "__fpc__"
+        fpc_col = merged["fpc"] = "__fpc__"
     collapsed = (now == 1) & (orig > 1)
     pop = pop.where(~collapsed, 1.0)  # merged down to one PSU: a certainty unit
     out[fpc_col] = out[strata_col].map(pop).astype(float)
-    design["collapsed"] = sorted(set(out.loc[out[strata_col].isin(collapsed[collapsed].index), "ward_code"].astype(str))) \
+    merged["collapsed"] = sorted(set(out.loc[out[strata_col].isin(collapsed[collapsed].index), "ward_code"].astype(str))) \
         if "ward_code" in out.columns else []
-    return out.drop(columns=["__orig_psu__"]), design
+    return out.drop(columns=["__orig_psu__"]), merged

@@ -23,7 +23,7 @@ import re
 import secrets
 import stat
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from . import _core
 
@@ -248,7 +248,7 @@ def fingerprint(key: bytes) -> str:
 def list_keys(store: Union[str, Path, None] = None) -> list:
     """One dict per key file in the store: ward, path, fingerprint, created, private (owner-only)."""
     d = _store(store)
-    rows = []
+    rows: list[dict[str, Any]] = []
     if not d.is_dir():
         return rows
     for p in sorted(d.glob("*" + _SUFFIX)):
@@ -265,7 +265,7 @@ def list_keys(store: Union[str, Path, None] = None) -> list:
 def repair(store: Union[str, Path, None] = None) -> list:
     """Make the store 0700 and every key file 0600; returns the paths whose permissions changed."""
     d = _store(store)
-    fixed = []
+    fixed: list[Path] = []
     if not d.is_dir():
         return fixed
     if _mode(d) != 0o700:

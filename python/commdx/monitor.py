@@ -6,7 +6,7 @@ module adapts pandas DataFrames to it. The report itself is assembled in ``commd
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 
 import numpy as np
@@ -14,6 +14,9 @@ import pandas as pd
 
 from . import _core
 from ._frame import from_columns, to_columns
+
+if TYPE_CHECKING:  # report imports this module: a runtime import would be circular
+    from .report import MonthlyReport
 
 __all__: list[str] = ["round_changes", "suppress_small_cells", "monthly_report", "MonthlyReport",
                        "check_survey_rounds", "check_visit_log", "check_manual_log", "check_places",

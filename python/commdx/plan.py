@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, overload
 
 import pandas as pd
 
@@ -26,6 +26,14 @@ _TEXT = ("household_id", "business_id", "ward_code", "neighbourhood_code", "grou
 def campaign_catalogue() -> dict:
     """The shipped campaign catalogue (campaigns.json) as a dict; edit a copy and pass it back."""
     return _core._shipped_campaigns()
+
+
+@overload
+def _frame(df: None) -> None: ...
+
+
+@overload
+def _frame(df: pd.DataFrame) -> dict: ...
 
 
 def _frame(df: Optional[pd.DataFrame]) -> Optional[dict]:
@@ -51,6 +59,16 @@ class Plan:
 
     TABLES = ("priorities", "visits", "assignments", "schedule", "progress", "indicators", "gaps",
               "steps", "posteriors")
+    # set from TABLES in __init__; declared for the type checker
+    priorities: pd.DataFrame
+    visits: pd.DataFrame
+    assignments: pd.DataFrame
+    schedule: pd.DataFrame
+    progress: pd.DataFrame
+    indicators: pd.DataFrame
+    gaps: pd.DataFrame
+    steps: pd.DataFrame
+    posteriors: pd.DataFrame
 
     def __init__(self, raw: dict):
         for name in self.TABLES:

@@ -467,7 +467,7 @@ def _check_inputs(sample: pd.DataFrame | None, followup: pd.DataFrame | None, vi
         if df is not None:
             check_places(df, places_df, label)
     has_register = register is not None and "household_id" in register.columns
-    if has_register:
+    if has_register and register is not None:
         known: set[str] | None = set(register["household_id"].astype(str))
     else:
         frames = [df for df in (sample, followup) if df is not None and "household_id" in df.columns]
@@ -664,7 +664,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     merged.loc[hidden, figures] = np.nan
     # Where merging left a ward's stratum one PSU its variance would read 0: no SE, CI or test
     # for that ward, the units in it and the city (docs/disclosure.md).
-    ward_of_unit = {}
+    ward_of_unit: dict[str, str] = {}
     for col in ("ward_code", "neighbourhood_code", "group_code"):
         if col in rows.columns:
             ward_of_unit.update(zip(rows[col].astype(str), rows["ward_code"].astype(str)))
@@ -770,7 +770,7 @@ def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str 
     try:
         from .teams import team_coverage
     except ImportError:
-        team_coverage = None
+        team_coverage = None  # type: ignore[assignment]
     cov = None
     if team_coverage is not None:
         try:
@@ -792,7 +792,7 @@ def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str 
     try:
         from .teams import check_teams
     except ImportError:
-        check_teams = None
+        check_teams = None  # type: ignore[assignment]
     if check_teams is not None:
         try:
             findings = check_teams(roster, places_arg, deadline=deadline)
@@ -834,7 +834,7 @@ def _coverage_from_roster(teams: list[dict[str, Any]], places_df: pd.DataFrame, 
     late: set[str] = set()
     for t in teams:
         unit = str(t.get("unit"))
-        hood = unit if unit in hood_codes else parent.get(unit)
+        hood = unit if unit in hood_codes else parent.get(unit, "")
         if hood not in hood_codes or t.get("level") == "ward":
             continue
         (covered if str(t.get("decision_date") or "9999") <= deadline else late).add(hood)
@@ -1183,7 +1183,7 @@ def _charts(rep: MonthlyReport) -> dict[str, bytes]:
                     xerr=1.96 * d["se_now"].fillna(0) * 100, error_kw={"elinewidth": 0.8})
             for yi, sig in zip(y, d["significant_baseline"]):
                 if sig:
-                    ax.text(101, yi, "*", va="center", fontsize=12, color="#c0392b")
+                    ax.text(101, float(yi), "*", va="center", fontsize=12, color="#c0392b")
             ax.set_yticks(y)
             ax.set_yticklabels(d["label"], fontsize=8)
             ax.set_xlim(0, 105)

@@ -63,9 +63,10 @@ def _team_to_dataframe(self: "Team") -> pd.DataFrame:
     return _roster_to_dataframe(Roster.from_teams([self]))
 
 
-Roster.from_dataframe = staticmethod(_roster_from_dataframe)
-Roster.to_dataframe = _roster_to_dataframe
-Team.to_dataframe = _team_to_dataframe
+# the DataFrame methods are Python's, added to the bound classes (_core.pyi declares them)
+Roster.from_dataframe = staticmethod(_roster_from_dataframe)  # type: ignore[method-assign]
+Roster.to_dataframe = _roster_to_dataframe  # type: ignore[method-assign]
+Team.to_dataframe = _team_to_dataframe  # type: ignore[method-assign]
 
 
 def _cell_text(v: Any) -> str:

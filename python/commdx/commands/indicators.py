@@ -64,9 +64,11 @@ def _read(path: str, kind: str, places):
     """The records, their place columns checked against ``places`` (a group must lie in its
     neighbourhood and ward: issue 11 found one placed in another ward accepted)."""
     import commdx
+    from ..survey import IngestResult
 
     reader = commdx.read_households if kind == "households" else commdx.read_businesses
     records = reader(path, places=places)
+    assert not isinstance(records, IngestResult)  # strict (the default) reading gives the DataFrame
     records.attrs["source"] = path
     return records
 

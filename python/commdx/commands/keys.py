@@ -7,8 +7,10 @@ each takes ``--store DIR`` (default ``$COMMDX_KEY_STORE`` or ``~/.config/commdx/
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-_TEXT = {
+# per language: message templates (str) and tables of words (tuples, dicts)
+_TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "created": "Đã tạo khóa ẩn danh cho {ward}: {path}\nDấu vân tay: {fp}\n"
                    "Giữ tệp này trên máy của phường (chỉ chủ tài khoản đọc được); sao lưu nó ở nơi an toàn. "

@@ -8,10 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 import pandas as pd
 
-_TEXT = {
+# per language: message templates (str) and tables of words (tuples, dicts)
+_TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "title": "Kiểm tra danh sách tổ công nghệ số cộng đồng: {roster} ({teams} tổ, hạn {deadline})",
         "header": ("Mức độ", "Quy tắc", "Tổ", "Đơn vị", "Nội dung"),

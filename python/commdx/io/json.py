@@ -17,7 +17,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import ConfigError, InputError
 
@@ -45,7 +45,7 @@ def read_json(path_or_text: str | os.PathLike | bytes, source: str | None = None
     ``text`` (str or bytes). A file that cannot be opened is an :class:`InputError` naming it.
     """
     if source is not None:
-        return parse_json(path_or_text, source)
+        return parse_json(path_or_text if isinstance(path_or_text, (str, bytes)) else os.fspath(path_or_text), source)
     if isinstance(path_or_text, bytes):
         return parse_json(path_or_text, "<json>")
     path = Path(path_or_text)
@@ -136,7 +136,7 @@ def _depth(value: Any) -> int:
     while stack:
         item, level = stack.pop()
         if isinstance(item, dict):
-            children = item.values()
+            children: Iterable[Any] = item.values()
         elif isinstance(item, list):
             children = item
         else:
@@ -207,5 +207,6 @@ def shipped_json(name: str) -> Any:
     """A JSON file shipped in ``commdx/data`` (``"campaigns.json"``), read by the same rules."""
     from importlib import resources
 
-    data = resources.files("commdx").joinpath("data", name).read_bytes()
+    # one joinpath argument at a time: Python 3.10's Traversable takes one
+    data = resources.files("commdx").joinpath("data").joinpath(name).read_bytes()
     return parse_json(data, name)

@@ -64,8 +64,12 @@ class OutputError(OSError):
 
 
 def sha256_file(path: str | os.PathLike) -> str:
+    # chunked by hand: hashlib.file_digest is Python 3.11+, the package supports 3.9
+    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _entry(path: Path, name: str) -> dict[str, Any]:

@@ -325,7 +325,7 @@ def _xlsx_rows(path: str, sheet: Union[int, str]) -> Rows:
 def _xlsx_grid(ws_values: Any, ws_formulas: Any, label: str) -> list[tuple[int, list[Any]]]:
     """(Excel row number, cell values) of every row; a formula without a saved value or with an
     error value is refused naming its cell."""
-    out = []
+    out: list[tuple[int, list[Any]]] = []
     for row_v, row_f in zip(ws_values.iter_rows(), ws_formulas.iter_rows()):
         cells = []
         excel_row = 0
@@ -416,7 +416,7 @@ def frame(t: Rows, *, text: Union[Iterable[str], str] = (), numeric: Iterable[st
         raise InputError(f"{t.label}: thiếu cột / missing column(s) {', '.join(repr(c) for c in missing)} "
                          f"(header: {', '.join(t.header)})")
     all_text = text == "all"
-    text_set = set() if all_text else set(text)  # type: ignore[arg-type]
+    text_set = set() if all_text else set(text)
     numeric_set, date_set, non_finite_set = set(numeric), set(dates), set(non_finite)
     width = len(t.header)
     cells = [[cell_text(v) for v in r] for r in t.rows] if t.spreadsheet else t.rows
@@ -468,9 +468,9 @@ def _typed_column(t: Rows, k: int, raw: pd.Series, present: np.ndarray, must_be_
     if finite:
         bad = np.flatnonzero(present & ~np.isfinite(values))
         if len(bad):
-            i = int(bad[0])
-            c = col[i].strip()
-            raise InputError(f"{t.where(i, k)}: '{c}' không phải số hữu hạn / not a finite number"
+            first = int(bad[0])
+            c = col[first].strip()
+            raise InputError(f"{t.where(first, k)}: '{c}' không phải số hữu hạn / not a finite number"
                              + (" (vượt quá giới hạn / out of range)" if _NUMBER.fullmatch(c) else
                                 " (để trống ô nếu thiếu / leave the cell empty when missing)"))
     if present.all() and len(raw) and np.isfinite(values).all():
