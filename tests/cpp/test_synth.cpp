@@ -246,6 +246,16 @@ TEST(Synth, VisitLogSpeaksTheCampaignCataloguesActions) {
   // both catalogues are offered: R3 to low-access households, K to the others
   EXPECT_GT(used["R3.smartphone_basics"] + used["R3.bank_account"], 0);
   EXPECT_GT(used["K1.online_service"] + used["K2.vneid"], 0);
+  // ...and low access is classify's rule on the households table synth writes (one rule)
+  const auto segments = commdx::access_segments(city.households).households;
+  std::map<std::string, std::string> access;
+  for (std::size_t i = 0; i < segments.rows(); ++i) access[segments.text("household_id")[i]] = segments.text("access")[i];
+  for (std::size_t i = 0; i < city.visits.rows(); ++i) {
+    const std::string& a = city.visits.text("action")[i];
+    const std::string& seg = access.at(city.visits.text("household_id")[i]);
+    if (a.rfind("R3.", 0) == 0) EXPECT_NE(seg, "high") << a << " " << city.visits.text("household_id")[i];
+    if (a.rfind("K", 0) == 0) EXPECT_EQ(seg, "high") << a << " " << city.visits.text("household_id")[i];
+  }
 }
 
 TEST(Synth, FollowUpAgreesWithTheVisitLog) {
