@@ -66,9 +66,6 @@ struct campaign_catalogue {
   /// when it is given no start and deadline.
   std::string period_start, period_end;
   visit_log_vocabulary visit_log;
-  /// The area problem types' thresholds (campaigns.json "problem_types"): good access from this
-  /// share of households with a smartphone user, good use from this share of them using a service.
-  double problem_access_threshold = missing, problem_use_threshold = missing;
   std::vector<campaign_action> actions;
   std::map<std::string, plan_indicator_rule> indicators;
 
@@ -93,17 +90,13 @@ struct campaign_catalogue {
         throw config_error(pw, "the period must end after it starts");
     }
     {
-      // a city's catalogue without its own visit-log words or problem types uses the shipped ones
+      // a city's catalogue without its own visit-log words uses the shipped ones
       auto section = [&j](const char* k) {
         return j.contains(k) ? j.at(k) : io::parse_json(shipped_data("campaigns.json"), "campaigns.json").at(k);
       };
       const nlohmann::json v = section("visit_log");
       auto words = [&](const char* k) { return v.value(k, std::vector<std::string>{}); };
       c.visit_log = {words("contact_actions"), words("success"), words("failure"), words("no_attempt")};
-      const nlohmann::json pt = section("problem_types");
-      location pw{source, 0, 0, 0, "problem_types", ""};
-      c.problem_access_threshold = io::get_as<double>(pt, "access_threshold", pw);
-      c.problem_use_threshold = io::get_as<double>(pt, "use_threshold", pw);
     }
     const auto& acts = io::require(j, "actions", where);
     std::size_t row = 0;
@@ -1138,7 +1131,8 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
         a.pl_min += s.minutes;
       }
     }
-    const double access_ok = cat.problem_access_threshold, use_ok = cat.problem_use_threshold;
+    const nlohmann::json pt = cat.raw.value("problem_types", nlohmann::json::object());
+    const double access_ok = pt.value("access_threshold", 0.7), use_ok = pt.value("use_threshold", 0.5);
     std::vector<const area*> list;
     for (const auto& [code, a] : areas) list.push_back(&a);
     auto rate = [&](const area* a) { return a->pot_min > 0 ? a->pot_adopt / (a->pot_min / 60.0) : 0.0; };
