@@ -253,8 +253,12 @@ TEST(Synth, VisitLogSpeaksTheCampaignCataloguesActions) {
   for (std::size_t i = 0; i < city.visits.rows(); ++i) {
     const std::string& a = city.visits.text("action")[i];
     const std::string& seg = access.at(city.visits.text("household_id")[i]);
-    if (a.rfind("R3.", 0) == 0) EXPECT_NE(seg, "high") << a << " " << city.visits.text("household_id")[i];
-    if (a.rfind("K", 0) == 0) EXPECT_EQ(seg, "high") << a << " " << city.visits.text("household_id")[i];
+    if (a.rfind("R3.", 0) == 0) {
+      EXPECT_NE(seg, "high") << a << " " << city.visits.text("household_id")[i];
+    }
+    if (a.rfind("K", 0) == 0) {
+      EXPECT_EQ(seg, "high") << a << " " << city.visits.text("household_id")[i];
+    }
   }
 }
 
