@@ -53,7 +53,7 @@ py::dict plan_to_py(const commdx::outreach_plan& p) {
 void bind_plan(py::module_& m) {
   m.def(
       "_plan_outreach",
-      [](const py::dict& households, const py::object& businesses, const py::object& roster,
+      [](const py::dict& households, const py::object& businesses, const commdx::roster& roster,
          const std::map<std::string, std::string>& classes, const std::map<std::string, std::string>& names,
          const py::object& estimates, const py::object& visits, const std::string& start,
          const std::string& deadline, const std::string& scope, const py::object& catalogue,
@@ -61,7 +61,7 @@ void bind_plan(py::module_& m) {
         commdx::plan_inputs in;
         in.households = commdx::bind::table_from_py(households, "households");
         in.businesses = optional_table(businesses, "businesses");
-        in.roster = commdx::bind::json_from_py(roster, "roster");
+        in.roster = roster;
         in.area_classes = classes;
         in.unit_names = names;
         in.estimates = optional_table(estimates, "estimates");

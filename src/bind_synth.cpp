@@ -51,7 +51,7 @@ void bind_synth(py::module_& m) {
         }
         py::dict out;
         out["places"] = py::cast(std::move(c.tree));
-        out["roster"] = commdx::bind::json_to_py(c.roster);
+        out["roster"] = commdx::bind::json_to_py(c.teams.to_json());  // the roster type's JSON
         out["households"] = commdx::bind::table_to_py(c.households);
         out["businesses"] = commdx::bind::table_to_py(c.businesses);
         out["sample"] = commdx::bind::table_to_py(c.sample);

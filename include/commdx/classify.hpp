@@ -800,18 +800,74 @@ inline table education_by_ward(const table& households) {
   return t;
 }
 
+/// One household's access (R2/R3).
+struct household_access {
+  double score = missing;           ///< weighted mean of the known components; NaN when unknown
+  double weight_known = 0;          ///< share of the component weights whose value is known
+  const char* segment = "unknown";  ///< "high", "low" or "unknown"
+};
+
+/// R2/R3, the library's one access rule (access_segments, synth's visits and the plan's segments
+/// all call it): a household's access score is the weighted mean of its known components in [0,1]
+/// (smartphone_share = adults_smartphone/adults, has_smartphone = smartphones ≥ 1, home_internet,
+/// head_age falling linearly from head_age_full to head_age_zero, head_education / full level
+/// capped at 1, bank_account, digital_use = any of the digital_use_columns); high access when the
+/// score ≥ high_access_threshold; "unknown" when less than min_weight_known of the weight is known.
+/// `cell(column)` gives the household's value of a survey column (NaN when not known); `at(column)`
+/// the location that names the cell in an error (a 0/1 column holding another value, more adults
+/// with a smartphone than adults).
+template <class Cell, class At>
+household_access access_of(const Cell& cell, const At& at, const access_config& c) {
+  double total_weight = 0;
+  for (const auto& kv : c.weights) total_weight += kv.second;
+  double sum = 0, wsum = 0;
+  auto add = [&](const char* k, double v) {
+    auto it = c.weights.find(k);
+    const double w = it == c.weights.end() ? 0.0 : it->second;
+    if (is_missing(v) || w == 0) return;
+    sum += w * v;
+    wsum += w;
+  };
+  auto flag = [&](const std::string& name) -> double {
+    const double v = cell(name);
+    if (is_missing(v)) return missing;
+    if (v != 0 && v != 1) throw input_error(at(name), "expected 0 or 1, got " + format_number(v));
+    return v;
+  };
+  const double adults = cell("adults"), smart_adults = cell("adults_smartphone");
+  if (!is_missing(adults) && !is_missing(smart_adults)) {
+    if (smart_adults < 0 || smart_adults > adults) throw validation_error(at("adults_smartphone"), "must be between 0 and adults");
+    add("smartphone_share", adults > 0 ? smart_adults / adults : 0.0);
+  }
+  const double phones = cell("smartphones");
+  if (!is_missing(phones)) add("has_smartphone", phones >= 1 ? 1.0 : 0.0);
+  add("home_internet", flag("home_internet"));
+  const double age = cell("head_age");
+  if (!is_missing(age)) add("head_age", std::clamp((c.head_age_zero - age) / (c.head_age_zero - c.head_age_full), 0.0, 1.0));
+  const double edu = cell("head_education");
+  if (!is_missing(edu)) add("head_education", std::clamp(edu / c.head_education_full, 0.0, 1.0));
+  add("bank_account", flag("bank_account"));
+  double any = missing;
+  for (const auto& u : c.digital_use_columns) {
+    const double v = flag(u);
+    if (!is_missing(v)) any = is_missing(any) ? v : std::max(any, v);
+  }
+  add("digital_use", any);
+  household_access out;
+  out.weight_known = wsum / total_weight;
+  if (out.weight_known + 1e-12 < c.min_weight_known) return out;
+  out.score = sum / wsum;
+  out.segment = out.score >= c.high_access_threshold ? "high" : "low";
+  return out;
+}
+
 /// Per-household access (R2/R3) and per-group catalogue.
 struct access_result {
   table households;  ///< household_id, ward_code, group_code, access_score, access (high/low/unknown), weight_known
   table groups;      ///< ward_code, group_code, households, households_unknown, low_access_share, catalogue, catalogue_items
 };
 
-/// R2/R3: a household's access score is the weighted mean of its known components in [0,1]
-/// (smartphone_share = adults_smartphone/adults, has_smartphone = smartphones ≥ 1, home_internet,
-/// head_age falling linearly from head_age_full to head_age_zero, head_education / full level
-/// capped at 1, bank_account, digital_use = any of the digital_use_columns); high access when the
-/// score ≥ high_access_threshold; "unknown" when less than min_weight_known of the weight is known.
-/// A group whose weighted low-access share (among known) is ≥ basic_catalogue_low_access_share
+/// R2/R3: every household's access by access_of (the one rule). A group whose weighted low-access share (among known) is ≥ basic_catalogue_low_access_share
 /// gets the basic catalogue; `central_wards` (optional) get the central catalogue outright.
 inline access_result access_segments(const table& h, const classify_config& c = classify_config::defaults(),
                                      const std::set<std::string>& central_wards = {}) {
@@ -820,62 +876,25 @@ inline access_result access_segments(const table& h, const classify_config& c = 
     if (!h.has(col)) throw input_error(location{src, 0, 0, 0, col, ""}, "missing required column");
   const std::size_t n = h.rows();
   auto id = detail::text_cells(h, "household_id"), ward = detail::text_cells(h, "ward_code"), grp = detail::text_cells(h, "group_code");
-  auto col = [&](const std::string& name) { return detail::optional_numeric(h, name); };
-  const numeric_column *adults = col("adults"), *smart_adults = col("adults_smartphone"), *phones = col("smartphones"),
-                       *internet = col("home_internet"), *age = col("head_age"), *edu = col("head_education"),
-                       *bank = col("bank_account"), *weight = col("weight");
-  std::vector<const numeric_column*> uses;
-  for (const auto& u : c.access.digital_use_columns)
-    if (auto p = col(u)) uses.push_back(p);
-  double total_weight = 0;
-  for (const auto& [k, w] : c.access.weights) total_weight += w;
-  auto wt = [&](const char* k) {
-    auto it = c.access.weights.find(k);
-    return it == c.access.weights.end() ? 0.0 : it->second;
-  };
-  auto flag = [&](const numeric_column* p, std::size_t r, const char* name) -> double {
-    if (!p || is_missing((*p)[r])) return missing;
-    double v = (*p)[r];
-    if (v != 0 && v != 1) throw input_error(location{src, r + 1, 0, 0, name, id[r]}, "expected 0 or 1, got " + format_number(v));
-    return v;
-  };
+  const numeric_column* weight = detail::optional_numeric(h, "weight");
+  // the columns the rule reads, looked up once (a column not in the table is not known)
+  std::map<std::string, const numeric_column*> columns;
+  for (const char* name : {"adults", "adults_smartphone", "smartphones", "home_internet", "head_age", "head_education", "bank_account"})
+    columns[name] = detail::optional_numeric(h, name);
+  for (const auto& u : c.access.digital_use_columns) columns[u] = detail::optional_numeric(h, u);
   numeric_column score(n, missing), known(n, 0);
   text_column access(n);
   for (std::size_t r = 0; r < n; ++r) {
-    double sum = 0, wsum = 0;
-    auto add = [&](const char* k, double v) {
-      double w = wt(k);
-      if (is_missing(v) || w == 0) return;
-      sum += w * v;
-      wsum += w;
+    auto cell = [&](const std::string& name) {
+      auto it = columns.find(name);
+      const numeric_column* p = it == columns.end() ? nullptr : it->second;
+      return p ? (*p)[r] : missing;
     };
-    if (adults && smart_adults && !is_missing((*adults)[r]) && !is_missing((*smart_adults)[r])) {
-      if ((*smart_adults)[r] < 0 || (*smart_adults)[r] > (*adults)[r])
-        throw validation_error(location{src, r + 1, 0, 0, "adults_smartphone", id[r]}, "must be between 0 and adults");
-      add("smartphone_share", (*adults)[r] > 0 ? (*smart_adults)[r] / (*adults)[r] : 0.0);
-    }
-    if (phones && !is_missing((*phones)[r])) add("has_smartphone", (*phones)[r] >= 1 ? 1.0 : 0.0);
-    add("home_internet", flag(internet, r, "home_internet"));
-    if (age && !is_missing((*age)[r]))
-      add("head_age", std::clamp((c.access.head_age_zero - (*age)[r]) / (c.access.head_age_zero - c.access.head_age_full), 0.0, 1.0));
-    if (edu && !is_missing((*edu)[r])) add("head_education", std::clamp((*edu)[r] / c.access.head_education_full, 0.0, 1.0));
-    add("bank_account", flag(bank, r, "bank_account"));
-    {
-      double any = missing;
-      for (std::size_t k = 0; k < uses.size(); ++k) {
-        double v = flag(uses[k], r, c.access.digital_use_columns[k].c_str());
-        if (is_missing(v)) continue;
-        any = is_missing(any) ? v : std::max(any, v);
-      }
-      add("digital_use", any);
-    }
-    known[r] = wsum / total_weight;
-    if (known[r] + 1e-12 < c.access.min_weight_known) {
-      access[r] = "unknown";
-      continue;
-    }
-    score[r] = sum / wsum;
-    access[r] = score[r] >= c.access.high_access_threshold ? "high" : "low";
+    auto at = [&](const std::string& name) { return location{src, r + 1, 0, 0, name, id[r]}; };
+    const household_access a = access_of(cell, at, c.access);
+    score[r] = a.score;
+    known[r] = a.weight_known;
+    access[r] = a.segment;
   }
   access_result out;
   out.households = table("access_households");

@@ -178,23 +178,7 @@ class indicator_catalogue {
   }
 
   /// Days since 1970-01-01 of a YYYY-MM-DD date (civil calendar), or nothing if malformed.
-  static std::optional<long> parse_date(std::string_view s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-    auto digits = [&](std::size_t from, std::size_t n) -> long {
-      long v = 0;
-      for (std::size_t k = from; k < from + n; ++k) {
-        if (s[k] < '0' || s[k] > '9') return -1;
-        v = v * 10 + (s[k] - '0');
-      }
-      return v;
-    };
-    long y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
-    if (y < 0 || m < 1 || m > 12 || d < 1) return std::nullopt;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap)) return std::nullopt;
-    return detail::days_from_civil(y, m, d);
-  }
+  static std::optional<long> parse_date(std::string_view s) { return detail::parse_civil_date(s); }
 
  private:
   static location with_column(location l, const std::string& col) {

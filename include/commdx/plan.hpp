@@ -18,12 +18,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commdx/classify.hpp"
 #include "commdx/data.hpp"
 #include "commdx/detail/plan_solver.hpp"
 #include "commdx/detail/plan_util.hpp"
 #include "commdx/error.hpp"
 #include "commdx/io/json.hpp"
 #include "commdx/table.hpp"
+#include "commdx/teams.hpp"
 
 namespace commdx {
 
@@ -50,10 +52,20 @@ struct plan_indicator_rule {
   std::string target_source;
 };
 
+/// The visit log's words beside the action ids (campaigns.json "visit_log").
+struct visit_log_vocabulary {
+  std::vector<std::string> contact_actions;       ///< visits without a catalogue action
+  std::vector<std::string> success, failure, no_attempt;  ///< outcomes
+};
+
 /// The campaign catalogue (python/commdx/data/campaigns.json is the shipped one).
 struct campaign_catalogue {
   nlohmann::json raw;
   double travel_minutes = 10, setup_minutes = 15, session_minutes = 120;
+  /// The campaign's default period (campaigns.json "period"), YYYY-MM-DD: what a plan runs over
+  /// when it is given no start and deadline.
+  std::string period_start, period_end;
+  visit_log_vocabulary visit_log;
   std::vector<campaign_action> actions;
   std::map<std::string, plan_indicator_rule> indicators;
 
@@ -66,6 +78,25 @@ struct campaign_catalogue {
       c.travel_minutes = v.value("travel_minutes", c.travel_minutes);
       c.setup_minutes = v.value("setup_minutes", c.setup_minutes);
       c.session_minutes = v.value("session_minutes", c.session_minutes);
+    }
+    if (j.contains("period")) {
+      const auto& p = j.at("period");
+      location pw{source, 0, 0, 0, "period.start", ""};
+      c.period_start = io::get_as<std::string>(p, "start", pw);
+      detail::civil_date_or_throw(c.period_start, pw);
+      pw.column = "period.end";
+      c.period_end = io::get_as<std::string>(p, "end", pw);
+      if (detail::civil_date_or_throw(c.period_end, pw) <= detail::civil_date_or_throw(c.period_start, pw))
+        throw config_error(pw, "the period must end after it starts");
+    }
+    {
+      // a city's catalogue without its own visit-log words uses the shipped ones
+      auto section = [&j](const char* k) {
+        return j.contains(k) ? j.at(k) : io::parse_json(shipped_data("campaigns.json"), "campaigns.json").at(k);
+      };
+      const nlohmann::json v = section("visit_log");
+      auto words = [&](const char* k) { return v.value(k, std::vector<std::string>{}); };
+      c.visit_log = {words("contact_actions"), words("success"), words("failure"), words("no_attempt")};
     }
     const auto& acts = io::require(j, "actions", where);
     std::size_t row = 0;
@@ -138,12 +169,12 @@ struct plan_message {
 struct plan_inputs {
   table households{"households"};
   table businesses{"businesses"};
-  nlohmann::json roster;                          ///< contracts.md roster format
+  commdx::roster roster;                          ///< the teams (teams.hpp), e.g. roster::from_file("teams.json")
   std::map<std::string, std::string> area_classes;  ///< unit code -> "central" | "remote"
   std::map<std::string, std::string> unit_names;    ///< unit code -> name (from places)
   table estimates{"estimates"};                   ///< contracts.md per-unit estimates (optional)
   table visit_log{"visits"};                      ///< household_id, action, member_id, date, outcome
-  std::string start, deadline;                    ///< YYYY-MM-DD
+  std::string start, deadline;                    ///< YYYY-MM-DD; empty = the catalogue's period
   std::string scope;                              ///< ward/neighbourhood/group code; "" = all
 };
 
@@ -154,6 +185,8 @@ struct plan_options {
   /// refuses (config_error), because a public default key makes every pseudonym reversible.
   std::string key;
   bool with_names = false;  ///< real household/business ids instead of pseudonyms (no key needed)
+  /// The access rule's thresholds (R2/R3), used when the households table has no `access` column.
+  classify_config classify = classify_config::defaults();
   plan_solver_options solver{};
 };
 
@@ -249,45 +282,40 @@ inline bool plan_member_qualifies(const plan_member& m, const nlohmann::json& re
   return false;
 }
 
-inline std::vector<plan_member> plan_read_roster(const nlohmann::json& roster) {
-  location where{"roster", 0, 0, 0, "teams", ""};
-  const auto& teams = io::require(roster, "teams", where);
+/// The roster's members as the plan sees them (the roster type has validated ids and hours; a
+/// member whose hours are not given has none to plan with).
+inline std::vector<plan_member> plan_read_roster(const roster& r) {
   std::vector<plan_member> out;
-  std::size_t row = 0;
-  for (const auto& t : teams) {
-    ++row;
-    location w{"roster", row, 0, 0, "", t.value("id", "")};
-    std::string unit = io::get_as<std::string>(t, "unit", w);
-    for (const auto& m : t.value("members", nlohmann::json::array())) {
+  for (const auto& t : r.teams()) {
+    for (const auto& m : t.members) {
       plan_member pm;
-      pm.id = io::get_as<std::string>(m, "id", w);
-      pm.name = m.value("name", "");
-      pm.team_id = t.value("id", "");
-      pm.unit = unit;
-      pm.affiliation = m.value("affiliation", "other");
-      if (m.contains("skills") && m.at("skills").is_array()) pm.skills = m.at("skills").get<std::vector<std::string>>();
-      location wm = w;
-      wm.column = "weekly_hours";
-      wm.unit = pm.id;
-      if (m.contains("weekly_hours") && !m.at("weekly_hours").is_null()) {
-        // Hours given as text ("8") were read as 0 without a word (issue 11).
-        if (!m.at("weekly_hours").is_number())
-          throw validation_error(wm, "weekly hours must be a number, got " + m.at("weekly_hours").dump());
-        pm.weekly_hours = m.at("weekly_hours").get<double>();
-      }
-      if (pm.weekly_hours < 0) throw validation_error(wm, "weekly hours cannot be negative");
+      pm.id = m.id;
+      pm.name = m.name;
+      pm.team_id = t.id;
+      pm.unit = t.unit;
+      pm.affiliation = to_string(m.affiliation);
+      pm.skills = m.skills;
+      pm.weekly_hours = is_missing(m.weekly_hours) ? 0.0 : m.weekly_hours;
       out.push_back(std::move(pm));
     }
   }
   return out;
 }
 
-inline double plan_outcome(const std::string& s, const location& where) {
-  static const char* yes[] = {"1", "success", "adopted", "yes", "true", "thanh_cong"};
-  static const char* no[] = {"0", "failure", "refused", "no", "false", "not_adopted", "that_bai"};
-  for (const char* y : yes) if (s == y) return 1;
-  for (const char* n : no) if (s == n) return 0;
-  throw input_error(where, "outcome '" + s + "' is neither success (1) nor failure (0)");
+/// 1 for a success, 0 for a failure, NaN for a visit that attempted nothing (the catalogue's
+/// visit-log words); anything else is refused.
+inline double plan_outcome(const std::string& s, const visit_log_vocabulary& words, const location& where) {
+  auto in = [&s](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), s) != v.end(); };
+  if (in(words.success)) return 1;
+  if (in(words.failure)) return 0;
+  if (in(words.no_attempt)) return missing;
+  auto list = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  throw input_error(where, "outcome '" + s + "' is neither a success (" + list(words.success) + "), a failure (" +
+                               list(words.failure) + ") nor a visit without an attempt (" + list(words.no_attempt) + ")");
 }
 
 }  // namespace detail
@@ -299,8 +327,9 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   const campaign_catalogue& cat = opt.catalogue;
   outreach_plan plan;
   plan.scope = in.scope;
-  plan.start = in.start;
-  plan.deadline = in.deadline;
+  // no dates given: the catalogue's campaign period (campaigns.json "period")
+  plan.start = in.start.empty() ? cat.period_start : in.start;
+  plan.deadline = in.deadline.empty() ? cat.period_end : in.deadline;
   if (!opt.with_names && opt.key.size() < plan_min_key_bytes)
     throw config_error(location{"plan", 0, 0, 0, "key", ""},
                        opt.key.empty()
@@ -313,11 +342,11 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     plan.messages.push_back({std::move(code), std::move(unit), std::move(vi), std::move(en)});
   };
   // ---- dates ----
-  const long d0 = plan_parse_date(in.start, location{"plan", 0, 0, 0, "start", ""});
-  const long d1 = plan_parse_date(in.deadline, location{"plan", 0, 0, 0, "deadline", ""});
+  const long d0 = plan_parse_date(plan.start, location{"plan", 0, 0, 0, "start", ""});
+  const long d1 = plan_parse_date(plan.deadline, location{"plan", 0, 0, 0, "deadline", ""});
   if (d1 <= d0)
     throw validation_error(location{"plan", 0, 0, 0, "deadline", in.scope},
-                           "the deadline " + in.deadline + " is not after the start " + in.start +
+                           "the deadline " + plan.deadline + " is not after the start " + plan.start +
                                ": it has already passed, no visit can be planned (hạn chót đã qua)");
   const long days = d1 - d0 + 1;  // the deadline day is a working day
   const std::size_t weeks = static_cast<std::size_t>((days + 6) / 7);
@@ -344,28 +373,41 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
     return "central";
   };
+  // R2/R3: each household's access, from the table's `access` column when given (high/low or
+  // 1/0), else by classify's access rule (access_segments) on the survey columns; a household
+  // whose access is unknown gets the low-access catalogue (R1: the basic one is the safe one).
+  std::vector<std::string> access(H.rows());
+  if (H.has("access")) {
+    for (std::size_t r = 0; r < H.rows(); ++r) {
+      std::string a = H.cell_text("access", r);
+      if (a == "1") a = "high";
+      if (a == "0") a = "low";
+      if (a != "high" && a != "low")
+        throw input_error(location{H.source(), r + 1, 0, 0, "access", ""}, "access must be 'high' or 'low', not '" + a + "'");
+      access[r] = a;
+    }
+  } else {
+    const auto segments = access_segments(H, opt.classify).households;
+    const auto& seg = segments.text("access");
+    std::size_t unknown = 0;
+    for (std::size_t r = 0; r < H.rows(); ++r) {
+      access[r] = seg[r] == "high" ? "high" : "low";
+      if (seg[r] == "unknown") ++unknown;
+    }
+    if (unknown > 0)
+      say("access_unknown", "",
+          std::to_string(unknown) + " hộ thiếu dữ liệu để xác định khả năng tiếp cận: được xếp vào nhóm tiếp cận thấp.",
+          std::to_string(unknown) + " households lack the data to tell their access: planned as low access.");
+  }
   std::vector<plan_unit> units;  // every household and business in scope
   {
     const auto& ids = H.text("household_id");
     const auto& wc = H.text("ward_code");
     const auto& nc = H.text("neighbourhood_code");
     const auto& gc = H.text("group_code");
-    const bool has_access = H.has("access");
     for (std::size_t r = 0; r < H.rows(); ++r) {
       if (!in_scope(wc[r], nc[r], gc[r])) continue;
-      std::string access;
-      if (has_access) {
-        access = H.cell_text("access", r);
-        if (access == "1") access = "high";
-        if (access == "0") access = "low";
-        if (access != "high" && access != "low")
-          throw input_error(location{H.source(), r + 1, 0, 0, "access", ""}, "access must be 'high' or 'low', not '" + access + "'");
-      } else {
-        // no segment column: low access when no adult of the household uses a smartphone
-        double s = H.has("adults_smartphone") ? H.numeric("adults_smartphone")[r] : 1.0;
-        access = (is_missing(s) || s <= 0) ? "low" : "high";
-      }
-      units.push_back({false, r, ids[r], wc[r], nc[r], gc[r], class_of(wc[r], nc[r], gc[r]) + "/" + access});
+      units.push_back({false, r, ids[r], wc[r], nc[r], gc[r], class_of(wc[r], nc[r], gc[r]) + "/" + access[r]});
     }
     if (have_b) {
       const auto& bid = B.text("business_id");
@@ -393,29 +435,37 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     // segments of units outside the scope still teach the catalogue
     std::unordered_map<std::string, std::string> all_seg;
     const auto& ids = H.text("household_id");
-    for (std::size_t r = 0; r < H.rows(); ++r) {
-      std::string acc = H.has("access") ? H.cell_text("access", r) : ((H.has("adults_smartphone") && H.numeric("adults_smartphone")[r] > 0) ? "high" : "low");
-      if (acc == "1") acc = "high";
-      if (acc == "0") acc = "low";
-      all_seg.emplace(ids[r], class_of(H.text("ward_code")[r], H.text("neighbourhood_code")[r], H.text("group_code")[r]) + "/" + acc);
-    }
+    for (std::size_t r = 0; r < H.rows(); ++r)
+      all_seg.emplace(ids[r], class_of(H.text("ward_code")[r], H.text("neighbourhood_code")[r], H.text("group_code")[r]) + "/" + access[r]);
     if (have_b)
       for (std::size_t r = 0; r < B.rows(); ++r)
         all_seg.emplace(B.text("business_id")[r], class_of(B.text("ward_code")[r], B.text("neighbourhood_code")[r], B.text("group_code")[r]) + "/high");
+    const auto& contact = cat.visit_log.contact_actions;
+    std::size_t not_learned = 0;
     for (std::size_t r = 0; r < V.rows(); ++r) {
       location w{V.source(), r + 1, 0, 0, "", ""};
       std::string id = V.cell_text("household_id", r), act = V.cell_text("action", r);
       w.column = "action";
-      if (!cat.find(act)) throw input_error(w, "unknown action '" + act + "' (not in the campaign catalogue)");
+      const bool contact_only = std::find(contact.begin(), contact.end(), act) != contact.end();
+      if (!contact_only && !cat.find(act))
+        throw input_error(w, "unknown action '" + act + "' (not in the campaign catalogue, nor one of its visit_log.contact_actions)");
       w.column = "household_id";
       auto it = all_seg.find(id);
       if (it == all_seg.end()) throw input_error(w, "household or business '" + id + "' is not in the tables");
       w.column = "outcome";
-      double ok = plan_outcome(V.cell_text("outcome", r), w);
+      double ok = plan_outcome(V.cell_text("outcome", r), cat.visit_log, w);
+      if (contact_only || is_missing(ok)) {
+        ++not_learned;
+        continue;
+      }
       auto& sf = seen[{act, it->second}];
       (ok > 0 ? sf.first : sf.second) += 1;
       if (ok > 0) done.insert({id, act});
     }
+    if (not_learned > 0)
+      say("visit_log_contacts", "",
+          std::to_string(not_learned) + " lượt thăm trong nhật ký không thử hoạt động nào (không có nhà, chỉ tư vấn): được đếm, không dùng để ước lượng tỷ lệ thành công.",
+          std::to_string(not_learned) + " visits of the log attempted no action (nobody home, advice only): counted, not used to learn success rates.");
   }
   auto success_p = [&](const campaign_action& a, const std::string& seg) {
     auto it = seen.find({a.id, seg});
@@ -566,11 +616,11 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
   }
   if (members.empty())
-    throw validation_error(location{"roster", 0, 0, 0, "unit", in.scope}, "no team of the roster covers the planned area (không có tổ nào phụ trách địa bàn)");
+    throw validation_error(location{in.roster.source(), 0, 0, 0, "unit", in.scope}, "no team of the roster covers the planned area (không có tổ nào phụ trách địa bàn)");
   double total_hours = 0;
   for (const auto& m : members) total_hours += m.weekly_hours;
   if (total_hours <= 0)
-    throw validation_error(location{"roster", 0, 0, 0, "weekly_hours", in.scope},
+    throw validation_error(location{in.roster.source(), 0, 0, 0, "weekly_hours", in.scope},
                            "every member who covers the area has zero weekly hours: there is no time to plan (mọi thành viên đều có 0 giờ mỗi tuần)");
   for (const auto& m : members)
     if (m.weekly_hours <= 0)

@@ -32,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commdx/classify.hpp"
 #include "commdx/data.hpp"
 #include "commdx/detail/synth_calibration.hpp"
 #include "commdx/detail/synth_random.hpp"
@@ -39,6 +40,7 @@
 #include "commdx/io/csv.hpp"
 #include "commdx/places.hpp"
 #include "commdx/table.hpp"
+#include "commdx/teams.hpp"
 
 namespace commdx::synth {
 
@@ -68,28 +70,8 @@ struct options {
   std::string calibration;
 };
 
-// ---- the roster (contracts.md format) ----------------------------------------------------------
-struct roster_member {
-  std::string id, name, role, affiliation;
-  std::vector<std::string> skills;
-  int weekly_hours = 0;
-  std::string phone;  ///< empty = null
-};
-struct roster_team {
-  std::string id, level, unit, decided_by, decision_number, decision_date;
-  std::vector<roster_member> members;
-};
-
-inline nlohmann::ordered_json to_json(const roster_team& t) {
-  nlohmann::ordered_json ms = nlohmann::ordered_json::array();
-  for (const auto& m : t.members) {
-    ms.push_back({{"id", m.id}, {"name", m.name}, {"role", m.role}, {"affiliation", m.affiliation},
-                  {"skills", m.skills}, {"weekly_hours", m.weekly_hours},
-                  {"phone", m.phone.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.phone)}});
-  }
-  return {{"id", t.id}, {"level", t.level}, {"unit", t.unit}, {"decided_by", t.decided_by},
-          {"decision_number", t.decision_number}, {"decision_date", t.decision_date}, {"members", ms}};
-}
+// The roster is the teams stage's own type (commdx::roster, teams.hpp): synth writes it with its
+// JSON and CSV writers, and the plan reads it back through the same type.
 
 // ---- generated records ---------------------------------------------------------------------------
 struct household {
@@ -126,6 +108,33 @@ struct manual_process {
   long date = 0;
 };
 
+/// What an adopted outreach action changes in a household.
+enum class outreach_effect {
+  smartphone, bank_account, pay_electricity, health_book, vssid, vneid, vungtauioc, online_service,
+  zalo_group, e_wallet, ecommerce, postmart_voso
+};
+/// A door-to-door action of the visit log: its id is the campaign catalogue's (campaigns.json),
+/// the one action vocabulary the plan and the report read.
+struct outreach_action {
+  const char* id;
+  outreach_effect effect;
+};
+/// R3: what a low-access household is offered, in the order a member tries them.
+inline constexpr outreach_action low_access_actions[] = {
+    {"R3.smartphone_basics", outreach_effect::smartphone}, {"R3.bank_account", outreach_effect::bank_account},
+    {"R3.basic_payment", outreach_effect::pay_electricity}, {"R3.health_book", outreach_effect::health_book},
+    {"R3.vssid", outreach_effect::vssid}};
+/// R2: the central catalogue (K1-K10) for everyone else.
+inline constexpr outreach_action high_access_actions[] = {
+    {"K1.online_service", outreach_effect::online_service}, {"K2.vneid", outreach_effect::vneid},
+    {"K2.vungtauioc", outreach_effect::vungtauioc}, {"K10.zalo_group", outreach_effect::zalo_group},
+    {"K8.pay_bills", outreach_effect::pay_electricity}, {"K8.e_wallet", outreach_effect::e_wallet},
+    {"K5.ecommerce", outreach_effect::ecommerce}, {"K6.postmart_voso", outreach_effect::postmart_voso},
+    {"K2.vssid", outreach_effect::vssid}, {"K2.health_book", outreach_effect::health_book}};
+/// A visit without a catalogue action (nothing applicable, or nobody home): the visit log's
+/// general contact code, declared in campaigns.json ("visit_log"."contact_actions").
+inline constexpr const char* general_guidance = "general_guidance";
+
 struct sampled {
   std::size_t household = 0;
   double weight = 1;
@@ -160,7 +169,7 @@ struct ward_data {
   std::vector<household> households;   ///< round 0, every household
   std::vector<household> after;        ///< the same households after outreach (round 1 state)
   std::vector<business> businesses;
-  std::vector<roster_team> teams;
+  std::vector<team> teams;
   std::vector<sampled> sample;
   std::vector<visit> visits;
   std::vector<manual_process> manual;
@@ -722,13 +731,15 @@ class generator {
     const std::string office = std::string("UBND ") + p.name;
     const long june20 = detail::days_from_civil(2022, 6, 20);
     std::size_t decision_no = 30 + r.index(40);
-    auto member = [&](const std::string& team_id, std::size_t k, const char* role, const char* aff,
+    auto member = [&](const std::string& team_id, std::size_t k, member_role role, affiliation aff,
                       std::vector<std::string> skills, int hours) {
-      roster_member m;
+      commdx::member m;
       m.id = "M-" + team_id.substr(2) + "-" + detail::padded(k, 2);
       m.name = detail::person_name(r);
       m.role = role;
       m.affiliation = aff;
+      // the roster's invariant: skills sorted, no repeats (teams.hpp `member`)
+      std::sort(skills.begin(), skills.end());
       m.skills = std::move(skills);
       m.weekly_hours = hours;
       if (!r.bernoulli(0.1)) m.phone = detail::phone_number(r);
@@ -743,31 +754,32 @@ class generator {
       return s;
     };
     // the ward team (T1)
-    roster_team wt;
+    team wt;
     wt.id = "T-" + p.code;
-    wt.level = "ward";
+    wt.level = team_level::ward;
     wt.unit = p.code;
     wt.decided_by = office;
     wt.decision_number = std::to_string(decision_no++) + "/QĐ-UBND";
     wt.decision_date = detail::civil_from_days(june20 + static_cast<long>(r.below(12)));
     std::size_t k = 1;
-    wt.members.push_back(member(wt.id, k++, "leader", "pc_vice_chairman", {"it", "egov"}, 3 + static_cast<int>(r.below(2))));
-    wt.members.push_back(member(wt.id, k++, "deputy", "youth_union_secretary", {"it", "smartphone", "social_media"}, 6 + static_cast<int>(r.below(3))));
-    wt.members.push_back(member(wt.id, k++, "member", "fatherland_front", {"smartphone"}, 2 + static_cast<int>(r.below(2))));
-    wt.members.push_back(member(wt.id, k++, "member", "womens_union", {"smartphone"}, 2 + static_cast<int>(r.below(2))));
+    wt.members.push_back(member(wt.id, k++, member_role::leader, affiliation::pc_vice_chairman, {"it", "egov"}, 3 + static_cast<int>(r.below(2))));
+    wt.members.push_back(member(wt.id, k++, member_role::deputy, affiliation::youth_union_secretary, {"it", "smartphone", "social_media"}, 6 + static_cast<int>(r.below(3))));
+    wt.members.push_back(member(wt.id, k++, member_role::member, affiliation::fatherland_front, {"smartphone"}, 2 + static_cast<int>(r.below(2))));
+    wt.members.push_back(member(wt.id, k++, member_role::member, affiliation::womens_union, {"smartphone"}, 2 + static_cast<int>(r.below(2))));
     if (!gp.ward_without_youth)
-      for (int y = 0; y < 3; ++y) wt.members.push_back(member(wt.id, k++, "member", "youth_union_member", youth_skills(), 8 + static_cast<int>(r.below(5))));
+      for (int y = 0; y < 3; ++y) wt.members.push_back(member(wt.id, k++, member_role::member, affiliation::youth_union_member, youth_skills(), 8 + static_cast<int>(r.below(5))));
     if (p.remoteness < 0.5 && r.bernoulli(0.6))
-      wt.members.push_back(member(wt.id, k++, "member", "bank_staff", {"e_payment", "smartphone"}, 2));
+      wt.members.push_back(member(wt.id, k++, member_role::member, affiliation::bank_staff, {"e_payment", "smartphone"}, 2));
     w.teams.push_back(std::move(wt));
     // neighbourhood / village teams (T3, T5)
-    const long july20 = detail::days_from_civil(2022, 7, 20);
+    // T5: the directive's deadline (team-rules.json); the planted late teams come after it
+    const long july20 = detail::parse_date(rule_set::default_deadline(), "deadline");
     for (std::size_t n = 0; n < w.neighbourhoods.size(); ++n) {
       const auto& nb = w.neighbourhoods[n];
       if (n == gp.no_team) continue;
-      roster_team t;
+      team t;
       t.id = "T-" + nb.code;
-      t.level = "neighbourhood";
+      t.level = team_level::neighbourhood;
       t.unit = nb.code;
       t.decided_by = office;
       t.decision_number = std::to_string(decision_no++) + "/QĐ-UBND";
@@ -775,33 +787,33 @@ class generator {
       if (n == gp.late) date = july20 + 5 + static_cast<long>(r.below(14));
       t.decision_date = detail::civil_from_days(date);
       k = 1;
-      t.members.push_back(member(t.id, k++, "leader", "executive_board", {"smartphone"}, 3 + static_cast<int>(r.below(3))));
-      t.members.push_back(member(t.id, k++, "deputy", "youth_union_secretary", youth_skills(), 6 + static_cast<int>(r.below(4))));
+      t.members.push_back(member(t.id, k++, member_role::leader, affiliation::executive_board, {"smartphone"}, 3 + static_cast<int>(r.below(3))));
+      t.members.push_back(member(t.id, k++, member_role::deputy, affiliation::youth_union_secretary, youth_skills(), 6 + static_cast<int>(r.below(4))));
       int youth = n == gp.thin ? 1 : 3;
       for (int y = 0; y < youth; ++y)
-        t.members.push_back(member(t.id, k++, "member", "youth_union_member", youth_skills(), 8 + static_cast<int>(r.below(6))));
+        t.members.push_back(member(t.id, k++, member_role::member, affiliation::youth_union_member, youth_skills(), 8 + static_cast<int>(r.below(6))));
       std::size_t leaders = std::min<std::size_t>(nb.groups, 4);
       for (std::size_t g = 0; g < leaders; ++g)
-        t.members.push_back(member(t.id, k++, "member", "group_leader", r.bernoulli(0.6) ? std::vector<std::string>{"smartphone"} : std::vector<std::string>{}, 2 + static_cast<int>(r.below(3))));
+        t.members.push_back(member(t.id, k++, member_role::member, affiliation::group_leader, r.bernoulli(0.6) ? std::vector<std::string>{"smartphone"} : std::vector<std::string>{}, 2 + static_cast<int>(r.below(3))));
       if (r.bernoulli(0.3 * (1.0 - p.remoteness)))
-        t.members.push_back(member(t.id, k++, "member", "bank_staff", {"e_payment", "smartphone"}, 2));
+        t.members.push_back(member(t.id, k++, member_role::member, affiliation::bank_staff, {"e_payment", "smartphone"}, 2));
       w.teams.push_back(std::move(t));
     }
     // T4: where staff suffice, teams down to residential groups (central wards, first neighbourhood)
     if (p.real && p.remoteness == 0.0 && !w.neighbourhoods.empty()) {
       const auto& nb = w.neighbourhoods[0];
       for (std::size_t g = nb.first_group; g < nb.first_group + std::min<std::size_t>(nb.groups, 2); ++g) {
-        roster_team t;
+        team t;
         t.id = "T-" + w.groups[g].code;
-        t.level = "residential_group";
+        t.level = team_level::residential_group;
         t.unit = w.groups[g].code;
         t.decided_by = office;
         t.decision_number = std::to_string(decision_no++) + "/QĐ-UBND";
         t.decision_date = detail::civil_from_days(july20 - 5 + static_cast<long>(r.below(5)));
         k = 1;
-        t.members.push_back(member(t.id, k++, "leader", "group_leader", {"smartphone"}, 3));
+        t.members.push_back(member(t.id, k++, member_role::leader, affiliation::group_leader, {"smartphone"}, 3));
         for (int y = 0; y < 2; ++y)
-          t.members.push_back(member(t.id, k++, "member", "youth_union_member", youth_skills(), 6 + static_cast<int>(r.below(4))));
+          t.members.push_back(member(t.id, k++, member_role::member, affiliation::youth_union_member, youth_skills(), 6 + static_cast<int>(r.below(4))));
         w.teams.push_back(std::move(t));
       }
     }
@@ -843,49 +855,47 @@ class generator {
     const auto& c = cal_;
     rng r(stream(w.plan, 5));
     w.after = w.households;
-    const long first = parse_date(c.first_visit), last = parse_date(c.last_visit);
+    const long first = parse_date(c.first_visit, "outreach.first_visit"), last = parse_date(c.last_visit, "outreach.last_visit");
     // field members per neighbourhood team (index by neighbourhood; -1 none)
-    std::vector<const roster_team*> team_of(w.neighbourhoods.size(), nullptr);
+    std::vector<const team*> team_of(w.neighbourhoods.size(), nullptr);
     std::vector<long> start_of(w.neighbourhoods.size(), first);
     for (const auto& t : w.teams) {
-      if (t.level != "neighbourhood") continue;
+      if (t.level != team_level::neighbourhood) continue;
       for (std::size_t n = 0; n < w.neighbourhoods.size(); ++n)
         if (w.neighbourhoods[n].code == t.unit) {
           team_of[n] = &t;
-          start_of[n] = std::max(first, parse_date(t.decision_date) + 7);
+          start_of[n] = std::max(first, parse_date(t.decision_date, "decision_date") + 7);
         }
     }
     const bool city_app = w.plan.real;
     for (std::size_t i = 0; i < w.after.size(); ++i) {
       household& h = w.after[i];
-      const roster_team* t = team_of[h.neighbourhood];
+      const team* t = team_of[h.neighbourhood];
       if (t == nullptr || !r.bernoulli(c.visit_rate)) continue;
       // a field member: anyone but the leader
-      const roster_member& m = t->members[1 + r.index(t->members.size() - 1)];
+      const commdx::member& m = t->members[1 + r.index(t->members.size() - 1)];
       long start = std::min(start_of[h.neighbourhood], last);
       long date = start + static_cast<long>(r.below(static_cast<std::uint64_t>(last - start + 1)));
-      bool low_access = h.v[a_smartphone] == 0 || h.v[a_bank] == 0 || h.z < -0.5;
+      const bool low = low_access(h);
       // R3 for low access, the central catalogue (K1-K10) otherwise (R2)
-      static constexpr const char* low_actions[] = {"smartphone_basics", "open_bank_account", "online_payment", "install_health_book", "install_vssid"};
-      static constexpr const char* high_actions[] = {"online_public_service", "install_vneid", "install_vungtauioc", "zalo_group", "online_payment", "e_wallet", "ecommerce", "postmart_voso", "install_vssid", "install_health_book"};
-      std::vector<const char*> todo;
+      std::vector<const outreach_action*> todo;
       std::size_t want = r.bernoulli(c.second_action) ? 2 : 1;
-      auto consider = [&](const char* a) {
-        if (todo.size() < want && applicable(a, h, city_app)) todo.push_back(a);
+      auto consider = [&](const outreach_action& a) {
+        if (todo.size() < want && applicable(a.effect, h, city_app)) todo.push_back(&a);
       };
-      if (low_access) for (const char* a : low_actions) consider(a);
-      else for (const char* a : high_actions) consider(a);
+      if (low) for (const auto& a : low_access_actions) consider(a);
+      else for (const auto& a : high_access_actions) consider(a);
       if (r.bernoulli(c.not_home)) {
-        w.visits.push_back({i, todo.empty() ? "general_guidance" : todo[0], m.id, date, "not_home"});
+        w.visits.push_back({i, todo.empty() ? general_guidance : todo[0]->id, m.id, date, "not_home"});
         continue;
       }
       if (todo.empty()) {
-        w.visits.push_back({i, "general_guidance", m.id, date, "informed"});
+        w.visits.push_back({i, general_guidance, m.id, date, "informed"});
       } else {
-        for (const char* a : todo) {
-          bool ok = applicable(a, h, city_app) && r.bernoulli(logistic(c.adopt_intercept + c.adopt_loading * h.z));
-          if (ok) adopt(a, h, r);
-          w.visits.push_back({i, a, m.id, date, ok ? "adopted" : "declined"});
+        for (const outreach_action* a : todo) {
+          bool ok = applicable(a->effect, h, city_app) && r.bernoulli(logistic(c.adopt_intercept + c.adopt_loading * h.z));
+          if (ok) adopt(a->effect, h, r);
+          w.visits.push_back({i, a->id, m.id, date, ok ? "adopted" : "declined"});
         }
       }
       // M1: manual processes seen during the visit
@@ -905,58 +915,77 @@ class generator {
     }
   }
 
-  static bool applicable(std::string_view a, const household& h, bool city_app) {
+  /// A household's value of a survey column as households.csv writes it (NaN where not asked).
+  static double column_value(const household& h, const std::string& name) {
+    using namespace detail;
+    if (name == "adults") return h.adults;
+    if (name == "members") return h.members;
+    if (name == "smartphones") return h.smartphones;
+    if (name == "head_age") return h.head_age;
+    if (name == "head_education") return h.head_education;
+    if (name == "bank_account") return h.v[a_bank] > 0 ? 1 : 0;
+    if (name == "zalo_neighbourhood_group") return h.v[a_zgroup] > 0 ? 1 : 0;
+    for (std::size_t k = 0; k < attr_count; ++k)
+      if (name == attr_names[k]) return h.v[k] >= 0 ? h.v[k] : missing;
+    return missing;
+  }
+
+  /// R2/R3 through classify's access rule, on what the survey records of the household; a
+  /// household whose access is unknown counts as low (R1: the basic catalogue is the safe one).
+  bool low_access(const household& h) const {
+    auto cell = [&h](const std::string& name) { return column_value(h, name); };
+    auto at = [](const std::string& name) { return location{"synth", 0, 0, 0, name, ""}; };
+    return std::string_view(access_of(cell, at, access_).segment) != "high";
+  }
+
+  static bool applicable(outreach_effect a, const household& h, bool city_app) {
     using namespace detail;
     bool phone = h.v[a_smartphone] > 0;
-    if (a == "smartphone_basics") return h.v[a_smartphone] < h.adults;
-    if (a == "open_bank_account") return h.v[a_bank] < h.adults;
-    if (a == "online_payment") return h.v[a_pay_el] == 0 && (h.v[a_bank] > 0 || h.v[a_ewallet] > 0);
-    if (a == "install_health_book") return phone && h.v[a_health] == 0;
-    if (a == "install_vssid") return phone && h.v[a_vssid] == 0;
-    if (a == "install_vneid") return phone && h.v[a_vneid] == 0;
-    if (a == "install_vungtauioc") return city_app && phone && h.v[a_ioc] == 0;
-    if (a == "online_public_service") return phone && h.v[a_ops] == 0;
-    if (a == "zalo_group") return h.v[a_zalo] > 0 && h.v[a_zgroup] == 0;
-    if (a == "e_wallet") return phone && h.v[a_ewallet] == 0;
-    if (a == "ecommerce") return phone && h.v[a_ecom] == 0;
-    if (a == "postmart_voso") return h.v[a_aware] < h.members;
+    switch (a) {
+      case outreach_effect::smartphone: return h.v[a_smartphone] < h.adults;
+      case outreach_effect::bank_account: return h.v[a_bank] < h.adults;
+      case outreach_effect::pay_electricity: return h.v[a_pay_el] == 0 && (h.v[a_bank] > 0 || h.v[a_ewallet] > 0);
+      case outreach_effect::health_book: return phone && h.v[a_health] == 0;
+      case outreach_effect::vssid: return phone && h.v[a_vssid] == 0;
+      case outreach_effect::vneid: return phone && h.v[a_vneid] == 0;
+      case outreach_effect::vungtauioc: return city_app && phone && h.v[a_ioc] == 0;
+      case outreach_effect::online_service: return phone && h.v[a_ops] == 0;
+      case outreach_effect::zalo_group: return h.v[a_zalo] > 0 && h.v[a_zgroup] == 0;
+      case outreach_effect::e_wallet: return phone && h.v[a_ewallet] == 0;
+      case outreach_effect::ecommerce: return phone && h.v[a_ecom] == 0;
+      case outreach_effect::postmart_voso: return h.v[a_aware] < h.members;
+    }
     return false;
   }
 
-  static void adopt(std::string_view a, household& h, detail::rng& r) {
+  static void adopt(outreach_effect a, household& h, detail::rng& r) {
     using namespace detail;
-    if (a == "smartphone_basics") {
-      ++h.v[a_smartphone];
-      h.smartphones = std::max(h.smartphones, h.v[a_smartphone]);
-      if (h.v[a_zalo] == 0) h.v[a_zalo] = 1;
-      if (h.v[a_zgroup] < 0) h.v[a_zgroup] = 0;
-    } else if (a == "open_bank_account") {
-      ++h.v[a_bank];
-    } else if (a == "online_payment") {
-      h.v[a_pay_el] = 1;
-      h.method = h.v[a_bank] > 0 ? (r.bernoulli(0.25) ? 2 : 1) : 3;
-    } else if (a == "install_health_book") {
-      h.v[a_health] = 1;
-    } else if (a == "install_vssid") {
-      h.v[a_vssid] = 1;
-    } else if (a == "install_vneid") {
-      h.v[a_vneid] = 1;
-    } else if (a == "install_vungtauioc") {
-      h.v[a_ioc] = 1;
-    } else if (a == "online_public_service") {
-      h.v[a_ops] = 1;
-    } else if (a == "zalo_group") {
-      h.v[a_zgroup] = 1;
-    } else if (a == "e_wallet") {
-      h.v[a_ewallet] = 1;
-    } else if (a == "ecommerce") {
-      h.v[a_ecom] = 1;
-    } else if (a == "postmart_voso") {
-      ++h.v[a_aware];
+    switch (a) {
+      case outreach_effect::smartphone:
+        ++h.v[a_smartphone];
+        h.smartphones = std::max(h.smartphones, h.v[a_smartphone]);
+        if (h.v[a_zalo] == 0) h.v[a_zalo] = 1;
+        if (h.v[a_zgroup] < 0) h.v[a_zgroup] = 0;
+        break;
+      case outreach_effect::bank_account: ++h.v[a_bank]; break;
+      case outreach_effect::pay_electricity:
+        h.v[a_pay_el] = 1;
+        h.method = h.v[a_bank] > 0 ? (r.bernoulli(0.25) ? 2 : 1) : 3;
+        break;
+      case outreach_effect::health_book: h.v[a_health] = 1; break;
+      case outreach_effect::vssid: h.v[a_vssid] = 1; break;
+      case outreach_effect::vneid: h.v[a_vneid] = 1; break;
+      case outreach_effect::vungtauioc: h.v[a_ioc] = 1; break;
+      case outreach_effect::online_service: h.v[a_ops] = 1; break;
+      case outreach_effect::zalo_group: h.v[a_zgroup] = 1; break;
+      case outreach_effect::e_wallet: h.v[a_ewallet] = 1; break;
+      case outreach_effect::ecommerce: h.v[a_ecom] = 1; break;
+      case outreach_effect::postmart_voso: ++h.v[a_aware]; break;
     }
   }
 
   options opt_;
+  access_config access_ = classify_config::defaults().access;
   detail::calibration cal_;
   std::vector<ward_plan> wards_;
   double city_area_ = 141.1;
@@ -1141,22 +1170,22 @@ void emit_place(E& e, const unit& u) {
 }
 
 template <class E>
-void emit_member(E& e, const roster_team& t, const roster_member& m) {
+void emit_member(E& e, const team& t, const commdx::member& m) {
   std::string skills;
   for (std::size_t i = 0; i < m.skills.size(); ++i) skills += (i ? " " : "") + m.skills[i];
   e.text("team_id", t.id);
-  e.text("level", t.level);
+  e.text("level", to_string(t.level));
   e.text("unit", t.unit);
   e.text("decided_by", t.decided_by);
   e.text("decision_number", t.decision_number);
   e.text("decision_date", t.decision_date);
   e.text("member_id", m.id);
   e.text("name", m.name);
-  e.text("role", m.role);
-  e.text("affiliation", m.affiliation);
+  e.text("role", to_string(m.role));
+  e.text("affiliation", to_string(m.affiliation));
   e.text("skills", skills);
-  e.integer("weekly_hours", m.weekly_hours);
-  e.text("phone", m.phone);
+  e.real("weekly_hours", m.weekly_hours);
+  e.text("phone", m.phone.value_or(""));
   e.end();
 }
 
@@ -1211,7 +1240,7 @@ inline std::vector<std::string> record_header(std::size_t f) {
 // ---- the whole city in memory -----------------------------------------------------------------
 struct city {
   places tree;
-  nlohmann::json roster;
+  commdx::roster teams;
   table households, businesses, sample, followup, visits, manual_log;
 };
 
@@ -1221,19 +1250,19 @@ inline city make_city(const options& opt) {
   std::vector<unit> units;
   units.push_back(unit{});
   std::array<detail::table_emitter, 6> em;
-  nlohmann::json teams = nlohmann::json::array();
+  std::vector<team> teams;
   std::uint64_t population = 0;
   for (std::size_t i = 0; i < gen.ward_count(); ++i) {
     ward_data w = gen.ward(i);
     population += w.population;
     for (auto& u : generator::units_of(w)) units.push_back(std::move(u));
     for (std::size_t f = 0; f < 6; ++f) emit_records(em[f], f, w);
-    for (const auto& t : w.teams) teams.push_back(nlohmann::json::parse(to_json(t).dump()));
+    for (auto& t : w.teams) teams.push_back(std::move(t));
   }
   units[0] = gen.city_unit(population);
   city c;
   c.tree = places::from_units(std::move(units), "synth places");
-  c.roster = nlohmann::json{{"teams", std::move(teams)}};
+  c.teams = roster::from_teams(std::move(teams), "teams.json");
   table* out[6] = {&c.households, &c.businesses, &c.sample, &c.followup, &c.visits, &c.manual_log};
   for (std::size_t f = 0; f < 6; ++f) {
     *out[f] = em[f].to_table(std::string(record_files[f]) + ".csv");
@@ -1346,7 +1375,7 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
   };
   {
     detail::header_emitter h;
-    emit_member(h, roster_team{}, roster_member{});
+    emit_member(h, team{}, commdx::member{});
     teams_csv.buffer() += detail::header_line(h.names);
   }
   teams_json.buffer() += "{\"teams\": [";
@@ -1364,10 +1393,13 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
       }
       places_body.maybe_flush();
     }
-    for (const auto& t : w.teams) {
+    // each ward's teams through the roster type (validated as the plan will read them), written
+    // as roster::to_json would write them, one team a line
+    const roster ward_roster = roster::from_teams(std::move(w.teams), "teams.json");
+    for (const auto& t : ward_roster.teams()) {
       teams_json.buffer() += first_team ? "\n" : ",\n";
       first_team = false;
-      teams_json.buffer() += to_json(t).dump();
+      teams_json.buffer() += commdx::to_json(t).dump();
       detail::csv_emitter e{&teams_csv.buffer()};
       for (const auto& m : t.members) {
         emit_member(e, t, m);

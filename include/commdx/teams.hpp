@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commdx/data.hpp"
+#include "commdx/detail/dates.hpp"
 #include "commdx/error.hpp"
 #include "commdx/io/csv.hpp"
 #include "commdx/io/json.hpp"
@@ -189,22 +190,7 @@ inline std::optional<std::string> parse_skill(std::string_view s) {
 }
 
 /// True when s is a real calendar date written YYYY-MM-DD.
-inline bool valid_iso_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (s[i] < '0' || s[i] > '9') return false;
-  auto num = [&s](std::size_t a, std::size_t n) {
-    int v = 0;
-    for (std::size_t i = a; i < a + n; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  int limit = days[m - 1] + (m == 2 && leap ? 1 : 0);
-  return d <= limit;
-}
+inline bool valid_iso_date(std::string_view s) { return detail::parse_civil_date(s).has_value(); }
 
 // ---- value types --------------------------------------------------------------------------------
 
@@ -318,7 +304,11 @@ inline location at_field(location where, const std::string& field) {
 inline nlohmann::json to_json(const member& m) {
   nlohmann::json j{{"id", m.id}, {"name", m.name}, {"role", to_string(m.role)},
                    {"affiliation", to_string(m.affiliation)}, {"skills", m.skills}};
-  j["weekly_hours"] = is_missing(m.weekly_hours) ? nlohmann::json(nullptr) : nlohmann::json(m.weekly_hours);
+  // whole hours are written as integers (8, not 8.0), as people write them
+  const double h = m.weekly_hours;
+  j["weekly_hours"] = is_missing(h) ? nlohmann::json(nullptr)
+                      : (std::floor(h) == h && std::fabs(h) < 1e9) ? nlohmann::json(static_cast<long long>(h))
+                                                                   : nlohmann::json(h);
   j["phone"] = m.phone ? nlohmann::json(*m.phone) : nlohmann::json(nullptr);
   return j;
 }
@@ -886,6 +876,17 @@ class rule_set {
   /// The shipped rules (team-rules.json).
   static rule_set shipped() { return from_json_text(shipped_data("team-rules.json"), "team-rules.json"); }
 
+  /// The directive's team deadline (T5), written once: the shipped team-rules.json's "deadline".
+  /// A rule set without its own deadline, team_coverage without one, and the example city's
+  /// decision dates all take it from there.
+  static const std::string& default_deadline() {
+    static const std::string d = [] {
+      const auto j = io::parse_json(shipped_data("team-rules.json"), "team-rules.json");
+      return io::get_as<std::string>(j, "deadline", location{"team-rules.json", 0, 0, 0, "deadline", ""});
+    }();
+    return d;
+  }
+
   static rule_set from_json_text(std::string_view text, const std::string& source = "<rules>") {
     return from_json(io::parse_json(text, source), source);
   }
@@ -1057,7 +1058,7 @@ class rule_set {
 
   std::string source_;
   std::string name_;
-  std::string deadline_ = "2022-07-20";
+  std::string deadline_ = default_deadline();
   std::vector<team_rule> rules_;
 };
 
@@ -1214,7 +1215,7 @@ inline std::vector<unit_coverage> unit_coverage_at(const roster& r, const places
 
 /// T4, T5: neighbourhoods and villages with a team on or before the deadline, late and missing
 /// ones, residential groups with a replicated team, and the shares per ward.
-inline coverage team_coverage(const roster& r, const places& p, const std::string& deadline = "2022-07-20") {
+inline coverage team_coverage(const roster& r, const places& p, const std::string& deadline = rule_set::default_deadline()) {
   if (!valid_iso_date(deadline))
     throw input_error(location{"deadline", 0, 0, 0, "", ""}, "the deadline must be a date YYYY-MM-DD, got '" + deadline + "'");
   r.check_units(p);

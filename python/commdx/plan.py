@@ -155,7 +155,8 @@ class Plan:
         return out
 
 
-def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: str, *,
+def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = None,
+                  deadline: Optional[str] = None, *,
                   businesses: Optional[pd.DataFrame] = None, places: Any = None,
                   classes: Any = None, estimates: Optional[pd.DataFrame] = None,
                   visits: Optional[pd.DataFrame] = None, ward: str = "",
@@ -167,10 +168,12 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
     Parameters
     ----------
     households, businesses : survey tables (docs/data-dictionary.md columns); an optional
-        ``access`` column (high/low) gives the access segment, otherwise a household is low-access
-        when no adult uses a smartphone.
-    roster : teams in the contracts.md format (dict); members' weekly hours, skills, affiliation.
-    start, deadline : ``YYYY-MM-DD``; visits run from start to the deadline (inclusive).
+        ``access`` column (high/low) gives the access segment, otherwise classify's access rule
+        (``access_segments``, classify-config.json) does; unknown access is planned as low.
+    roster : the teams: a ``Roster``, its JSON dict (``{"teams": [...]}``), a DataFrame (one row
+        per member) or a path; members' weekly hours, skills, affiliation.
+    start, deadline : ``YYYY-MM-DD``; visits run from start to the deadline (inclusive); default
+        the catalogue's campaign period (campaigns.json ``period``).
     places : commdx.Places, for unit names (optional).
     classes : {unit code: "central"|"remote"} or a DataFrame (unit, class); absent -> all central.
     estimates : per-unit estimates with targets (contracts.md), optional.
@@ -202,8 +205,10 @@ def plan_outreach(households: pd.DataFrame, roster: dict, start: str, deadline: 
     if places is not None:
         for code in places.codes():
             names[code] = places.name(code)
+    from .teams import _as_roster
+
     raw = _core._plan_outreach(
-        _frame(households), _frame(businesses), roster, _classes(classes), names, _frame(estimates),
-        _frame(visits), str(start), str(deadline), str(ward), catalogue, bytes(key or b""), bool(with_names),
-        int(improve_work or 0), int(bound_work or 0))
+        _frame(households), _frame(businesses), _as_roster(roster), _classes(classes), names, _frame(estimates),
+        _frame(visits), "" if start is None else str(start), "" if deadline is None else str(deadline), str(ward),
+        catalogue, bytes(key or b""), bool(with_names), int(improve_work or 0), int(bound_work or 0))
     return Plan(raw)

@@ -48,7 +48,9 @@ class City:
     places: Any
     """``commdx.Places``: city → wards/commune → neighbourhoods/villages → residential groups."""
     roster: dict
-    """Teams and members in the roster JSON format ({"teams": [...]})."""
+    """Teams and members: the roster type's JSON ({"teams": [...]}, as ``Roster.to_json()`` writes
+    it); ``commdx.Roster.from_json(city.roster)`` gives the ``Roster`` that check_teams and
+    plan_outreach read (both also take this dict)."""
     households: pd.DataFrame
     """Round 0, every household (census design columns: weight 1)."""
     businesses: pd.DataFrame

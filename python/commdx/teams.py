@@ -24,8 +24,9 @@ Team = _core.Team
 Roster = _core.Roster
 RuleSet = _core.RuleSet
 
-DEFAULT_DEADLINE = "2022-07-20"
-"""T5: every neighbourhood and village has at least one team by 20 July 2022."""
+DEFAULT_DEADLINE: str = RuleSet.shipped().deadline
+"""T5: every neighbourhood and village has at least one team by this date: the shipped rule set's
+deadline (team-rules.json, where it is written once)."""
 
 ROSTER_COLUMNS = (
     "team_id", "level", "unit", "decided_by", "decision_number", "decision_date", "member_id",
@@ -152,7 +153,7 @@ def _as_rules(rules: Any) -> "RuleSet":
 # ---- checking and coverage ----------------------------------------------------------------------
 
 def check_teams(roster: Any, places: Any = None, rules: Any = None,
-                deadline: Optional[str] = DEFAULT_DEADLINE) -> pd.DataFrame:
+                deadline: Optional[str] = None) -> pd.DataFrame:
     """T1, T3, T5: checks a roster against the directive's rules.
 
     Parameters
@@ -161,7 +162,8 @@ def check_teams(roster: Any, places: Any = None, rules: Any = None,
     places : Places, DataFrame, JSON dict or path; default the built-in city ``Places.vung_tau()``.
         Every team's unit must be in it (else ``ValidationError`` naming the team's row).
     rules : RuleSet, JSON dict or path; default the shipped ``team-rules.json``.
-    deadline : "YYYY-MM-DD" for T5 (default 2022-07-20); ``None`` uses the rule set's.
+    deadline : "YYYY-MM-DD" for T5, overriding the rule set's; default (``None``) the rule set's
+        own deadline (a city's ``rules`` file sets its deadline there).
 
     Returns
     -------
@@ -211,11 +213,14 @@ class TeamCoverage(NamedTuple):
                    frame(obj["wards"], wards), obj["deadline"])
 
 
-def team_coverage(roster: Any, places: Any = None, deadline: str = DEFAULT_DEADLINE) -> TeamCoverage:
+def team_coverage(roster: Any, places: Any = None, deadline: Optional[str] = None,
+                  rules: Any = None) -> TeamCoverage:
     """T4, T5: which neighbourhoods and villages had a team decided on or before ``deadline``
     (late and missing ones), which residential groups have a replicated team, and the shares per
-    ward. A team without a decision date does not count as decided."""
-    d = _core._team_coverage(_as_roster(roster), _as_places(places), deadline)
+    ward. A team without a decision date does not count as decided. ``deadline`` defaults to the
+    rule set's (``rules``: RuleSet, JSON dict or path; default the shipped team-rules.json)."""
+    due = deadline if deadline is not None else _as_rules(rules).deadline
+    d = _core._team_coverage(_as_roster(roster), _as_places(places), due)
     return TeamCoverage(_counts_as_int(from_columns(d["neighbourhoods"])), _counts_as_int(from_columns(d["groups"])),
                         _counts_as_int(from_columns(d["wards"])), d["deadline"])
 

@@ -427,7 +427,7 @@ TEST(Access, HandWorkedScoresAndGroupCatalogues) {
   // G1: weighted low share 30 / (10 + 30) = 0.75 >= 0.5 -> basic; G2: 0 of 20 -> central.
   EXPECT_NEAR(r.groups.numeric("low_access_share")[0], 0.75, 1e-12);
   EXPECT_EQ(r.groups.text("catalogue"), (commdx::text_column{"basic", "central"}));
-  EXPECT_EQ(r.groups.text("catalogue_items")[0], "smartphone_skills bank_account basic_online_payment app_health_book app_vssid");
+  EXPECT_EQ(r.groups.text("catalogue_items")[0], "R3.smartphone_basics R3.bank_account R3.basic_payment R3.health_book R3.vssid");
   EXPECT_DOUBLE_EQ(r.groups.numeric("households_unknown")[1], 1);
   // A stricter switch (basic only from 80% low access) keeps G1 on the central catalogue.
   auto strict = classify_config::from_json({{"access", {{"basic_catalogue_low_access_share", 0.8}}}});

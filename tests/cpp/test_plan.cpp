@@ -108,6 +108,13 @@ TEST(PlanCatalogue, ShippedCatalogueHasEveryItem) {
     EXPECT_TRUE(with_actions.count(id)) << id;
 }
 
+// The roster of small_inputs(): one bank-staff member and one IT member, two hours each.
+nlohmann::json small_roster() {
+  return nlohmann::json::parse(R"({"teams": [{"id": "T-26506-KP1", "level": "neighbourhood", "unit": "26506-KP1",
+    "members": [{"id": "M1", "name": "A", "role": "leader", "affiliation": "bank_staff", "skills": [], "weekly_hours": 2},
+                {"id": "M2", "name": "B", "role": "member", "affiliation": "youth_union_member", "skills": ["it"], "weekly_hours": 2}]}]})");
+}
+
 // A ward of two groups with four households, one bank-staff member and one IT member.
 commdx::plan_inputs small_inputs() {
   commdx::plan_inputs in;
@@ -122,9 +129,7 @@ commdx::plan_inputs small_inputs() {
   h.set("adults_smartphone", commdx::numeric_column{1, 2, 2, 0});
   h.set("app_vssid", commdx::numeric_column{0, 1, 0, 0});
   in.households = h;
-  in.roster = nlohmann::json::parse(R"({"teams": [{"id": "T-26506-KP1", "level": "neighbourhood", "unit": "26506-KP1",
-    "members": [{"id": "M1", "name": "A", "role": "leader", "affiliation": "bank_staff", "skills": [], "weekly_hours": 2},
-                {"id": "M2", "name": "B", "role": "member", "affiliation": "youth_union_member", "skills": ["it"], "weekly_hours": 2}]}]})");
+  in.roster = commdx::roster::from_json(small_roster(), "teams.json");
   in.start = "2022-07-20";
   in.deadline = "2022-08-02";
   return in;
@@ -178,11 +183,20 @@ TEST(PlanOutreach, HardCasesSayWhatIsWrong) {
     EXPECT_NE(std::string(e.what()).find("not after the start"), std::string::npos);
   }
   in = small_inputs();
-  in.roster["teams"][0]["members"][0]["weekly_hours"] = 0;
-  in.roster["teams"][0]["members"][1]["weekly_hours"] = 0;
-  EXPECT_THROW(commdx::plan_outreach(in, keyed()), commdx::validation_error);
+  auto roster = small_roster();
+  roster["teams"][0]["members"][0]["weekly_hours"] = nullptr;  // hours not given: no time to plan with
+  roster["teams"][0]["members"][1]["weekly_hours"] = nullptr;
+  in.roster = commdx::roster::from_json(roster, "teams.json");
+  try {
+    commdx::plan_outreach(in, keyed());
+    FAIL();
+  } catch (const commdx::validation_error& e) {
+    EXPECT_EQ(e.where().file, "teams.json");
+  }
   in = small_inputs();
-  in.roster["teams"][0]["members"][0]["affiliation"] = "other";  // nobody can open accounts
+  roster = small_roster();
+  roster["teams"][0]["members"][0]["affiliation"] = "other";  // nobody can open accounts
+  in.roster = commdx::roster::from_json(roster, "teams.json");
   auto plan = commdx::plan_outreach(in, keyed());
   bool said = false;
   for (const auto& m : plan.messages) said = said || (m.code == "no_skill" && m.unit == "K5.bank_account");

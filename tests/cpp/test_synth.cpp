@@ -189,7 +189,10 @@ TEST(Synth, SubsampledGroupsCarryTwoStageWeights) {
 
 TEST(Synth, TeamsFollowT1T3WithThePlantedGaps) {
   auto city = commdx::synth::make_city(small(5000));
-  const auto& teams = city.roster.at("teams");
+  // the roster type's own JSON reads back to the same roster (the plan reads teams.json so)
+  const nlohmann::json roster_json = city.teams.to_json();
+  EXPECT_EQ(commdx::roster::from_json(nlohmann::json::parse(roster_json.dump()), "teams.json"), city.teams);
+  const auto& teams = roster_json.at("teams");
   std::map<std::string, const nlohmann::json*> by_unit;
   for (const auto& t : teams) by_unit[t.at("unit").get<std::string>()] = &t;
   auto count_aff = [](const nlohmann::json& t, const std::string& aff) {
@@ -229,6 +232,36 @@ TEST(Synth, TeamsFollowT1T3WithThePlantedGaps) {
     }
 }
 
+TEST(Synth, VisitLogSpeaksTheCampaignCataloguesActions) {
+  auto city = commdx::synth::make_city(small(6000, 3));
+  const auto catalogue = nlohmann::json::parse(commdx::shipped_data("campaigns.json"));
+  std::set<std::string> ids;
+  for (const auto& a : catalogue.at("actions")) ids.insert(a.at("id").get<std::string>());
+  for (const auto& a : catalogue.at("visit_log").at("contact_actions")) ids.insert(a.get<std::string>());
+  std::map<std::string, int> used;
+  for (const auto& a : city.visits.text("action")) {
+    ASSERT_TRUE(ids.count(a)) << "action '" << a << "' is not in campaigns.json";
+    ++used[a];
+  }
+  // both catalogues are offered: R3 to low-access households, K to the others
+  EXPECT_GT(used["R3.smartphone_basics"] + used["R3.bank_account"], 0);
+  EXPECT_GT(used["K1.online_service"] + used["K2.vneid"], 0);
+  // ...and low access is classify's rule on the households table synth writes (one rule)
+  const auto segments = commdx::access_segments(city.households).households;
+  std::map<std::string, std::string> access;
+  for (std::size_t i = 0; i < segments.rows(); ++i) access[segments.text("household_id")[i]] = segments.text("access")[i];
+  for (std::size_t i = 0; i < city.visits.rows(); ++i) {
+    const std::string& a = city.visits.text("action")[i];
+    const std::string& seg = access.at(city.visits.text("household_id")[i]);
+    if (a.rfind("R3.", 0) == 0) {
+      EXPECT_NE(seg, "high") << a << " " << city.visits.text("household_id")[i];
+    }
+    if (a.rfind("K", 0) == 0) {
+      EXPECT_EQ(seg, "high") << a << " " << city.visits.text("household_id")[i];
+    }
+  }
+}
+
 TEST(Synth, FollowUpAgreesWithTheVisitLog) {
   auto city = commdx::synth::make_city(small(6000, 3));
   const auto& v = city.visits;
@@ -263,10 +296,10 @@ TEST(Synth, FollowUpAgreesWithTheVisitLog) {
       ++changed;
     }
     if (it != adopted.end()) {
-      if (it->second.count("open_bank_account")) {
+      if (it->second.count("R3.bank_account")) {
         EXPECT_EQ(f.numeric("adults_bank_account")[i], s.numeric("adults_bank_account")[i] + 1);
       }
-      if (it->second.count("install_vssid")) {
+      if (it->second.count("R3.vssid") || it->second.count("K2.vssid")) {
         EXPECT_EQ(f.numeric("app_vssid")[i], 1);
       }
     } else {

@@ -325,6 +325,40 @@ TEST(TeamsBadInput, BadDatesAndNegativeHours) {
   EXPECT_TRUE(commdx::valid_iso_date("2000-02-29"));
 }
 
+// Issue 12: one civil-date parser (detail/dates.hpp) behind every stage's dates.
+TEST(Dates, OneParserForEveryStage) {
+  using commdx::detail::parse_civil_date;
+  EXPECT_EQ(parse_civil_date("1970-01-01"), 0L);
+  EXPECT_EQ(parse_civil_date("2022-07-20"), 19193L);  // Python: (date(2022, 7, 20) - date(1970, 1, 1)).days
+  EXPECT_EQ(*parse_civil_date("2024-03-01") - *parse_civil_date("2024-02-28"), 2L);
+  for (const char* bad : {"2022-7-20", "20/07/2022", "2022-07-20 ", "2022-13-01", "2022-04-31", "2023-02-29",
+                          "1899-12-31", "2022-07-2x", ""})
+    EXPECT_FALSE(parse_civil_date(bad).has_value()) << bad;
+  // the teams stage refuses what the parser refuses, with the field's location
+  EXPECT_FALSE(commdx::valid_iso_date("2023-02-29"));
+  try {
+    commdx::detail::civil_date_or_throw("2022-02-30", commdx::location{"plan", 0, 0, 0, "deadline", ""});
+    FAIL();
+  } catch (const commdx::input_error& e) {
+    EXPECT_EQ(e.where().column, "deadline");
+    EXPECT_TRUE(has(e.what(), "'2022-02-30' is not a real date")) << e.what();
+  }
+}
+
+// Issue 12: the team deadline is written once, in team-rules.json.
+TEST(Teams, DefaultDeadlineIsTheShippedRuleSets) {
+  EXPECT_EQ(rule_set::default_deadline(), rule_set::shipped().deadline());
+  nlohmann::json j = rule_set::shipped().to_json();
+  j.erase("deadline");
+  EXPECT_EQ(rule_set::from_json(j, "city-rules.json").deadline(), rule_set::default_deadline());
+  j["deadline"] = "2022-08-15";
+  const auto city = rule_set::from_json(j, "city-rules.json");
+  EXPECT_EQ(city.deadline(), "2022-08-15");
+  // check_teams without a deadline honours the city's
+  const auto r = roster::from_file(kDir + "seeded.json");
+  for (const auto& f : commdx::check_teams(r, fixture_places(), city)) EXPECT_NE(f.rule, "T5.late");
+}
+
 TEST(TeamsBadInput, DuplicateTeamAndMemberIds) {
   std::string two = R"({"teams": [
     {"id": "T-1", "level": "ward", "unit": "26506", "members": [{"id": "M-1", "role": "leader", "affiliation": "other"}]},

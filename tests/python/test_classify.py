@@ -163,7 +163,7 @@ def test_access_segments_hand_worked():
     g = seg.groups.set_index("group_code")
     assert g.loc["G1", "low_access_share"] == pytest.approx(30 / 40)
     assert g.loc["G1", "catalogue"] == "basic"
-    assert "app_vssid" in g.loc["G1", "catalogue_items"] and "smartphone_skills" in g.loc["G1", "catalogue_items"]
+    assert "R3.vssid" in g.loc["G1", "catalogue_items"] and "R3.smartphone_basics" in g.loc["G1", "catalogue_items"]
     assert g.loc["G2", "catalogue"] == "central"
     strict = commdx.access_segments(_households(), {"access": {"basic_catalogue_low_access_share": 0.8}})
     assert strict.groups.set_index("group_code").loc["G1", "catalogue"] == "central"

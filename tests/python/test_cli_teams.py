@@ -59,6 +59,29 @@ def test_json_and_csv_formats():
     assert df.set_index("rule").loc["T5.late", "unit"] == "26506-KP3"
 
 
+def test_a_rule_sets_own_deadline_is_honoured_and_an_override_is_said(tmp_path):
+    rules = json.loads((pathlib.Path(__file__).resolve().parents[2] / "python" / "commdx" / "data" /
+                        "team-rules.json").read_text(encoding="utf-8"))
+    rules["deadline"] = "2022-07-03"  # before every decision of the compliant roster
+    (tmp_path / "rules.json").write_text(json.dumps(rules, ensure_ascii=False), encoding="utf-8")
+    res = run("check", str(DATA / "compliant.json"), "--places", PLACES, "--rules", str(tmp_path / "rules.json"),
+              "--format", "json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["deadline"] == doc["rules_deadline"] == "2022-07-03"
+    assert doc["counts"] == {"error": 0, "warning": 6, "info": 0}
+    assert res.stderr == ""  # nothing overridden, nothing to say
+    res = run("coverage", str(DATA / "compliant.json"), "--places", PLACES, "--rules", str(tmp_path / "rules.json"),
+              "--format", "json")
+    assert res.returncode == 0 and json.loads(res.stdout)["deadline"] == "2022-07-03"
+    # --deadline overrides the rule set's and says so
+    res = run("check", str(DATA / "compliant.json"), "--places", PLACES, "--rules", str(tmp_path / "rules.json"),
+              "--deadline", "2022-07-20", "--lang", "en")
+    assert res.returncode == 0
+    assert "Note: deadline 2022-07-20 (--deadline) used instead of the rule set's 2022-07-03" in res.stderr
+    assert "deadline 2022-07-20" in res.stdout
+
+
 def test_deadline_option_changes_the_exit_status():
     # Only warnings and infos left: exit 0. Remove the missing village and late neighbourhood
     # problems by checking the compliant roster with a deadline before every decision.

@@ -104,16 +104,19 @@ def test_visit_log_updates_success_rates_and_the_next_plan_uses_them():
     log = pd.DataFrame({"household_id": ids, "action": ["K2.vssid"] * 40, "member_id": ["M1"] * 40,
                         "date": ["2022-07-21"] * 40, "outcome": ["0"] * 38 + ["1", "1"]})
     seg = "central/high"
-    n_high = sum(1 for i in ids if h.set_index("household_id").loc[i, "adults_smartphone"] > 0)
+    # the plan's segments are classify's access rule (issue 12: one rule), unknown counted as low
+    access = commdx.access_segments(h).households.set_index("household_id")["access"]
+    high = {i for i in ids if access[i] == "high"}
+    n_high = len(high)
     n_low = 40 - n_high
     plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", visits=log, key=KEY)
     post = plan.posteriors.set_index(["action", "segment"])
     row = post.loc[("K2.vssid", seg)]
     # Beta(5, 5) prior; posterior mean (5 + s) / (10 + n), worked by hand from the log's segments
-    succ_high = sum(1 for i, o in zip(ids, log["outcome"]) if o == "1" and h.set_index("household_id").loc[i, "adults_smartphone"] > 0)
+    succ_high = sum(1 for i, o in zip(ids, log["outcome"]) if o == "1" and i in high)
     assert row["successes"] + row["failures"] == n_high
     assert row["posterior_mean"] == pytest.approx((5 + succ_high) / (10 + n_high))
-    assert n_low >= 0
+    assert n_high > 0 and n_low > 0
     base = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", key=KEY)
     def vssid_visits(p):
         v = p.visits[p.visits["status"] == "scheduled"]
@@ -131,7 +134,9 @@ def test_hard_cases_have_clear_messages():
     h = ward(n=60)
     with pytest.raises(commdx.ValidationError, match="deadline 2022-07-01 is not after the start"):
         commdx.plan_outreach(h, roster(), "2022-07-20", "2022-07-01", key=KEY)
-    with pytest.raises(commdx.ValidationError, match="zero weekly hours"):
+    with pytest.raises(commdx.ValidationError, match="zero weekly hours"):  # hours not given
+        commdx.plan_outreach(h, roster(hours=(None, None, None, None)), "2022-07-20", "2022-08-16", key=KEY)
+    with pytest.raises(commdx.InputError, match="weekly_hours.*must be a number > 0"):  # the roster refuses 0
         commdx.plan_outreach(h, roster(hours=(0, 0, 0, 0)), "2022-07-20", "2022-08-16", key=KEY)
     r = roster()
     r["teams"][0]["members"][0]["affiliation"] = "other"  # no bank staff

@@ -223,7 +223,7 @@ def test_followup_shows_adoption_by_visited_households(default_city: synth.City)
     s, f, v = default_city.sample, default_city.followup, default_city.visits
     assert (f["round"] == 1).all() and (s["household_id"].values == f["household_id"].values).all()
     gained = f["adults_bank_account"].values - s["adults_bank_account"].values
-    opened = set(v.loc[(v["action"] == "open_bank_account") & (v["outcome"] == "adopted"), "household_id"])
+    opened = set(v.loc[(v["action"] == "R3.bank_account") & (v["outcome"] == "adopted"), "household_id"])
     in_sample = s["household_id"].isin(opened).values
     assert (gained[in_sample] == 1).all() and (gained[~in_sample] == 0).all()
     assert f["adults_bank_account"].sum() > s["adults_bank_account"].sum()

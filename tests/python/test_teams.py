@@ -119,7 +119,12 @@ def test_deadline_argument_and_rule_set_deadline(places):
     rules["deadline"] = "2022-07-31"
     # deadline=None takes the rule set's deadline.
     assert "T5.late" not in set(commdx.check_teams(r, places, rules=rules, deadline=None)["rule"])
-    assert "T5.late" in set(commdx.check_teams(r, places, rules=rules)["rule"])  # default 2022-07-20 wins
+    # so does no deadline at all: a city's rule set is never overridden by a default (issue 12)
+    assert "T5.late" not in set(commdx.check_teams(r, places, rules=rules)["rule"])
+    assert commdx.team_coverage(r, places, rules=rules).deadline == "2022-07-31"
+    assert commdx.team_coverage(r, places).deadline == commdx.RuleSet.shipped().deadline
+    # an explicit deadline still overrides the rule set's
+    assert "T5.late" in set(commdx.check_teams(r, places, rules=rules, deadline="2022-07-20")["rule"])
     with pytest.raises(commdx.InputError, match="deadline must be a date"):
         commdx.check_teams(r, places, deadline="20/07/2022")
 

@@ -107,14 +107,9 @@ inline long days_from_civil(long y, unsigned m, unsigned d) noexcept {
 }
 inline std::string civil_from_days(long z) { return commdx::detail::civil_from_days(z); }
 
-/// Parses YYYY-MM-DD (no validation beyond digits: the dates come from the shipped JSON).
-inline long parse_date(const std::string& s) {
-  auto num = [&](std::size_t a, std::size_t n) {
-    long v = 0;
-    for (std::size_t i = a; i < a + n && i < s.size(); ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  return days_from_civil(num(0, 4), static_cast<unsigned>(num(5, 2)), static_cast<unsigned>(num(8, 2)));
+/// Parses YYYY-MM-DD through the library's one parser (dates.hpp); `what` names the field.
+inline long parse_date(const std::string& s, const char* what = "date") {
+  return commdx::detail::civil_date_or_throw(s, location{"synth", 0, 0, 0, what, ""});
 }
 
 // ---- number formatting (locale-independent, identical on every platform) ----

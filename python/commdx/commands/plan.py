@@ -9,15 +9,15 @@ def add_parser(sub) -> None:
     p = sub.add_parser("plan", help="kế hoạch đi thăm hộ dân / prioritised outreach plan (T6)")
     p.add_argument("--households", required=True, help="households.csv")
     p.add_argument("--businesses", help="businesses.csv")
-    p.add_argument("--roster", required=True, help="teams.json (contracts.md roster)")
+    p.add_argument("--roster", required=True, help="teams.json, .csv or .xlsx (the roster commdx synth writes)")
     p.add_argument("--places", help="places.csv or .json (unit names; the households' wards, neighbourhoods "
                                     "and groups are checked against it)")
     p.add_argument("--classes", help="CSV with columns unit,class (central/remote)")
     p.add_argument("--estimates", help="per-unit indicator estimates with targets (CSV)")
     p.add_argument("--visits", help="visit log CSV (household_id, action, member_id, date, outcome)")
     p.add_argument("--catalogue", help="a campaign catalogue JSON (default: the shipped one)")
-    p.add_argument("--start", required=True, help="YYYY-MM-DD")
-    p.add_argument("--deadline", required=True, help="YYYY-MM-DD")
+    p.add_argument("--start", help="YYYY-MM-DD (default: the campaign period's start, campaigns.json)")
+    p.add_argument("--deadline", help="YYYY-MM-DD (default: the campaign period's end, campaigns.json)")
     p.add_argument("--ward", default="", help="plan only this unit code")
     p.add_argument("--out", default="plan-out", help="output directory")
     p.add_argument("--with-names", action="store_true", help="real ids instead of pseudonyms")
@@ -58,8 +58,10 @@ def run(args) -> int:
 
         households.attrs["source"] = args.households
         check_places(households, places.to_dataframe())
+    from ..teams import read_roster
+
     plan = plan_outreach(
-        households, read_json(args.roster),
+        households, read_roster(args.roster),
         args.start, args.deadline,
         businesses=_read_csv(args.businesses) if args.businesses else None, places=places,
         classes=_read_csv(args.classes) if args.classes else None,

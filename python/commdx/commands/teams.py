@@ -26,6 +26,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "cov_header": ("Mã", "Phường/xã", "Tổ cấp phường", "Khu phố/thôn", "Đúng hạn", "Trễ hạn",
                        "Chưa có", "Tỷ lệ đúng hạn", "Tổ dân cư có tổ"),
         "late_list": "Trễ hạn", "missing_list": "Chưa có tổ",
+        "override": "Lưu ý: dùng hạn {deadline} (--deadline) thay cho hạn {rules_deadline} của bộ quy tắc {rules}.",
     },
     "en": {
         "title": "Checking the community digital technology team roster: {roster} ({teams} teams, deadline {deadline})",
@@ -39,6 +40,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "cov_header": ("Code", "Ward/commune", "Ward teams", "Neighbourhoods", "On time", "Late",
                        "Missing", "Share on time", "Groups with a team"),
         "late_list": "Late", "missing_list": "No team",
+        "override": "Note: deadline {deadline} (--deadline) used instead of the rule set's {rules_deadline} ({rules}).",
     },
 }
 
@@ -54,8 +56,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("roster", metavar="ROSTER", help="roster file: .json, .csv or .xlsx (contracts.md)")
         q.add_argument("--places", metavar="P",
                        help="places tree (.csv or .json); default: the built-in city Vũng Tàu")
-        q.add_argument("--deadline", default="2022-07-20", metavar="D",
-                       help="T5 deadline YYYY-MM-DD (default 2022-07-20)")
+        q.add_argument("--deadline", metavar="D",
+                       help="hạn T5 YYYY-MM-DD, thay hạn của bộ quy tắc / T5 deadline YYYY-MM-DD, overriding "
+                            "the rule set's (default: the deadline of --rules, else of the shipped team-rules.json)")
+        q.add_argument("--rules", metavar="R", help="rule set JSON (default: the shipped team-rules.json)")
         q.add_argument("--lang", choices=("vi", "en"), default="vi", help="output language (default vi)")
         q.add_argument("--format", choices=("table", "json", "csv"), default="table", dest="fmt",
                        help="output format (default table)")
@@ -63,7 +67,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     check = sub.add_parser("check", help="kiểm tra thành phần tổ và hạn thành lập / check composition and deadline",
                            description="Exit status: 0 no error-level finding, 1 error-level findings, 2 unreadable input.")
     common(check)
-    check.add_argument("--rules", metavar="R", help="rule set JSON (default: the shipped team-rules.json)")
     check.set_defaults(func=run_check)
 
     cov = sub.add_parser("coverage", help="độ bao phủ khu phố/thôn / coverage of neighbourhoods and villages (T4, T5)")
@@ -78,6 +81,19 @@ def _load(args: argparse.Namespace):
     roster = read_roster(args.roster)
     places = Places.from_file(args.places) if args.places else Places.vung_tau()
     return roster, places
+
+
+def _deadline(args: argparse.Namespace):
+    """The rule set and the deadline in force: --deadline when given (said on stderr, since it
+    overrides the rule set's), else the rule set's own."""
+    from ..teams import RuleSet
+
+    rules = RuleSet.from_file(args.rules) if args.rules else RuleSet.shipped()
+    if args.deadline is None or args.deadline == rules.deadline:
+        return rules, rules.deadline
+    print(_TEXT[args.lang]["override"].format(deadline=args.deadline, rules_deadline=rules.deadline,
+                                              rules=args.rules or "team-rules.json"), file=sys.stderr)
+    return rules, args.deadline
 
 
 def _width(s: str) -> int:
@@ -95,22 +111,23 @@ def _table(header: tuple, rows: list, last_free: bool = True) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..teams import RuleSet, check_teams, team_coverage
+    from ..teams import check_teams, team_coverage
 
     roster, places = _load(args)
-    rules = RuleSet.from_file(args.rules) if args.rules else RuleSet.shipped()
-    findings = check_teams(roster, places, rules=rules, deadline=args.deadline)
+    rules, deadline = _deadline(args)
+    findings = check_teams(roster, places, rules=rules, deadline=deadline)
     counts = {s: int((findings["severity"] == s).sum()) for s in ("error", "warning", "info")}
     if args.fmt == "json":
         records = json.loads(findings.to_json(orient="records", force_ascii=False))
-        json.dump({"roster": args.roster, "deadline": args.deadline, "counts": counts, "findings": records},
+        json.dump({"roster": args.roster, "deadline": deadline, "rules_deadline": rules.deadline,
+                   "counts": counts, "findings": records},
                   sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif args.fmt == "csv":
         findings.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         t = _TEXT[args.lang]
-        print(t["title"].format(roster=args.roster, teams=len(roster), deadline=args.deadline))
+        print(t["title"].format(roster=args.roster, teams=len(roster), deadline=deadline))
         print()
         if findings.empty:
             print(t["none"])
@@ -121,7 +138,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(_table(t["header"], rows))
             print()
             print(t["total"].format(**counts))
-        cov = team_coverage(roster, places, deadline=args.deadline)
+        cov = team_coverage(roster, places, deadline=deadline)
         n = cov.neighbourhoods
         if len(n):
             print(t["coverage"].format(on_time=int((n["status"] == "on_time").sum()), total=len(n),
@@ -137,7 +154,8 @@ def run_coverage(args: argparse.Namespace) -> int:
     from ..teams import team_coverage
 
     roster, places = _load(args)
-    cov = team_coverage(roster, places, deadline=args.deadline)
+    _, deadline = _deadline(args)
+    cov = team_coverage(roster, places, deadline=deadline)
     if args.fmt == "json":
         json.dump(cov.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
