@@ -59,6 +59,18 @@ GOLDEN = (
 )
 GOLDEN_PLAN_DEPENDENT = ("plan/indicators.csv", "plan/gaps.csv", "plan/steps.csv")
 
+# the indicator files keep their city and ward rows in the golden copy (the neighbourhood and
+# group rows make them megabytes; the determinism test still compares every row)
+GOLDEN_LEVELS = ("city,", "ward,")
+
+
+def _golden_text(rel: str, text: str) -> str:
+    if not rel.startswith("indicators/"):
+        return text
+    lines = text.splitlines(True)
+    return "".join(lines[:1] + [ln for ln in lines[1:] if ln.startswith(GOLDEN_LEVELS)])
+
+
 # a fixed key, for tests only: the demo's pseudonyms must not depend on a random key
 TEST_KEY = bytes(range(32))
 
@@ -135,7 +147,7 @@ def _golden_names() -> tuple[str, ...]:
 
 @pytest.mark.parametrize("rel", _golden_names())
 def test_golden_output(runs, rel: str) -> None:
-    got = (runs[0] / rel).read_text("utf-8")
+    got = _golden_text(rel, (runs[0] / rel).read_text("utf-8"))
     golden = GOLDEN_DIR / rel
     if UPDATE:
         golden.parent.mkdir(parents=True, exist_ok=True)
