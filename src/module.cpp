@@ -4,6 +4,8 @@
 
 #include "commdx/error.hpp"
 
+void bind_pipeline(py::module_& m);  // src/bind_pipeline.cpp (declared here: prelude.hpp stays as the stages left it)
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "commdx compiled core; use the commdx package, not this module directly";
   m.attr("__version__") = COMMDX_VERSION;
@@ -18,6 +20,7 @@ PYBIND11_MODULE(_core, m) {
   bind_classify(m);
   bind_plan(m);
   bind_monitor(m);
+  bind_pipeline(m);
 }
 
 // The exception hierarchy: the Python classes of commdx.errors (python/commdx/errors.py), exposed

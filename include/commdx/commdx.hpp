@@ -17,3 +17,4 @@
 #include "commdx/plan.hpp"
 #include "commdx/monitor.hpp"
 #include "commdx/report.hpp"
+#include "commdx/pipeline.hpp"

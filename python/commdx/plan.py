@@ -43,15 +43,13 @@ def _frame(df: Optional[pd.DataFrame]) -> Optional[dict]:
 
 
 def _classes(classes: Any) -> dict[str, str]:
-    """code -> central/remote from a dict or a DataFrame with columns (unit|code, class|area_class)."""
+    """code -> central/remote from a dict or a DataFrame with columns (unit|code, class|area_class);
+    the table's join is C++ (``commdx::pipeline::area_classes``, include/commdx/pipeline.hpp)."""
     if classes is None:
         return {}
     if isinstance(classes, Mapping):
         return {str(k): str(v) for k, v in classes.items()}
-    df = classes
-    code = next(c for c in ("unit", "code", "unit_code") if c in df.columns)
-    cls = next(c for c in ("class", "area_class", "classification") if c in df.columns)
-    return {str(a): str(b) for a, b in zip(df[code], df[cls])}
+    return dict(_core._area_classes(to_columns(classes, text_columns=tuple(str(c) for c in classes.columns))))
 
 
 class Plan:

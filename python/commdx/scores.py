@@ -24,45 +24,19 @@ SHIPPED = ("adoption", "readiness")
 
 
 def estimates_to_wide(estimates: pd.DataFrame, level: str | None = None, unit_column: str = "unit") -> pd.DataFrame:
-    """The per-unit estimates table (contracts.md: level, unit, unit_name, indicator, estimate, se,
-    ...) as a wide table: one row per unit with a column per indicator and ``<indicator>_se``.
+    """The per-unit estimates table of :func:`commdx.indicators` (level, unit, unit_name,
+    indicator, estimate, se, ...) as a wide table: one row per unit with a column per indicator
+    and ``<indicator>_se`` (the sampling errors travel with the estimates).
 
     ``level`` keeps one level of the hierarchy ("ward", ...); when the table holds several levels
     and no level is given, an error names them (units of different levels are not comparable).
+    The join is C++ (``commdx::pipeline::estimates_to_wide``, include/commdx/pipeline.hpp), so a
+    C++ program scores the same table.
     """
-    need = {"unit", "indicator", "estimate"}
-    missing = need - set(estimates.columns)
-    if missing:
-        raise _core.InputError(f"estimates table: missing required column(s) {sorted(missing)}")
-    est = estimates
-    if "level" in est.columns:
-        levels = sorted(est["level"].dropna().astype(str).unique())
-        if level is not None:
-            est = est[est["level"].astype(str) == level]
-            if est.empty:
-                raise _core.InputError(f"estimates table: no rows at level '{level}' (levels: {levels})")
-        elif len(levels) > 1:
-            raise _core.InputError(
-                f"estimates table has several levels {levels}: pass level=... to score one of them")
-    dup = est.duplicated(["unit", "indicator"], keep=False)
-    if dup.any():
-        row = est[dup].iloc[0]
-        raise _core.ValidationError(
-            f"estimates table: unit {row['unit']}, indicator '{row['indicator']}' appears more than once")
-    units = est["unit"].astype(str)
-    wide = est.assign(unit=units).pivot(index="unit", columns="indicator", values="estimate")
-    parts = [wide]
-    if "se" in est.columns:
-        se = est.assign(unit=units).pivot(index="unit", columns="indicator", values="se")
-        se.columns = [f"{c}_se" for c in se.columns]
-        parts.append(se)
-    out = pd.concat(parts, axis=1)
-    out.columns.name = None
-    out = out.reset_index().rename(columns={"unit": unit_column})
-    if "unit_name" in est.columns:
-        names = est.drop_duplicates("unit").set_index(est.drop_duplicates("unit")["unit"].astype(str))["unit_name"]
-        out.insert(1, "unit_name", out[unit_column].map(names))
-    return out
+    text = tuple(c for c in ("level", "unit", "unit_name", "indicator") if c in estimates.columns)
+    cols = [c for c in estimates.columns if c in text or c in ("estimate", "se")]
+    wide = from_columns(_core._estimates_to_wide(to_columns(estimates[cols], text_columns=text), level or ""))
+    return wide.rename(columns={"unit": unit_column})
 
 
 def _is_long(df: pd.DataFrame) -> bool:

@@ -203,18 +203,11 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     outputs.append(("indicators (CSV, XLSX)", d))
 
 
-def _wide(estimates: Any) -> Any:
-    wards = estimates[estimates["level"] == "ward"]
-    return wards.pivot_table(index="unit", columns="indicator", values="estimate").reset_index()
-
-
 def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
     import pandas as pd
 
-    from .. import scores as scores_mod
     from ..io.json import shipped_json
-
-    CompositeIndex = getattr(scores_mod, "CompositeIndex")
+    from ..scores import CompositeIndex, estimates_to_wide
     d = out / "scores"
     d.mkdir(exist_ok=True)
     result: dict[str, pd.DataFrame] = {}
@@ -224,7 +217,8 @@ def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
         rows = []
         for name in ("adoption", "readiness"):
             cfg = shipped_json(f"index-{name}.json")
-            res = CompositeIndex.from_json(cfg).compute(_wide(state[key]))
+            # the wards' wide table with the SEs carried (commdx::pipeline::estimates_to_wide)
+            res = CompositeIndex.from_json(cfg).compute(estimates_to_wide(state[key], level="ward"))
             node = res[res["node"] == name] if "node" in res.columns else res
             rows.append(pd.DataFrame({"unit": node["unit"], "index": name, "score": node.get("score", node.get("value"))}))
         result[when] = pd.concat(rows, ignore_index=True)

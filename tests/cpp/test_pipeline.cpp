@@ -1,0 +1,110 @@
+// The joins between stages (include/commdx/pipeline.hpp).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "commdx/error.hpp"
+#include "commdx/pipeline.hpp"
+
+namespace {
+
+using commdx::table;
+
+// The shape compute_indicators writes: a city row and two wards, two indicators each; ward 26545
+// has one sampled PSU for home_internet, so its SE is missing, and no estimate of e_wallet.
+table long_estimates() {
+  table t("indicators-baseline.csv");
+  t.set("level", commdx::text_column{"city", "city", "ward", "ward", "ward"});
+  t.set("unit", commdx::text_column{"747", "747", "26506", "26506", "26545"});
+  t.set("unit_name", commdx::text_column{"Vũng Tàu", "Vũng Tàu", "Phường 1", "Phường 1", "Xã Long Sơn"});
+  t.set("indicator", commdx::text_column{"home_internet", "e_wallet", "home_internet", "e_wallet", "home_internet"});
+  t.set("estimate", commdx::numeric_column{0.5, 0.4, 0.7, 0.6, 0.3});
+  t.set("se", commdx::numeric_column{0.01, 0.02, 0.04, 0.05, commdx::missing});
+  return t;
+}
+
+TEST(EstimatesToWide, OneRowPerUnitWithTheSesCarried) {
+  const table w = commdx::pipeline::estimates_to_wide(long_estimates(), "ward");
+  ASSERT_EQ(w.names(), (std::vector<std::string>{"unit", "unit_name", "e_wallet", "home_internet", "e_wallet_se",
+                                                  "home_internet_se"}));
+  EXPECT_EQ(w.text("unit"), (commdx::text_column{"26506", "26545"}));
+  EXPECT_EQ(w.text("unit_name"), (commdx::text_column{"Phường 1", "Xã Long Sơn"}));
+  EXPECT_EQ(w.numeric("home_internet")[0], 0.7);
+  EXPECT_EQ(w.numeric("home_internet_se")[0], 0.04);
+  EXPECT_EQ(w.numeric("e_wallet")[0], 0.6);
+  EXPECT_EQ(w.numeric("e_wallet_se")[0], 0.05);
+  EXPECT_EQ(w.numeric("home_internet")[1], 0.3);
+  EXPECT_TRUE(std::isnan(w.numeric("home_internet_se")[1]));  // not estimable: missing, not 0
+  EXPECT_TRUE(std::isnan(w.numeric("e_wallet")[1]));          // no estimate at all
+  EXPECT_TRUE(std::isnan(w.numeric("e_wallet_se")[1]));
+}
+
+TEST(EstimatesToWide, WithoutSesNoSeColumns) {
+  table t("wide.csv");
+  t.set("unit", commdx::text_column{"26508", "26506"});
+  t.set("indicator", commdx::text_column{"e_wallet", "e_wallet"});
+  t.set("estimate", commdx::numeric_column{0.2, 0.9});
+  const table w = commdx::pipeline::estimates_to_wide(t);
+  EXPECT_EQ(w.names(), (std::vector<std::string>{"unit", "e_wallet"}));
+  EXPECT_EQ(w.text("unit"), (commdx::text_column{"26506", "26508"}));  // sorted by code
+  EXPECT_EQ(w.numeric("e_wallet"), (commdx::numeric_column{0.9, 0.2}));
+}
+
+TEST(EstimatesToWide, RefusesMixedLevelsAnUnknownLevelAndDuplicates) {
+  try {
+    commdx::pipeline::estimates_to_wide(long_estimates());
+    FAIL() << "mixed levels accepted";
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("several levels (city, ward)"), std::string::npos) << e.what();
+    EXPECT_EQ(e.where().file, "indicators-baseline.csv");
+  }
+  try {
+    commdx::pipeline::estimates_to_wide(long_estimates(), "neighbourhood");
+    FAIL() << "unknown level accepted";
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no rows at level 'neighbourhood' (levels: city, ward)"), std::string::npos);
+  }
+  table t = long_estimates();
+  t.set("indicator", commdx::text_column{"home_internet", "e_wallet", "home_internet", "home_internet", "home_internet"});
+  try {
+    commdx::pipeline::estimates_to_wide(t, "ward");
+    FAIL() << "duplicate accepted";
+  } catch (const commdx::validation_error& e) {
+    EXPECT_EQ(e.where().row, 4u);
+    EXPECT_EQ(e.where().unit, "26506");
+  }
+  table no_estimate("x.csv");
+  no_estimate.set("unit", commdx::text_column{"1"});
+  no_estimate.set("indicator", commdx::text_column{"a"});
+  EXPECT_THROW(commdx::pipeline::estimates_to_wide(no_estimate), commdx::input_error);
+}
+
+TEST(AreaClasses, CodeToClassFromEitherColumnName) {
+  table t("classes.csv");
+  t.set("code", commdx::text_column{"26506", "26545"});
+  t.set("class", commdx::text_column{"central", "remote"});
+  const auto c = commdx::pipeline::area_classes(t);
+  EXPECT_EQ(c, (std::map<std::string, std::string>{{"26506", "central"}, {"26545", "remote"}}));
+
+  table twice("classes.csv");
+  twice.set("unit", commdx::text_column{"26506", "26506"});
+  twice.set("area_class", commdx::text_column{"central", "remote"});
+  try {
+    commdx::pipeline::area_classes(twice);
+    FAIL() << "a unit classed twice accepted";
+  } catch (const commdx::validation_error& e) {
+    EXPECT_EQ(e.where().row, 2u);
+    EXPECT_EQ(e.where().column, "area_class");
+  }
+  table none("classes.csv");
+  none.set("ward", commdx::text_column{"26506"});
+  try {
+    commdx::pipeline::area_classes(none);
+    FAIL() << "no code column accepted";
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("expected one of 'unit', 'code', 'unit_code'"), std::string::npos);
+  }
+}
+
+}  // namespace
