@@ -23,6 +23,7 @@
 #include "commdx/detail/plan_util.hpp"
 #include "commdx/error.hpp"
 #include "commdx/io/json.hpp"
+#include "commdx/io/json_table.hpp"
 #include "commdx/table.hpp"
 
 namespace commdx {
@@ -175,22 +176,7 @@ struct outreach_plan {
 
 namespace detail {
 
-inline nlohmann::json plan_table_json(const table& t) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (std::size_t r = 0; r < t.rows(); ++r) {
-    nlohmann::json o = nlohmann::json::object();
-    for (const auto& n : t.names()) {
-      if (t.is_numeric(n)) {
-        double x = t.numeric(n)[r];
-        o[n] = is_missing(x) ? nlohmann::json() : nlohmann::json(x);
-      } else {
-        o[n] = t.text(n)[r];
-      }
-    }
-    rows.push_back(std::move(o));
-  }
-  return rows;
-}
+inline nlohmann::json plan_table_json(const table& t) { return io::table_to_records(t); }
 
 /// A table built column by column.
 struct plan_table_builder {
