@@ -188,14 +188,14 @@ class places {
   /// households, lat, lon}.
   static places from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     const nlohmann::json* arr = &j;
-    if (j.is_object()) arr = &io::require(j, "units", location{source, 0, 0, 0, "", ""});
-    if (!arr->is_array()) throw input_error(location{source, 0, 0, 0, "units", ""}, "expected an array of units");
+    if (j.is_object()) arr = &io::require(j, "units", location::in_file(source));
+    if (!arr->is_array()) throw input_error(location::in_file(source).in_column("units"), "expected an array of units");
     std::vector<unit> units;
     std::vector<std::size_t> rows;
     std::size_t i = 0;
     for (const auto& u : *arr) {
       ++i;
-      location where{source, i, 0, 0, "", ""};
+      location where = location::in_file(source).at_row(i);
       unit x;
       x.code = code_text(io::require(u, "code", where), where);
       where.unit = x.code;
@@ -238,19 +238,19 @@ class places {
       for (std::size_t r = 0; r < t.rows(); ++r) {
         if (txt[r].empty()) { v[r] = missing; continue; }
         if (!io::parse_number(txt[r], v[r]))
-          throw input_error(location{src, r + 1, 0, 0, col, ""}, "expected a number, got '" + txt[r] + "'");
+          throw input_error(location::in_file(src).at_row(r + 1).in_column(col), "expected a number, got '" + txt[r] + "'");
       }
       return v;
     };
     for (const char* required : {"code", "name", "kind"})
-      if (!t.has(required)) throw input_error(location{src, 0, 0, 0, required, ""}, "missing required column");
+      if (!t.has(required)) throw input_error(location::in_file(src).in_column(required), "missing required column");
     auto codes = text_of("code"), names = text_of("name"), kinds = text_of("kind"), parents = text_of("parent");
     auto area = num_of("area_km2"), pop = num_of("population"), hh = num_of("households");
     auto lat = num_of("lat"), lon = num_of("lon");
     std::vector<unit> units(t.rows());
     std::vector<std::size_t> rows(t.rows());
     for (std::size_t r = 0; r < t.rows(); ++r) {
-      location where{src, r + 1, 0, 0, "kind", codes[r]};
+      location where = location::in_file(src).at_row(r + 1).in_column("kind").for_unit(codes[r]);
       units[r].code = codes[r];
       units[r].name = text::to_nfc(names[r]);
       units[r].kind = kind_or_throw(kinds[r], where);
@@ -444,7 +444,7 @@ class places {
   std::size_t pos(const std::string& code) const {
     auto it = index_.find(code);
     if (it == index_.end())
-      throw input_error(location{source_, 0, 0, 0, "", code}, "no unit with code '" + code + "'");
+      throw input_error(location::in_file(source_).for_unit(code), "no unit with code '" + code + "'");
     return it->second;
   }
 
@@ -499,7 +499,7 @@ class places {
     index_.clear();
     for (std::size_t i = 0; i < units_.size(); ++i) {
       const unit& u = units_[i];
-      location where{source_, rows[i], 0, 0, "code", u.code};
+      location where = location::in_file(source_).at_row(rows[i]).in_column("code").for_unit(u.code);
       if (u.code.empty()) throw validation_error(where, "empty unit code");
       if (u.name.empty()) { where.column = "name"; throw validation_error(where, "empty unit name"); }
       if (!index_.emplace(u.code, i).second)
@@ -516,7 +516,7 @@ class places {
     children_.assign(units_.size(), {});
     for (std::size_t i = 0; i < units_.size(); ++i) {
       const unit& u = units_[i];
-      location where{source_, rows[i], 0, 0, "parent", u.code};
+      location where = location::in_file(source_).at_row(rows[i]).in_column("parent").for_unit(u.code);
       if (u.parent.empty()) {
         if (u.kind != unit_kind::city && u.kind != unit_kind::ward && u.kind != unit_kind::commune)
           throw validation_error(where, "a " + std::string(to_string(u.kind)) + " needs a parent");
@@ -534,7 +534,7 @@ class places {
       while (!units_[j].parent.empty()) {
         j = index_.at(units_[j].parent);
         if (++steps > units_.size() || j == i)
-          throw validation_error(location{source_, rows[i], 0, 0, "parent", units_[i].code},
+          throw validation_error(location::in_file(source_).at_row(rows[i]).in_column("parent").for_unit(units_[i].code),
                                  "the parent chain loops back (cycle)");
       }
     }
@@ -544,7 +544,7 @@ class places {
       if (u.parent.empty()) continue;
       const unit& p = units_[index_.at(u.parent)];
       if (!kind_fits_parent(u.kind, p.kind)) {
-        throw validation_error(location{source_, rows[i], 0, 0, "kind", u.code},
+        throw validation_error(location::in_file(source_).at_row(rows[i]).in_column("kind").for_unit(u.code),
                                "a " + std::string(to_string(u.kind)) + " cannot sit under a " +
                                    to_string(p.kind) + " (" + p.code + " " + p.name + ")");
       }

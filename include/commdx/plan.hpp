@@ -61,7 +61,7 @@ struct campaign_catalogue {
   static campaign_catalogue from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     campaign_catalogue c;
     c.raw = j;
-    location where{source, 0, 0, 0, "", ""};
+    location where = location::in_file(source);
     if (j.contains("visit")) {
       const auto& v = j.at("visit");
       c.travel_minutes = v.value("travel_minutes", c.travel_minutes);
@@ -73,7 +73,7 @@ struct campaign_catalogue {
     std::set<std::string> ids;
     for (const auto& a : acts) {
       ++row;
-      location w{source, row, 0, 0, "actions", ""};
+      location w = location::in_file(source).at_row(row).in_column("actions");
       campaign_action x;
       x.id = io::get_as<std::string>(a, "id", w);
       w.unit = x.id;
@@ -117,7 +117,7 @@ struct campaign_catalogue {
     for (const auto& a : c.actions)
       for (const auto& m : a.moves)
         if (!c.indicators.count(m.indicator))
-          throw config_error(location{source, 0, 0, 0, "moves", a.id}, "the action moves indicator '" + m.indicator + "', which the catalogue does not define");
+          throw config_error(location::in_file(source).in_column("moves").for_unit(a.id), "the action moves indicator '" + m.indicator + "', which the catalogue does not define");
     return c;
   } catch (const nlohmann::json::exception& e) {
     io::rethrow_config_error(e, source);
@@ -236,13 +236,13 @@ inline bool plan_member_qualifies(const plan_member& m, const nlohmann::json& re
 }
 
 inline std::vector<plan_member> plan_read_roster(const nlohmann::json& roster) {
-  location where{"roster", 0, 0, 0, "teams", ""};
+  location where = location::in_file("roster").in_column("teams");
   const auto& teams = io::require(roster, "teams", where);
   std::vector<plan_member> out;
   std::size_t row = 0;
   for (const auto& t : teams) {
     ++row;
-    location w{"roster", row, 0, 0, "", t.value("id", "")};
+    location w = location::in_file("roster").at_row(row).for_unit(t.value("id", ""));
     std::string unit = io::get_as<std::string>(t, "unit", w);
     for (const auto& m : t.value("members", nlohmann::json::array())) {
       plan_member pm;
@@ -288,7 +288,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   plan.start = in.start;
   plan.deadline = in.deadline;
   if (!opt.with_names && opt.key.size() < plan_min_key_bytes)
-    throw config_error(location{"plan", 0, 0, 0, "key", ""},
+    throw config_error(location::in_file("plan").in_column("key"),
                        opt.key.empty()
                            ? "no pseudonym key: create the ward's key with `commdx keys create --ward CODE` and pass its "
                              "bytes (plan_options::key), or ask for real ids with with_names"
@@ -299,10 +299,10 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     plan.messages.push_back({std::move(code), std::move(unit), std::move(vi), std::move(en)});
   };
   // ---- dates ----
-  const long d0 = plan_parse_date(in.start, location{"plan", 0, 0, 0, "start", ""});
-  const long d1 = plan_parse_date(in.deadline, location{"plan", 0, 0, 0, "deadline", ""});
+  const long d0 = plan_parse_date(in.start, location::in_file("plan").in_column("start"));
+  const long d1 = plan_parse_date(in.deadline, location::in_file("plan").in_column("deadline"));
   if (d1 <= d0)
-    throw validation_error(location{"plan", 0, 0, 0, "deadline", in.scope},
+    throw validation_error(location::in_file("plan").in_column("deadline").for_unit(in.scope),
                            "the deadline " + in.deadline + " is not after the start " + in.start +
                                ": it has already passed, no visit can be planned (hạn chót đã qua)");
   const long days = d1 - d0 + 1;  // the deadline day is a working day
@@ -313,10 +313,10 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   const table& B = in.businesses;
   const bool have_b = B.rows() > 0;
   for (const char* c : {"household_id", "ward_code", "neighbourhood_code", "group_code"})
-    if (!H.has(c)) throw input_error(location{H.source(), 0, 0, 0, c, ""}, "missing required column");
+    if (!H.has(c)) throw input_error(location::in_file(H.source()).in_column(c), "missing required column");
   if (have_b)
     for (const char* c : {"business_id", "ward_code", "neighbourhood_code", "group_code", "type"})
-      if (!B.has(c)) throw input_error(location{B.source(), 0, 0, 0, c, ""}, "missing required column");
+      if (!B.has(c)) throw input_error(location::in_file(B.source()).in_column(c), "missing required column");
   auto in_scope = [&](const std::string& w, const std::string& n, const std::string& g) {
     return in.scope.empty() || in.scope == w || in.scope == n || in.scope == g;
   };
@@ -345,7 +345,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
         if (access == "1") access = "high";
         if (access == "0") access = "low";
         if (access != "high" && access != "low")
-          throw input_error(location{H.source(), r + 1, 0, 0, "access", ""}, "access must be 'high' or 'low', not '" + access + "'");
+          throw input_error(location::in_file(H.source()).at_row(r + 1).in_column("access"), "access must be 'high' or 'low', not '" + access + "'");
       } else {
         // no segment column: low access when no adult of the household uses a smartphone
         double s = H.has("adults_smartphone") ? H.numeric("adults_smartphone")[r] : 1.0;
@@ -365,7 +365,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
   }
   if (!in.scope.empty() && units.empty())
-    throw validation_error(location{H.source(), 0, 0, 0, "ward_code", in.scope}, "no household or business lies in this unit");
+    throw validation_error(location::in_file(H.source()).in_column("ward_code").for_unit(in.scope), "no household or business lies in this unit");
 
   // ---- learning from the visit log (Beta-binomial per action and segment) ----
   std::map<std::pair<std::string, std::string>, std::pair<double, double>> seen;  // (action, segment) -> (succ, fail)
@@ -373,7 +373,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   if (in.visit_log.rows() > 0) {
     const table& V = in.visit_log;
     for (const char* c : {"household_id", "action", "outcome"})
-      if (!V.has(c)) throw input_error(location{V.source(), 0, 0, 0, c, ""}, "missing required column");
+      if (!V.has(c)) throw input_error(location::in_file(V.source()).in_column(c), "missing required column");
     std::unordered_map<std::string, std::string> seg_of;
     for (const auto& u : units) seg_of.emplace(u.id, u.segment);
     // segments of units outside the scope still teach the catalogue
@@ -389,7 +389,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       for (std::size_t r = 0; r < B.rows(); ++r)
         all_seg.emplace(B.text("business_id")[r], class_of(B.text("ward_code")[r], B.text("neighbourhood_code")[r], B.text("group_code")[r]) + "/high");
     for (std::size_t r = 0; r < V.rows(); ++r) {
-      location w{V.source(), r + 1, 0, 0, "", ""};
+      location w = location::in_file(V.source()).at_row(r + 1);
       std::string id = V.cell_text("household_id", r), act = V.cell_text("action", r);
       w.column = "action";
       if (!cat.find(act)) throw input_error(w, "unknown action '" + act + "' (not in the campaign catalogue)");
@@ -451,18 +451,18 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     ind_eval e;
     e.rule = &rule;
     e.t = rule.table == "businesses" ? &B : &H;
-    location w{"campaigns", 0, 0, 0, "", id};
+    location w = location::in_file("campaigns").for_unit(id);
     if (e.t->rows() == 0) { inds.emplace(id, std::move(e)); continue; }
     try {
       if (rule.numerator.is_string()) {
         const std::string c = rule.numerator.get<std::string>();
-        if (!e.t->has(c) || !e.t->is_numeric(c)) throw config_error(location{e.t->source(), 0, 0, 0, c, id}, "missing numeric column");
+        if (!e.t->has(c) || !e.t->is_numeric(c)) throw config_error(location::in_file(e.t->source()).in_column(c).for_unit(id), "missing numeric column");
         e.num_col = &e.t->numeric(c);
       } else {
         e.num_pred = plan_predicate::compile(rule.numerator, *e.t, w);
       }
       if (!rule.denominator.empty()) {
-        if (!e.t->has(rule.denominator)) throw config_error(location{e.t->source(), 0, 0, 0, rule.denominator, id}, "missing numeric column");
+        if (!e.t->has(rule.denominator)) throw config_error(location::in_file(e.t->source()).in_column(rule.denominator).for_unit(id), "missing numeric column");
         e.den_col = &e.t->numeric(rule.denominator);
       }
       if (!rule.where.is_null()) e.where = plan_predicate::compile(rule.where, *e.t, w);
@@ -512,7 +512,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     if (t.rows() == 0) continue;
     std::unique_ptr<plan_predicate> elig;
     try {
-      elig = plan_predicate::compile(a.eligible, t, location{"campaigns", 0, 0, 0, "eligible", a.id});
+      elig = plan_predicate::compile(a.eligible, t, location::in_file("campaigns").in_column("eligible").for_unit(a.id));
     } catch (const config_error& ex) {
       say("action_skipped", a.id, "Bỏ qua hoạt động " + a.id + ": " + ex.what(), "Action " + a.id + " skipped: " + ex.what());
       continue;
@@ -552,11 +552,11 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
   }
   if (members.empty())
-    throw validation_error(location{"roster", 0, 0, 0, "unit", in.scope}, "no team of the roster covers the planned area (không có tổ nào phụ trách địa bàn)");
+    throw validation_error(location::in_file("roster").in_column("unit").for_unit(in.scope), "no team of the roster covers the planned area (không có tổ nào phụ trách địa bàn)");
   double total_hours = 0;
   for (const auto& m : members) total_hours += m.weekly_hours;
   if (total_hours <= 0)
-    throw validation_error(location{"roster", 0, 0, 0, "weekly_hours", in.scope},
+    throw validation_error(location::in_file("roster").in_column("weekly_hours").for_unit(in.scope),
                            "every member who covers the area has zero weekly hours: there is no time to plan (mọi thành viên đều có 0 giờ mỗi tuần)");
   for (const auto& m : members)
     if (m.weekly_hours <= 0)
