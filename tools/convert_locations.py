@@ -24,7 +24,7 @@ from pathlib import Path
 SETTERS = (None, "at_row", "at_line", "at_character", "in_column", "for_unit")
 EMPTY = ("0", '""', "std::string()", "std::string{}", "{}")
 # `location{`, `location NAME{`, or `location& NAME = {` (a default argument).
-START = re.compile(r"(?<![\w:])(?:commdx::)?location(?:(\s+)(\w+))?\s*\{|(?<![\w])(const\s+location\s*&\s*\w+\s*=\s*)\{")
+START = re.compile(r"(?<![\w:])(commdx::)?location(?:\s+(\w+))?\s*\{|(?<![\w])(const\s+(?:commdx::)?location\s*&\s*\w+\s*=\s*)\{")
 
 
 def matching_brace(text: str, open_at: int) -> int:
@@ -77,14 +77,14 @@ def split_args(body: str) -> list[str]:
     return args
 
 
-def builder(args: list[str]) -> str | None:
+def builder(args: list[str], prefix: str = "") -> str | None:
     """The builder expression for aggregate arguments, or None when they are not positional."""
     if not args or len(args) > 6:
         return None
     if len(args) == 1 and args[0] == "":
         return None
     file = args[0]
-    out = "location{}" if file in EMPTY else f"location::in_file({file})"
+    out = f"{prefix}location{{}}" if file in EMPTY else f"{prefix}location::in_file({file})"
     for setter, value in zip(SETTERS[1:], args[1:]):
         if value in EMPTY:
             continue
@@ -100,14 +100,15 @@ def convert(text: str) -> tuple[str, int]:
         open_at = m.end() - 1
         close = matching_brace(text, open_at)
         args = split_args(text[open_at + 1:close])
-        expr = builder(args)
-        if expr is None or expr == "location{}" and not args:
+        prefix = m.group(1) or ""  # keep "commdx::" where the code wrote it
+        expr = builder(args, prefix)
+        if expr is None:
             continue
         out.append(text[pos:m.start()])
         if m.group(3):  # default argument: `const location& where = {...}`
             out.append(m.group(3) + expr)
         elif m.group(2):  # declaration: `location where{...}`
-            out.append(f"location {m.group(2)} = {expr}")
+            out.append(f"{prefix}location {m.group(2)} = {expr}")
         else:
             out.append(expr)
         pos = close + 1
