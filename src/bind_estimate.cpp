@@ -12,7 +12,7 @@ commdx::interval_choice interval_of(const std::string& ci) {
   if (ci == "auto") return commdx::interval_choice::automatic;
   if (ci == "wald") return commdx::interval_choice::wald;
   if (ci == "logit") return commdx::interval_choice::logit;
-  throw commdx::config_error(commdx::location{"ci", 0, 0, 0, "", ""}, "ci must be auto, wald or logit, got '" + ci + "'");
+  throw commdx::config_error(commdx::location::in_file("ci"), "ci must be auto, wald or logit, got '" + ci + "'");
 }
 }  // namespace
 
@@ -25,7 +25,7 @@ void bind_estimate(py::module_& m) {
         commdx::statistic_kind kind;
         if (stat == "mean") kind = commdx::statistic_kind::mean;
         else if (stat == "total") kind = commdx::statistic_kind::total;
-        else throw commdx::config_error(commdx::location{source, 0, 0, 0, "stat", ""}, "stat must be mean or total, got '" + stat + "'");
+        else throw commdx::config_error(commdx::location::in_file(source).in_column("stat"), "stat must be mean or total, got '" + stat + "'");
         commdx::table t = commdx::bind::estimate_table_from_py(columns, source);
         const commdx::survey_design d = commdx::bind::design_from_py(design);
         const commdx::interval_choice choice = interval_of(ci);

@@ -26,13 +26,13 @@ inline table estimate_table_from_py(const py::dict& columns, const std::string& 
       for (std::size_t r = 0; r < col.size(); ++r) {
         if (c[r] < 0) continue;
         if (static_cast<std::size_t>(c[r]) >= labels.size())
-          throw input_error(location{source, r + 1, 0, 0, name, ""}, "category code out of range");
+          throw input_error(location::in_file(source).at_row(r + 1).in_column(name), "category code out of range");
         col[r] = labels[static_cast<std::size_t>(c[r])];
       }
       t.set(name, std::move(col));
     } else if (py::isinstance<py::array>(v)) {  // one copy, straight into the table
       auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(v);
-      if (!arr) throw input_error(location{source, 0, 0, 0, name, ""}, "column is not numeric");
+      if (!arr) throw input_error(location::in_file(source).in_column(name), "column is not numeric");
       t.set(name, numeric_column(arr.data(), arr.data() + arr.size()));
     } else {
       text_column col;

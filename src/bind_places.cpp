@@ -51,7 +51,7 @@ void bind_places(py::module_& m) {
            "Raises ValidationError when `what` refers to another year's list than these places.")
       .def("match_row",
            [](const places& p, const std::string& code, const std::string& name, const std::string& source, std::size_t row) {
-             return p.match_row(code, name, commdx::location{source, row, 0, 0, "", ""});
+             return p.match_row(code, name, commdx::location::in_file(source).at_row(row));
            },
            py::arg("code"), py::arg("name"), py::arg("source") = "", py::arg("row") = 0,
            "The code a row giving a code and/or a name means; refuses a code of another year's list (naming both).")

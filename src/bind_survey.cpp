@@ -60,7 +60,7 @@ commdx::ingest_options options_of(const py::object& mapping, bool strict, const 
   o.strict = strict;
   if (!mapping.is_none()) o.mapping = commdx::column_mapping::from_json(commdx::bind::json_from_py(mapping, "mapping"), "column mapping");
   if (delimiter.size() > 1)
-    throw commdx::config_error(commdx::location{"", 0, 0, 0, "delimiter", ""}, "a delimiter is one character");
+    throw commdx::config_error(commdx::location{}.in_column("delimiter"), "a delimiter is one character");
   o.delimiter = delimiter.empty() ? '\0' : delimiter[0];
   return o;
 }

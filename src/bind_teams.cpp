@@ -19,7 +19,7 @@ template <class E>
 E parse_or_throw(const std::string& s, std::optional<E> (*parse)(std::string_view), const char* what,
                  const char* expected) {
   auto v = parse(s);
-  if (!v) throw input_error(location{"", 0, 0, 0, what, ""}, std::string("unknown ") + what + " '" + s + "' (expected " + expected + ")");
+  if (!v) throw input_error(location{}.in_column(what), std::string("unknown ") + what + " '" + s + "' (expected " + expected + ")");
   return *v;
 }
 
@@ -33,9 +33,9 @@ member make_member(const std::string& id, const std::string& name, const std::st
       aff, &parse_affiliation, "affiliation",
       "pc_vice_chairman, youth_union_secretary, youth_union_member, fatherland_front, womens_union, "
       "executive_board, group_leader, bank_staff, other");
-  m.skills = detail::skills_or_throw(skills, location{"", 0, 0, 0, "skills", id});
+  m.skills = detail::skills_or_throw(skills, location{}.in_column("skills").for_unit(id));
   m.weekly_hours = hours ? *hours : missing;
-  detail::check_hours(m.weekly_hours, location{"", 0, 0, 0, "weekly_hours", id});
+  detail::check_hours(m.weekly_hours, location{}.in_column("weekly_hours").for_unit(id));
   if (phone && !phone->empty()) m.phone = phone;
   return m;
 }
@@ -51,7 +51,7 @@ nlohmann::json json_arg(const py::object& obj, const std::string& source) {
   try {
     return bind::json_from_py(obj, source);
   } catch (const nlohmann::json::exception& e) {
-    throw input_error(location{source, 0, 0, 0, "", ""},
+    throw input_error(location::in_file(source),
                       std::string("not valid JSON data (a NaN or an infinity?): ") + e.what());
   }
 }
@@ -84,12 +84,12 @@ void bind_teams(py::module_& m) {
                     })
       .def_property("skills", [](const member& x) { return x.skills; },
                     [](member& x, const std::vector<std::string>& s) {
-                      x.skills = detail::skills_or_throw(s, location{"", 0, 0, 0, "skills", x.id});
+                      x.skills = detail::skills_or_throw(s, location{}.in_column("skills").for_unit(x.id));
                     })
       .def_property("weekly_hours", &hours_of,
                     [](member& x, std::optional<double> h) {
                       double v = h ? *h : missing;
-                      detail::check_hours(v, location{"", 0, 0, 0, "weekly_hours", x.id});
+                      detail::check_hours(v, location{}.in_column("weekly_hours").for_unit(x.id));
                       x.weekly_hours = v;
                     })
       .def_readwrite("phone", &member::phone)
@@ -97,7 +97,7 @@ void bind_teams(py::module_& m) {
       .def("to_json", [](const member& x) { return bind::json_to_py(to_json(x)); })
       .def_static("from_json",
                   [](const py::object& obj, const std::string& source) {
-                    return member_from_json(json_arg(obj, source), location{source, 0, 0, 0, "", ""});
+                    return member_from_json(json_arg(obj, source), location::in_file(source));
                   },
                   py::arg("obj"), py::arg("source") = "<json>")
       .def(py::self == py::self)
@@ -116,7 +116,7 @@ void bind_teams(py::module_& m) {
              t.decided_by = text::to_nfc(decided_by);
              t.decision_number = text::to_nfc(number);
              t.decision_date = date;
-             detail::check_date(t.decision_date, location{"", 0, 0, 0, "decision_date", id});
+             detail::check_date(t.decision_date, location{}.in_column("decision_date").for_unit(id));
              t.members = members;
              return t;
            }),
@@ -133,7 +133,7 @@ void bind_teams(py::module_& m) {
       .def_readwrite("decision_number", &team::decision_number)
       .def_property("decision_date", [](const team& t) { return t.decision_date; },
                     [](team& t, const std::string& d) {
-                      detail::check_date(d, location{"", 0, 0, 0, "decision_date", t.id});
+                      detail::check_date(d, location{}.in_column("decision_date").for_unit(t.id));
                       t.decision_date = d;
                     })
       .def_property("members", [](const team& t) { return t.members; },
@@ -142,7 +142,7 @@ void bind_teams(py::module_& m) {
       .def("to_json", [](const team& t) { return bind::json_to_py(to_json(t)); })
       .def_static("from_json",
                   [](const py::object& obj, const std::string& source) {
-                    return team_from_json(json_arg(obj, source), location{source, 0, 0, 0, "", ""});
+                    return team_from_json(json_arg(obj, source), location::in_file(source));
                   },
                   py::arg("obj"), py::arg("source") = "<json>")
       .def(py::self == py::self)

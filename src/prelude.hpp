@@ -27,7 +27,7 @@ inline table table_from_py(const py::dict& columns, const std::string& source) {
     py::handle v = item.second;
     if (py::isinstance<py::array>(v)) {
       auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(v);
-      if (!arr) throw commdx::input_error(location{source, 0, 0, 0, name, ""}, "column is not numeric");
+      if (!arr) throw commdx::input_error(location::in_file(source).in_column(name), "column is not numeric");
       numeric_column col(static_cast<std::size_t>(arr.size()));
       std::copy(arr.data(), arr.data() + arr.size(), col.begin());
       t.set(name, std::move(col));
@@ -67,7 +67,7 @@ inline nlohmann::json json_from_py(const py::handle& obj, const std::string& sou
     s = py::str(py::module_::import("json").attr("dumps")(obj, py::arg("ensure_ascii") = false,
                                                           py::arg("allow_nan") = false));
   } catch (const py::error_already_set& e) {
-    throw commdx::input_error(location{source, 0, 0, 0, "", ""},
+    throw commdx::input_error(location::in_file(source),
                               "not valid JSON data (" + std::string(py::str(e.value())) + ")");
   }
   // the same reader as files (depth limit, ids): a Python dict is a config like any other

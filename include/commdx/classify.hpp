@@ -76,7 +76,7 @@ struct classify_config {
   /// The defaults overridden by `overrides` (any subset of the keys). Unknown keys, wrong types and
   /// impossible values raise config_error naming the key.
   static classify_config from_json(const nlohmann::json& overrides, const std::string& source = "<config>") {
-    if (!overrides.is_object()) throw config_error(location{source, 0, 0, 0, "", ""}, "the classify configuration must be a JSON object");
+    if (!overrides.is_object()) throw config_error(location::in_file(source), "the classify configuration must be a JSON object");
     nlohmann::json merged = default_json();
     check_known_keys(merged, overrides, "", source);
     merged.merge_patch(overrides);
@@ -84,7 +84,7 @@ struct classify_config {
       return from_merged(merged, source);
     } catch (const nlohmann::json::exception& e) {
       // A null that removed a setting, or a value of the wrong type (a number where text is due).
-      throw config_error(location{source, 0, 0, 0, "", ""}, std::string("a setting is missing or of the wrong type: ") + e.what());
+      throw config_error(location::in_file(source), std::string("a setting is missing or of the wrong type: ") + e.what());
     }
   }
 
@@ -94,7 +94,7 @@ struct classify_config {
     c.json = merged;
     auto num = [&](const nlohmann::json& obj, const char* key, const std::string& path) -> double {
       const auto& v = obj.at(key);
-      if (!v.is_number()) throw config_error(location{source, 0, 0, 0, path + key, ""}, "must be a number, got " + v.dump());
+      if (!v.is_number()) throw config_error(location::in_file(source).in_column(path + key), "must be a number, got " + v.dump());
       return v.get<double>();
     };
     const auto& d = merged.at("density");
@@ -111,7 +111,7 @@ struct classify_config {
     const auto& a = merged.at("access");
     for (const auto& [k, v] : a.at("weights").items()) {
       if (!v.is_number() || v.get<double>() < 0)
-        throw config_error(location{source, 0, 0, 0, "access.weights." + k, ""}, "a weight must be a number >= 0, got " + v.dump());
+        throw config_error(location::in_file(source).in_column("access.weights." + k), "a weight must be a number >= 0, got " + v.dump());
       c.access.weights[k] = v.get<double>();
     }
     c.access.head_age_full = num(a, "head_age_full", "access.");
@@ -132,20 +132,20 @@ struct classify_config {
     for (const auto& [k, v] : given.items()) {
       std::string here = path.empty() ? k : path + "." + k;
       if (!known.contains(k))
-        throw config_error(location{source, 0, 0, 0, here, ""}, "unknown setting (see classify-config.json for the settings)");
+        throw config_error(location::in_file(source).in_column(here), "unknown setting (see classify-config.json for the settings)");
       // Weights may name a subset of the components; other objects are checked key by key.
       if (v.is_object() && known.at(k).is_object() && here != "access.weights") check_known_keys(known.at(k), v, here, source);
       if (here == "access.weights")
         for (const auto& [w, _] : v.items())
           if (!known.at(k).contains(w))
-            throw config_error(location{source, 0, 0, 0, here + "." + w, ""},
+            throw config_error(location::in_file(source).in_column(here + "." + w),
                                "unknown access component (known: smartphone_share, has_smartphone, home_internet, "
                                "head_age, head_education, bank_account, digital_use)");
     }
   }
 
   void validate(const std::string& source) const {
-    auto fail = [&](const std::string& key, const std::string& what) { throw config_error(location{source, 0, 0, 0, key, ""}, what); };
+    auto fail = [&](const std::string& key, const std::string& what) { throw config_error(location::in_file(source).in_column(key), what); };
     if (!(urban_centre_density > 0) || !(urban_cluster_density > 0) || !(urban_cluster_density < urban_centre_density))
       fail("density", "need 0 < urban_cluster < urban_centre");
     if (intermediate_band != "remote" && intermediate_band != "education" && intermediate_band != "education_and_readiness")
@@ -217,16 +217,16 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
     }
     auto [it, fresh] = columns.emplace(alias->field, std::make_pair(h, alias->vietnamese));
     if (!fresh)
-      throw input_error(location{src, 0, 0, 0, h, ""}, "this column and '" + it->second.first + "' both mean " +
+      throw input_error(location::in_file(src).in_column(h), "this column and '" + it->second.first + "' both mean " +
                                                             detail::area_field_name(alias->field) + "; keep one");
   }
   auto require = [&](area_field f, const char* accepted) {
     if (!columns.count(f))
-      throw input_error(location{src, 0, 0, 0, detail::area_field_name(f), ""},
+      throw input_error(location::in_file(src).in_column(detail::area_field_name(f)),
                         std::string("missing required column (thiếu cột); accepted headers: ") + accepted);
   };
   if (!columns.count(area_field::code) && !columns.count(area_field::name))
-    throw input_error(location{src, 0, 0, 0, "code/name", ""},
+    throw input_error(location::in_file(src).in_column("code/name"),
                       "missing required column (thiếu cột): give the unit code ('Mã', 'code') or name ('Tên', 'name')");
   require(area_field::area_km2, "'Diện tích (km2)', 'dien_tich_km2', 'area_km2'");
   require(area_field::population, "'Dân số', 'dan_so', 'population'");
@@ -272,7 +272,7 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
       for (double& v : c.values) v /= 100.0;
     for (std::size_t r = 0; r < n; ++r)
       if (!is_missing(c.values[r]) && (c.values[r] < 0 || c.values[r] > 1))
-        throw input_error(location{src, r + 1, 0, 0, header(f), ""},
+        throw input_error(location::in_file(src).at_row(r + 1).in_column(header(f)),
                           "a share must be between 0 and 1 (or 0% and 100%), got " + t.cell_text(header(f), r));
     return percent;
   };
@@ -291,7 +291,7 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
       const std::string kind_text = text::to_nfc(t.cell_text(kind_header, r));
       auto kind = parse_unit_kind(kind_text);
       if (!kind_text.empty() && !kind)
-        throw input_error(location{src, r + 1, 0, 0, kind_header, code},
+        throw input_error(location::in_file(src).at_row(r + 1).in_column(kind_header).for_unit(code),
                           "unknown unit kind '" + kind_text + "' (phường, xã, đặc khu, tỉnh, khu phố, thôn, ...)");
       if (kind && !is_commune_level(*kind)) {
         out.other_level_rows.push_back((code.empty() ? names[r] : code + " " + names[r]) + " (" + to_string(*kind) + ")");
@@ -302,21 +302,21 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
       // P2: one matcher for every reader (places::match_row), which never takes a unit of another
       // year's list for the one a reused code names.
       code = known_places->match_row(
-          code, names[r], location{src, r + 1, 0, 0, header(codes[r].empty() ? area_field::name : area_field::code), ""});
+          code, names[r], location::in_file(src).at_row(r + 1).in_column(header(codes[r].empty() ? area_field::name : area_field::code)));
       a.name = known_places->at(code).name;
     } else {
       if (code.empty()) code = names[r];
       if (code.empty())
-        throw input_error(location{src, r + 1, 0, 0, header(area_field::code), ""}, "no code and no name: which unit is this row?");
+        throw input_error(location::in_file(src).at_row(r + 1).in_column(header(area_field::code)), "no code and no name: which unit is this row?");
       a.name = names[r].empty() ? code : names[r];
     }
     a.code = code;
     auto [it, fresh] = first_row.emplace(code, r + 1);
     if (!fresh)
-      throw validation_error(location{src, r + 1, 0, 0, header(columns.count(area_field::code) ? area_field::code : area_field::name), code},
+      throw validation_error(location::in_file(src).at_row(r + 1).in_column(header(columns.count(area_field::code) ? area_field::code : area_field::name)).for_unit(code),
                              "duplicate unit " + code + " (" + a.name + "), first at row " + std::to_string(it->second) +
                                  " (đơn vị bị trùng)");
-    location where{src, r + 1, 0, 0, header(area_field::area_km2), code};
+    location where = location::in_file(src).at_row(r + 1).in_column(header(area_field::area_km2)).for_unit(code);
     a.area_km2 = area[r];
     if (is_missing(a.area_km2)) throw input_error(where, "the area is empty (thiếu diện tích)");
     if (!(a.area_km2 > 0) || !std::isfinite(a.area_km2))
@@ -330,11 +330,11 @@ inline areas_read read_areas(const table& t, const places* known_places = nullpt
     a.upper_secondary_share = share.values[r];
     a.mean_years = years[r];
     if (!is_missing(a.mean_years) && (a.mean_years < 0 || a.mean_years > 25))
-      throw input_error(location{src, r + 1, 0, 0, header(area_field::mean_years), code},
+      throw input_error(location::in_file(src).at_row(r + 1).in_column(header(area_field::mean_years)).for_unit(code),
                         "mean years of schooling must be between 0 and 25, got " + format_number(a.mean_years));
     a.education_se = se.values[r];
     if (!is_missing(a.education_se) && a.education_se < 0)
-      throw input_error(location{src, r + 1, 0, 0, header(area_field::education_se), code}, "a standard error cannot be negative");
+      throw input_error(location::in_file(src).at_row(r + 1).in_column(header(area_field::education_se)).for_unit(code), "a standard error cannot be negative");
     a.readiness = ready.values[r];
     out.areas.push_back(std::move(a));
   }
@@ -665,7 +665,7 @@ inline classification classify_areas(const std::vector<area_input>& areas, const
     area_result a;
     a.input = in;
     if (!(in.area_km2 > 0))
-      throw validation_error(location{"areas", in.row, 0, 0, "area_km2", in.code}, "the area must be greater than 0 km²");
+      throw validation_error(location::in_file("areas").at_row(in.row).in_column("area_km2").for_unit(in.code), "the area must be greater than 0 km²");
     a.density = in.population / in.area_km2;
     a.density_band = a.density >= c.urban_centre_density ? "urban_centre" : a.density >= c.urban_cluster_density ? "urban_cluster" : "rural";
     // not a structured binding: the lambdas below capture these, which C++17 allows only for
@@ -766,7 +766,7 @@ inline std::vector<std::string> text_cells(const table& t, const std::string& na
 /// of the sums and counted in `households_missing`.
 inline table education_by_ward(const table& households) {
   for (const char* col : {"ward_code", "adults", "adults_upper_secondary"})
-    if (!households.has(col)) throw input_error(location{households.source(), 0, 0, 0, col, ""}, "missing required column");
+    if (!households.has(col)) throw input_error(location::in_file(households.source()).in_column(col), "missing required column");
   auto ward = detail::text_cells(households, "ward_code");
   const auto& adults = households.numeric("adults");
   const auto& upper = households.numeric("adults_upper_secondary");
@@ -778,7 +778,7 @@ inline table education_by_ward(const table& households) {
     auto& a = acc[ward[r]];
     if (is_missing(adults[r]) || is_missing(upper[r])) { a[3] += 1; continue; }
     if (upper[r] > adults[r] || upper[r] < 0)
-      throw validation_error(location{households.source(), r + 1, 0, 0, "adults_upper_secondary", ward[r]},
+      throw validation_error(location::in_file(households.source()).at_row(r + 1).in_column("adults_upper_secondary").for_unit(ward[r]),
                              "adults_upper_secondary must be between 0 and adults");
     double wr = w ? (*w)[r] : 1.0;
     a[0] += wr * upper[r];
@@ -873,7 +873,7 @@ inline access_result access_segments(const table& h, const classify_config& c = 
                                      const std::set<std::string>& central_wards = {}) {
   const std::string& src = h.source();
   for (const char* col : {"household_id", "ward_code", "group_code"})
-    if (!h.has(col)) throw input_error(location{src, 0, 0, 0, col, ""}, "missing required column");
+    if (!h.has(col)) throw input_error(location::in_file(src).in_column(col), "missing required column");
   const std::size_t n = h.rows();
   auto id = detail::text_cells(h, "household_id"), ward = detail::text_cells(h, "ward_code"), grp = detail::text_cells(h, "group_code");
   const numeric_column* weight = detail::optional_numeric(h, "weight");
@@ -890,7 +890,7 @@ inline access_result access_segments(const table& h, const classify_config& c = 
       const numeric_column* p = it == columns.end() ? nullptr : it->second;
       return p ? (*p)[r] : missing;
     };
-    auto at = [&](const std::string& name) { return location{src, r + 1, 0, 0, name, id[r]}; };
+    auto at = [&](const std::string& name) { return location::in_file(src).at_row(r + 1).in_column(name).for_unit(id[r]); };
     const household_access a = access_of(cell, at, c.access);
     score[r] = a.score;
     known[r] = a.weight_known;

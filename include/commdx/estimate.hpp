@@ -109,7 +109,7 @@ struct survey_design {
   }
   static survey_design from_json(const nlohmann::json& j, const std::string& source = "<design>") try {
     survey_design d;
-    if (!j.is_object()) throw config_error(location{source, 0, 0, 0, "", ""}, "a design must be a JSON object");
+    if (!j.is_object()) throw config_error(location::in_file(source), "a design must be a JSON object");
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& k = it.key();
       std::string v = it->is_null() ? std::string() : it->is_string() ? it->get<std::string>() : it->dump();
@@ -130,7 +130,7 @@ struct survey_design {
       if (!part.empty()) {
         std::size_t eq = part.find('=');
         if (eq == std::string_view::npos)
-          throw config_error(location{source, 0, 0, 0, std::string(part), ""}, "expected key=column");
+          throw config_error(location::in_file(source).in_column(std::string(part)), "expected key=column");
         d.set(std::string(part.substr(0, eq)), std::string(part.substr(eq + 1)), source);
       }
       start = end + 1;
@@ -150,11 +150,11 @@ struct survey_design {
     else if (key == "fpc") fpc = value;
     else if (key == "lonely_psu" || key == "lonely") {
       auto l = parse_lonely_psu(value);
-      if (!l) throw config_error(location{source, 0, 0, 0, key, ""},
+      if (!l) throw config_error(location::in_file(source).in_column(key),
                                  "lonely_psu must be fail, remove, adjust, average or certainty, got '" + value + "'");
       lonely = *l;
     } else {
-      throw config_error(location{source, 0, 0, 0, key, ""},
+      throw config_error(location::in_file(source).in_column(key),
                          "unknown design key (weight, strata, psu, fpc, lonely_psu)");
     }
   }
@@ -209,7 +209,7 @@ class domain_estimator {
     p.first_row.assign(rows_ > 0 ? 1 : 0, 0);
     for (const auto& col : by) {
       if (t.rows() != rows_)
-        throw input_error(location{t.source(), 0, 0, 0, col, ""}, "domain table has a different number of rows");
+        throw input_error(location::in_file(t.source()).in_column(col), "domain table has a different number of rows");
       detail::factor f = detail::factorize(t, col);
       levels = detail::combine_codes(p.cell, levels, f.code, f.levels(), p.first_row);
     }
@@ -242,9 +242,9 @@ class domain_estimator {
                                                      interval_method ci, double level = 0.95,
                                                      const std::string& variable = "") const {
     if (!(level > 0.0 && level < 1.0))
-      throw config_error(location{source_, 0, 0, 0, "level", ""}, "confidence level must be strictly between 0 and 1");
+      throw config_error(location::in_file(source_).in_column("level"), "confidence level must be strictly between 0 and 1");
     if (stat == statistic_kind::ratio && x == nullptr)
-      throw config_error(location{source_, 0, 0, 0, variable, ""}, "a ratio needs a denominator");
+      throw config_error(location::in_file(source_).in_column(variable), "a ratio needs a denominator");
     build();
     std::vector<sums> base(base_cells_);
     accumulate(y, stat == statistic_kind::ratio ? x : nullptr, base);
@@ -280,7 +280,7 @@ class domain_estimator {
     std::vector<double> df;            // design degrees of freedom per cell
   };
 
-  location where(std::size_t row, const std::string& col) const { return location{source_, row + 1, 0, 0, col, ""}; }
+  location where(std::size_t row, const std::string& col) const { return location::in_file(source_).at_row(row + 1).in_column(col); }
 
   // Weighted sums of finite values can still overflow a double (a weight of 1e308, or a huge
   // value times a large weight): the estimate would then be inf/inf or 0 with an SE of 0, a
@@ -306,7 +306,7 @@ class domain_estimator {
     // weights
     weight_.assign(rows_, 1.0);
     if (design_.weight.empty() && !design_.unweighted)
-      throw config_error(location{source_, 0, 0, 0, "weight", ""},
+      throw config_error(location::in_file(source_).in_column("weight"),
                          "the design names no weight column: give weight=<column>, or weight=none for an unweighted sample");
     if (!design_.weight.empty()) {
       const auto& w = t.numeric(design_.weight);
@@ -373,7 +373,7 @@ class domain_estimator {
         all_at_least_one = all_at_least_one && f[r] >= 1.0;
       }
       if (any_above_one != all_at_least_one)
-        throw input_error(location{source_, 0, 0, 0, design_.fpc, ""},
+        throw input_error(location::in_file(source_).in_column(design_.fpc),
                           "fpc mixes population counts (> 1) and sampling fractions (< 1)");
       std::vector<double> value(nstrata, missing);
       for (std::size_t r = 0; r < rows_; ++r) {
@@ -387,7 +387,7 @@ class domain_estimator {
         const double n = static_cast<double>(npsu_[h]);
         const double N = any_above_one ? value[h] : n / value[h];
         if (N < n)
-          throw input_error(location{source_, 0, 0, 0, design_.fpc, ""},
+          throw input_error(location::in_file(source_).in_column(design_.fpc),
                             "fpc implies more than 100% sampling in stratum " + stratum_name(t, static_cast<std::uint32_t>(h)) +
                                 ": " + std::to_string(npsu_[h]) + " PSUs sampled of " + format_number(N));
         fpc_factor_[h] = std::isinf(N) ? 1.0 : (N - n) / N;
@@ -597,7 +597,7 @@ class domain_estimator {
         }
         switch (design_.lonely) {
           case lonely_psu::fail:
-            throw input_error(location{source_, 0, 0, 0, design_.strata, ""},
+            throw input_error(location::in_file(source_).in_column(design_.strata),
                               "stratum " + stratum_names_[h] + " has only one PSU" +
                                   (variable.empty() ? std::string() : " (estimating '" + variable + "')") +
                                   "; choose lonely_psu = remove, adjust, average or certainty");
@@ -771,7 +771,7 @@ inline table estimate(const table& t, const survey_design& design, const std::ve
                       statistic_kind stat = statistic_kind::mean, const std::vector<std::string>& by = {},
                       double level = 0.95, interval_choice ci = interval_choice::automatic) {
   if (stat == statistic_kind::ratio)
-    throw config_error(location{t.source(), 0, 0, 0, "stat", ""}, "use estimate_ratio for ratios");
+    throw config_error(location::in_file(t.source()).in_column("stat"), "use estimate_ratio for ratios");
   domain_estimator est(t, design);
   est.add_domains(t, by);
   std::vector<std::vector<domain_estimate>> results;

@@ -78,14 +78,14 @@ class indicator_catalogue {
 
   static indicator_catalogue from_json(const nlohmann::json& j, const std::string& source = "<catalogue>") try {
     const nlohmann::json* arr = &j;
-    if (j.is_object()) arr = &io::require(j, "indicators", location{source, 0, 0, 0, "", ""});
-    if (!arr->is_array()) throw config_error(location{source, 0, 0, 0, "indicators", ""}, "expected an array of indicators");
+    if (j.is_object()) arr = &io::require(j, "indicators", location::in_file(source));
+    if (!arr->is_array()) throw config_error(location::in_file(source).in_column("indicators"), "expected an array of indicators");
     indicator_catalogue c;
     c.source_ = source;
     std::size_t i = 0;
     for (const auto& x : *arr) {
       ++i;
-      location where{source, i, 0, 0, "", ""};
+      location where = location::in_file(source).at_row(i);
       indicator ind;
       ind.id = text_field(x, "id", where, true);
       where.unit = ind.id;
@@ -167,7 +167,7 @@ class indicator_catalogue {
   const indicator& at(const std::string& id) const {
     for (const auto& i : indicators_)
       if (i.id == id) return i;
-    throw config_error(location{source_, 0, 0, 0, "", id}, "no indicator with id '" + id + "'");
+    throw config_error(location::in_file(source_).for_unit(id), "no indicator with id '" + id + "'");
   }
   /// A catalogue of the named indicators only, in that order.
   indicator_catalogue select(const std::vector<std::string>& ids) const {
@@ -225,7 +225,7 @@ inline std::vector<indicator_level> default_indicator_levels() {
 inline indicator_level indicator_level_named(const std::string& name) {
   for (const auto& l : default_indicator_levels())
     if (l.name == name) return l;
-  throw config_error(location{"levels", 0, 0, 0, "", name},
+  throw config_error(location::in_file("levels").for_unit(name),
                      "unknown level '" + name + "' (city, ward, neighbourhood, residential_group)");
 }
 
@@ -307,7 +307,7 @@ inline table compute_indicators(const table& households, const places& where, co
   std::optional<long> today;
   if (!options.as_of.empty()) {
     today = indicator_catalogue::parse_date(options.as_of);
-    if (!today) throw config_error(location{"as_of", 0, 0, 0, "", ""}, "expected a date YYYY-MM-DD, got '" + options.as_of + "'");
+    if (!today) throw config_error(location::in_file("as_of"), "expected a date YYYY-MM-DD, got '" + options.as_of + "'");
   }
   std::string city_code;
   for (const auto& root : where.roots()) city_code = root;
@@ -339,7 +339,7 @@ inline table compute_indicators(const table& households, const places& where, co
       for (std::size_t c = 0; c < est.cells(p); ++c) {
         std::string code = lvl.column.empty() ? city_code : est.label(p, 0, c);
         if (!where.contains(code))
-          throw validation_error(location{records.source(), est.first_row(p, c) + 1, 0, 0, lvl.column, code},
+          throw validation_error(location::in_file(records.source()).at_row(est.first_row(p, c) + 1).in_column(lvl.column).for_unit(code),
                                  "unit code '" + code + "' is not in the places");
         codes.push_back(std::move(code));
       }
@@ -355,7 +355,7 @@ inline table compute_indicators(const table& households, const places& where, co
       if (ind.statistic == indicator_statistic::total) kind_of = statistic_kind::total;
       if (ind.denominator) kind_of = statistic_kind::ratio;
       if (ind.denominator && ind.statistic == indicator_statistic::total)
-        throw config_error(location{"catalogue", 0, 0, 0, "denominator", ind.id}, "a total has no denominator");
+        throw config_error(location::in_file("catalogue").in_column("denominator").for_unit(ind.id), "a total has no denominator");
       const interval_method ci = ind.statistic == indicator_statistic::proportion ? interval_method::logit : interval_method::wald;
       const auto res = est.estimate(y.data(), x.empty() ? nullptr : x.data(), kind_of, ci, options.level, ind.id);
       for (std::size_t p = 0; p < res.size(); ++p)
@@ -367,7 +367,7 @@ inline table compute_indicators(const table& households, const places& where, co
   if (businesses != nullptr) run(*businesses, "businesses");
   for (const auto& ind : catalogue.indicators())
     if (ind.records != "households" && ind.records != "businesses")
-      throw config_error(location{"catalogue", 0, 0, 0, "records", ind.id}, "records must be households or businesses, got '" + ind.records + "'");
+      throw config_error(location::in_file("catalogue").in_column("records").for_unit(ind.id), "records must be households or businesses, got '" + ind.records + "'");
 
   std::stable_sort(rows.begin(), rows.end(), [](const result_row& a, const result_row& b) {
     if (a.level != b.level) return a.level < b.level;

@@ -108,7 +108,7 @@ inline void check_unique_ids(const table& rows, const round_design& design, cons
     const std::string id = rows.cell_text(design.id, i);
     auto [it, fresh] = first_row.emplace(format_number(round[i]) + '\x1f' + id, i);
     if (!fresh)
-      throw validation_error(location{rows.source(), i + 1, 0, 0, design.id, ""},
+      throw validation_error(location::in_file(rows.source()).at_row(i + 1).in_column(design.id),
                              "household " + id + " appears twice in round " + format_number(round[i]) + " (rows " +
                                  std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
                                  "); it would be counted twice");
@@ -125,7 +125,7 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
                                               const change_options& options = {}) {
   using namespace detail::monitor;
   if (!(options.level > 0 && options.level < 1)) {
-    throw config_error(location{rows.source(), 0, 0, 0, "level", ""},
+    throw config_error(location::in_file(rows.source()).in_column("level"),
                        "confidence level must be in (0, 1), got " + format_number(options.level));
   }
   check_unique_ids(rows, design, options);
@@ -144,7 +144,7 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
   std::vector<round_change> out;
   for (const auto& var : variables) {
     if (var.numerator.empty()) {
-      throw config_error(location{rows.source(), 0, 0, 0, "numerator", var.name},
+      throw config_error(location::in_file(rows.source()).in_column("numerator").for_unit(var.name),
                          "change variable has no numerator column");
     }
     const auto& y = rows.numeric(var.numerator);

@@ -253,7 +253,7 @@ inline numeric_column parse_count_column(const column& col, const std::string& s
   for (std::size_t r = 0; r < parsed.values.size(); ++r) {
     double v = parsed.values[r];
     if (!is_missing(v) && std::isfinite(v) && v != std::floor(v))
-      throw input_error(location{source, r + 1, 0, 0, header, ""},
+      throw input_error(location::in_file(source).at_row(r + 1).in_column(header),
                         "a count must be a whole number, got " + format_number(v) + " (số đếm phải là số nguyên)");
   }
   return parsed.values;
@@ -326,17 +326,17 @@ class places {
     const nlohmann::json* arr = &j;
     std::string vintage;
     if (j.is_object()) {
-      arr = &io::require(j, "units", location{source, 0, 0, 0, "", ""});
+      arr = &io::require(j, "units", location::in_file(source));
       if (j.contains("vintage") && !j.at("vintage").is_null())
-        vintage = code_text(j.at("vintage"), location{source, 0, 0, 0, "vintage", ""});
+        vintage = code_text(j.at("vintage"), location::in_file(source).in_column("vintage"));
     }
-    if (!arr->is_array()) throw input_error(location{source, 0, 0, 0, "units", ""}, "expected an array of units");
+    if (!arr->is_array()) throw input_error(location::in_file(source).in_column("units"), "expected an array of units");
     std::vector<std::string> keys;
     std::map<std::string, text_column> cells;
     const std::size_t n = arr->size();
     std::size_t i = 0;
     for (const auto& u : *arr) {
-      location where{source, i + 1, 0, 0, "", ""};
+      location where = location::in_file(source).at_row(i + 1);
       if (!u.is_object()) throw input_error(where, "a unit must be an object, got " + u.dump());
       for (const auto& [key, value] : u.items()) {
         auto [it, fresh] = cells.emplace(key, text_column(n));
@@ -344,7 +344,7 @@ class places {
         if (value.is_string()) it->second[i] = value.get<std::string>();
         else if (value.is_number()) it->second[i] = std::string(1, detail::spreadsheet_number_mark) + value.dump();
         else if (!value.is_null())
-          throw input_error(location{source, i + 1, 0, 0, key, ""}, "expected text or a number, got " + value.dump());
+          throw input_error(location::in_file(source).at_row(i + 1).in_column(key), "expected text or a number, got " + value.dump());
       }
       ++i;
     }
@@ -353,7 +353,7 @@ class places {
     places p = from_table(t);
     if (!vintage.empty()) {
       if (!p.vintage_.empty() && p.vintage_ != vintage)
-        throw input_error(location{source, 0, 0, 0, "vintage", ""},
+        throw input_error(location::in_file(source).in_column("vintage"),
                           "the file says vintage " + vintage + " and its units say " + p.vintage_);
       p.vintage_ = vintage;
     }
@@ -383,13 +383,13 @@ class places {
       if (!alias) continue;
       auto [it, fresh] = columns.emplace(alias->field, std::make_pair(h, alias->vietnamese));
       if (!fresh)
-        throw input_error(location{src, 0, 0, 0, h, ""}, "this column and '" + it->second.first + "' both mean " +
+        throw input_error(location::in_file(src).in_column(h), "this column and '" + it->second.first + "' both mean " +
                                                               detail::place_field_name(alias->field) + "; keep one");
     }
     for (auto [field, accepted] : {std::pair{place_field::code, "'code', 'ma', 'Mã đơn vị'"},
                                    std::pair{place_field::name, "'name', 'ten', 'Tên đơn vị'"}})
       if (!columns.count(field))
-        throw input_error(location{src, 0, 0, 0, detail::place_field_name(field), ""},
+        throw input_error(location::in_file(src).in_column(detail::place_field_name(field)),
                           std::string("missing required column (thiếu cột); accepted headers: ") + accepted);
     const std::size_t n = t.rows();
     auto header = [&](place_field f) {
@@ -419,7 +419,7 @@ class places {
     std::vector<std::size_t> rows(n);
     std::string vintage;
     for (std::size_t r = 0; r < n; ++r) {
-      location where{src, r + 1, 0, 0, header(place_field::kind), codes[r]};
+      location where = location::in_file(src).at_row(r + 1).in_column(header(place_field::kind)).for_unit(codes[r]);
       units[r].code = codes[r];
       units[r].name = text::to_nfc(names[r]);
       if (!kinds[r].empty()) {
@@ -440,7 +440,7 @@ class places {
       rows[r] = r + 1;
       if (!vintages[r].empty()) {
         if (!vintage.empty() && vintages[r] != vintage)
-          throw input_error(location{src, r + 1, 0, 0, header(place_field::vintage), codes[r]},
+          throw input_error(location::in_file(src).at_row(r + 1).in_column(header(place_field::vintage)).for_unit(codes[r]),
                             "one places file holds one year's list: '" + vintages[r] + "' here, '" + vintage +
                                 "' above (codes are reused across years)");
         vintage = vintages[r];
@@ -461,7 +461,7 @@ class places {
   /// C++ reader takes text; Python's commdx.Places.from_file reads workbooks (io/tables.py).
   static places from_file(const std::string& path) {
     if (has_workbook_extension(path))
-      throw input_error(location{path, 0, 0, 0, "", ""},
+      throw input_error(location::in_file(path),
                         "an Excel workbook: this reader takes CSV or JSON text; save the sheet as 'CSV UTF-8' or read "
                         "it with commdx.Places.from_file in Python, which reads XLSX (tệp Excel: hãy lưu thành CSV UTF-8)");
     std::string content = io::read_file(path);
@@ -514,7 +514,7 @@ class places {
       unit c;
       c.code = t.cell_text("code", r);
       c.name = t.cell_text("name", r);
-      c.kind = kind_or_throw(t.cell_text("kind", r), location{src, r + 1, 0, 0, "kind", c.code});
+      c.kind = kind_or_throw(t.cell_text("kind", r), location::in_file(src).at_row(r + 1).in_column("kind").for_unit(c.code));
       c.parent = pcode;
       communes.push_back(std::move(c));
     }
@@ -546,7 +546,7 @@ class places {
   places with_units(const places& more, const std::string& under) const {
     const std::size_t at_pos = pos(under);
     if (!vintage_.empty() && !more.vintage_.empty() && vintage_ != more.vintage_)
-      throw validation_error(location{more.source_, 0, 0, 0, "vintage", under},
+      throw validation_error(location::in_file(more.source_).in_column("vintage").for_unit(under),
                              "the file's units are of the " + more.vintage_ + " list and " + source_ + " is of " +
                                  vintage_ + "; codes are reused across years, so the trees are not merged");
     std::vector<unit> units = units_;
@@ -557,7 +557,7 @@ class places {
       if (u.code == under) {
         unit& target = units[at_pos];
         if (!text::fold(u.name).empty() && text::fold(u.name) != text::fold(target.name))
-          throw validation_error(location{more.source_, i + 1, 0, 0, "name", u.code},
+          throw validation_error(location::in_file(more.source_).at_row(i + 1).in_column("name").for_unit(u.code),
                                  "code " + u.code + " is " + describe(at_pos) + " here but '" + u.name + "' in the file");
         for (auto [dst, v] : {std::pair{&target.area_km2, u.area_km2}, std::pair{&target.population, u.population},
                               std::pair{&target.households, u.households}, std::pair{&target.lat, u.lat},
@@ -566,7 +566,7 @@ class places {
         continue;
       }
       if (contains(u.code))
-        throw validation_error(location{more.source_, i + 1, 0, 0, "code", u.code},
+        throw validation_error(location::in_file(more.source_).at_row(i + 1).in_column("code").for_unit(u.code),
                                "code " + u.code + " is already " + describe(u.code) + " in " + source_);
       if (u.parent.empty()) u.parent = under;
       units.push_back(std::move(u));
@@ -746,7 +746,7 @@ class places {
   /// Refuses a use of this tree for codes of another year's list (both years named).
   void require_vintage(const vintage_year& year, const std::string& what) const {
     if (!year.empty() && !vintage_.empty() && year != vintage_)
-      throw validation_error(location{what, 0, 0, 0, "vintage", ""},
+      throw validation_error(location::in_file(what).in_column("vintage"),
                              what + " refers to the " + year + " list of units but the places are " + label() +
                                  " (codes are reused across years; give the places list of " + year + ")");
   }
@@ -844,7 +844,7 @@ class places {
   /// reports "invalid UTF-8" somewhere inside it.
   static void refuse_workbook(std::string_view text, const std::string& source) {
     if (text.size() >= 4 && text.substr(0, 4) == std::string_view("PK\x03\x04", 4))
-      throw input_error(location{source, 0, 0, 0, "", ""},
+      throw input_error(location::in_file(source),
                         "a zip archive (an Excel workbook?), not CSV text: save the sheet as 'CSV UTF-8' or read it "
                         "with commdx.Places.from_file in Python (tệp Excel: hãy lưu thành CSV UTF-8)");
   }
@@ -858,7 +858,7 @@ class places {
   std::size_t pos(const std::string& code) const {
     auto it = index_.find(code);
     if (it == index_.end())
-      throw input_error(location{source_, 0, 0, 0, "", code}, "no unit with code '" + code + "'");
+      throw input_error(location::in_file(source_).for_unit(code), "no unit with code '" + code + "'");
     return it->second;
   }
 
@@ -921,7 +921,7 @@ class places {
     index_.clear();
     for (std::size_t i = 0; i < units_.size(); ++i) {
       const unit& u = units_[i];
-      location where{source_, rows[i], 0, 0, "code", u.code};
+      location where = location::in_file(source_).at_row(rows[i]).in_column("code").for_unit(u.code);
       if (u.code.empty()) throw validation_error(where, "empty unit code");
       if (u.name.empty()) { where.column = "name"; throw validation_error(where, "empty unit name"); }
       if (!index_.emplace(u.code, i).second)
@@ -938,7 +938,7 @@ class places {
     children_.assign(units_.size(), {});
     for (std::size_t i = 0; i < units_.size(); ++i) {
       const unit& u = units_[i];
-      location where{source_, rows[i], 0, 0, "parent", u.code};
+      location where = location::in_file(source_).at_row(rows[i]).in_column("parent").for_unit(u.code);
       if (u.parent.empty()) {
         // A tree may start at any level down to the commune (a commune's own file starts there).
         if (kind_level(u.kind) > 1)
@@ -957,7 +957,7 @@ class places {
       while (!units_[j].parent.empty()) {
         j = index_.at(units_[j].parent);
         if (++steps > units_.size() || j == i)
-          throw validation_error(location{source_, rows[i], 0, 0, "parent", units_[i].code},
+          throw validation_error(location::in_file(source_).at_row(rows[i]).in_column("parent").for_unit(units_[i].code),
                                  "the parent chain loops back (cycle)");
       }
     }
@@ -967,7 +967,7 @@ class places {
       if (u.parent.empty()) continue;
       const unit& p = units_[index_.at(u.parent)];
       if (!kind_fits_parent(u.kind, p.kind)) {
-        throw validation_error(location{source_, rows[i], 0, 0, "kind", u.code},
+        throw validation_error(location::in_file(source_).at_row(rows[i]).in_column("kind").for_unit(u.code),
                                "a " + std::string(to_string(u.kind)) + " cannot sit under a " +
                                    to_string(p.kind) + " (" + p.code + " " + p.name + ")");
       }

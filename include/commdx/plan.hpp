@@ -25,6 +25,7 @@
 #include "commdx/error.hpp"
 #include "commdx/io/json.hpp"
 #include "commdx/table.hpp"
+#include "commdx/io/json_table.hpp"
 #include "commdx/teams.hpp"
 
 namespace commdx {
@@ -72,7 +73,7 @@ struct campaign_catalogue {
   static campaign_catalogue from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     campaign_catalogue c;
     c.raw = j;
-    location where{source, 0, 0, 0, "", ""};
+    location where = location::in_file(source);
     if (j.contains("visit")) {
       const auto& v = j.at("visit");
       c.travel_minutes = v.value("travel_minutes", c.travel_minutes);
@@ -81,7 +82,7 @@ struct campaign_catalogue {
     }
     if (j.contains("period")) {
       const auto& p = j.at("period");
-      location pw{source, 0, 0, 0, "period.start", ""};
+      location pw = location::in_file(source).in_column("period.start");
       c.period_start = io::get_as<std::string>(p, "start", pw);
       detail::civil_date_or_throw(c.period_start, pw);
       pw.column = "period.end";
@@ -103,7 +104,7 @@ struct campaign_catalogue {
     std::set<std::string> ids;
     for (const auto& a : acts) {
       ++row;
-      location w{source, row, 0, 0, "actions", ""};
+      location w = location::in_file(source).at_row(row).in_column("actions");
       campaign_action x;
       x.id = io::get_as<std::string>(a, "id", w);
       w.unit = x.id;
@@ -147,7 +148,7 @@ struct campaign_catalogue {
     for (const auto& a : c.actions)
       for (const auto& m : a.moves)
         if (!c.indicators.count(m.indicator))
-          throw config_error(location{source, 0, 0, 0, "moves", a.id}, "the action moves indicator '" + m.indicator + "', which the catalogue does not define");
+          throw config_error(location::in_file(source).in_column("moves").for_unit(a.id), "the action moves indicator '" + m.indicator + "', which the catalogue does not define");
     return c;
   } catch (const nlohmann::json::exception& e) {
     io::rethrow_config_error(e, source);
@@ -208,22 +209,7 @@ struct outreach_plan {
 
 namespace detail {
 
-inline nlohmann::json plan_table_json(const table& t) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (std::size_t r = 0; r < t.rows(); ++r) {
-    nlohmann::json o = nlohmann::json::object();
-    for (const auto& n : t.names()) {
-      if (t.is_numeric(n)) {
-        double x = t.numeric(n)[r];
-        o[n] = is_missing(x) ? nlohmann::json() : nlohmann::json(x);
-      } else {
-        o[n] = t.text(n)[r];
-      }
-    }
-    rows.push_back(std::move(o));
-  }
-  return rows;
-}
+inline nlohmann::json plan_table_json(const table& t) { return io::table_to_records(t); }
 
 /// A table built column by column.
 struct plan_table_builder {
@@ -331,7 +317,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   plan.start = in.start.empty() ? cat.period_start : in.start;
   plan.deadline = in.deadline.empty() ? cat.period_end : in.deadline;
   if (!opt.with_names && opt.key.size() < plan_min_key_bytes)
-    throw config_error(location{"plan", 0, 0, 0, "key", ""},
+    throw config_error(location::in_file("plan").in_column("key"),
                        opt.key.empty()
                            ? "no pseudonym key: create the ward's key with `commdx keys create --ward CODE` and pass its "
                              "bytes (plan_options::key), or ask for real ids with with_names"
@@ -342,10 +328,10 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     plan.messages.push_back({std::move(code), std::move(unit), std::move(vi), std::move(en)});
   };
   // ---- dates ----
-  const long d0 = plan_parse_date(plan.start, location{"plan", 0, 0, 0, "start", ""});
-  const long d1 = plan_parse_date(plan.deadline, location{"plan", 0, 0, 0, "deadline", ""});
+  const long d0 = plan_parse_date(plan.start, location::in_file("plan").in_column("start"));
+  const long d1 = plan_parse_date(plan.deadline, location::in_file("plan").in_column("deadline"));
   if (d1 <= d0)
-    throw validation_error(location{"plan", 0, 0, 0, "deadline", in.scope},
+    throw validation_error(location::in_file("plan").in_column("deadline").for_unit(in.scope),
                            "the deadline " + plan.deadline + " is not after the start " + plan.start +
                                ": it has already passed, no visit can be planned (hạn chót đã qua)");
   const long days = d1 - d0 + 1;  // the deadline day is a working day
@@ -356,10 +342,10 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   const table& B = in.businesses;
   const bool have_b = B.rows() > 0;
   for (const char* c : {"household_id", "ward_code", "neighbourhood_code", "group_code"})
-    if (!H.has(c)) throw input_error(location{H.source(), 0, 0, 0, c, ""}, "missing required column");
+    if (!H.has(c)) throw input_error(location::in_file(H.source()).in_column(c), "missing required column");
   if (have_b)
     for (const char* c : {"business_id", "ward_code", "neighbourhood_code", "group_code", "type"})
-      if (!B.has(c)) throw input_error(location{B.source(), 0, 0, 0, c, ""}, "missing required column");
+      if (!B.has(c)) throw input_error(location::in_file(B.source()).in_column(c), "missing required column");
   auto in_scope = [&](const std::string& w, const std::string& n, const std::string& g) {
     return in.scope.empty() || in.scope == w || in.scope == n || in.scope == g;
   };
@@ -383,7 +369,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       if (a == "1") a = "high";
       if (a == "0") a = "low";
       if (a != "high" && a != "low")
-        throw input_error(location{H.source(), r + 1, 0, 0, "access", ""}, "access must be 'high' or 'low', not '" + a + "'");
+        throw input_error(location::in_file(H.source()).at_row(r + 1).in_column("access"), "access must be 'high' or 'low', not '" + a + "'");
       access[r] = a;
     }
   } else {
@@ -421,7 +407,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
   }
   if (!in.scope.empty() && units.empty())
-    throw validation_error(location{H.source(), 0, 0, 0, "ward_code", in.scope}, "no household or business lies in this unit");
+    throw validation_error(location::in_file(H.source()).in_column("ward_code").for_unit(in.scope), "no household or business lies in this unit");
 
   // ---- learning from the visit log (Beta-binomial per action and segment) ----
   std::map<std::pair<std::string, std::string>, std::pair<double, double>> seen;  // (action, segment) -> (succ, fail)
@@ -429,7 +415,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   if (in.visit_log.rows() > 0) {
     const table& V = in.visit_log;
     for (const char* c : {"household_id", "action", "outcome"})
-      if (!V.has(c)) throw input_error(location{V.source(), 0, 0, 0, c, ""}, "missing required column");
+      if (!V.has(c)) throw input_error(location::in_file(V.source()).in_column(c), "missing required column");
     std::unordered_map<std::string, std::string> seg_of;
     for (const auto& u : units) seg_of.emplace(u.id, u.segment);
     // segments of units outside the scope still teach the catalogue
@@ -443,7 +429,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     const auto& contact = cat.visit_log.contact_actions;
     std::size_t not_learned = 0;
     for (std::size_t r = 0; r < V.rows(); ++r) {
-      location w{V.source(), r + 1, 0, 0, "", ""};
+      location w = location::in_file(V.source()).at_row(r + 1);
       std::string id = V.cell_text("household_id", r), act = V.cell_text("action", r);
       w.column = "action";
       const bool contact_only = std::find(contact.begin(), contact.end(), act) != contact.end();
@@ -515,18 +501,18 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     ind_eval e;
     e.rule = &rule;
     e.t = rule.table == "businesses" ? &B : &H;
-    location w{"campaigns", 0, 0, 0, "", id};
+    location w = location::in_file("campaigns").for_unit(id);
     if (e.t->rows() == 0) { inds.emplace(id, std::move(e)); continue; }
     try {
       if (rule.numerator.is_string()) {
         const std::string c = rule.numerator.get<std::string>();
-        if (!e.t->has(c) || !e.t->is_numeric(c)) throw config_error(location{e.t->source(), 0, 0, 0, c, id}, "missing numeric column");
+        if (!e.t->has(c) || !e.t->is_numeric(c)) throw config_error(location::in_file(e.t->source()).in_column(c).for_unit(id), "missing numeric column");
         e.num_col = &e.t->numeric(c);
       } else {
         e.num_pred = plan_predicate::compile(rule.numerator, *e.t, w);
       }
       if (!rule.denominator.empty()) {
-        if (!e.t->has(rule.denominator)) throw config_error(location{e.t->source(), 0, 0, 0, rule.denominator, id}, "missing numeric column");
+        if (!e.t->has(rule.denominator)) throw config_error(location::in_file(e.t->source()).in_column(rule.denominator).for_unit(id), "missing numeric column");
         e.den_col = &e.t->numeric(rule.denominator);
       }
       if (!rule.where.is_null()) e.where = plan_predicate::compile(rule.where, *e.t, w);
@@ -576,7 +562,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     if (t.rows() == 0) continue;
     std::unique_ptr<plan_predicate> elig;
     try {
-      elig = plan_predicate::compile(a.eligible, t, location{"campaigns", 0, 0, 0, "eligible", a.id});
+      elig = plan_predicate::compile(a.eligible, t, location::in_file("campaigns").in_column("eligible").for_unit(a.id));
     } catch (const config_error& ex) {
       say("action_skipped", a.id, "Bỏ qua hoạt động " + a.id + ": " + ex.what(), "Action " + a.id + " skipped: " + ex.what());
       continue;
@@ -616,11 +602,11 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
   }
   if (members.empty())
-    throw validation_error(location{in.roster.source(), 0, 0, 0, "unit", in.scope}, "no team of the roster covers the planned area (không có tổ nào phụ trách địa bàn)");
+    throw validation_error(location::in_file(in.roster.source()).in_column("unit").for_unit(in.scope), "no team of the roster covers the planned area (không có tổ nào phụ trách địa bàn)");
   double total_hours = 0;
   for (const auto& m : members) total_hours += m.weekly_hours;
   if (total_hours <= 0)
-    throw validation_error(location{in.roster.source(), 0, 0, 0, "weekly_hours", in.scope},
+    throw validation_error(location::in_file(in.roster.source()).in_column("weekly_hours").for_unit(in.scope),
                            "every member who covers the area has zero weekly hours: there is no time to plan (mọi thành viên đều có 0 giờ mỗi tuần)");
   for (const auto& m : members)
     if (m.weekly_hours <= 0)

@@ -55,18 +55,18 @@ inline std::vector<cell_status> suppress_small_cells(const std::vector<cell_coun
                                                      const suppression_options& options = {}) {
   const double k = options.min_households;
   if (!(k >= 1)) {
-    throw config_error(location{"suppression", 0, 0, 0, "min_households", ""},
+    throw config_error(location::in_file("suppression").in_column("min_households"),
                        "the small-cell threshold must be at least 1, got " + format_number(k));
   }
   const std::size_t n = cells.size();
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < n; ++i) {
     if (!index.emplace(cells[i].id, i).second) {
-      throw validation_error(location{"suppression", i + 1, 0, 0, "id", cells[i].id},
+      throw validation_error(location::in_file("suppression").at_row(i + 1).in_column("id").for_unit(cells[i].id),
                              "the same unit appears twice in one table");
     }
     if (is_missing(cells[i].households) || cells[i].households < 0) {
-      throw validation_error(location{"suppression", i + 1, 0, 0, "households", cells[i].id},
+      throw validation_error(location::in_file("suppression").at_row(i + 1).in_column("households").for_unit(cells[i].id),
                              "household count must be a number >= 0");
     }
   }
@@ -148,7 +148,7 @@ inline std::vector<cell_status> suppress_table(const table& t, const std::string
     try {
       s = suppress_small_cells(cells, options);
     } catch (const validation_error& e) {
-      throw validation_error(location{t.source(), 0, 0, 0, id_col, g}, e.what());
+      throw validation_error(location::in_file(t.source()).in_column(id_col).for_unit(g), e.what());
     }
     for (std::size_t j = 0; j < rows.size(); ++j) out[rows[j]] = s[j];
   }

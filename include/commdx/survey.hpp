@@ -148,7 +148,7 @@ class ingester {
     for (const auto& [g, opts] : opt_.mapping.select_multiple) {
       for (const auto& [code, target] : opts) {
         if (!target.empty() && (schema_.find(target) == nullptr || schema_.find(target)->type != value_type::yes_no))
-          throw config_error(location{"column mapping", 0, 0, 0, g + "/" + code, ""},
+          throw config_error(location::in_file("column mapping").in_column(g + "/" + code),
                              "select-multiple option must map to a yes_no column of the schema, got '" + target + "'");
         groups_[g][code] = target;
       }
@@ -165,7 +165,7 @@ class ingester {
       if (r.kind == 1) {
         auto it = direct_of.find(r.target);
         if (it != direct_of.end())
-          throw input_error(location{source_, 0, 1, 0, header[i], ""},
+          throw input_error(location::in_file(source_).at_line(1).in_column(header[i]),
                             "column '" + header[it->second] + "' and column '" + header[i] + "' both give '" +
                                 r.target + "'; map one of them away in the column mapping");
         direct_of[r.target] = i;
@@ -186,7 +186,7 @@ class ingester {
       auto it = label_of.find(spec.name);
       if (it == label_of.end()) {
         if (spec.required)
-          throw input_error(location{source_, 0, 0, 0, spec.name, ""},
+          throw input_error(location::in_file(source_).in_column(spec.name),
                             "missing required column (columns found: " + join_header() + ")");
         continue;
       }
@@ -233,7 +233,7 @@ class ingester {
     for (const auto& [col, map] : opt_.mapping.values) {
       (void)map;
       if (find_out(col) == npos && schema_.find(col) == nullptr)
-        throw config_error(location{"column mapping", 0, 0, 0, col, ""}, "value map for a column that is not in the schema");
+        throw config_error(location::in_file("column mapping").in_column(col), "value map for a column that is not in the schema");
     }
     id_out_ = schema_.id_column.empty() ? npos : find_out(schema_.id_column);
     for (std::size_t i = 0; i < actions_.size(); ++i)
@@ -458,7 +458,7 @@ class ingester {
         if (t.empty()) return {0, "", ""};
         if (schema_.find(t) != nullptr) return {1, t, ""};
         if (groups_.count(t)) return {2, "", t};
-        throw config_error(location{"column mapping", 0, 0, 0, m->first, ""},
+        throw config_error(location::in_file("column mapping").in_column(m->first),
                            "maps to '" + t + "', which is not a column of the " + schema_.kind + " schema");
       }
       if (schema_.find(suffix) != nullptr) return {1, suffix, ""};
@@ -470,7 +470,7 @@ class ingester {
         if (git != groups_.end()) {
           auto oit = git->second.find(o);
           if (oit == git->second.end())
-            throw input_error(location{source_, 0, 1, 0, h, ""},
+            throw input_error(location::in_file(source_).at_line(1).in_column(h),
                               "unknown option '" + o + "' of select-multiple question '" + g + "' (" + options_of(g) + ")");
           if (oit->second.empty()) return {0, "", ""};
           return {1, oit->second, ""};
@@ -523,7 +523,7 @@ class ingester {
   /// Records a problem: throws in strict mode, else adds a refused row. Always returns false.
   bool problem(const std::string& column, std::string_view value, const std::string& reason, bool validation) {
     if (opt_.strict) {
-      location where{source_, row_, line_, 0, column, ""};
+      location where = location::in_file(source_).at_row(row_).at_line(line_).in_column(column);
       std::string msg = reason;
       if (validation) throw validation_error(where, msg);
       throw input_error(where, msg);
@@ -765,7 +765,7 @@ class ingester {
 /// A whole file in one read into a buffer of its size (no stream copies; large census files).
 inline std::string read_whole_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw input_error(location{path, 0, 0, 0, "", ""}, "cannot open file");
+  if (f == nullptr) throw input_error(location::in_file(path), "cannot open file");
   std::string out;
   if (std::fseek(f, 0, SEEK_END) == 0) {
     long size = std::ftell(f);
@@ -778,7 +778,7 @@ inline std::string read_whole_file(const std::string& path) {
   for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);  // grew meanwhile / a pipe
   bool bad = std::ferror(f) != 0;
   std::fclose(f);
-  if (bad) throw input_error(location{path, 0, 0, 0, "", ""}, "cannot read file");
+  if (bad) throw input_error(location::in_file(path), "cannot read file");
   return out;
 }
 
@@ -930,11 +930,11 @@ inline std::vector<std::string> read_header(const std::vector<std::string_view>&
   for (auto f : fields) {
     std::string h = text::to_nfc(trim_blanks(f));
     if (!h.empty() && std::find(header.begin(), header.end(), h) != header.end())
-      throw input_error(location{source, 0, line, 0, h, ""}, "column name appears twice in the header");
+      throw input_error(location::in_file(source).at_line(line).in_column(h), "column name appears twice in the header");
     header.push_back(std::move(h));
   }
   bool named = std::any_of(header.begin(), header.end(), [](const std::string& h) { return !h.empty(); });
-  if (!named) throw input_error(location{source, 0, line, 0, "", ""}, "the header row has no column names");
+  if (!named) throw input_error(location::in_file(source).at_line(line), "the header row has no column names");
   return header;
 }
 
@@ -955,11 +955,11 @@ inline ingest_output ingest_csv(std::string_view raw, const std::string& source,
   if (bad != std::string_view::npos) throw_not_utf8(body, bad, source);
   char delim = options.delimiter != 0 ? options.delimiter : io::detect_delimiter(body);
   if (delim == '"' || delim == '\r' || delim == '\n')
-    throw config_error(location{source, 0, 0, 0, "delimiter", ""}, "a delimiter cannot be a quote or a line end");
+    throw config_error(location::in_file(source).in_column("delimiter"), "a delimiter cannot be a quote or a line end");
   csv_tokenizer tok(body, source, delim);
   std::vector<std::string_view> fields;
   std::size_t line = 0;
-  if (!tok.next(fields, line)) throw input_error(location{source, 0, 0, 0, "", ""}, "empty file: no header row");
+  if (!tok.next(fields, line)) throw input_error(location::in_file(source), "empty file: no header row");
   std::vector<std::string> header = read_header(fields, source, line);
   std::string_view data = body.substr(tok.position());
   const std::size_t first_line = tok.line();
@@ -1032,7 +1032,7 @@ inline ingest_output ingest_csv(std::string_view raw, const std::string& source,
       std::size_t first = a.find_id(ids.get(i));
       if (first == static_cast<std::size_t>(-1)) continue;
       std::string reason = duplicate_reason(schema.id_column, ids.get(i), a.good_row(first));
-      if (options.strict) throw validation_error(location{source, b.good_row(i), b.good_line(i), 0, b.id_label(), ""}, reason);
+      if (options.strict) throw validation_error(location::in_file(source).at_row(b.good_row(i)).at_line(b.good_line(i)).in_column(b.id_label()), reason);
       drop[i] = true;
       ++dropped;
       cross.refused_row.push_back(static_cast<double>(b.good_row(i)));

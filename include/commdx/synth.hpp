@@ -242,11 +242,11 @@ class generator {
  public:
   explicit generator(options opt) : opt_(std::move(opt)) {
     if (opt_.households < minimum_households)
-      throw input_error(location{"synth", 0, 0, 0, "households", ""},
+      throw input_error(location::in_file("synth").in_column("households"),
                         "at least " + std::to_string(minimum_households) + " households are needed, got " +
                             std::to_string(opt_.households));
     if (opt_.groups_per_ward == 0)
-      throw input_error(location{"synth", 0, 0, 0, "groups_per_ward", ""}, "must be at least 1");
+      throw input_error(location::in_file("synth").in_column("groups_per_ward"), "must be at least 1");
     cal_ = opt_.calibration.empty() ? default_calibration()
                                     : calibrate(detail::parse_calibration(opt_.calibration, "calibration"));
     plan_wards();
@@ -436,7 +436,7 @@ class generator {
       if (u.kind == unit_kind::city) continue;
       auto it = c.wards.find(u.code);
       if (it == c.wards.end())
-        throw config_error(location{"synth-calibration.json", 0, 0, 0, "wards", u.code}, "no remoteness/farming for ward " + u.code);
+        throw config_error(location::in_file("synth-calibration.json").in_column("wards").for_unit(u.code), "no remoteness/farming for ward " + u.code);
       params.push_back(it->second);
       weights.push_back(is_missing(u.households) ? 1.0 : u.households);
     }
@@ -934,7 +934,7 @@ class generator {
   /// household whose access is unknown counts as low (R1: the basic catalogue is the safe one).
   bool low_access(const household& h) const {
     auto cell = [&h](const std::string& name) { return column_value(h, name); };
-    auto at = [](const std::string& name) { return location{"synth", 0, 0, 0, name, ""}; };
+    auto at = [](const std::string& name) { return location::in_file("synth").in_column(name); };
     return std::string_view(access_of(cell, at, access_).segment) != "high";
   }
 
@@ -1288,7 +1288,7 @@ class out_file {
  public:
   explicit out_file(std::string path) : path_(std::move(path)) {
     f_ = std::fopen(path_.c_str(), "wb");
-    if (f_ == nullptr) throw input_error(location{path_, 0, 0, 0, "", ""}, "cannot open file for writing");
+    if (f_ == nullptr) throw input_error(location::in_file(path_), "cannot open file for writing");
     buf_.reserve(1 << 20);
   }
   out_file(const out_file&) = delete;
@@ -1302,7 +1302,7 @@ class out_file {
   }
   void flush() {
     if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
-      throw input_error(location{path_, 0, 0, 0, "", ""}, "write failed (disk full?)");
+      throw input_error(location::in_file(path_), "write failed (disk full?)");
     bytes_ += buf_.size();
     buf_.clear();
   }
@@ -1310,7 +1310,7 @@ class out_file {
     flush();
     if (std::fclose(f_) != 0) {
       f_ = nullptr;
-      throw input_error(location{path_, 0, 0, 0, "", ""}, "closing the file failed");
+      throw input_error(location::in_file(path_), "closing the file failed");
     }
     f_ = nullptr;
     return bytes_;
@@ -1439,7 +1439,7 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     detail::csv_emitter e{&places_csv.buffer()};
     emit_place(e, gen.city_unit(sum.population));
     std::FILE* in = std::fopen((base + "places.csv.part").c_str(), "rb");
-    if (in == nullptr) throw input_error(location{base + "places.csv.part", 0, 0, 0, "", ""}, "cannot reopen");
+    if (in == nullptr) throw input_error(location::in_file(base + "places.csv.part"), "cannot reopen");
     std::string chunk(1 << 20, '\0');
     std::size_t got;
     while ((got = std::fread(chunk.data(), 1, chunk.size(), in)) > 0) {

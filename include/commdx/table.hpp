@@ -44,7 +44,7 @@ class table {
   void set(const std::string& name, column values) {
     std::size_t n = std::visit([](const auto& v) { return v.size(); }, values);
     if (!names_.empty() && !(names_.size() == 1 && has(name)) && n != rows_) {
-      throw input_error(location{source_, 0, 0, 0, name, ""},
+      throw input_error(location::in_file(source_).in_column(name),
                         "column has " + std::to_string(n) + " values, the table has " +
                             std::to_string(rows_) + " rows");
     }
@@ -62,12 +62,12 @@ class table {
   const numeric_column& numeric(const std::string& name) const {
     const column& c = data_[position(name)];
     if (const auto* v = std::get_if<numeric_column>(&c)) return *v;
-    throw input_error(location{source_, 0, 0, 0, name, ""}, "column is text, a number was expected");
+    throw input_error(location::in_file(source_).in_column(name), "column is text, a number was expected");
   }
   const text_column& text(const std::string& name) const {
     const column& c = data_[position(name)];
     if (const auto* v = std::get_if<text_column>(&c)) return *v;
-    throw input_error(location{source_, 0, 0, 0, name, ""}, "column is numeric, text was expected");
+    throw input_error(location::in_file(source_).in_column(name), "column is numeric, text was expected");
   }
   const column& at(const std::string& name) const { return data_[position(name)]; }
 
@@ -78,7 +78,7 @@ class table {
   std::size_t position(const std::string& name) const {
     auto it = index_.find(name);
     if (it == index_.end()) {
-      throw input_error(location{source_, 0, 0, 0, name, ""}, "missing required column");
+      throw input_error(location::in_file(source_).in_column(name), "missing required column");
     }
     return it->second;
   }

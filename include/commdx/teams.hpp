@@ -315,7 +315,7 @@ inline nlohmann::json to_json(const member& m) {
 
 /// A member from JSON. `where` names the file and the team row; `path` prefixes field names
 /// ("members[2]." gives "members[2].role").
-inline member member_from_json(const nlohmann::json& j, const location& where = {"<json>", 0, 0, 0, "", ""},
+inline member member_from_json(const nlohmann::json& j, const location& where = location::in_file("<json>"),
                                const std::string& path = "") {
   using detail::at_field;
   if (!j.is_object()) throw input_error(at_field(where, path.empty() ? "member" : path.substr(0, path.size() - 1)),
@@ -382,7 +382,7 @@ inline nlohmann::json to_json(const team& t) {
 }
 
 /// A team from JSON; `where.row` is the team's position in the file (1-based).
-inline team team_from_json(const nlohmann::json& j, const location& where = {"<json>", 0, 0, 0, "", ""}) {
+inline team team_from_json(const nlohmann::json& j, const location& where = location::in_file("<json>")) {
   using detail::at_field;
   if (!j.is_object()) throw input_error(where, "expected a JSON object for a team, got " + std::string(j.type_name()));
   team t;
@@ -445,7 +445,7 @@ class roster {
     r.member_where_ = std::move(member_where);
     if (r.where_.size() != r.teams_.size()) {
       r.where_.clear();
-      for (std::size_t i = 0; i < r.teams_.size(); ++i) r.where_.push_back(location{source, i + 1, 0, 0, "", ""});
+      for (std::size_t i = 0; i < r.teams_.size(); ++i) r.where_.push_back(location::in_file(source).at_row(i + 1));
     }
     for (std::size_t i = 0; i < r.teams_.size(); ++i) r.where_[i].unit = r.teams_[i].id;
     if (r.member_where_.size() != r.teams_.size()) r.member_where_.assign(r.teams_.size(), {});
@@ -456,16 +456,16 @@ class roster {
   /// {"teams": [...]} or a bare array of teams (contracts.md, "Roster (teams) format").
   static roster from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
     const nlohmann::json* arr = &j;
-    if (j.is_object()) arr = &io::require(j, "teams", location{source, 0, 0, 0, "", ""});
+    if (j.is_object()) arr = &io::require(j, "teams", location::in_file(source));
     if (!arr->is_array())
-      throw input_error(location{source, 0, 0, 0, "teams", ""}, "expected an array of teams");
+      throw input_error(location::in_file(source).in_column("teams"), "expected an array of teams");
     std::vector<team> teams;
     std::vector<location> where;
     std::vector<std::vector<location>> member_where;
     std::size_t i = 0;
     for (const auto& tj : *arr) {
       ++i;
-      location w{source, i, 0, 0, "", ""};
+      location w = location::in_file(source).at_row(i);
       teams.push_back(team_from_json(tj, w));
       w.unit = teams.back().id;
       where.push_back(w);
@@ -494,7 +494,7 @@ class roster {
   static roster from_table(const table& t, const std::vector<std::size_t>& lines = {}) {
     const std::string& src = t.source();
     for (const char* required : {"team_id", "level", "unit", "member_id", "role", "affiliation"})
-      if (!t.has(required)) throw input_error(location{src, 0, 0, 0, required, ""}, "missing required column");
+      if (!t.has(required)) throw input_error(location::in_file(src).in_column(required), "missing required column");
     auto cell = [&t](const char* col, std::size_t r) -> std::string {
       if (!t.has(col)) return std::string();
       return text::to_nfc(detail::trimmed(t.cell_text(col, r)));
@@ -504,7 +504,7 @@ class roster {
     std::vector<std::vector<location>> member_where;
     std::unordered_map<std::string, std::size_t> index;
     for (std::size_t r = 0; r < t.rows(); ++r) {
-      location w{src, r + 1, r < lines.size() ? lines[r] : 0, 0, "", ""};
+      location w = location::in_file(src).at_row(r + 1).at_line(r < lines.size() ? lines[r] : 0);
       std::string id = cell("team_id", r);
       if (id.empty()) throw input_error(detail::at_field(w, "team_id"), "empty team id");
       w.unit = id;
@@ -585,7 +585,7 @@ class roster {
       return p == text::fold(e);
     };
     if (ends_with(".xlsx") || ends_with(".xls"))
-      throw input_error(location{path, 0, 0, 0, "", ""},
+      throw input_error(location::in_file(path),
                         "spreadsheets are read by the Python package (commdx.read_roster); save it as CSV for C++");
     std::string content = io::read_file(path);
     if (ends_with(".json")) return from_json_text(content, path);
@@ -739,7 +739,7 @@ inline nlohmann::json to_json(const finding& f) {
   return nlohmann::json{{"severity", to_string(f.severity)}, {"rule", f.rule}, {"team", f.team},
                         {"unit", f.unit}, {"message_vi", f.message_vi}, {"message_en", f.message_en}};
 }
-inline finding finding_from_json(const nlohmann::json& j, const location& where = {"<json>", 0, 0, 0, "", ""}) {
+inline finding finding_from_json(const nlohmann::json& j, const location& where = location::in_file("<json>")) {
   finding f;
   std::string sev = io::get_as<std::string>(j, "severity", where);
   auto s = parse_severity(sev);
@@ -882,7 +882,7 @@ class rule_set {
   static const std::string& default_deadline() {
     static const std::string d = [] {
       const auto j = io::parse_json(shipped_data("team-rules.json"), "team-rules.json");
-      return io::get_as<std::string>(j, "deadline", location{"team-rules.json", 0, 0, 0, "deadline", ""});
+      return io::get_as<std::string>(j, "deadline", location::in_file("team-rules.json").in_column("deadline"));
     }();
     return d;
   }
@@ -895,7 +895,7 @@ class rule_set {
   /// {"name": ..., "deadline": "YYYY-MM-DD", "rules": [...]}; errors (config_error) name the
   /// source, the rule's position (row) and the field.
   static rule_set from_json(const nlohmann::json& j, const std::string& source = "<rules>") try {
-    location top{source, 0, 0, 0, "", ""};
+    location top = location::in_file(source);
     if (!j.is_object()) throw config_error(top, "expected a JSON object with a 'rules' array");
     rule_set rs;
     rs.source_ = source;
@@ -911,7 +911,7 @@ class rule_set {
     std::size_t row = 0;
     for (const auto& rj : j.at("rules")) {
       ++row;
-      location w{source, row, 0, 0, "", ""};
+      location w = location::in_file(source).at_row(row);
       rs.rules_.push_back(rule_from_json(rj, w));
       if (!ids.insert(rs.rules_.back().id).second)
         throw config_error(detail::at_field(w, "id"), "duplicate rule id '" + rs.rules_.back().id + "'");
@@ -1131,14 +1131,14 @@ struct coverage {
   }
 
   static coverage from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
-    location top{source, 0, 0, 0, "", ""};
+    location top = location::in_file(source);
     coverage c;
     c.deadline = io::get_as<std::string>(j, "deadline", top);
     auto units = [&](const char* key) {
       std::vector<unit_coverage> out;
       std::size_t i = 0;
       for (const auto& u : io::require(j, key, top)) {
-        location w{source, ++i, 0, 0, key, ""};
+        location w = location::in_file(source).at_row(++i).in_column(key);
         unit_coverage x;
         x.unit = io::get_as<std::string>(u, "unit", w);
         x.unit_name = io::get_as<std::string>(u, "unit_name", w);
@@ -1156,7 +1156,7 @@ struct coverage {
     c.groups = units("groups");
     std::size_t i = 0;
     for (const auto& x : io::require(j, "wards", top)) {
-      location w{source, ++i, 0, 0, "wards", ""};
+      location w = location::in_file(source).at_row(++i).in_column("wards");
       ward_coverage y;
       y.ward = io::get_as<std::string>(x, "ward", w);
       y.ward_name = io::get_as<std::string>(x, "ward_name", w);
@@ -1217,7 +1217,7 @@ inline std::vector<unit_coverage> unit_coverage_at(const roster& r, const places
 /// ones, residential groups with a replicated team, and the shares per ward.
 inline coverage team_coverage(const roster& r, const places& p, const std::string& deadline = rule_set::default_deadline()) {
   if (!valid_iso_date(deadline))
-    throw input_error(location{"deadline", 0, 0, 0, "", ""}, "the deadline must be a date YYYY-MM-DD, got '" + deadline + "'");
+    throw input_error(location::in_file("deadline"), "the deadline must be a date YYYY-MM-DD, got '" + deadline + "'");
   r.check_units(p);
   coverage c;
   c.deadline = deadline;
@@ -1301,7 +1301,7 @@ inline std::vector<finding> check_teams(const roster& r, const places& p, const 
                                         const std::optional<std::string>& deadline = std::nullopt) {
   std::string due = deadline ? *deadline : rules.deadline();
   if (!valid_iso_date(due))
-    throw input_error(location{"deadline", 0, 0, 0, "", ""}, "the deadline must be a date YYYY-MM-DD, got '" + due + "'");
+    throw input_error(location::in_file("deadline"), "the deadline must be a date YYYY-MM-DD, got '" + due + "'");
   r.check_units(p);
   std::vector<finding> out;
   auto emit = [&out](const team_rule& rule, const std::string& team_id, const std::string& unit_code,

@@ -89,6 +89,41 @@ class Plan:
             out[name] = json.loads(text)
         return out
 
+    @classmethod
+    def from_json(cls, obj: Any, source: str = "<json>") -> "Plan":
+        """The plan :meth:`to_json` wrote (or C++'s outreach_plan JSON, whose "columns" also keep
+        the columns of a sheet without rows). A malformed document is a ConfigError naming the field."""
+        from .errors import ConfigError
+
+        if not isinstance(obj, Mapping):
+            raise ConfigError(f"expected a JSON object, got {type(obj).__name__}", file=source, id="commdx.json.type")
+        for key in ("messages", *cls.TABLES):
+            if key not in obj:
+                raise ConfigError("missing required field", file=source, column=f"/{key}", id="commdx.json.missing_field")
+        columns = obj.get("columns") or {}
+        plan = cls.__new__(cls)
+        for name in cls.TABLES:
+            rows = obj[name]
+            if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+                raise ConfigError("expected an array of records", file=source, column=f"/{name}", id="commdx.json.type")
+            names = [c[0] for c in columns.get(name, [])] or (list(rows[0]) if rows else [])
+            for k, r in enumerate(rows):
+                if set(r) != set(names):
+                    odd = sorted(set(r) ^ set(names))[0]
+                    raise ConfigError("a column the other records do not have, or lack", file=source,
+                                      column=f"/{name}/{k}/{odd}", id="commdx.json.value")
+            setattr(plan, name, pd.DataFrame.from_records(rows, columns=names))
+        messages = obj["messages"]
+        if not isinstance(messages, list) or not all(isinstance(m, Mapping) for m in messages):
+            raise ConfigError("expected an array of messages", file=source, column="/messages", id="commdx.json.type")
+        plan.messages = [dict(m) for m in messages]
+        plan.summary = {k: v for k, v in obj.items() if k not in ("messages", "columns", *cls.TABLES)}
+        for key in ("gap", "objective", "upper_bound"):
+            if not isinstance(plan.summary.get(key), (int, float)) or isinstance(plan.summary.get(key), bool):
+                raise ConfigError(f"expected a number, got {plan.summary.get(key)!r}", file=source, column=f"/{key}",
+                                  id="commdx.json.type")
+        return plan
+
     def write(self, directory: str | os.PathLike, lang: str = "vi", *, command: Optional[list[str]] = None,
               inputs: tuple = ()) -> list[Path]:
         """plan.json, one CSV per table and one XLSX visit sheet per member (Vietnamese headers).

@@ -239,7 +239,7 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
       if (blank) continue;
     }
     if (!cleaned[r].valid)
-      throw input_error(location{source, r + 1, 0, 0, header, ""},
+      throw input_error(location::in_file(source).at_row(r + 1).in_column(header),
                         "'" + std::string(raw) + "' is not a number (không phải là số)");
     if (cleaned[r].exact) continue;
     auto ev = number_evidence(cleaned[r].digits);
@@ -248,7 +248,7 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
     if (cleaned[r].percent) out.any_percent = true;
   }
   if (vi_row != 0 && en_row != 0)
-    throw input_error(location{source, std::max(vi_row, en_row), 0, 0, header, ""},
+    throw input_error(location::in_file(source).at_row(std::max(vi_row, en_row)).in_column(header),
                       "the column mixes number formats: row " + std::to_string(vi_row) + " '" + cells[vi_row - 1] +
                           "' is written the Vietnamese way (1.234,5) and row " + std::to_string(en_row) + " '" +
                           cells[en_row - 1] + "' the English way (1,234.5); use one format in a column");
@@ -265,7 +265,7 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
       continue;
     }
     if (!parse_number_with_style(cleaned[r].digits, out.style, v))
-      throw input_error(location{source, r + 1, 0, 0, header, ""},
+      throw input_error(location::in_file(source).at_row(r + 1).in_column(header),
                         "'" + cells[r] + "' is not a well-formed number (số viết sai định dạng)");
     out.values[r] = cleaned[r].percent ? v / 100.0 : v;
   }

@@ -78,7 +78,7 @@ struct stacked_design {
       else continue;
       const double wi = w ? (*w)[i] : 1.0;
       if (!(wi > 0) || !std::isfinite(wi)) {
-        throw input_error(location{d.source, i + 1, 0, 0, weight_col, ""},
+        throw input_error(location::in_file(d.source).at_row(i + 1).in_column(weight_col),
                           "weight must be a positive number, got '" + format_number(wi) + "'");
       }
       d.weight[i] = wi;
@@ -124,19 +124,19 @@ struct stacked_design {
       double f = 0;
       if (!is_missing(pop)) {
         if (pop <= 0) {
-          throw input_error(location{d.source, 0, 0, 0, fpc_col, stratum_names[var_design[h]]},
+          throw input_error(location::in_file(d.source).in_column(fpc_col).for_unit(stratum_names[var_design[h]]),
                             "fpc must be positive, got " + format_number(pop));
         }
         f = pop >= 1 ? nh / pop : pop;
         if (f > 1 + 1e-12) {
-          throw validation_error(location{d.source, 0, 0, 0, fpc_col, stratum_names[var_design[h]]},
+          throw validation_error(location::in_file(d.source).in_column(fpc_col).for_unit(stratum_names[var_design[h]]),
                                  "fpc says " + format_number(pop) + " PSUs in the stratum but " +
                                      format_number(nh) + " were sampled");
         }
       }
       if (n_h[h] == 1) {
         if (f >= 1 - 1e-12) continue;  // a certainty PSU: no sampling variance
-        throw validation_error(location{d.source, 0, 0, 0, strata_col, stratum_names[var_design[h]]},
+        throw validation_error(location::in_file(d.source).in_column(strata_col).for_unit(stratum_names[var_design[h]]),
                                "stratum has a single PSU in a round and no fpc making it a "
                                "certainty unit: its variance cannot be estimated");
       }

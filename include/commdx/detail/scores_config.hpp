@@ -51,7 +51,7 @@ struct config_reader {
   std::string source;
 
   [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw config_error(location{source, 0, 0, 0, path, ""}, what);
+    throw config_error(location::in_file(source).in_column(path), what);
   }
   static std::string at(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
@@ -442,7 +442,7 @@ inline composite_index composite_index::from_file(const std::string& path) {
 
 inline composite_index composite_index::shipped(const std::string& name) {
   if (name != "adoption" && name != "readiness")
-    throw config_error(location{"", 0, 0, 0, "", ""}, "no shipped index named '" + name + "' (adoption, readiness)");
+    throw config_error(location{}, "no shipped index named '" + name + "' (adoption, readiness)");
   const std::string file = "index-" + name + ".json";
   return from_json_text(shipped_data(file), file);
 }

@@ -74,7 +74,7 @@ inline double transform_value(const indicator_spec& s, double x, const std::stri
   if (!std::isnan(s.cap_high) && x > s.cap_high) x = s.cap_high;
   if (s.transform == transform_method::log) {
     if (!(x > 0))
-      throw input_error(location{source, 0, 0, 0, s.column, unit},
+      throw input_error(location::in_file(source).in_column(s.column).for_unit(unit),
                         "log transform of a value <= 0 (" + format_number(x) + "); set bounds or use another transform");
     return det_log(x);
   }
@@ -122,12 +122,10 @@ class evaluator {
       : m_(m), n_(n), units_(units) {}
 
   [[noreturn]] void fail_ind(std::size_t j, std::size_t i, const std::string& what) const {
-    throw input_error(location{m_.source, 0, 0, 0, m_.ind[j].column,
-                               (units_ && i < units_->size()) ? (*units_)[i] : std::string()}, what);
+    throw input_error(location::in_file(m_.source).in_column(m_.ind[j].column).for_unit((units_ && i < units_->size()) ? (*units_)[i] : std::string()), what);
   }
   [[noreturn]] void fail_node(std::size_t k, std::size_t i, const std::string& what) const {
-    throw input_error(location{m_.source, 0, 0, 0, m_.nodes[k].id,
-                               (units_ && i < units_->size()) ? (*units_)[i] : std::string()}, what);
+    throw input_error(location::in_file(m_.source).in_column(m_.nodes[k].id).for_unit((units_ && i < units_->size()) ? (*units_)[i] : std::string()), what);
   }
 
   normalisation_spec norm_spec(std::size_t j, const eval_choice& c) const {
@@ -434,19 +432,19 @@ inline score_inputs read_inputs(const composite_index& ix, const score_model& m,
   score_inputs in;
   const std::size_t n = t.rows(), p = m.ind.size();
   if (!t.has(ix.unit_column()))
-    throw input_error(location{t.source(), 0, 0, 0, ix.unit_column(), ""},
+    throw input_error(location::in_file(t.source()).in_column(ix.unit_column()),
                       "missing the unit column (the configuration's unit_column)");
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < n; ++i) {
     std::string u = t.cell_text(ix.unit_column(), i);
-    if (u.empty()) throw input_error(location{t.source(), i + 1, 0, 0, ix.unit_column(), ""}, "empty unit id");
+    if (u.empty()) throw input_error(location::in_file(t.source()).at_row(i + 1).in_column(ix.unit_column()), "empty unit id");
     auto res = seen.emplace(u, i);
     if (!res.second)
-      throw validation_error(location{t.source(), i + 1, 0, 0, ix.unit_column(), u},
+      throw validation_error(location::in_file(t.source()).at_row(i + 1).in_column(ix.unit_column()).for_unit(u),
                              "unit appears twice (also row " + std::to_string(res.first->second + 1) + ")");
     in.units.push_back(std::move(u));
   }
-  if (n == 0) throw input_error(location{t.source(), 0, 0, 0, "", ""}, "no units to score");
+  if (n == 0) throw input_error(location::in_file(t.source()), "no units to score");
   in.raw.resize(n * p);
   in.se.assign(n * p, 0.0);
   in.imputed.assign(n * p, 0);
@@ -462,7 +460,7 @@ inline score_inputs read_inputs(const composite_index& ix, const score_model& m,
     if (t.has(sec)) {
       const auto& se = t.numeric(sec);
       for (std::size_t i = 0; i < n; ++i) {
-        if (se[i] < 0) throw input_error(location{t.source(), i + 1, 0, 0, sec, in.units[i]}, "negative standard error");
+        if (se[i] < 0) throw input_error(location::in_file(t.source()).at_row(i + 1).in_column(sec).for_unit(in.units[i]), "negative standard error");
         if (!std::isnan(se[i]) && se[i] > 0) {
           in.se[j * n + i] = se[i];
           in.any_se = true;
@@ -711,8 +709,8 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
   m.source = data.source();
   const detail::score_inputs in = detail::read_inputs(*this, m, data);
   const std::size_t n = in.units.size(), p = m.ind.size(), q = m.nodes.size();
-  if (opt.draws < 1) throw config_error(location{"", 0, 0, 0, "draws", ""}, "need at least one draw");
-  if (!(opt.level > 0 && opt.level < 1)) throw config_error(location{"", 0, 0, 0, "level", ""}, "must be in (0, 1)");
+  if (opt.draws < 1) throw config_error(location{}.in_column("draws"), "need at least one draw");
+  if (!(opt.level > 0 && opt.level < 1)) throw config_error(location{}.in_column("level"), "must be in (0, 1)");
 
   // Factors: sampling error, then each modelling choice with more than one alternative.
   enum factor_kind { f_sampling, f_weights, f_norm, f_agg };
@@ -728,7 +726,7 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
     if (alt_agg_.size() > 1) { factors.push_back(f_agg); alts.push_back(&alt_agg_); }
   }
   if (factors.empty())
-    throw config_error(location{source_, 0, 0, 0, "uncertainty", ""},
+    throw config_error(location::in_file(source_).in_column("uncertainty"),
                        "nothing varies: no standard errors (<column>_se) in the input and fewer than two "
                        "alternatives for every modelling choice");
   const std::size_t nf = factors.size();

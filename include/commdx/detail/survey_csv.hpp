@@ -168,7 +168,7 @@ inline std::string hex_byte(unsigned char c) {
 
 /// Refuses text that is not UTF-8, naming the line of the first bad byte.
 [[noreturn]] inline void throw_not_utf8(std::string_view s, std::size_t bad, const std::string& source) {
-  location where{source, 0, line_at(s, bad), 0, "", ""};
+  location where = location::in_file(source).at_line(line_at(s, bad));
   if (s[bad] == '\0')
     throw input_error(where, "byte 0x00 (NUL): this is not a text file, or it is UTF-16 without a byte-order mark; "
                              "save it as UTF-8 (Excel: 'CSV UTF-8') / tệp không phải văn bản UTF-8: hãy lưu lại "
@@ -186,7 +186,7 @@ inline std::string_view decode_text(std::string_view raw, const std::string& sou
   bool be = raw.size() >= 2 && raw[0] == '\xFE' && raw[1] == '\xFF';
   if (!le && !be) return raw;
   if (raw.size() >= 4 && le && raw[2] == '\0' && raw[3] == '\0')
-    throw input_error(location{source, 0, 1, 0, "", ""},
+    throw input_error(location::in_file(source).at_line(1),
                       "the file is UTF-32, which is not read; save it as UTF-8 (Excel: 'CSV UTF-8') / tệp mã "
                       "UTF-32: hãy lưu lại dưới dạng CSV UTF-8");
   const std::size_t units = (raw.size() - 2) / 2;
@@ -197,7 +197,7 @@ inline std::string_view decode_text(std::string_view raw, const std::string& sou
   storage.clear();
   storage.reserve(raw.size());
   auto refuse = [&](const std::string& what) {
-    throw input_error(location{source, 0, line_at(storage, storage.size()), 0, "", ""},
+    throw input_error(location::in_file(source).at_line(line_at(storage, storage.size())),
                       "UTF-16 text (Excel 'Unicode text') " + what +
                           "; save the file as UTF-8 (Excel: 'CSV UTF-8') / tệp UTF-16 bị hỏng: hãy lưu lại "
                           "dưới dạng CSV UTF-8");
@@ -280,7 +280,7 @@ class csv_tokenizer {
         std::size_t b = ++pos_;
         bool escaped = false;
         for (;;) {
-          if (pos_ >= n) throw input_error(location{source_, 0, start_line, 0, "", ""}, "unterminated quoted field");
+          if (pos_ >= n) throw input_error(location::in_file(source_).at_line(start_line), "unterminated quoted field");
           char q = p[pos_];
           if (q == '"') {
             if (pos_ + 1 < n && p[pos_ + 1] == '"') { escaped = true; pos_ += 2; continue; }

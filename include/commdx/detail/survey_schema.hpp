@@ -75,7 +75,7 @@ struct record_schema {
   /// Reads one kind from a schema document {"households": {...}, ...} or a single kind's object.
   static record_schema from_json(const nlohmann::json& doc, const std::string& kind, const std::string& source) try {
     const nlohmann::json& j = doc.contains(kind) ? doc.at(kind) : doc;
-    location where{source, 0, 0, 0, kind, ""};
+    location where = location::in_file(source).in_column(kind);
     if (!j.is_object() || !j.contains("columns") || !j.at("columns").is_array())
       throw config_error(where, "a schema needs a 'columns' array (for '" + kind + "')");
     record_schema s;
@@ -84,7 +84,7 @@ struct record_schema {
     std::size_t i = 0;
     for (const auto& c : j.at("columns")) {
       ++i;
-      location at{source, i, 0, 0, "", ""};
+      location at = location::in_file(source).at_row(i);
       if (!c.is_object() || !c.contains("name") || !c.at("name").is_string())
         throw config_error(at, "schema column needs a 'name'");
       column_spec spec;
@@ -116,7 +116,7 @@ struct record_schema {
     for (const auto& c : s.columns) {
       for (const std::string* ref : {&c.parent_column, &c.max_column}) {
         if (!ref->empty() && s.find(*ref) == nullptr)
-          throw config_error(location{source, 0, 0, 0, c.name, ""}, "refers to unknown column '" + *ref + "'");
+          throw config_error(location::in_file(source).in_column(c.name), "refers to unknown column '" + *ref + "'");
       }
     }
     if (!s.id_column.empty() && s.find(s.id_column) == nullptr)
@@ -126,7 +126,7 @@ struct record_schema {
         for (const auto& [code, target] : options.items()) {
           std::string t = target.is_string() ? target.get<std::string>() : std::string();
           if (!t.empty() && (s.find(t) == nullptr || s.find(t)->type != value_type::yes_no))
-            throw config_error(location{source, 0, 0, 0, group + "/" + code, ""},
+            throw config_error(location::in_file(source).in_column(group + "/" + code),
                                "select-multiple option must map to a yes_no column, got '" + t + "'");
           s.select_multiple[group][code] = t;
         }
@@ -141,7 +141,7 @@ struct record_schema {
   static record_schema shipped(const std::string& kind) {
     static const nlohmann::json doc = io::parse_json(shipped_data("survey-schema.json"), "survey-schema.json");
     if (!doc.contains(kind))
-      throw config_error(location{"survey-schema.json", 0, 0, 0, "", ""},
+      throw config_error(location::in_file("survey-schema.json"),
                          "no record kind '" + kind + "' (households, businesses)");
     return from_json(doc, kind, "survey-schema.json");
   }
@@ -172,7 +172,7 @@ struct column_mapping {
 
   static column_mapping from_json(const nlohmann::json& j, const std::string& source) try {
     column_mapping m;
-    location where{source, 0, 0, 0, "", ""};
+    location where = location::in_file(source);
     if (!j.is_object()) throw config_error(where, "a column mapping must be a JSON object");
     auto text_of = [&](const nlohmann::json& v, const std::string& key) -> std::string {
       if (v.is_null()) return std::string();
@@ -180,23 +180,23 @@ struct column_mapping {
       if (v.is_number_integer()) return std::to_string(v.get<long long>());
       if (v.is_number()) return format_number(v.get<double>());
       if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
-      throw config_error(location{source, 0, 0, 0, key, ""}, "expected a string, got " + v.dump());
+      throw config_error(location::in_file(source).in_column(key), "expected a string, got " + v.dump());
     };
     bool structured = j.contains("columns") || j.contains("values") || j.contains("select_multiple") ||
                       j.contains("blank_is_no");
     const nlohmann::json& cols = structured ? (j.contains("columns") ? j.at("columns") : nlohmann::json::object()) : j;
-    if (!cols.is_object()) throw config_error(location{source, 0, 0, 0, "columns", ""}, "'columns' must be an object");
+    if (!cols.is_object()) throw config_error(location::in_file(source).in_column("columns"), "'columns' must be an object");
     for (const auto& [k, v] : cols.items()) m.columns[k] = text_of(v, k);
     if (!structured) return m;
     if (j.contains("values")) {
       for (const auto& [col, map] : j.at("values").items()) {
-        if (!map.is_object()) throw config_error(location{source, 0, 0, 0, col, ""}, "a value map must be an object");
+        if (!map.is_object()) throw config_error(location::in_file(source).in_column(col), "a value map must be an object");
         for (const auto& [raw, v] : map.items()) m.values[col][text::fold(raw)] = text_of(v, col);
       }
     }
     if (j.contains("select_multiple")) {
       for (const auto& [group, opts] : j.at("select_multiple").items()) {
-        if (!opts.is_object()) throw config_error(location{source, 0, 0, 0, group, ""}, "select_multiple options must be an object");
+        if (!opts.is_object()) throw config_error(location::in_file(source).in_column(group), "select_multiple options must be an object");
         for (const auto& [code, v] : opts.items()) m.select_multiple[group][code] = text_of(v, group + "/" + code);
       }
     }
@@ -207,7 +207,7 @@ struct column_mapping {
       } else if (b.is_array()) {
         for (const auto& c : b) m.blank_is_no.push_back(c.get<std::string>());
       } else {
-        throw config_error(location{source, 0, 0, 0, "blank_is_no", ""}, "expected true/false or a list of columns");
+        throw config_error(location::in_file(source).in_column("blank_is_no"), "expected true/false or a list of columns");
       }
     }
     return m;

@@ -120,12 +120,12 @@ inline calibration parse_calibration(std::string_view text, const std::string& s
   calibration c;
   auto at = [&](const json& obj, const char* key, const std::string& path) -> const json& {
     if (!obj.is_object() || !obj.contains(key))
-      throw config_error(location{source, 0, 0, 0, path + key, ""}, "missing field");
+      throw config_error(location::in_file(source).in_column(path + key), "missing field");
     return obj.at(key);
   };
   auto num = [&](const json& obj, const char* key, const std::string& path) {
     const json& v = at(obj, key, path);
-    if (!v.is_number()) throw config_error(location{source, 0, 0, 0, path + key, ""}, "expected a number");
+    if (!v.is_number()) throw config_error(location::in_file(source).in_column(path + key), "expected a number");
     return v.get<double>();
   };
   auto num_or = [&](const json& obj, const char* key, double dflt, const std::string& path) {
@@ -154,9 +154,9 @@ inline calibration parse_calibration(std::string_view text, const std::string& s
   c.education_remoteness = num(hh, "education_remoteness", "household.");
   c.education_age = num(hh, "education_age_per_year", "household.");
   if (c.education_cutpoints.size() != 5)
-    throw config_error(location{source, 0, 0, 0, "household.education_cutpoints", ""}, "expected 5 cut points (6 levels)");
+    throw config_error(location::in_file(source).in_column("household.education_cutpoints"), "expected 5 cut points (6 levels)");
   if (c.members_distribution.empty())
-    throw config_error(location{source, 0, 0, 0, "household.members_distribution", ""}, "empty distribution");
+    throw config_error(location::in_file(source).in_column("household.members_distribution"), "empty distribution");
   const json& bills = at(j, "bills", "");
   const char* bill_keys[4] = {"electricity", "water", "cable_tv", "school_fees"};
   for (std::size_t b = 0; b < 4; ++b) {
@@ -169,7 +169,7 @@ inline calibration parse_calibration(std::string_view text, const std::string& s
   for (int i = 0; i < attr_count; ++i) {
     const char* name = attr_names[static_cast<std::size_t>(i)];
     std::string p = std::string("attributes.") + name + ".";
-    location where{source, 0, 0, 0, "attributes." + std::string(name), ""};
+    location where = location::in_file(source).in_column("attributes." + std::string(name));
     const json& a = at(attrs, name, "attributes.");
     attr_spec& s = c.attrs[static_cast<std::size_t>(i)];
     std::string per = at(a, "per", p).get<std::string>();
@@ -227,7 +227,7 @@ inline calibration parse_calibration(std::string_view text, const std::string& s
   c.b_noise = num(at(bz, "latent", "businesses."), "noise_sd", "businesses.latent.");
   for (std::size_t k = 0; k < battr_count; ++k) {
     std::string p = std::string("businesses.attributes.") + battr_names[k] + ".";
-    location where{source, 0, 0, 0, p, ""};
+    location where = location::in_file(source).in_column(p);
     const json& a = at(at(bz, "attributes", "businesses."), battr_names[k], "businesses.attributes.");
     battr_spec& s = c.battrs[k];
     if (a.contains("among")) s.among_type = type_index(a.at("among").get<std::string>(), where);
@@ -260,7 +260,7 @@ inline double solve_intercept(const std::vector<double>& eta, const std::vector<
   double reachable = 0;
   for (double w : weight) reachable += w;
   if (base <= 0 || reachable < target * base * 1.0001)
-    throw config_error(location{"synth-calibration.json", 0, 0, 0, name, ""},
+    throw config_error(location::in_file("synth-calibration.json").in_column(name),
                        "target rate cannot be reached: only " + std::to_string(base > 0 ? reachable / base : 0.0) +
                            " of the base meets the prerequisites");
   double lo = -15, hi = 15;

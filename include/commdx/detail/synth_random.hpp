@@ -109,7 +109,7 @@ inline std::string civil_from_days(long z) { return commdx::detail::civil_from_d
 
 /// Parses YYYY-MM-DD through the library's one parser (dates.hpp); `what` names the field.
 inline long parse_date(const std::string& s, const char* what = "date") {
-  return commdx::detail::civil_date_or_throw(s, location{"synth", 0, 0, 0, what, ""});
+  return commdx::detail::civil_date_or_throw(s, location::in_file("synth").in_column(what));
 }
 
 // ---- number formatting (locale-independent, identical on every platform) ----

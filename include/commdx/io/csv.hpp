@@ -60,7 +60,7 @@ inline csv_records parse_csv(std::string_view raw, const std::string& source, ch
   commdx::detail::csv_tokenizer tok(text, source, out.delimiter);
   std::vector<std::string_view> fields;
   std::size_t line = 0;
-  if (!tok.next(fields, line)) throw input_error(location{source, 0, 0, 0, "", ""}, "empty file: no header row");
+  if (!tok.next(fields, line)) throw input_error(location::in_file(source), "empty file: no header row");
   std::size_t header_line = line;
   for (auto f : fields) out.header.emplace_back(commdx::detail::trim_blanks(f));
   while (tok.next(fields, line)) {
@@ -69,7 +69,7 @@ inline csv_records parse_csv(std::string_view raw, const std::string& source, ch
                         std::to_string(out.header.size());
       if (fields.size() > out.header.size())
         why += ": column " + std::to_string(out.header.size() + 1) + " has no name in the header";
-      throw input_error(location{source, out.rows.size() + 1, line, 0, "", ""}, why);
+      throw input_error(location::in_file(source).at_row(out.rows.size() + 1).at_line(line), why);
     }
     out.rows.emplace_back(fields.begin(), fields.end());
     out.lines.push_back(line);
@@ -81,15 +81,15 @@ inline csv_records parse_csv(std::string_view raw, const std::string& source, ch
     if (h.empty()) {
       for (std::size_t r = 0; r < out.rows.size(); ++r)
         if (!commdx::detail::trim_blanks(out.rows[r][c]).empty())
-          throw input_error(location{source, r + 1, out.lines[r], 0, "", ""},
+          throw input_error(location::in_file(source).at_row(r + 1).at_line(out.lines[r]),
                             "column " + std::to_string(c + 1) + " has a value but no name in the header");
       unnamed.push_back(c);
       continue;
     }
-    if (!seen.insert(h).second) throw input_error(location{source, 0, header_line, 0, h, ""}, "column name appears twice in the header");
+    if (!seen.insert(h).second) throw input_error(location::in_file(source).at_line(header_line).in_column(h), "column name appears twice in the header");
   }
   if (unnamed.size() == out.header.size())
-    throw input_error(location{source, 0, header_line, 0, "", ""}, "the header row has no column names");
+    throw input_error(location::in_file(source).at_line(header_line), "the header row has no column names");
   // empty columns without a name (a trailing delimiter on every line, as Excel writes) hold nothing
   for (auto it = unnamed.rbegin(); it != unnamed.rend(); ++it) {
     out.header.erase(out.header.begin() + static_cast<std::ptrdiff_t>(*it));
