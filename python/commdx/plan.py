@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import from_columns, to_columns
-from .io.output import pandas_json_held
+from .io.output import frame_records
 
 __all__ = ["Plan", "plan_outreach", "campaign_catalogue"]
 
@@ -43,7 +43,19 @@ def _classes(classes: Any) -> dict[str, str]:
     df = classes
     code = next(c for c in ("unit", "code", "unit_code") if c in df.columns)
     cls = next(c for c in ("class", "area_class", "classification") if c in df.columns)
-    return {str(a): str(b) for a, b in zip(df[code], df[cls])}
+    # Only the two classes commdx classify writes: any other value (a Vietnamese word, a typo)
+    # would silently plan the unit as central (issue 11), so it is refused naming row and value.
+    source = str(df.attrs.get("source", "classes"))
+    lines = df.attrs.get("lines")
+    out = {}
+    for i, (a, b) in enumerate(zip(df[code], df[cls])):
+        value = str(b).strip()
+        if value not in ("central", "remote"):
+            line = int(lines[i]) if lines is not None and i < len(lines) else None
+            raise _core.InputError(f"{source}, row {i + 1}" + (f" (line {line})" if line else "") +
+                                   f", column '{cls}': unknown class '{value}' (expected central or remote)")
+        out[str(a)] = value
+    return out
 
 
 class Plan:
@@ -68,9 +80,7 @@ class Plan:
         out["messages"] = self.messages
         for name in self.TABLES:
             df = getattr(self, name)
-            with pandas_json_held():  # Ctrl-C inside pandas' C JSON writer can crash it
-                text = df.to_json(orient="records", force_ascii=False)
-            out[name] = json.loads(text)
+            out[name] = frame_records(df)  # Ctrl-C inside pandas' C JSON writer can crash it
         return out
 
     def write(self, directory: str | os.PathLike, lang: str = "vi", *, command: Optional[list[str]] = None,

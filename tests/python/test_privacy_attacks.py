@@ -30,6 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 import commdx
 import commdx.report
 from commdx.disclosure import indicator_pattern
+from report_cities import place_tree, two_indicator_config
 
 K = 5
 BIG = 10_000.0  # an upper bound the attacker uses where the report states none
@@ -43,28 +44,20 @@ def _constructed_city(seed: int = 3) -> dict[str, object]:
     """Three wards: 10001 with tiny groups (one of 3 households and no adopters, one of 2),
     10002 ordinary, 10003 a whole ward of 4 households. Equal weights within a ward."""
     rng = np.random.default_rng(seed)
-    places = [("747", "Thành phố", "city", "")]
+    places: list[tuple[str, str, str, str]] = []
     sizes = {"10001": {"KP1": [40, 3, 30], "KP2": [2, 25, 35, 4]},
              "10002": {"KP1": [30, 28], "KP2": [33, 26]},
              "10003": {"KP1": [2, 2]}}
     weight = {"10001": 3.0, "10002": 4.0, "10003": 2.0}
     rows = []
-    for ward, hoods in sizes.items():
-        places.append((ward, f"Phường {ward[-1]}", "ward", "747"))
-        n_groups = sum(len(g) for g in hoods.values())
-        for hood, groups in hoods.items():
-            hcode = f"{ward}-{hood}"
-            places.append((hcode, f"Khu phố {hood[-1]}", "neighbourhood", ward))
-            for gi, size in enumerate(groups, start=1):
-                gcode = f"{hcode}-T{gi:02d}"
-                places.append((gcode, f"Tổ {gi}", "residential_group", hcode))
-                p = rng.uniform(0.2, 0.7)
-                for i in range(size):
-                    bank0 = float(rng.random() < p) if gcode != "10001-KP1-T02" else 0.0
-                    rows.append({"household_id": f"H{gcode}-{i:03d}", "ward_code": ward, "neighbourhood_code": hcode,
-                                 "group_code": gcode, "members": 4, "adults": 3, "stratum": ward, "psu": gcode,
-                                 "weight": weight[ward], "fpc": float(n_groups + 2), "bank0": bank0,
-                                 "wallet0": float(rng.random() < 0.3)})
+    for ward, hcode, gcode, size, n_groups in place_tree(sizes, "Thành phố", places):
+        p = rng.uniform(0.2, 0.7)
+        for i in range(size):
+            bank0 = float(rng.random() < p) if gcode != "10001-KP1-T02" else 0.0
+            rows.append({"household_id": f"H{gcode}-{i:03d}", "ward_code": ward, "neighbourhood_code": hcode,
+                         "group_code": gcode, "members": 4, "adults": 3, "stratum": ward, "psu": gcode,
+                         "weight": weight[ward], "fpc": float(n_groups + 2), "bank0": bank0,
+                         "wallet0": float(rng.random() < 0.3)})
     hh = pd.DataFrame(rows)
     base = hh.assign(round=0, bank_account=hh["bank0"], e_wallet=hh["wallet0"])
     adopt = (hh["bank0"] == 0) & (rng.random(len(hh)) < 0.4) & (hh["group_code"] != "10001-KP1-T02")
@@ -101,10 +94,7 @@ def _constructed_city(seed: int = 3) -> dict[str, object]:
             "round_months": {0: "2022-06", 1: "2022-10"}}
 
 
-def _config() -> dict[str, object]:
-    cfg = commdx.report.load_report_config()
-    cfg["indicators"] = [d for d in cfg["indicators"] if d["id"] in ("households_bank_account", "e_wallet")]
-    return cfg
+_config = two_indicator_config
 
 
 MONTHS = ("2022-09", "2022-10")

@@ -93,14 +93,15 @@ def _table(header: tuple, rows: list, last_free: bool = True) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..teams import RuleSet, check_teams, team_coverage
+    from ..teams import RuleSet, check_teams, read_rules, team_coverage
+    from ..io.output import frame_records
 
     roster, places = _load(args)
-    rules = RuleSet.from_file(args.rules) if args.rules else RuleSet.shipped()
+    rules = read_rules(args.rules) if args.rules else RuleSet.shipped()
     findings = check_teams(roster, places, rules=rules, deadline=args.deadline)
     counts = {s: int((findings["severity"] == s).sum()) for s in ("error", "warning", "info")}
     if args.fmt == "json":
-        records = json.loads(findings.to_json(orient="records", force_ascii=False))
+        records = frame_records(findings)
         json.dump({"roster": args.roster, "deadline": args.deadline, "counts": counts, "findings": records},
                   sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
