@@ -13,6 +13,7 @@ from typing import Any, Mapping, Optional
 import pandas as pd
 
 from . import _core
+from .errors import InputError
 from ._frame import from_columns, to_columns
 from .io.output import frame_records
 
@@ -51,9 +52,9 @@ def _classes(classes: Any) -> dict[str, str]:
     for i, (a, b) in enumerate(zip(df[code], df[cls])):
         value = str(b).strip()
         if value not in ("central", "remote"):
-            line = int(lines[i]) if lines is not None and i < len(lines) else None
-            raise _core.InputError(f"{source}, row {i + 1}" + (f" (line {line})" if line else "") +
-                                   f", column '{cls}': unknown class '{value}' (expected central or remote)")
+            raise InputError(f"unknown class '{value}' (expected central or remote)",
+                             file=source, row=i + 1, line=int(lines[i]) if lines is not None and i < len(lines) else None,
+                             column=cls, unit=str(a))
         out[str(a)] = value
     return out
 

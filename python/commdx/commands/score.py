@@ -71,7 +71,7 @@ def _read(path: str) -> pd.DataFrame:
 def _check_shares(df: pd.DataFrame) -> None:
     """A proportion's estimate (the catalogue's ``statistic``) outside [0, 1] is a corrupted
     table, not a score input: refused naming row, line and column (issue 11)."""
-    from .. import _core
+    from ..errors import InputError
     from ..indicators import indicator_catalogue
 
     if not {"indicator", "estimate"} <= set(df.columns):
@@ -82,10 +82,10 @@ def _check_shares(df: pd.DataFrame) -> None:
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         lines = df.attrs.get("lines")
-        line = f" (line {lines[i]})" if lines is not None and i < len(lines) else ""
-        raise _core.InputError(f"{df.attrs.get('source', 'estimates')}, row {i + 1}{line}, column 'estimate': "
-                               f"{df['indicator'].iloc[i]} is a share, its estimate must be in [0, 1], "
-                               f"got {df['estimate'].iloc[i]}")
+        raise InputError(f"{df['indicator'].iloc[i]} is a share, its estimate must be in [0, 1], got "
+                         f"{df['estimate'].iloc[i]}", file=df.attrs.get("source", "estimates"),
+                         row=i + 1, line=int(lines[i]) if lines is not None and i < len(lines) else None,
+                         column="estimate", unit=str(df["unit"].iloc[i]) if "unit" in df.columns else None)
 
 
 def run(args: argparse.Namespace) -> int:
