@@ -132,4 +132,12 @@ void bind_plan(py::module_& m) {
   m.def("_shipped_campaigns", [] {
     return commdx::bind::json_to_py(commdx::campaign_catalogue::shipped().raw);
   });
+  // A catalogue read from a file is checked under the file's name before planning, so that the
+  // plan's own "catalogue" label never stands for the user's file in a message (issue 11).
+  m.def(
+      "_check_campaign_catalogue",
+      [](const py::object& catalogue, const std::string& source) {
+        (void)commdx::campaign_catalogue::from_json(commdx::bind::json_from_py(catalogue, source), source);
+      },
+      py::arg("catalogue"), py::arg("source"));
 }

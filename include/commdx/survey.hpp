@@ -185,9 +185,20 @@ class ingester {
     for (const auto& spec : schema_.columns) {
       auto it = label_of.find(spec.name);
       if (it == label_of.end()) {
-        if (spec.required)
+        if (spec.required) {
+          // A header cell left empty (a name deleted by hand) is the likelier cause than a column
+          // gone: name it by position and neighbours rather than only the missing column.
+          for (std::size_t i = 0; i < res.size(); ++i)
+            if (res[i].kind == 4)
+              throw input_error(location::in_file(source_).at_line(1).in_column(spec.name),
+                                "column " + std::to_string(i + 1) + " has no name in the header" +
+                                    (i > 0 ? " (after '" + header[i - 1] + "')" : std::string()) +
+                                    (i + 1 < header.size() ? " (before '" + header[i + 1] + "')" : std::string()) +
+                                    " and the required column is missing: is column " + std::to_string(i + 1) +
+                                    " '" + spec.name + "'?");
           throw input_error(location::in_file(source_).in_column(spec.name),
                             "missing required column (columns found: " + join_header() + ")");
+        }
         continue;
       }
       add_out(spec.name, &spec, header[it->second], direct_of.count(spec.name) != 0);

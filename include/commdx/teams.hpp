@@ -284,9 +284,11 @@ inline void check_date(const std::string& d, const location& where) {
 }
 // Zero hours is refused too (issue 11): a member with no time is not on the team, and the plan
 // would silently give them nothing; not given (missing) stays allowed.
-inline void check_hours(double h, const location& where) {
+// The member is named (the row's unit is the team, and a team has several members).
+inline void check_hours(double h, const location& where, const std::string& member_id = "") {
   if (!is_missing(h) && (!std::isfinite(h) || h <= 0))
-    throw input_error(where, "weekly hours must be a number > 0, got " + format_number(h));
+    throw input_error(where, (member_id.empty() ? std::string() : "member " + member_id + ": ") +
+                                 "weekly hours must be a number > 0, got " + format_number(h));
 }
 inline std::string code_or_text(const nlohmann::json& v, const location& where, const char* what) {
   if (v.is_string()) return trimmed(v.get<std::string>());
@@ -559,7 +561,7 @@ class roster {
           if (!h.empty() && !io::parse_number(h, m.weekly_hours))
             throw input_error(detail::at_field(w, "weekly_hours"), "expected a number, got '" + h + "'");
         }
-        detail::check_hours(m.weekly_hours, detail::at_field(w, "weekly_hours"));
+        detail::check_hours(m.weekly_hours, detail::at_field(w, "weekly_hours"), m.id);
       }
       std::string phone = cell("phone", r);
       if (!phone.empty()) m.phone = phone;
@@ -568,6 +570,9 @@ class roster {
       mw.column = "member_id";
       member_where[ti].push_back(mw);
     }
+    // A header and no rows is a roster that lost its rows (a cut export), not a city without
+    // teams: refused, naming the file (issue 11).
+    if (t.rows() == 0) throw input_error(location::in_file(src), "a header and no rows: no team in the roster");
     return from_teams(std::move(teams), src, std::move(where), std::move(member_where));
   }
 
@@ -689,7 +694,7 @@ class roster {
         location mw = k < member_where_[i].size() ? member_where_[i][k] : detail::at_field(w, "members[" + std::to_string(k) + "]");
         std::string prefix = mw.column == "member_id" ? std::string() : mw.column + ".";
         if (m.id.empty()) throw validation_error(detail::at_field(mw, prefix + (prefix.empty() ? "member_id" : "id")), "empty member id");
-        detail::check_hours(m.weekly_hours, detail::at_field(mw, prefix + "weekly_hours"));
+        detail::check_hours(m.weekly_hours, detail::at_field(mw, prefix + "weekly_hours"), m.id);
         for (const auto& s : m.skills)
           if (parse_skill(s) != s)
             throw validation_error(detail::at_field(mw, prefix + "skills"), "skill '" + s + "' is not a normalised tag (expected e.g. it, smartphone)");

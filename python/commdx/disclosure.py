@@ -13,7 +13,8 @@ tree, which cells are published:
   or every household giving the same answer (a unanimous cell, 0% or 100%) while fewer than
   ``unanimous_below`` households; complementary cells by ``commdx.suppress_small_cells`` (the
   C++ rule), repeated until no published parent leaves a remainder (its suppressed children
-  together) that is unanimous.
+  together) that is unanimous, nor, where the hidden children carry different design weights
+  (a weighted sum: the city over its wards), a weight class of them unsafe on its own.
 * ``merged_design``: the survey rows with every suppressed residential group of a stratum merged
   into one PSU (and the strata of suppressed wards merged into one stratum), so that a published
   standard error depends on the suppressed cells only through their sum — which the published
@@ -89,14 +90,19 @@ def _unit_counts(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str | No
 
 
 def indicator_pattern(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str | None]], *, k: float,
-                      unanimous_below: float) -> pd.DataFrame:
+                      unanimous_below: float, weight: str | None = "weight") -> pd.DataFrame:
     """The publication status of every unit of the place tree the survey ``rows`` reach (all
     rounds stacked, column ``round``), per indicator of ``variables``.
 
     Returns columns unit, parent, level, variable, households (the fewest households the
     indicator is computed from in any round), status (``published``, ``primary``,
-    ``complementary``) and reason (``small``, ``unanimous``, ``remainder_unanimous`` or ``""``)."""
+    ``complementary``) and reason (``small``, ``unanimous``, ``remainder_unanimous``,
+    ``remainder_weighted`` or ``""``).
+
+    ``weight`` names the design-weight column (ignored when the rows lack it): children of one
+    parent whose rows carry different weights are separate remainders (see ``_weight_class``)."""
     tree = _tree(rows)
+    tree["weight_class"] = _weight_class(rows, tree, weight)
     counts = _unit_counts(rows, variables)
     rounds = sorted(rows["round"].unique())
     full = pd.MultiIndex.from_product([tree["unit"], list(variables), rounds], names=["unit", "variable", "round"])
@@ -105,6 +111,29 @@ def indicator_pattern(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str
     out = [_pattern_of(tree.copy(), counts[counts["variable"] == v], k, unanimous_below).assign(variable=v)
            for v in variables]
     return pd.concat(out, ignore_index=True)
+
+
+def _weight_class(rows: pd.DataFrame, tree: pd.DataFrame, weight: str | None) -> list[str]:
+    """Per unit of ``tree``: its rows' one design weight (as text), or the unit's own code when
+    its rows carry several weights (a class of its own).
+
+    A published parent whose children carry different weights publishes a *weighted* sum of
+    them (the city's estimate is Σ w·y / Σ w·n over its wards). With the published children
+    subtracted, the attacker knows Σ n and Σ w·n, Σ w·y of the hidden ones: for weights that are
+    not multiples of each other, integrality separates the hidden children of different weights
+    (the demo's leak: 26515 at weight 1 and 26545 at 1.25). So the hidden children of each
+    weight class must be a safe remainder on their own (docs/disclosure.md, step 2b)."""
+    if weight is None or weight not in rows.columns:
+        return ["" for _ in tree["unit"]]
+    w = pd.to_numeric(rows[weight], errors="coerce")
+    classes: dict[str, str] = {}
+    for col in LEVELS:
+        if col not in rows.columns:
+            break
+        stats = w.groupby(rows[col].astype(str)).agg(["min", "max"])
+        classes.update({u: (repr(float(lo)) if lo == hi else f"unit:{u}")
+                        for u, lo, hi in zip(stats.index, stats["min"], stats["max"])})
+    return [classes.get(u, "") for u in tree["unit"]]
 
 
 def _pattern_of(tree: pd.DataFrame, counts: pd.DataFrame, k: float, unanimous_below: float) -> pd.DataFrame:
@@ -124,11 +153,12 @@ def _pattern_of(tree: pd.DataFrame, counts: pd.DataFrame, k: float, unanimous_be
     by_unit = dict(zip(units, block))
     children = tree.groupby("parent")["unit"].apply(list).to_dict()
     hh = dict(zip(tree["unit"], tree["households"]))
+    weight_class = dict(zip(tree["unit"], tree["weight_class"]))
     while True:
         forced = tree["reason"] != ""
         tree["status"] = tree_suppression(tree, k=k, forced=forced).to_numpy()
         status = dict(zip(tree["unit"], tree["status"]))
-        more: list[str] = []
+        more: list[tuple[str, str]] = []
         for parent, kids in children.items():
             if not parent or status.get(parent) != "published":
                 continue
@@ -137,13 +167,43 @@ def _pattern_of(tree: pd.DataFrame, counts: pd.DataFrame, k: float, unanimous_be
                 continue
             rem = sum(by_unit[c] for c in hidden)
             n, y, x = rem[:, 0], rem[:, 1], rem[:, 2]
-            if n.min() >= unanimous_below or not ((n > 0) & ((y == 0) | (y == x))).any():
+            if n.min() < unanimous_below and ((n > 0) & ((y == 0) | (y == x))).any():
+                shown = sorted((c for c in kids if status[c] == "published"), key=lambda c: (hh[c], c))
+                more.append((shown[0] if shown else parent, "remainder_unanimous"))
                 continue
-            shown = sorted((c for c in kids if status[c] == "published"), key=lambda c: (hh[c], c))
-            more.append(shown[0] if shown else parent)
+            more += _unsafe_weight_classes(parent, kids, hidden, status, weight_class, by_unit, hh, k, unanimous_below)
         if not more:
             return tree
-        tree.loc[tree["unit"].isin(more), "reason"] = "remainder_unanimous"
+        for unit, why in more:
+            tree.loc[(tree["unit"] == unit) & (tree["reason"] == ""), "reason"] = why
+
+
+def _unsafe_weight_classes(parent: str, kids: list[str], hidden: list[str], status: dict[str, str],
+                           weight_class: dict[str, str], by_unit: dict[str, np.ndarray], hh: dict[str, float],
+                           k: float, unanimous_below: float) -> list[tuple[str, str]]:
+    """Where a published parent's hidden children carry more than one weight, each weight class
+    of them is a remainder of its own: it must hold two or more hidden children, at least k
+    households in every round and not be unanimous. Hides the smallest published sibling of the
+    same class, or the parent when the class has none left (the city of the demo: ward 26545 is
+    alone at its weight)."""
+    classes: dict[str, list[str]] = {}
+    for c in hidden:
+        classes.setdefault(weight_class[c], []).append(c)
+    if len(classes) < 2:
+        return []  # one weight: the parent's sum is a count, the checks above cover it
+    out: list[tuple[str, str]] = []
+    for cls, members in classes.items():
+        rem = sum(by_unit[c] for c in members)
+        n, y, x = rem[:, 0], rem[:, 1], rem[:, 2]
+        unanimous = n.min() < unanimous_below and bool(((n > 0) & ((y == 0) | (y == x))).any())
+        if len(members) >= 2 and n.min() >= k and not unanimous:
+            continue
+        shown = sorted((c for c in kids if status[c] == "published" and weight_class[c] == cls),
+                       key=lambda c: (hh[c], c))
+        if not shown:  # the parent hidden: no weighted sum published, no sibling need be hidden
+            return [(parent, "remainder_weighted")]
+        out.append((shown[0], "remainder_weighted"))
+    return out
 
 
 def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,

@@ -64,7 +64,7 @@ class CompositeIndex:
         if isinstance(config, Mapping):
             return cls(_core._CompositeIndex._from_obj(dict(config), "<dict>"), "<dict>")
         if isinstance(config, os.PathLike):
-            return cls(_core._CompositeIndex.from_file(os.fspath(config)), os.fspath(config))
+            return cls._from_file(os.fspath(config))
         if not isinstance(config, str):
             raise TypeError("config must be a shipped name, a path, a dict or a JSON string")
         text = config.strip()
@@ -72,7 +72,13 @@ class CompositeIndex:
             return cls(_core._CompositeIndex.shipped(text), f"index-{text}.json")
         if text.startswith("{"):
             return cls(_core._CompositeIndex.from_json_text(text, "<json>"), "<json>")
-        return cls(_core._CompositeIndex.from_file(config), config)
+        return cls._from_file(config)
+
+    @classmethod
+    def _from_file(cls, path: str) -> "CompositeIndex":
+        from .io.json import read_json_text  # bad bytes named by file and line (issue 11)
+
+        return cls(_core._CompositeIndex.from_json_text(read_json_text(path), path), path)
 
     @classmethod
     def shipped(cls, name: str) -> "CompositeIndex":

@@ -109,7 +109,19 @@ def read_roster(path: PathLike) -> "Roster":
     p = os.fspath(path)
     if p.lower().endswith(tables.XLSX_EXTENSIONS):
         return _read_xlsx(p)
+    if p.lower().endswith(".json"):  # decoded by commdx.io.json: a bad byte named by its line
+        from .io.json import read_json_text
+
+        return Roster.from_json_text(read_json_text(p), p)
     return Roster.from_file(p)
+
+
+def read_rules(path: PathLike) -> "RuleSet":
+    """A rule set (team-rules.json format) read by commdx.io.json's rules: duplicate keys,
+    depth, non-finite numbers and bad bytes refused naming the file and line."""
+    from .io.json import read_json
+
+    return RuleSet.from_json(read_json(path), os.fspath(path))
 
 
 def _as_roster(roster: Any) -> "Roster":
@@ -146,7 +158,7 @@ def _as_rules(rules: Any) -> "RuleSet":
     if isinstance(rules, dict):
         return RuleSet.from_json(rules)
     if isinstance(rules, (str, os.PathLike)):
-        return RuleSet.from_file(os.fspath(rules))
+        return read_rules(rules)
     raise TypeError(f"expected a RuleSet, a JSON dict or a path, got {type(rules).__name__}")
 
 
@@ -191,7 +203,9 @@ class TeamCoverage(NamedTuple):
 
     def to_json(self) -> dict:
         def records(df: pd.DataFrame) -> list:
-            return json.loads(df.to_json(orient="records", force_ascii=False))
+            from .io.output import frame_records
+
+            return frame_records(df)
 
         return {"deadline": self.deadline, "neighbourhoods": records(self.neighbourhoods),
                 "groups": records(self.groups), "wards": records(self.wards)}

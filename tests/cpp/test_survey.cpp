@@ -628,6 +628,10 @@ TEST(SurveyCsv, ColumnsWithoutANameAreRefusedNotDropped) {
   EXPECT_NE(m.find("hh.csv, row 2, line 3: column 5 has a value but no name in the header"), std::string::npos) << m;
   m = strict_error<commdx::input_error>("household_id,,ward_code,members,adults\nA,x,26506,2,1\n");
   EXPECT_NE(m.find("row 1, line 2: column 2 has a value but no name in the header"), std::string::npos) << m;
+  // a required column's name deleted by hand: the unnamed column is named, not only the missing one
+  m = strict_error<commdx::input_error>("household_id,,members,adults\nA,26506,2,1\n");
+  EXPECT_NE(m.find("hh.csv, line 1, column 'ward_code': column 2 has no name in the header (after 'household_id') "
+                   "(before 'members')"), std::string::npos) << m;
   // an empty name over an empty column (a trailing delimiter on every line): nothing is lost
   auto r = commdx::read_households_csv(head + ",\nA,26506,2,1,\nB,26506,2,1, \n", "hh.csv");
   EXPECT_EQ(r.good.rows(), 2u);

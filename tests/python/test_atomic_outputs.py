@@ -400,3 +400,24 @@ def test_ctrl_c_that_c_code_turned_into_another_error_is_still_ctrl_c(tmp_path: 
                 raise ValueError("Error calling _values_for_json") from None
     assert not (tmp_path / "out").exists() and _leftovers(tmp_path) == []
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_during_a_commands_json_table_comes_after_the_writer(tmp_path: Path) -> None:
+    # teams check -o, classify -o .json, indicators -o .json write their tables through
+    # frame_json: a Ctrl-C that arrives while pandas' C writer runs (it can crash the process
+    # there) is held until the writer returned, then raised as Ctrl-C.
+    import threading
+
+    import numpy as np
+    import pandas as pd
+
+    from commdx.io.output import frame_json
+
+    df = pd.DataFrame({"a": np.arange(2_000_000, dtype=float), "b": ["xã Long Sơn"] * 2_000_000})
+    started = time.perf_counter()
+    threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        frame_json(df, orient="records", force_ascii=False)
+    # the writer ran to its end first (long after the signal), and the handler is Python's again
+    assert time.perf_counter() - started > 0.2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

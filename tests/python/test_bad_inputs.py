@@ -903,17 +903,7 @@ def _no_traceback(r: Run) -> None:
 # Cases that still fail on main, each a known gap named in the closing note of the session that
 # merged issue 11's branches. strict: a fix makes the case pass, and then this entry must go.
 KNOWN_GAPS = {
-    "teams.csv:header-only": "a roster with a header and no rows is accepted (findings, exit 1)",
-    "sample_households.csv:deleted-header-name": "the survey reader reports the missing column, not the unnamed one",
-    "businesses.csv:deleted-header-name": "the survey reader reports the missing column, not the unnamed one",
-    "estimates.csv:estimate-negative": "commdx score accepts a negative estimate of a share",
-    "teams.csv:weekly-hours-zero": "the message names the team, not the member with 0 hours",
     "followup_households.csv:round-without-a-variable": "the report states the missing variable in its files, not on stdout",
-    "classes.csv:unknown-class": "commdx plan accepts an unknown class",
-    "index-adoption.json:windows-1258": "score reads its config outside commdx.io.json: no line named",
-    "team-rules.json:windows-1258": "teams reads its rules outside commdx.io.json: no line named",
-    "teams.json:windows-1258": "teams reads the roster outside commdx.io.json: no line named",
-    "campaigns.json:visit-empty-list": "the plan core names 'catalogue', not the file",
 }
 
 

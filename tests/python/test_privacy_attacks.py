@@ -30,6 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 import commdx
 import commdx.report
 from commdx.disclosure import indicator_pattern
+from report_cities import place_tree, two_indicator_config
 
 K = 5
 BIG = 10_000.0  # an upper bound the attacker uses where the report states none
@@ -43,28 +44,20 @@ def _constructed_city(seed: int = 3) -> dict[str, object]:
     """Three wards: 10001 with tiny groups (one of 3 households and no adopters, one of 2),
     10002 ordinary, 10003 a whole ward of 4 households. Equal weights within a ward."""
     rng = np.random.default_rng(seed)
-    places = [("747", "Thành phố", "city", "")]
+    places: list[tuple[str, str, str, str]] = []
     sizes = {"10001": {"KP1": [40, 3, 30], "KP2": [2, 25, 35, 4]},
              "10002": {"KP1": [30, 28], "KP2": [33, 26]},
              "10003": {"KP1": [2, 2]}}
     weight = {"10001": 3.0, "10002": 4.0, "10003": 2.0}
     rows = []
-    for ward, hoods in sizes.items():
-        places.append((ward, f"Phường {ward[-1]}", "ward", "747"))
-        n_groups = sum(len(g) for g in hoods.values())
-        for hood, groups in hoods.items():
-            hcode = f"{ward}-{hood}"
-            places.append((hcode, f"Khu phố {hood[-1]}", "neighbourhood", ward))
-            for gi, size in enumerate(groups, start=1):
-                gcode = f"{hcode}-T{gi:02d}"
-                places.append((gcode, f"Tổ {gi}", "residential_group", hcode))
-                p = rng.uniform(0.2, 0.7)
-                for i in range(size):
-                    bank0 = float(rng.random() < p) if gcode != "10001-KP1-T02" else 0.0
-                    rows.append({"household_id": f"H{gcode}-{i:03d}", "ward_code": ward, "neighbourhood_code": hcode,
-                                 "group_code": gcode, "members": 4, "adults": 3, "stratum": ward, "psu": gcode,
-                                 "weight": weight[ward], "fpc": float(n_groups + 2), "bank0": bank0,
-                                 "wallet0": float(rng.random() < 0.3)})
+    for ward, hcode, gcode, size, n_groups in place_tree(sizes, "Thành phố", places):
+        p = rng.uniform(0.2, 0.7)
+        for i in range(size):
+            bank0 = float(rng.random() < p) if gcode != "10001-KP1-T02" else 0.0
+            rows.append({"household_id": f"H{gcode}-{i:03d}", "ward_code": ward, "neighbourhood_code": hcode,
+                         "group_code": gcode, "members": 4, "adults": 3, "stratum": ward, "psu": gcode,
+                         "weight": weight[ward], "fpc": float(n_groups + 2), "bank0": bank0,
+                         "wallet0": float(rng.random() < 0.3)})
     hh = pd.DataFrame(rows)
     base = hh.assign(round=0, bank_account=hh["bank0"], e_wallet=hh["wallet0"])
     adopt = (hh["bank0"] == 0) & (rng.random(len(hh)) < 0.4) & (hh["group_code"] != "10001-KP1-T02")
@@ -101,10 +94,7 @@ def _constructed_city(seed: int = 3) -> dict[str, object]:
             "round_months": {0: "2022-06", 1: "2022-10"}}
 
 
-def _config() -> dict[str, object]:
-    cfg = commdx.report.load_report_config()
-    cfg["indicators"] = [d for d in cfg["indicators"] if d["id"] in ("households_bank_account", "e_wallet")]
-    return cfg
+_config = two_indicator_config
 
 
 MONTHS = ("2022-09", "2022-10")
@@ -138,10 +128,12 @@ def constructed_docs(constructed, tmp_path_factory) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 
 def integer_ranges(tree: dict[str, list[str]], known: dict[str, float], bounds: dict[str, tuple[float, float]],
-                   extra: list[tuple[dict[str, float], float]] = ()) -> dict[str, tuple[float, float]]:
+                   extra: list[tuple[dict[str, float], float]] = (),
+                   targets: tuple[str, ...] = ("",)) -> dict[str, tuple[float, float]]:
     """The attacker's integer program: unknown cells (the keys of ``bounds``) are integers in
     their bounds; every parent of ``tree`` equals the sum of its children; ``extra`` adds linear
-    equations. Returns the smallest and largest feasible value of every unknown."""
+    equations. Returns the smallest and largest feasible value of every unknown whose name
+    starts with one of ``targets``."""
     names = sorted(bounds)
     if not names:
         return {}
@@ -181,6 +173,8 @@ def integer_ranges(tree: dict[str, list[str]], known: dict[str, float], bounds: 
     cons = [LinearConstraint(np.array(rows), np.array(rhs) - 1e-6, np.array(rhs) + 1e-6)] if rows else []
     out = {}
     for n in names:
+        if not n.startswith(targets):
+            continue
         got = []
         for sign in (1.0, -1.0):
             c = np.zeros(len(names))
@@ -223,7 +217,13 @@ def linear_attack_on_indicators(docs: list[dict], places: pd.DataFrame, weights:
 
     Within a ward the weights are equal, so counts add up; the city's estimate p is the ratio of
     weighted totals, Σ w·y over its wards = p · Σ w·n, a linear equation too."""
-    cells = indicator_cells(docs, weights)
+    return linear_attack_on_cells(indicator_cells(docs, weights), places, weights)
+
+
+def linear_attack_on_cells(cells: dict[tuple, dict], places: pd.DataFrame, weights: dict[str, float],
+                           targets: tuple[str, ...] = ("",)) -> dict:
+    """The integer program of ``linear_attack_on_indicators`` on cells (unit, variable, round) ->
+    {"n", "y", "status"} (n and y None where hidden); ranges of the unknowns named ``targets``."""
     children = _children(places)
     city_code = places.loc[places["parent"] == "", "code"].iloc[0]
     # a ratio's totals (Σ adults with an account, Σ adults) are not p·n: the attacker has no
@@ -256,7 +256,7 @@ def linear_attack_on_indicators(docs: list[dict], places: pd.DataFrame, weights:
             p = city["y"] / city["n"]
             extra.append(({**{f"y:{wd}": weights[wd] for wd in wards}}, 0.0))
             extra[-1][0].update({f"n:{wd}": -p * weights[wd] for wd in wards})
-        found[(var, which)] = integer_ranges(tree, known, bounds, extra)
+        found[(var, which)] = integer_ranges(tree, known, bounds, extra, targets=targets)
     return found
 
 
@@ -644,3 +644,90 @@ def test_a_bad_unanimity_threshold_is_a_config_error(constructed) -> None:
     cfg = {**_config(), "unanimous_below_households": "twenty"}
     with pytest.raises(commdx.ConfigError, match="unanimous_below_households"):
         commdx.monthly_report("2022-10", ward="10001", config=cfg, charts=False, **constructed)
+
+
+# ---------------------------------------------------------------------------------------------
+# the weighted city: wards of different weights (the demo's leak, docs/disclosure.md step 2b)
+# ---------------------------------------------------------------------------------------------
+
+def _survey_rows(city: dict[str, object]) -> pd.DataFrame:
+    return pd.concat([city["sample"].assign(round=0), city["followup"].assign(round=1)], ignore_index=True)
+
+
+def _proportions() -> dict[str, tuple[str, None]]:
+    return {d["id"]: (d["numerator"], None) for d in commdx.report.load_report_config()["indicators"]
+            if not d["denominator"]}
+
+
+def published_cells(rows: pd.DataFrame, pattern: pd.DataFrame, variables: dict[str, tuple[str, None]]) -> dict[tuple, dict]:
+    """What a report publishes of the pattern's cells, computed from the survey itself: a
+    published unit's n and count y (p·n); the city's p the ratio of weighted totals Σ w·y / Σ w·n
+    at full precision (what the report prints). Every report of every ward at once: the
+    strongest attacker's position."""
+    status = {(u, v): s for u, v, s in zip(pattern["unit"], pattern["variable"], pattern["status"])}
+    cells: dict[tuple, dict] = {}
+    for var, (col, _) in variables.items():
+        ok = rows[rows[col].notna()]
+        for r, g in ok.groupby("round"):
+            y = g[col].astype(float)
+            for level in (None, "ward_code", "neighbourhood_code", "group_code"):
+                keys = pd.Series("city", index=g.index) if level is None else g[level].astype(str)
+                unit_key = "__city__" if level is None else None
+                stats = pd.DataFrame({"n": 1.0, "y": y, "wn": g["weight"], "wy": g["weight"] * y}).groupby(keys).sum()
+                for unit, st in stats.iterrows():
+                    shown = status[(unit_key or unit, var)] == "published"
+                    p = st["wy"] / st["wn"]
+                    cells[(unit, var, r)] = {"n": st["n"] if shown else None, "y": p * st["n"] if shown else None,
+                                             "status": status[(unit_key or unit, var)]}
+    return cells
+
+
+@pytest.fixture(scope="module", params=[(5000, 1)], ids=lambda p: f"{p[0]}hh-seed{p[1]}")
+def weighted_city(request, tmp_path_factory) -> dict[str, object]:
+    households, seed = request.param
+    d = tmp_path_factory.mktemp(f"weighted-{households}-{seed}")
+    commdx.synth.write(d, households=households, seed=seed)
+    files = commdx.report.load_city_folder(d)
+    places = files["places"].assign(parent=files["places"]["parent"].fillna(""))
+    rows = _survey_rows(files)
+    return {"places": places, "rows": rows, "weights": rows.groupby("ward_code")["weight"].first().to_dict(),
+            "variables": _proportions()}
+
+
+def _hidden_answers(city: dict[str, object], pattern: pd.DataFrame, only: tuple[str, ...] = ()) -> dict:
+    variables = {v: c for v, c in city["variables"].items() if not only or v in only}
+    cells = published_cells(city["rows"], pattern, variables)
+    found = linear_attack_on_cells(cells, city["places"], city["weights"], targets=("y:", "s:"))
+    return {table: {n: ranges[n] for n in determined(ranges) if n.startswith(("y:", "s:"))}
+            for table, ranges in found.items() if any(n.startswith(("y:", "s:")) for n in determined(ranges))}
+
+
+def test_integer_attack_through_the_weighted_city_recovers_nothing(weighted_city) -> None:
+    # The example city's wards carry different weights (1, 1.125, 1.25): the city's estimate is
+    # a weighted sum of its wards. Every cell any report publishes, the city's estimate at full
+    # precision, all levels, all proportions, both rounds: no hidden answer is determined.
+    pattern = indicator_pattern(weighted_city["rows"], weighted_city["variables"], k=K, unanimous_below=4 * K)
+    assert (pattern["status"] != "published").sum() > 200
+    assert _hidden_answers(weighted_city, pattern) == {}
+
+
+def test_integer_attack_recovers_answers_when_the_pattern_ignores_the_weights(weighted_city) -> None:
+    # The test of the test: the pattern before step 2b (weights ignored, the city published
+    # whatever the weights of its hidden wards) leaks on the 5,000-household city exactly where
+    # docs/disclosure.md found it (pay_online_cable_tv, wards 26515 and 26545).
+    rows = weighted_city["rows"]
+    old = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=4 * K, weight=None)
+    new = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=4 * K)
+    city_old = old[old["level"] == "city"].set_index("variable")["status"]
+    city_new = new[new["level"] == "city"].set_index("variable")["status"]
+    changed = sorted(city_new.index[(city_old == "published") & (city_new != "published")])
+    # (the attack on the old pattern runs on the leaking indicator only: on all 16 it takes
+    # minutes, the integer program working through many separable cells)
+    leaks = _hidden_answers(weighted_city, old, only=("pay_online_cable_tv",))
+    assert {v for v, _ in leaks} == {"pay_online_cable_tv"}, leaks
+    assert "pay_online_cable_tv" in changed
+    assert _hidden_answers(weighted_city, new, only=("pay_online_cable_tv",)) == {}
+    # the city hides exactly the indicators whose hidden wards (before) had different weights
+    for var in changed:
+        wards = old[(old["variable"] == var) & (old["level"] == "ward_code") & (old["status"] != "published")]["unit"]
+        assert len({weighted_city["weights"][w] for w in wards}) > 1, (var, list(wards))

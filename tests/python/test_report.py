@@ -11,34 +11,27 @@ import pytest
 
 import commdx
 import commdx.report
+from report_cities import place_tree, two_indicator_config
 
 K = 5
 
 
 def _constructed_city(seed: int = 3) -> dict[str, object]:
     rng = np.random.default_rng(seed)
-    places = [("747", "Thành phố Vũng Tàu", "city", "")]
+    places: list[tuple[str, str, str, str]] = []
     # Ward 10001 has tiny groups (3 and 2 households); ward 10002 only ordinary ones.
     sizes = {"10001": {"KP1": [40, 3, 30], "KP2": [2, 25, 35]}, "10002": {"KP1": [30, 28], "KP2": [33, 26, 31]}}
     hh_rows = []
-    for ward, hoods in sizes.items():
-        places.append((ward, f"Phường {ward[-1]}", "ward", "747"))
-        n_groups = sum(len(g) for g in hoods.values())
-        for hood, groups in hoods.items():
-            hcode = f"{ward}-{hood}"
-            places.append((hcode, f"Khu phố {hood[-1]}", "neighbourhood", ward))
-            for gi, size in enumerate(groups, start=1):
-                gcode = f"{hcode}-T{gi:02d}"
-                places.append((gcode, f"Tổ {gi}", "residential_group", hcode))
-                shift = rng.normal(0, 0.5)
-                for i in range(size):
-                    bank0 = rng.random() < 1 / (1 + np.exp(-(-0.3 + shift)))
-                    wallet0 = rng.random() < 0.3
-                    hh_rows.append({
-                        "household_id": f"H{gcode}-{i:03d}", "ward_code": ward, "neighbourhood_code": hcode,
-                        "group_code": gcode, "members": 4, "adults": 3, "stratum": ward, "psu": gcode,
-                        "weight": 3.0, "fpc": 3.0 * n_groups, "bank_account0": float(bank0),
-                        "e_wallet0": float(wallet0)})
+    for ward, hcode, gcode, size, n_groups in place_tree(sizes, "Thành phố Vũng Tàu", places):
+        shift = rng.normal(0, 0.5)
+        for i in range(size):
+            bank0 = rng.random() < 1 / (1 + np.exp(-(-0.3 + shift)))
+            wallet0 = rng.random() < 0.3
+            hh_rows.append({
+                "household_id": f"H{gcode}-{i:03d}", "ward_code": ward, "neighbourhood_code": hcode,
+                "group_code": gcode, "members": 4, "adults": 3, "stratum": ward, "psu": gcode,
+                "weight": 3.0, "fpc": 3.0 * n_groups, "bank_account0": float(bank0),
+                "e_wallet0": float(wallet0)})
     hh = pd.DataFrame(hh_rows)
     base = hh.assign(round=0, bank_account=hh["bank_account0"], e_wallet=hh["e_wallet0"])
     # Follow-up: 40% of those without an account open one (the outreach); e-wallet use is redrawn
@@ -91,10 +84,7 @@ def _constructed_city(seed: int = 3) -> dict[str, object]:
             "round_months": {0: "2022-06", 1: "2022-10"}}
 
 
-def _config() -> dict[str, object]:
-    cfg = commdx.report.load_report_config()
-    cfg["indicators"] = [d for d in cfg["indicators"] if d["id"] in ("households_bank_account", "e_wallet")]
-    return cfg
+_config = two_indicator_config
 
 
 @pytest.fixture(scope="module")

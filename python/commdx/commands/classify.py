@@ -122,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
 def _write(result, groups, path: str, lang: str) -> None:
     import pandas as pd
 
+    from ..io.output import frame_records
+
     cols = ["code", "name", "class", "class_label", "borderline", "reasons", "density", "density_band",
             "education_measure", "education", "education_threshold", "education_se", "p_central", "readiness",
             "borderline_on", "kmeans_class", "kmeans_agrees", "decided_by", "area_km2", "population",
@@ -138,13 +140,13 @@ def _write(result, groups, path: str, lang: str) -> None:
                 groups.to_excel(xw, sheet_name="groups", index=False)
     else:
         payload = {
-            "areas": json.loads(table.to_json(orient="records", force_ascii=False)),
+            "areas": frame_records(table),
             "agreement": {f"rule_{r}_kmeans_{k}": int(result.attrs["agreement"].loc[r, k])
                           for r in ("central", "remote") for k in ("central", "remote")},
             "config": result.attrs["config"],
         }
         if groups is not None:
-            payload["groups"] = json.loads(groups.to_json(orient="records", force_ascii=False))
+            payload["groups"] = frame_records(groups)
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(payload, fh, ensure_ascii=False, indent=1)
     os.path.getsize(path)

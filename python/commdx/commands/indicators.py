@@ -88,12 +88,12 @@ def run(args: argparse.Namespace) -> int:
     if out is None:
         table.to_csv(sys.stdout, index=False)
     else:
-        from ..io.output import atomic_file
+        from ..io.output import atomic_file, frame_json
 
         with atomic_file(out) as tmp:  # temporary file beside OUT, renamed onto it when complete
             if out.lower().endswith(".json"):
                 with open(tmp, "w", encoding="utf-8") as f:
-                    f.write(table.to_json(orient="records", force_ascii=False, indent=1))
+                    f.write(frame_json(table, orient="records", force_ascii=False, indent=1))
             elif out.lower().endswith((".xlsx", ".xlsm")):
                 table.to_excel(tmp, index=False)
             else:

@@ -29,6 +29,17 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _read_catalogue(path: str) -> dict:
+    """The campaign catalogue file, checked under its own name (the plan core calls it
+    'catalogue')."""
+    from .. import _core
+    from ..io.json import read_json
+
+    doc = read_json(path)
+    _core._check_campaign_catalogue(doc, path)
+    return doc
+
+
 def _read_csv(path):
     from ..io import tables
 
@@ -67,7 +78,7 @@ def run(args) -> int:
         classes=_read_csv(args.classes) if args.classes else None,
         estimates=_read_csv(args.estimates) if args.estimates else None,
         visits=_read_csv(args.visits) if args.visits else None, ward=args.ward,
-        catalogue=read_json(args.catalogue) if args.catalogue else None,
+        catalogue=_read_catalogue(args.catalogue) if args.catalogue else None,
         key=key, with_names=args.with_names)
     inputs = (args.households, args.businesses, args.roster, args.places, args.classes, args.estimates,
               args.visits, args.catalogue)

@@ -63,7 +63,29 @@ def _read(path: str) -> pd.DataFrame:
     from ..io import tables
 
     # deff is inf where a unit's estimate has no simple-random-sampling variance (commdx indicators)
-    return tables.read_table(path, text=("unit", "ward_code", "level", "indicator"), non_finite=("deff",))
+    df = tables.read_table(path, text=("unit", "ward_code", "level", "indicator"), non_finite=("deff",))
+    _check_shares(df)
+    return df
+
+
+def _check_shares(df: pd.DataFrame) -> None:
+    """A proportion's estimate (the catalogue's ``statistic``) outside [0, 1] is a corrupted
+    table, not a score input: refused naming row, line and column (issue 11)."""
+    from ..errors import InputError
+    from ..indicators import indicator_catalogue
+
+    if not {"indicator", "estimate"} <= set(df.columns):
+        return
+    shares = {d["id"] for d in indicator_catalogue()["indicators"] if d.get("statistic") == "proportion"}
+    est = pd.to_numeric(df["estimate"], errors="coerce")
+    bad = df["indicator"].astype(str).isin(shares) & ((est < 0) | (est > 1))
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        lines = df.attrs.get("lines")
+        raise InputError(f"{df['indicator'].iloc[i]} is a share, its estimate must be in [0, 1], got "
+                         f"{df['estimate'].iloc[i]}", file=df.attrs.get("source", "estimates"),
+                         row=i + 1, line=int(lines[i]) if lines is not None and i < len(lines) else None,
+                         column="estimate", unit=str(df["unit"].iloc[i]) if "unit" in df.columns else None)
 
 
 def run(args: argparse.Namespace) -> int:

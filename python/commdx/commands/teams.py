@@ -86,9 +86,9 @@ def _load(args: argparse.Namespace):
 def _deadline(args: argparse.Namespace):
     """The rule set and the deadline in force: --deadline when given (said on stderr, since it
     overrides the rule set's), else the rule set's own."""
-    from ..teams import RuleSet
+    from ..teams import RuleSet, read_rules
 
-    rules = RuleSet.from_file(args.rules) if args.rules else RuleSet.shipped()
+    rules = read_rules(args.rules) if args.rules else RuleSet.shipped()
     if args.deadline is None or args.deadline == rules.deadline:
         return rules, rules.deadline
     print(_TEXT[args.lang]["override"].format(deadline=args.deadline, rules_deadline=rules.deadline,
@@ -111,6 +111,7 @@ def _table(header: tuple, rows: list, last_free: bool = True) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from ..io.output import frame_records
     from ..teams import check_teams, team_coverage
 
     roster, places = _load(args)
@@ -118,7 +119,7 @@ def run_check(args: argparse.Namespace) -> int:
     findings = check_teams(roster, places, rules=rules, deadline=deadline)
     counts = {s: int((findings["severity"] == s).sum()) for s in ("error", "warning", "info")}
     if args.fmt == "json":
-        records = json.loads(findings.to_json(orient="records", force_ascii=False))
+        records = frame_records(findings)
         json.dump({"roster": args.roster, "deadline": deadline, "rules_deadline": rules.deadline,
                    "counts": counts, "findings": records},
                   sys.stdout, ensure_ascii=False, indent=1)

@@ -57,6 +57,18 @@ def read_json(path_or_text: str | os.PathLike | bytes, source: str | None = None
     return parse_json(data, str(path))
 
 
+def read_json_text(path: str | os.PathLike) -> str:
+    """A JSON file's text for a reader that parses it itself (the C++ readers keep their line
+    numbers): decoded by this module's rules, so a Windows-1258 or UTF-16 file is refused
+    naming the file and the line of the first bad byte, an unopenable one naming the file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot open file ({exc.strerror or exc})", id="commdx.file.unreadable",
+                         file=str(path)) from None
+    return _decode(data, os.fspath(path))
+
+
 def parse_json(text: str | bytes, source: str) -> Any:
     """Parse JSON text (str or UTF-8 bytes); refusals are ConfigErrors naming ``source``."""
     if isinstance(text, (bytes, bytearray)):

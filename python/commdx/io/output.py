@@ -43,7 +43,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
-__all__ = ["MANIFEST", "OutputError", "atomic_directory", "atomic_files", "atomic_file", "manifest",
+__all__ = ["MANIFEST", "OutputError", "atomic_directory", "atomic_files", "atomic_file", "frame_json", "frame_records", "manifest",
            "verify", "sha256_file"]
 
 MANIFEST = "manifest.json"
@@ -305,6 +305,18 @@ def pandas_json_held() -> Iterator[None]:
                 previous(signal.SIGINT, came[0])
             else:
                 raise KeyboardInterrupt
+
+
+def frame_json(df: Any, **kwargs: Any) -> str:
+    """``df.to_json(**kwargs)`` with Ctrl-C deferred (``pandas_json_held``): every command
+    writes its tables' JSON through here, so none can crash in pandas' C writer."""
+    with pandas_json_held():
+        return df.to_json(**kwargs)
+
+
+def frame_records(df: Any) -> list:
+    """The rows of ``df`` as JSON records (NaN as null), through ``frame_json``."""
+    return json.loads(frame_json(df, orient="records", force_ascii=False))
 
 
 @contextlib.contextmanager
