@@ -25,7 +25,7 @@ def generate() -> str:
         # The bindings write DataFrame parameters as "pd.DataFrame" in their signatures; stubgen
         # cannot resolve the alias, so it is kept as written and `pandas as pd` imported below.
         subprocess.run([sys.executable, "-m", "pybind11_stubgen", "commdx._core", "-o", tmp, "--exit-code",
-                        "--ignore-unresolved-names", r"pd\.DataFrame"],
+                        "--ignore-unresolved-names", r"pd\.DataFrame|PathLike"],
                        check=True)
         text = (Path(tmp) / "commdx" / "_core.pyi").read_text(encoding="utf-8")
     # Two fixes typeshed makes too: pybind11's == returns False for another type, so __eq__ takes
@@ -36,6 +36,9 @@ def generate() -> str:
     future = "from __future__ import annotations\n"
     if "pd.DataFrame" in text:
         text = text.replace(future, future + "import pandas as pd\n", 1)
+    if re.search(r"\bPathLike\b", text):  # Places' file methods are Python's (places.py), typed with it
+        text = text.replace(future, future + "import os\n", 1) + \
+            '\nPathLike = typing.Union[str, "os.PathLike[str]"]  # as places.py defines it\n'
     return HEADER + text
 
 

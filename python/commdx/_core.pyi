@@ -4,6 +4,7 @@
 commdx compiled core; use the commdx package, not this module directly
 """
 from __future__ import annotations
+import os
 import pandas as pd
 import collections.abc
 from commdx.errors import ConfigError
@@ -21,18 +22,29 @@ class Places:
     def _from_columns(columns: dict, source: str = 'DataFrame') -> Places:
         ...
     @staticmethod
+    def _from_file(path: str) -> Places:
+        """
+        Read units from a .json or .csv file (the C++ reader; Places.from_file also reads XLSX).
+        """
+    @staticmethod
+    def _vung_tau_2022_to_2025() -> dict:
+        ...
+    @staticmethod
     def from_csv_text(text: str, source: str = '<csv>') -> Places:
         ...
     @staticmethod
     def from_dataframe(df: pd.DataFrame, source: str = 'DataFrame') -> 'Places':
         """
-        Units from a DataFrame with columns code, name, kind and optionally parent, area_km2,
-            population, households, lat, lon.
+        Units from a DataFrame with the places reader's columns (English or Vietnamese headers).
         """
     @staticmethod
-    def from_file(path: str) -> Places:
+    def from_file(path: PathLike) -> 'Places':
         """
-        Read units from a .json or .csv file.
+        Units from a CSV, XLSX or JSON file with English or Vietnamese headers (``code``/``ma``,
+            ``name``/``ten``, ``kind``/``cap``/``loai``, ``parent``/``ma_cha``, ``area_km2``/
+            ``dien_tich_km2``, ``population``/``dan_so``, ``households``/``so_ho``), numbers in Vietnamese
+            or plain format; the rules are the compiled reader's (``places.hpp``), XLSX cells are read by
+            ``commdx.io.tables`` first.
         """
     @staticmethod
     def from_json(obj: typing.Any, source: str = '<json>') -> Places:
@@ -41,9 +53,25 @@ class Places:
     def from_json_text(text: str, source: str = '<json>') -> Places:
         ...
     @staticmethod
+    def vietnam() -> Places:
+        """
+        Vietnam's 3,321 commune-level units of 2025 under their 34 provinces under the country 'VN' (statistics office codes; vintage '2025').
+        """
+    @staticmethod
     def vung_tau() -> Places:
         """
-        The built-in city: Vũng Tàu's 17 units (2022) under the city.
+        The built-in city of 2022: Vũng Tàu's 17 units under the city (vintage '2022').
+        """
+    @staticmethod
+    def vung_tau_2025() -> Places:
+        """
+        The built-in city since 1 July 2025: Vũng Tàu's five units under Ho Chi Minh City, with the published areas and populations (vintage '2025').
+        """
+    @staticmethod
+    def vung_tau_mapping() -> pd.DataFrame:
+        """
+        Which 2022 unit of Vũng Tàu became part of which 2025 unit: code_2022, name_2022,
+            code_2025, name_2025 (``data/vungtau-2022-to-2025.csv``).
         """
     def __contains__(self, code: str) -> bool:
         ...
@@ -52,6 +80,8 @@ class Places:
     def __repr__(self) -> str:
         ...
     def _to_columns(self) -> dict:
+        ...
+    def _with_units(self, more: Places, under: str) -> Places:
         ...
     def ancestors(self, code: str) -> list[str]:
         ...
@@ -73,12 +103,24 @@ class Places:
         """
         The code of the unit a hand-typed name means ('p.1', 'Xã Long Sơn', 'KP3, P.1'); raises NameMatchError listing the closest candidates when none or several match.
         """
+    def match_row(self, code: str, name: str, source: str = '', row: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
+        """
+        The code a row giving a code and/or a name means; refuses a code of another year's list (naming both).
+        """
     def name(self, code: str) -> str:
         ...
     def parent(self, code: str) -> str | None:
         ...
+    def require_vintage(self, year: str, what: str) -> None:
+        """
+        Raises ValidationError when `what` refers to another year's list than these places.
+        """
     def roots(self) -> list[str]:
         ...
+    def subtree(self, code: str) -> Places:
+        """
+        The unit, everything below it and its chain of parents (one commune cut out of Places.vietnam()).
+        """
     def to_dataframe(self: 'Places') -> pd.DataFrame:
         """
         One row per unit: code, name, kind, parent, level, ward, area_km2, population, households, lat, lon.
@@ -89,6 +131,24 @@ class Places:
         """
     def ward_of(self, code: str) -> str | None:
         ...
+    def with_units(self: 'Places', more: 'Places' | PathLike, under: str) -> 'Places':
+        """
+        This tree with the units of ``more`` (a Places or a file) added under the unit ``under``;
+            the file's rootless units go under it, a row with ``under``'s own code fills its area,
+            population and households (``places.hpp``: with_units).
+        """
+    def with_vintage(self, year: str) -> Places:
+        """
+        A copy whose codes are said to be of `year`'s list.
+        """
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def vintage(self) -> str:
+        """
+        The year of the list the codes refer to ('2022', '2025'), or '' when not said.
+        """
 class Member:
     """
     A team member (T1, T3): role, affiliation, skills, weekly hours, phone.
@@ -289,6 +349,10 @@ class _CompositeIndex:
         ...
 def _access_segments(columns: dict, source: str, config: typing.Any = None, central_wards: collections.abc.Sequence[str] = []) -> tuple[dict, dict]:
     ...
+def _area_classes(classes: dict) -> dict[str, str]:
+    ...
+def _check_campaign_catalogue(catalogue: typing.Any, source: str) -> None:
+    ...
 def _check_catalogue(catalogue: typing.Any, source: str = '<catalogue>') -> typing.Any:
     ...
 def _check_teams(roster: Roster, places: Places, rules: RuleSet, deadline: str | None = None) -> dict:
@@ -307,6 +371,8 @@ def _estimate(columns: dict, design: dict, variables: collections.abc.Sequence[s
     ...
 def _estimate_ratio(columns: dict, design: dict, numerator: str, denominator: str, by: collections.abc.Sequence[str], level: typing.SupportsFloat | typing.SupportsIndex, ci: str, source: str = 'DataFrame') -> dict:
     ...
+def _estimates_to_wide(estimates: dict, level: str = '') -> dict:
+    ...
 def _hmac_sha256_hex(key: bytes, message: bytes) -> str:
     """
     HMAC-SHA-256 of message under key, hex (checked against hashlib in the tests).
@@ -321,7 +387,7 @@ def _parse_design(spec: str) -> typing.Any:
     """
     'weight=w,strata=s,psu=p,fpc=f,lonely_psu=adjust' -> dict
     """
-def _plan_outreach(households: dict, businesses: typing.Any, roster: typing.Any, classes: collections.abc.Mapping[str, str], names: collections.abc.Mapping[str, str], estimates: typing.Any, visits: typing.Any, start: str, deadline: str, scope: str, catalogue: typing.Any, key: bytes, with_names: bool, improve_seconds: typing.SupportsFloat | typing.SupportsIndex = 1.0, bound_seconds: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> dict:
+def _plan_outreach(households: dict, businesses: typing.Any, roster: Roster, classes: collections.abc.Mapping[str, str], names: collections.abc.Mapping[str, str], estimates: typing.Any, visits: typing.Any, start: str, deadline: str, scope: str, catalogue: typing.Any, key: bytes, with_names: bool, improve_work: typing.SupportsInt | typing.SupportsIndex = 0, bound_work: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
     ...
 def _plan_pseudonym(key: bytes, id: str) -> str:
     """
@@ -357,3 +423,5 @@ def _test_changes(columns: dict, source: str, design: dict, variables: collectio
     ...
 __version__: str = '0.1.0'
 _synth_default_households: int = 132438
+
+PathLike = typing.Union[str, "os.PathLike[str]"]  # as places.py defines it

@@ -193,7 +193,7 @@ def _unsafe_weight_classes(parent: str, kids: list[str], hidden: list[str], stat
         return []  # one weight: the parent's sum is a count, the checks above cover it
     out: list[tuple[str, str]] = []
     for cls, members in classes.items():
-        rem = sum(by_unit[c] for c in members)
+        rem = np.sum([by_unit[c] for c in members], axis=0)
         n, y, x = rem[:, 0], rem[:, 1], rem[:, 2]
         unanimous = n.min() < unanimous_below and bool(((n > 0) & ((y == 0) | (y == x))).any())
         if len(members) >= 2 and n.min() >= k and not unanimous:

@@ -92,6 +92,6 @@ def _to_dataframe(self: "Places") -> pd.DataFrame:
 # the DataFrame and file methods are Python's, added to the bound class (_core.pyi declares them)
 Places.from_file = staticmethod(_from_file)  # type: ignore[method-assign]
 Places.with_units = _with_units  # type: ignore[method-assign]
-Places.vung_tau_mapping = staticmethod(_vung_tau_mapping)  # type: ignore[attr-defined]
+Places.vung_tau_mapping = staticmethod(_vung_tau_mapping)  # type: ignore[method-assign]
 Places.from_dataframe = staticmethod(_from_dataframe)  # type: ignore[method-assign]
 Places.to_dataframe = _to_dataframe  # type: ignore[method-assign]
