@@ -77,7 +77,10 @@ def test_city_report_shows_the_follow_up_adoption(demo) -> None:
     assert bank["now"] > bank["baseline"] and bank["significant_baseline"] is True
     # indicators the synthetic outreach never touches do not move, and are not flagged
     untouched = ind["pay_online_water"]
-    assert untouched["change_baseline"] == 0 and untouched["significant_baseline"] is False
+    if untouched["suppression"] == "published":
+        assert untouched["change_baseline"] == 0 and untouched["significant_baseline"] is False
+    else:  # the city's figure hidden by disclosure control (hidden wards of unequal weights): nothing of it shown
+        assert untouched["change_baseline"] is None and untouched["now"] is None, untouched
     assert report["class_and_scores"]["scores"]["now"]
     assert report["nominations"]["criterion"]
 

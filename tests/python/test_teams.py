@@ -263,9 +263,9 @@ def test_csv_errors_name_row_line_and_column(tmp_path):
         read([text[1].replace(",ward,", ",district,")])
     with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'decision_date', unit T-26506: bad date '2022-07-32'"):
         read([text[1].replace("2022-07-01", "2022-07-32")])
-    with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'weekly_hours', unit T-26506: weekly hours must be a number > 0"):
+    with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'weekly_hours', unit T-26506: member M-26506-01: weekly hours must be a number > 0"):
         read([text[1].replace(",2,0901234567", ",-2,0901234567")])
-    with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'weekly_hours', unit T-26506: weekly hours must be a number > 0, got 0"):
+    with pytest.raises(commdx.InputError, match=r"row 1, line 2, column 'weekly_hours', unit T-26506: member M-26506-01: weekly hours must be a number > 0, got 0"):
         read([text[1].replace(",2,0901234567", ",0,0901234567")])
     with pytest.raises(commdx.ValidationError, match=r"row 2, line 3, column 'member_id', unit T-26506: duplicate member id M-26506-01 \(first at row 1, line 2"):
         read([text[1], text[2].replace("M-26506-02", "M-26506-01")])
