@@ -137,7 +137,7 @@ const city_outputs& outputs() {
 
     commdx::plan_inputs in;
     in.households = x.city.sample;  // the plan works from the survey (campaigns.json step R1)
-    in.roster = x.city.roster;
+    in.roster = x.city.teams;
     for (const auto& a : x.classes.areas) in.area_classes[a.input.code] = commdx::to_string(a.cls);
     for (const auto& un : x.city.tree.units()) in.unit_names[un.code] = un.name;
     in.start = "2022-07-21";
@@ -146,7 +146,7 @@ const city_outputs& outputs() {
     po.key = std::string(32, '\x5a');
     x.plan = commdx::plan_outreach(in, po);
 
-    x.roster = commdx::roster::from_json(x.city.roster, "teams.json");
+    x.roster = commdx::roster::from_json(x.city.teams.to_json(), "teams.json");  // through its JSON, as a file would
     x.coverage = commdx::team_coverage(x.roster, x.city.tree);
     return x;
   }();

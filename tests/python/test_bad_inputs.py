@@ -105,16 +105,9 @@ def city(tmp_path_factory) -> Path:
     r = commdx("indicators", data / "sample_households.csv", "--places", data / "places.csv", "--businesses",
                data / "businesses.csv", "-o", data / "estimates.csv", cwd=d)
     assert r.code == 0, r.err
-    # A visit log in the campaign catalogue's action codes (what plan --visits reads).
-    priors = json.loads((DATA / "report-config.json").read_text("utf-8"))["action_priors"]
-    rows = list(csv.reader(io.StringIO((data / "visits.csv").read_text("utf-8"), newline="")))
-    with open(data / "plan_visits_log.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(rows[0])
-        success = {"adopted": "1", "declined": "0"}  # plan reads outcomes as 1/0; nobody home is no trial
-        for r_ in rows[1:]:
-            if isinstance(priors.get(r_[1]), str) and r_[4] in success:
-                w.writerow([r_[0], priors[r_[1]], r_[2], r_[3], success[r_[4]]])
+    # The city's own visit log is what plan --visits reads (synth writes the campaign catalogue's
+    # action ids and outcome words; issue 12's one action vocabulary).
+    shutil.copyfile(data / "visits.csv", data / "plan_visits_log.csv")
     commdx_keys.create(WARD, data.parent / "keys")  # the ward's pseudonym key, outside every output folder
     for name in ("areas", "teams", "sample_households"):
         _csv_to_xlsx(data / f"{name}.csv", data / f"{name}.xlsx")
