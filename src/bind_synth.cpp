@@ -1,5 +1,6 @@
 #include "prelude.hpp"
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -11,8 +12,11 @@ namespace {
 
 commdx::synth::options make_options(std::uint64_t households, std::uint64_t seed, bool census,
                                     std::size_t groups_per_ward, std::size_t households_per_group,
-                                    const std::string& calibration) {
+                                    const std::string& calibration, const commdx::places* tree,
+                                    const std::string& start) {
   commdx::synth::options o;
+  if (tree != nullptr) o.tree = std::make_shared<const commdx::places>(*tree);
+  o.start = start;
   o.households = households;
   o.seed = seed;
   o.census = census;
@@ -42,12 +46,13 @@ void bind_synth(py::module_& m) {
   m.def(
       "_synth_city",
       [](std::uint64_t households, std::uint64_t seed, bool census, std::size_t groups_per_ward,
-         std::size_t households_per_group, const std::string& calibration) {
+         std::size_t households_per_group, const std::string& calibration, const commdx::places* tree,
+         const std::string& start) {
         commdx::synth::city c;
+        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration, tree, start);
         {
           py::gil_scoped_release release;
-          c = commdx::synth::make_city(
-              make_options(households, seed, census, groups_per_ward, households_per_group, calibration));
+          c = commdx::synth::make_city(opt);
         }
         py::dict out;
         out["places"] = py::cast(std::move(c.tree));
@@ -61,13 +66,13 @@ void bind_synth(py::module_& m) {
         return out;
       },
       py::arg("households"), py::arg("seed"), py::arg("census"), py::arg("groups_per_ward"),
-      py::arg("households_per_group"), py::arg("calibration"));
+      py::arg("households_per_group"), py::arg("calibration"), py::arg("tree") = nullptr, py::arg("start") = "");
   m.def(
       "_synth_write",
       [](const std::string& out_dir, std::uint64_t households, std::uint64_t seed, bool census,
          std::size_t groups_per_ward, std::size_t households_per_group, const std::string& calibration,
-         const py::object& sink, std::size_t chunk_rows) {
-        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration);
+         const py::object& sink, std::size_t chunk_rows, const commdx::places* tree, const std::string& start) {
+        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration, tree, start);
         commdx::synth::write_summary s;
         if (sink.is_none()) {
           py::gil_scoped_release release;
@@ -84,7 +89,20 @@ void bind_synth(py::module_& m) {
       },
       py::arg("out_dir"), py::arg("households"), py::arg("seed"), py::arg("census"),
       py::arg("groups_per_ward"), py::arg("households_per_group"), py::arg("calibration"),
-      py::arg("sink"), py::arg("chunk_rows") = 200000);
+      py::arg("sink"), py::arg("chunk_rows") = 200000, py::arg("tree") = nullptr, py::arg("start") = "");
+  m.def(
+      "_synth_calendar",
+      [](const std::string& start) {
+        const auto c = commdx::synth::calendar_of(start);
+        py::dict out;
+        out["start"] = c.start;
+        out["deadline"] = c.deadline;
+        out["first_visit"] = c.first_visit;
+        out["last_visit"] = c.last_visit;
+        return out;
+      },
+      py::arg("start") = "",
+      "The campaign calendar of a start date (empty: the 2022 directive's): start, deadline, first_visit, last_visit.");
   m.def("_synth_record_header", &commdx::synth::record_header, py::arg("file_index"),
         "Column names of a record file (0 households ... 5 manual_processes).");
 }

@@ -19,11 +19,13 @@
 // the head's age and education; intercepts are set so that a fixed pilot city reproduces the
 // targets of python/commdx/data/synth-calibration.json (sources named there).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +38,7 @@
 #include "commdx/data.hpp"
 #include "commdx/detail/synth_calibration.hpp"
 #include "commdx/detail/synth_random.hpp"
+#include "commdx/detail/synth_tree.hpp"
 #include "commdx/error.hpp"
 #include "commdx/io/csv.hpp"
 #include "commdx/places.hpp"
@@ -68,7 +71,19 @@ struct options {
   std::size_t households_per_group = 0;
   /// Calibration JSON text; empty = the shipped synth-calibration.json.
   std::string calibration;
+  /// The place tree to fill (issue 13: the user's own commune, its neighbourhoods and groups;
+  /// detail/synth_tree.hpp has the rules); none = the built-in city of 2022. With a tree,
+  /// `households` 0 takes the counts from the tree and any other total scales them to it.
+  std::shared_ptr<const places> tree;
+  /// First day of the campaign's calendar (YYYY-MM-DD): the ward teams are decided in its first
+  /// 12 days, the neighbourhood teams by day 30 (the deadline, planted late ones after it), the
+  /// visits fall on days 35-133. Empty = the directive's calendar, from 20 June 2022 (deadline
+  /// 20 July 2022, visits 25 July - 31 October 2022).
+  std::string start;
 };
+
+/// The first day of the directive's calendar (the ward teams' decisions of 2022).
+inline constexpr const char* calendar_start_2022 = "2022-06-20";
 
 // The roster is the teams stage's own type (commdx::roster, teams.hpp): synth writes it with its
 // JSON and CSV writers, and the plan reads it back through the same type.
@@ -142,21 +157,26 @@ struct sampled {
 
 struct neighbourhood_plan {
   std::string code, name;
+  unit_kind kind = unit_kind::neighbourhood;
   std::size_t first_group = 0, groups = 0;
   std::uint64_t households = 0;
+  double area_km2 = missing, lat = missing, lon = missing;  ///< a place tree's; missing = derived from the ward's
 };
 struct group_plan {
   std::string code, name;
   std::size_t neighbourhood = 0;
   std::uint64_t households = 0;
   std::size_t first_household = 0;
+  double area_km2 = missing, lat = missing, lon = missing;  ///< a place tree's; missing = derived
 };
 
 struct ward_plan {
   std::size_t index = 0;
   std::string code, name;
   unit_kind kind = unit_kind::ward;
-  bool real = true;
+  bool real = true;  ///< one of the built-in city's 17 units of 2022
+  std::string parent = "747";
+  std::size_t tree_index = SIZE_MAX;  ///< its ward in a place tree's plan (SIZE_MAX: the built-in city)
   double remoteness = 0, farming = 0, area_km2 = 0, lat = 0, lon = 0;
   std::uint64_t households = 0, real_households = 0;
 };
@@ -175,34 +195,12 @@ struct ward_data {
   std::vector<manual_process> manual;
   std::uint64_t population = 0;
   std::vector<std::uint64_t> group_population, neighbourhood_population;
+  /// The fpc of the household and business records: the groups that hold any (a full count then
+  /// has every PSU of its stratum, and no sampling error).
+  std::size_t household_psus = 0, business_psus = 0;
 };
 
 namespace detail {
-
-inline std::vector<std::uint64_t> split_total(std::uint64_t total, const std::vector<double>& weights) {
-  std::vector<std::uint64_t> out(weights.size(), 0);
-  if (weights.empty()) return out;
-  double sum = 0;
-  for (double w : weights) sum += w;
-  std::vector<std::pair<double, std::size_t>> rem;
-  std::uint64_t used = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    double exact = static_cast<double>(total) * weights[i] / sum;
-    out[i] = static_cast<std::uint64_t>(std::floor(exact));
-    used += out[i];
-    rem.emplace_back(exact - std::floor(exact), i);
-  }
-  std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t k = 0; used < total; ++k, ++used) ++out[rem[k % rem.size()].second];
-  return out;
-}
-
-inline std::size_t clamp_size(double x, std::size_t lo, std::size_t hi) {
-  double r = std::round(x);
-  if (r < static_cast<double>(lo)) return lo;
-  if (r > static_cast<double>(hi)) return hi;
-  return static_cast<std::size_t>(r);
-}
 
 // Vietnamese personal names for team members (common family, middle and given names).
 inline constexpr const char* family_names[] = {"Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng",
@@ -241,7 +239,9 @@ inline std::string phone_number(rng& r) {
 class generator {
  public:
   explicit generator(options opt) : opt_(std::move(opt)) {
-    if (opt_.households < minimum_households)
+    if (!opt_.start.empty())
+      shift_ = detail::parse_date(opt_.start, "start") - detail::parse_date(calendar_start_2022, "start");
+    if (opt_.households < minimum_households && !(opt_.tree && opt_.households == 0))
       throw input_error(location::in_file("synth").in_column("households"),
                         "at least " + std::to_string(minimum_households) + " households are needed, got " +
                             std::to_string(opt_.households));
@@ -249,13 +249,38 @@ class generator {
       throw input_error(location::in_file("synth").in_column("groups_per_ward"), "must be at least 1");
     cal_ = opt_.calibration.empty() ? default_calibration()
                                     : calibrate(detail::parse_calibration(opt_.calibration, "calibration"));
-    plan_wards();
+    if (opt_.tree) plan_on_tree();
+    else plan_wards();
   }
 
   const options& opts() const noexcept { return opt_; }
   const detail::calibration& calibration() const noexcept { return cal_; }
   std::size_t ward_count() const noexcept { return wards_.size(); }
   const std::vector<ward_plan>& wards() const noexcept { return wards_; }
+
+  /// The units above the wards (the built-in city, or a place tree's country, province ...) with
+  /// the sums of what was generated below them; `ward_population[i]` is ward i's population.
+  std::vector<unit> top_units(const std::vector<std::uint64_t>& ward_population) const {
+    std::uint64_t total = 0;
+    for (auto p : ward_population) total += p;
+    if (!opt_.tree) return {city_unit(total)};
+    std::map<std::string, std::array<double, 3>> sums;  // area, population, households
+    for (std::size_t i = 0; i < wards_.size(); ++i)
+      for (const auto& a : tree_.wards[i].above) {
+        auto& s = sums[a];
+        s[0] += wards_[i].area_km2;
+        s[1] += static_cast<double>(ward_population.at(i));
+        s[2] += static_cast<double>(wards_[i].households);
+      }
+    std::vector<unit> out = tree_.above;
+    for (auto& u : out) {
+      const auto& s = sums[u.code];
+      u.area_km2 = round4(s[0]);
+      u.population = s[1];
+      u.households = s[2];
+    }
+    return out;
+  }
 
   /// The city unit (root of the tree).
   unit city_unit(std::uint64_t population) const {
@@ -293,26 +318,25 @@ class generator {
     u.code = p.code;
     u.name = p.name;
     u.kind = p.kind;
-    u.parent = "747";
+    u.parent = p.parent;
     u.area_km2 = p.area_km2;
     u.population = static_cast<double>(w.population);
     u.households = static_cast<double>(p.households);
     u.lat = p.lat;
     u.lon = p.lon;
     out.push_back(u);
-    const unit_kind nb_kind = p.kind == unit_kind::commune ? unit_kind::village : unit_kind::neighbourhood;
     for (std::size_t k = 0; k < w.neighbourhoods.size(); ++k) {
       const auto& nb = w.neighbourhoods[k];
       unit n;
       n.code = nb.code;
       n.name = nb.name;
-      n.kind = nb_kind;
+      n.kind = nb.kind;
       n.parent = p.code;
-      n.area_km2 = round4(p.area_km2 * static_cast<double>(nb.households) / hh_total);
+      n.area_km2 = is_missing(nb.area_km2) ? round4(p.area_km2 * static_cast<double>(nb.households) / hh_total) : nb.area_km2;
       n.population = static_cast<double>(w.neighbourhood_population[k]);
       n.households = static_cast<double>(nb.households);
-      n.lat = round6(p.lat + offset(nb.code, 1));
-      n.lon = round6(p.lon + offset(nb.code, 2));
+      n.lat = is_missing(nb.lat) ? round6(p.lat + offset(nb.code, 1)) : nb.lat;
+      n.lon = is_missing(nb.lon) ? round6(p.lon + offset(nb.code, 2)) : nb.lon;
       out.push_back(n);
       for (std::size_t g = nb.first_group; g < nb.first_group + nb.groups; ++g) {
         const auto& gp = w.groups[g];
@@ -321,11 +345,11 @@ class generator {
         t.name = gp.name;
         t.kind = unit_kind::residential_group;
         t.parent = nb.code;
-        t.area_km2 = round4(p.area_km2 * static_cast<double>(gp.households) / hh_total);
+        t.area_km2 = is_missing(gp.area_km2) ? round4(p.area_km2 * static_cast<double>(gp.households) / hh_total) : gp.area_km2;
         t.population = static_cast<double>(w.group_population[g]);
         t.households = static_cast<double>(gp.households);
-        t.lat = round6(n.lat + offset(gp.code, 1) * 0.2);
-        t.lon = round6(n.lon + offset(gp.code, 2) * 0.2);
+        t.lat = is_missing(gp.lat) ? round6(n.lat + offset(gp.code, 1) * 0.2) : gp.lat;
+        t.lon = is_missing(gp.lon) ? round6(n.lon + offset(gp.code, 2) * 0.2) : gp.lon;
         out.push_back(t);
       }
     }
@@ -577,6 +601,29 @@ class generator {
     for (std::size_t i = 0; i < wards_.size(); ++i) wards_[i].index = i;
   }
 
+  /// The wards of a place tree (detail/synth_tree.hpp): the tree's counts, areas and units where
+  /// it gives them, the documented defaults where it stops.
+  void plan_on_tree() {
+    tree_ = plan_tree(*opt_.tree, opt_.households, cal_.syn_farming_base, cal_.syn_farming_per_remoteness);
+    if (tree_.households < 1)
+      throw validation_error(location::in_file(opt_.tree->source()), "the places tree gives no household to generate",
+                             "commdx.synth.places");
+    for (std::size_t i = 0; i < tree_.wards.size(); ++i) {
+      const tree_ward& t = tree_.wards[i];
+      ward_plan p;
+      take_place(p, t);
+      p.index = i;
+      p.kind = t.kind;
+      p.real = false;
+      p.parent = t.parent;
+      p.tree_index = i;
+      p.remoteness = t.remoteness;
+      p.farming = t.farming;
+      p.real_households = t.households;
+      wards_.push_back(p);
+    }
+  }
+
   static double round4(double x) { return std::round(x * 1e4) / 1e4; }
   static double round6(double x) { return std::round(x * 1e6) / 1e6; }
   /// A fixed offset in degrees (±0.006) for a unit's approximate centre, from its code.
@@ -592,6 +639,10 @@ class generator {
   // ---- structure: neighbourhoods/villages and residential groups (independent of the seed) ----
   void build_structure(ward_data& w) const {
     const ward_plan& p = w.plan;
+    if (p.tree_index != SIZE_MAX) {
+      build_tree_structure(w, tree_.wards[p.tree_index]);
+      return;
+    }
     bool commune = p.kind == unit_kind::commune;
     std::size_t n_nb = p.code == "26545" ? 10 : detail::clamp_size(static_cast<double>(p.real_households) / 1300.0, p.real ? 3 : 2, 12);
     std::vector<double> wts(n_nb);
@@ -603,6 +654,7 @@ class generator {
       std::string num = detail::padded(k + 1, 2);
       nb.code = p.code + (commune ? "-TH" : "-KP") + num;
       nb.name = std::string(commune ? "Thôn " : "Khu phố ") + std::to_string(k + 1);
+      nb.kind = commune ? unit_kind::village : unit_kind::neighbourhood;
       nb.households = nb_hh[k];
       nb.first_group = w.groups.size();
       nb.groups = detail::clamp_size(static_cast<double>(nb_hh[k]) / 45.0, 1, 40);
@@ -618,6 +670,38 @@ class generator {
         gp.households = g_hh[g];
         gp.first_household = first_household;
         first_household += static_cast<std::size_t>(g_hh[g]);
+        w.groups.push_back(gp);
+      }
+      w.neighbourhoods.push_back(nb);
+    }
+  }
+
+  /// The fields every level of a tree's plan shares (tree_ward / tree_unit into a *_plan).
+  template <class Plan, class Tree>
+  static void take_place(Plan& p, const Tree& t) {
+    p.code = t.code;
+    p.name = t.name;
+    p.households = t.households;
+    p.area_km2 = t.area_km2;
+    p.lat = t.lat;
+    p.lon = t.lon;
+  }
+
+  static void build_tree_structure(ward_data& w, const tree_ward& t) {
+    std::size_t first_household = 0;
+    for (std::size_t k = 0; k < t.neighbourhoods.size(); ++k) {
+      const tree_unit& tn = t.neighbourhoods[k];
+      neighbourhood_plan nb;
+      take_place(nb, tn);
+      nb.kind = tn.kind;
+      nb.first_group = w.groups.size();
+      nb.groups = tn.below.size();
+      for (const tree_unit& tg : tn.below) {
+        group_plan gp;
+        take_place(gp, tg);
+        gp.neighbourhood = k;
+        gp.first_household = first_household;
+        first_household += static_cast<std::size_t>(tg.households);
         w.groups.push_back(gp);
       }
       w.neighbourhoods.push_back(nb);
@@ -666,6 +750,7 @@ class generator {
         w.neighbourhood_population[h.neighbourhood] += static_cast<std::uint64_t>(h.members);
         w.households.push_back(h);
       }
+      if (w.groups[g].households > 0) ++w.household_psus;
     }
   }
 
@@ -692,6 +777,18 @@ class generator {
         b.v[k] = r.bernoulli(detail::logistic(eta)) ? 1 : 0;
       }
       w.businesses.push_back(b);
+    }
+    // a full count's fpc: the groups holding a business (a place tree's data). The built-in city
+    // keeps counting every group until its golden outputs are regenerated (tests/data/golden).
+    if (p.tree_index == SIZE_MAX) {
+      w.business_psus = w.groups.size();
+    } else {
+      std::vector<bool> seen(w.groups.size(), false);
+      for (const auto& b : w.businesses)
+        if (!seen[b.group]) {
+          seen[b.group] = true;
+          ++w.business_psus;
+        }
     }
   }
 
@@ -729,7 +826,7 @@ class generator {
     detail::rng r(stream(p, 3));
     gaps gp = gaps_of(w);
     const std::string office = std::string("UBND ") + p.name;
-    const long june20 = detail::days_from_civil(2022, 6, 20);
+    const long june20 = detail::days_from_civil(2022, 6, 20) + shift_;
     std::size_t decision_no = 30 + r.index(40);
     auto member = [&](const std::string& team_id, std::size_t k, member_role role, affiliation aff,
                       std::vector<std::string> skills, int hours) {
@@ -773,7 +870,7 @@ class generator {
     w.teams.push_back(std::move(wt));
     // neighbourhood / village teams (T3, T5)
     // T5: the directive's deadline (team-rules.json); the planted late teams come after it
-    const long july20 = detail::parse_date(rule_set::default_deadline(), "deadline");
+    const long july20 = detail::parse_date(rule_set::default_deadline(), "deadline") + shift_;
     for (std::size_t n = 0; n < w.neighbourhoods.size(); ++n) {
       const auto& nb = w.neighbourhoods[n];
       if (n == gp.no_team) continue;
@@ -826,10 +923,13 @@ class generator {
       return;
     }
     detail::rng r(stream(w.plan, 4));
-    std::size_t G = w.groups.size();
+    // PSUs: the groups with households (the fpc of the records counts the same)
+    std::vector<std::size_t> idx;
+    for (std::size_t i = 0; i < w.groups.size(); ++i)
+      if (w.groups[i].households > 0) idx.push_back(i);
+    const std::size_t G = idx.size();
     std::size_t g = std::min(opt_.groups_per_ward, G);
-    std::vector<std::size_t> idx(G);
-    for (std::size_t i = 0; i < G; ++i) idx[i] = i;
+    if (g == 0) return;
     for (std::size_t i = 0; i < g; ++i) std::swap(idx[i], idx[i + r.index(G - i)]);
     std::vector<std::size_t> chosen(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(g));
     std::sort(chosen.begin(), chosen.end());
@@ -855,7 +955,8 @@ class generator {
     const auto& c = cal_;
     rng r(stream(w.plan, 5));
     w.after = w.households;
-    const long first = parse_date(c.first_visit, "outreach.first_visit"), last = parse_date(c.last_visit, "outreach.last_visit");
+    const long first = parse_date(c.first_visit, "outreach.first_visit") + shift_,
+               last = parse_date(c.last_visit, "outreach.last_visit") + shift_;
     // field members per neighbourhood team (index by neighbourhood; -1 none)
     std::vector<const team*> team_of(w.neighbourhoods.size(), nullptr);
     std::vector<long> start_of(w.neighbourhoods.size(), first);
@@ -989,6 +1090,8 @@ class generator {
   detail::calibration cal_;
   std::vector<ward_plan> wards_;
   double city_area_ = 141.1;
+  tree_plan tree_;  ///< the place tree's wards (empty for the built-in city)
+  long shift_ = 0;  ///< days from the 2022 calendar to the one of options::start
 };
 
 // ---- rows: one emitter interface for CSV text and in-memory tables ------------------------------
@@ -1017,7 +1120,10 @@ struct csv_emitter {
   }
   void integer(const char*, long long v) { sep(); append_int(*out, v); }
   void opt_integer(const char*, long long v, bool present) { sep(); if (present) append_int(*out, v); }
-  void real(const char*, double v) { sep(); append_real(*out, v); }
+  void real(const char*, double v) {  // missing (a tree without coordinates): an empty cell
+    sep();
+    if (!std::isnan(v)) append_real(*out, v);
+  }
   void end() { out->push_back('\n'); first = true; }
 };
 
@@ -1129,7 +1235,7 @@ void emit_business(E& e, const ward_data& w, const business& b) {
   e.text("stratum", w.plan.code);
   e.text("psu", w.groups[b.group].code);
   e.real("weight", 1.0);
-  e.integer("fpc", static_cast<long long>(w.groups.size()));
+  e.integer("fpc", static_cast<long long>(w.business_psus));
   e.integer("round", 0);
   e.end();
 }
@@ -1196,7 +1302,7 @@ inline constexpr std::array<const char*, 6> record_files = {
 /// Emits ward `w`'s rows of record file `f` (index in record_files).
 template <class E>
 void emit_records(E& e, std::size_t f, const ward_data& w) {
-  const std::size_t fpc = w.groups.size();
+  const std::size_t fpc = w.household_psus;
   switch (f) {
     case 0: for (const auto& h : w.households) emit_household(e, w, h, design{1.0, fpc, 0}); break;
     case 1: for (const auto& b : w.businesses) emit_business(e, w, b); break;
@@ -1248,20 +1354,21 @@ struct city {
 inline city make_city(const options& opt) {
   generator gen(opt);
   std::vector<unit> units;
-  units.push_back(unit{});
   std::array<detail::table_emitter, 6> em;
   std::vector<team> teams;
-  std::uint64_t population = 0;
+  std::vector<std::uint64_t> population;
   for (std::size_t i = 0; i < gen.ward_count(); ++i) {
     ward_data w = gen.ward(i);
-    population += w.population;
+    population.push_back(w.population);
     for (auto& u : generator::units_of(w)) units.push_back(std::move(u));
     for (std::size_t f = 0; f < 6; ++f) emit_records(em[f], f, w);
     for (auto& t : w.teams) teams.push_back(std::move(t));
   }
-  units[0] = gen.city_unit(population);
+  std::vector<unit> top = gen.top_units(population);
+  units.insert(units.begin(), top.begin(), top.end());
   city c;
   c.tree = places::from_units(std::move(units), "synth places");
+  if (opt.tree && !opt.tree->vintage().empty()) c.tree = c.tree.with_vintage(opt.tree->vintage());
   c.teams = roster::from_teams(std::move(teams), "teams.json");
   table* out[6] = {&c.households, &c.businesses, &c.sample, &c.followup, &c.visits, &c.manual_log};
   for (std::size_t f = 0; f < 6; ++f) {
@@ -1279,6 +1386,20 @@ inline city make_city(const options& opt) {
     }
   }
   return c;
+}
+
+/// The dates of a campaign starting on `start` (empty: the directive's 2022 calendar): the team
+/// deadline and the visits' first and last day, as the generator uses them (options::start).
+struct calendar {
+  std::string start, deadline, first_visit, last_visit;
+};
+inline calendar calendar_of(const std::string& start) {
+  const auto cal = detail::parse_calibration(shipped_data("synth-calibration.json"), "synth-calibration.json");
+  const long base = detail::parse_date(calendar_start_2022, "start");
+  const long shift = start.empty() ? 0 : detail::parse_date(start, "start") - base;
+  auto at = [shift](const std::string& d, const char* what) { return detail::civil_from_days(detail::parse_date(d, what) + shift); };
+  return {detail::civil_from_days(base + shift), at(rule_set::default_deadline(), "deadline"),
+          at(cal.first_visit, "outreach.first_visit"), at(cal.last_visit, "outreach.last_visit")};
 }
 
 // ---- streaming writer ---------------------------------------------------------------------------
@@ -1359,7 +1480,7 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
   detail::out_file teams_csv(base + "teams.csv");
   std::vector<std::unique_ptr<detail::out_file>> rec;
   std::array<std::uint64_t, 6> rec_rows{};
-  std::uint64_t place_rows = 1, member_rows = 0;
+  std::uint64_t place_rows = 0, member_rows = 0;
   if (!sink)
     for (std::size_t f = 0; f < 6; ++f) {
       rec.push_back(std::make_unique<detail::out_file>(base + record_files[f] + ".csv"));
@@ -1380,9 +1501,11 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
   }
   teams_json.buffer() += "{\"teams\": [";
   bool first_team = true;
+  std::vector<std::uint64_t> ward_population;
   for (std::size_t i = 0; i < gen.ward_count(); ++i) {
     ward_data w = gen.ward(i);
     sum.population += w.population;
+    ward_population.push_back(w.population);
     sum.households += w.households.size();
     ++sum.wards;
     {
@@ -1437,7 +1560,10 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     emit_place(h, header_only);
     places_csv.buffer() += detail::header_line(h.names);
     detail::csv_emitter e{&places_csv.buffer()};
-    emit_place(e, gen.city_unit(sum.population));
+    for (const auto& u : gen.top_units(ward_population)) {
+      emit_place(e, u);
+      ++place_rows;
+    }
     std::FILE* in = std::fopen((base + "places.csv.part").c_str(), "rb");
     if (in == nullptr) throw input_error(location::in_file(base + "places.csv.part"), "cannot reopen");
     std::string chunk(1 << 20, '\0');

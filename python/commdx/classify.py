@@ -129,10 +129,17 @@ def classify_areas(
     cols = to_columns(df, text_columns=text_cols)
     res = _core._classify_areas(cols, source, overrides, places, match_names, lang)
     out = _frame_result(res["table"])
+    first = res
     if households is not None and out["education_measure"].isna().all():
         edu = education_by_ward(households)
         share = dict(zip(edu["code"], edu["education"]))
         extra = dict(cols)
+        if len(out) != len(df):  # a table with rows of other levels (a places file): its classified rows only
+            extra = {"code": out["code"].astype(str).tolist(), "name": out["name"].astype(str).tolist(),
+                     "area_km2": out["area_km2"].to_numpy(dtype="float64"),
+                     "population": out["population"].to_numpy(dtype="float64")}
+            if out["readiness"].notna().any():
+                extra["readiness"] = out["readiness"].to_numpy(dtype="float64")
         extra["upper_secondary_share"] = np.array([share.get(c, np.nan) for c in out["code"]], dtype="float64")
         if "education_se" in edu.columns:
             se = dict(zip(edu["code"], edu["education_se"]))
@@ -140,8 +147,8 @@ def classify_areas(
         res = _core._classify_areas(extra, source, overrides, places, match_names, lang)
         out = _frame_result(res["table"])
     out.attrs["agreement"] = classify_agreement(out)
-    out.attrs["ignored_columns"] = list(res["json"]["ignored_columns"])
-    out.attrs["other_level_rows"] = list(res["json"]["other_level_rows"])
+    out.attrs["ignored_columns"] = list(first["json"]["ignored_columns"])
+    out.attrs["other_level_rows"] = list(first["json"]["other_level_rows"])
     out.attrs["config"] = res["json"]["config"]
     return out
 

@@ -14,6 +14,7 @@ the built-in trees, the matcher); this module adds what needs Python: XLSX files
 """
 from __future__ import annotations
 
+import argparse
 import os
 from typing import Union
 
@@ -61,6 +62,19 @@ def places_from_option(value: PathLike) -> "Places":
     if v.startswith("vietnam:"):
         return Places.vietnam().subtree(v.split(":", 1)[1])
     return _from_file(v)
+
+
+_PLACES_HELP = ("đơn vị hành chính: tệp CSV, XLSX hoặc JSON (tiêu đề tiếng Việt hoặc tiếng Anh) hoặc danh sách có "
+                "sẵn vungtau-2022, vungtau-2025, vietnam, vietnam:MÃ; mặc định: {vi} / places: a CSV, XLSX or JSON "
+                "file (Vietnamese or English headers) or a built-in list vungtau-2022, vungtau-2025, vietnam, "
+                "vietnam:CODE; default: {en}")
+
+
+def add_places_argument(parser: "argparse.ArgumentParser", default_vi: str = "thành phố có sẵn (Vũng Tàu 2022)",
+                        default_en: str = "the built-in city (Vũng Tàu 2022)") -> None:
+    """The one ``--places`` option of every command (read with :func:`places_from_option`)."""
+    parser.add_argument("--places", metavar="P", default=None,
+                        help=_PLACES_HELP.format(vi=default_vi, en=default_en))
 
 
 def _with_units(self: "Places", more: Union["Places", PathLike], under: str) -> "Places":

@@ -1,4 +1,7 @@
-"""The example city (issue 3): a synthetic Vũng Tàu, deterministic by seed, scalable.
+"""The example city (issue 3): a synthetic Vũng Tàu, deterministic by seed, scalable; or example
+data on any place tree (issue 13: ``places=`` a commune of the national list with its own
+neighbourhoods and groups, the rules in ``include/commdx/detail/synth_tree.hpp`` and
+``docs/data-dictionary.md``), on a calendar from any start date (``start=``).
 
 ``city()`` builds it in memory (pandas DataFrames, up to a few hundred thousand households);
 ``write()`` streams it to a directory as CSV (or the record tables as Parquet) in bounded memory,
@@ -71,6 +74,29 @@ class City:
                 f"{len(self.sample)} sampled households>")
 
 
+def calendar(start: Optional[str] = None) -> dict[str, str]:
+    """The campaign's dates for a start date (YYYY-MM-DD; None: the directive's 2022 calendar,
+    from 2022-06-20): ``start``, ``deadline`` (the teams', 30 days on), ``first_visit`` and
+    ``last_visit``, as the generator uses them."""
+    return dict(_core._synth_calendar(start or ""))
+
+
+def _tree(places: Any) -> Any:
+    """A Places, a file, or a built-in list's name (``places_from_option``)."""
+    if places is None:
+        return None
+    from .places import Places, places_from_option
+
+    return places if isinstance(places, Places) else places_from_option(places)
+
+
+def _households(households: Optional[int], tree: Any) -> int:
+    """None: the real city's size without a tree, the tree's own counts (0) with one."""
+    if households is None:
+        return 0 if tree is not None else DEFAULT_HOUSEHOLDS
+    return int(households)
+
+
 def _calibration_text(calibration_json: Optional[dict]) -> str:
     return "" if calibration_json is None else json.dumps(calibration_json, ensure_ascii=False)
 
@@ -79,30 +105,40 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
     return from_columns(columns)
 
 
-def city(households: int = DEFAULT_HOUSEHOLDS, seed: int = 1, *, census: bool = False,
+def city(households: Optional[int] = None, seed: int = 1, *, census: bool = False,
          groups_per_ward: int = 8, households_per_group: int = 0,
-         calibration_json: Optional[dict] = None) -> City:
+         calibration_json: Optional[dict] = None, places: Any = None, start: Optional[str] = None) -> City:
     """Generate the example city in memory.
 
     Parameters
     ----------
     households : total households (default: the real city, 132,438; at least 200). Up to 300,000
         the city is Vũng Tàu's 17 units scaled; beyond, synthetic wards are added (use
-        :func:`write` for large sizes).
+        :func:`write` for large sizes). With ``places``: default the tree's own counts; a number
+        scales them to that total.
+    places : the place tree to fill instead of the built-in city: a ``commdx.Places``, a places
+        file (CSV/XLSX/JSON, English or Vietnamese headers) or a built-in list's name
+        (``vungtau-2022``, ``vungtau-2025``, ``vietnam``, ``vietnam:CODE``). Its wards/communes get
+        households; neighbourhoods and groups come from the tree where it has them, generated
+        (documented defaults) where it stops.
+    start : first day of the calendar (YYYY-MM-DD): team decisions, deadline and visits move with
+        it (:func:`calendar`); default the directive's 2022 calendar.
     seed : any non-negative integer; the same seed gives the same city on every platform.
     census : the survey is a census of every household (weight 1) instead of a sample.
     groups_per_ward : residential groups (PSUs) drawn per ward by simple random sampling.
     households_per_group : households drawn per sampled group (0 = all: one-stage cluster).
     calibration_json : a calibration dict replacing the shipped ``synth-calibration.json``.
     """
-    d = _core._synth_city(int(households), int(seed), bool(census), int(groups_per_ward),
-                          int(households_per_group), _calibration_text(calibration_json))
+    tree = _tree(places)
+    d = _core._synth_city(_households(households, tree), int(seed), bool(census), int(groups_per_ward),
+                          int(households_per_group), _calibration_text(calibration_json), tree, start or "")
+    hh = _frame(d["households"])
     return City(
         places=d["places"], roster=d["roster"],
-        households=_frame(d["households"]), businesses=_frame(d["businesses"]),
+        households=hh, businesses=_frame(d["businesses"]),
         sample=_frame(d["sample"]), followup=_frame(d["followup"]),
         visits=_frame(d["visits"]), manual_log=_frame(d["manual_log"]),
-        households_total=int(households), seed=int(seed),
+        households_total=len(hh), seed=int(seed),
     )
 
 
@@ -135,11 +171,13 @@ class _ParquetSink:
             w.close()
 
 
-def write(out_dir: str | os.PathLike, households: int = DEFAULT_HOUSEHOLDS, seed: int = 1, *,
+def write(out_dir: str | os.PathLike, households: Optional[int] = None, seed: int = 1, *,
           format: str = "csv", census: bool = False, groups_per_ward: int = 8,
           households_per_group: int = 0, calibration_json: Optional[dict] = None,
-          chunk_rows: int = 50_000, command: Optional[list[str]] = None) -> dict[str, Any]:
-    """Write the example city to ``out_dir`` (created if missing), streaming ward by ward.
+          chunk_rows: int = 50_000, command: Optional[list[str]] = None,
+          places: Any = None, start: Optional[str] = None) -> dict[str, Any]:
+    """Write the example city to ``out_dir`` (created if missing), streaming ward by ward;
+    ``households``, ``places`` and ``start`` as in :func:`city`.
 
     Atomic (``commdx.io.output.atomic_directory``): the C++ writer streams into a temporary
     sibling folder, which replaces ``out_dir`` with a ``manifest.json`` (``command`` recorded in
@@ -155,21 +193,23 @@ def write(out_dir: str | os.PathLike, households: int = DEFAULT_HOUSEHOLDS, seed
         raise ValueError(f"format must be 'csv' or 'parquet', got {format!r}")
     from .io.output import atomic_directory
 
+    tree = _tree(places)  # read before the output folder is made: a bad file leaves nothing behind
     with atomic_directory(out_dir, command=command) as tmp:
-        return _write_into(os.fspath(tmp), households, seed, format, census, groups_per_ward,
-                           households_per_group, calibration_json, chunk_rows)
+        return _write_into(os.fspath(tmp), _households(households, tree), seed, format, census, groups_per_ward,
+                           households_per_group, calibration_json, chunk_rows, tree, start or "")
 
 
 def _write_into(out: str, households: int, seed: int, format: str, census: bool, groups_per_ward: int,
-                households_per_group: int, calibration_json: Optional[dict], chunk_rows: int) -> dict[str, Any]:
+                households_per_group: int, calibration_json: Optional[dict], chunk_rows: int,
+                tree: Any, start: str) -> dict[str, Any]:
     cal = _calibration_text(calibration_json)
     if format == "csv":
         return dict(_core._synth_write(out, int(households), int(seed), bool(census), int(groups_per_ward),
-                                       int(households_per_group), cal, None, int(chunk_rows)))
+                                       int(households_per_group), cal, None, int(chunk_rows), tree, start))
     sink = _ParquetSink(out)
     try:
         summary = _core._synth_write(out, int(households), int(seed), bool(census), int(groups_per_ward),
-                                     int(households_per_group), cal, sink, int(chunk_rows))
+                                     int(households_per_group), cal, sink, int(chunk_rows), tree, start)
     finally:
         sink.close()
     summary = dict(summary)

@@ -29,10 +29,10 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     )
     p.add_argument("areas", help="CSV hoặc XLSX: mã/tên, diện tích (km2), dân số [, tỷ lệ THPT, ...]")
     p.add_argument("--households", help="hộ gia đình (CSV, docs/data-dictionary.md): học vấn theo phường và nhóm tiếp cận")
-    p.add_argument("--places", metavar="P",
-                   help="danh mục đơn vị để đối chiếu mã/tên (tệp CSV/XLSX/JSON, hoặc vungtau-2022, vungtau-2025, "
-                        "vietnam); mặc định: không đối chiếu / places list the codes and names (and the households' "
-                        "units) are checked against: a file or vungtau-2022, vungtau-2025, vietnam; default: none")
+    from ..places import add_places_argument
+
+    add_places_argument(p, "không đối chiếu; có danh mục thì mã/tên (và đơn vị của các hộ) được đối chiếu theo đó",
+                        "none; given, the codes and names (and the households' units) are checked against it")
     p.add_argument("--config", help="JSON ghi đè các ngưỡng (xem classify-config.json)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ hiển thị (mặc định: vi)")
     p.add_argument("-o", "--output", help="ghi kết quả ra .xlsx, .csv hoặc .json")

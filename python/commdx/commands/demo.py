@@ -37,6 +37,10 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--households", type=int, default=None,
                    help="số hộ của thành phố mẫu (mặc định: cả thành phố, ~132.000)")
     p.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
+    from ..places import add_places_argument
+
+    add_places_argument(p, "thành phố mẫu Vũng Tàu 2022; có cây đơn vị thì dữ liệu mẫu được tạo trên đó",
+                        "the built-in Vũng Tàu of 2022; given, the example data are generated on that tree")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
     p.add_argument("--month", help="tháng báo cáo YYYY-MM (mặc định: tháng của vòng khảo sát lặp lại)")
     p.add_argument("--key-store", help="kho khóa ẩn danh, ngoài --out (mặc định $COMMDX_KEY_STORE hoặc "
@@ -148,9 +152,13 @@ def _synth(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: 
     from ..places import Places
 
     data = out / "data"
-    kwargs = {"seed": args.seed}
+    kwargs: dict[str, Any] = {"seed": args.seed}
     if args.households:
         kwargs["households"] = args.households
+    if getattr(args, "places", None):
+        from ..places import places_from_option
+
+        kwargs["places"] = places_from_option(args.places)
     synth.write(data, **kwargs)
     state["data"] = data
     state["places"] = Places.from_file(str(data / "places.csv"))
@@ -233,7 +241,7 @@ def _classify(out: Path, state: dict[str, Any], outputs: list, lang: str) -> Non
     d = out / "classify"
     d.mkdir(exist_ok=True)
     places = state["places"].to_dataframe()
-    areas = places[places["kind"].isin(["ward", "commune"])][["code", "name", "area_km2", "population"]]
+    areas = places[places["kind"].isin(["ward", "commune", "special_zone"])][["code", "name", "area_km2", "population"]]
     classes = {}
     for when, key in (("baseline", "sample_households"), ("now", "followup_households")):
         if key in state["files"]:
@@ -263,7 +271,7 @@ def _demo_key(args: argparse.Namespace, out: Path, state: dict[str, Any]) -> byt
 
     vi = args.lang == "vi"
     places = state["places"].to_dataframe()
-    unit = str(places[places["kind"] == "city"]["code"].iloc[0])
+    unit = str(places[places["parent"] == ""]["code"].iloc[0])  # the root: the city, or a tree's top unit
     store = _key_store_outside(args, Path(args.out))  # the final folder, not the temporary one
     path = keys.key_path(unit, store, lang=args.lang)
     how = ("dùng lại khóa đã có" if vi else "reused") if path.exists() else ("vừa tạo" if vi else "created now")
@@ -311,7 +319,7 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
     outputs.append(("report, city (HTML)", paths["html"]))
     outputs.append(("report, city (Markdown, JSON, XLSX)", d))
     wards = state["places"].to_dataframe()
-    wards = wards[wards["kind"].isin(["ward", "commune"])]["code"].tolist()
+    wards = wards[wards["kind"].isin(["ward", "commune", "special_zone"])]["code"].tolist()
     bar = state.get("progress")
     for i, code in enumerate(wards, start=1):
         if bar is not None:

@@ -19,7 +19,6 @@ TEXT = {
     "vi": {
         "help": "ước lượng các chỉ tiêu (có sai số chuẩn) cho từng đơn vị ở mọi cấp",
         "survey": "tệp khảo sát hộ gia đình (CSV/XLSX)",
-        "places": "tệp đơn vị hành chính (places.csv hoặc .json; mặc định: thành phố có sẵn)",
         "design": "thiết kế mẫu: weight=..,strata=..,psu=..,fpc=..[,lonely_psu=adjust]; weight=none: mẫu không trọng số",
         "levels": "các cấp, cách nhau bởi dấu phẩy: city,ward,neighbourhood,residential_group",
         "businesses": "tệp khảo sát cơ sở kinh doanh (tùy chọn)",
@@ -32,7 +31,6 @@ TEXT = {
     "en": {
         "help": "estimate the indicators (with standard errors) for every unit at every level",
         "survey": "household survey file (CSV/XLSX)",
-        "places": "administrative units file (places.csv or .json; default: the built-in city)",
         "design": "sampling design: weight=..,strata=..,psu=..,fpc=..[,lonely_psu=adjust]; weight=none: unweighted",
         "levels": "comma-separated levels: city,ward,neighbourhood,residential_group",
         "businesses": "business survey file (optional)",
@@ -46,10 +44,12 @@ TEXT = {
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from ..places import add_places_argument
+
     t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
     p = subparsers.add_parser("indicators", help=t["help"], description=t["help"])
     p.add_argument("survey", metavar="SURVEY", help=t["survey"])
-    p.add_argument("--places", default=None, help=t["places"])
+    add_places_argument(p)
     p.add_argument("--design", default=None, help=t["design"])
     p.add_argument("--levels", default="city,ward,neighbourhood,residential_group", help=t["levels"])
     p.add_argument("--businesses", default=None, help=t["businesses"])
@@ -77,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     import commdx
 
     t = TEXT[args.lang]
-    places = commdx.Places.from_file(args.places) if args.places else commdx.Places.vung_tau()
+    from ..places import places_from_option
+
+    places = places_from_option(args.places) if args.places else commdx.Places.vung_tau()
     households = _read(args.survey, "households", places)
     businesses = _read(args.businesses, "businesses", places) if args.businesses else None
     design = commdx.SurveyDesign.parse(args.design) if args.design else None

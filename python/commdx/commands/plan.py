@@ -10,8 +10,11 @@ def add_parser(sub) -> None:
     p.add_argument("--households", required=True, help="households.csv")
     p.add_argument("--businesses", help="businesses.csv")
     p.add_argument("--roster", required=True, help="teams.json, .csv or .xlsx (the roster commdx synth writes)")
-    p.add_argument("--places", help="places.csv or .json (unit names; the households' wards, neighbourhoods "
-                                    "and groups are checked against it)")
+    from ..places import add_places_argument
+
+    add_places_argument(p, "không đối chiếu; có tệp thì tên đơn vị và phường, khu phố, tổ của các hộ được kiểm tra",
+                        "none; given, it names the units and the households' wards, neighbourhoods and groups "
+                        "are checked against it")
     p.add_argument("--classes", help="CSV with columns unit,class (central/remote)")
     p.add_argument("--estimates", help="per-unit indicator estimates with targets (CSV)")
     p.add_argument("--visits", help="visit log CSV (household_id, action, member_id, date, outcome)")
@@ -60,9 +63,9 @@ def run(args) -> int:
     _drop_old_secret(out, args.lang)
     places = None
     if args.places:
-        from ..places import Places
+        from ..places import places_from_option
 
-        places = Places.from_file(args.places)
+        places = places_from_option(args.places)
     households = _read_csv(args.households)
     if places is not None:  # a group placed in another ward is refused, naming the row
         from ..monitor import check_places

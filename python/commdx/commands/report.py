@@ -32,9 +32,11 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--config", help="report-config.json của thành phố / the city's report configuration")
     p.add_argument("--min-households", type=float, help="ngưỡng ô nhỏ k (mặc định 5) / small-cell threshold")
     p.add_argument("--plan", help="plan_visits CSV (member_id, date) to compare visits against")
-    p.add_argument("--places", help="tệp đơn vị hành chính (mặc định: DATA/places.csv, không có thì thành phố có sẵn) / "
-                                    "places file (default: DATA/places.csv, else the built-in city); the survey's "
-                                    "wards, neighbourhoods and groups are checked against it")
+    from ..places import add_places_argument
+
+    add_places_argument(p, "DATA/places.csv, không có thì thành phố có sẵn; phường, khu phố, tổ của khảo sát được "
+                           "kiểm tra theo đó", "DATA/places.csv, else the built-in city; the survey's wards, "
+                           "neighbourhoods and groups are checked against it")
     p.set_defaults(func=run)
 
 
@@ -42,12 +44,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..io import tables
-    from ..places import Places
+    from ..places import Places, places_from_option
     from ..report import monthly_report
 
     data = Path(args.data)
     if args.places:
-        places = Places.from_file(args.places)
+        places = places_from_option(args.places)
     elif (data / "places.csv").exists():
         places = Places.from_file(str(data / "places.csv"))
     else:

@@ -40,7 +40,7 @@ TEXT = {
 }
 
 COLUMNS_VI = {
-    "unit": "don_vi", "rank": "thu_hang", "score_median": "diem_trung_vi", "score_low": "diem_can_duoi",
+    "unit": "don_vi", "name": "ten", "rank": "thu_hang", "score_median": "diem_trung_vi", "score_low": "diem_can_duoi",
     "score_high": "diem_can_tren", "rank_median": "thu_hang_trung_vi", "rank_low": "thu_hang_tot_nhat_90",
     "rank_high": "thu_hang_kem_nhat_90", "mean_abs_rank_shift": "dich_chuyen_thu_hang_tb",
 }
@@ -55,6 +55,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--draws", type=int, default=1000, help=t["draws"])
     p.add_argument("--seed", type=int, default=20220620, help=t["seed"])
     p.add_argument("--level", default=None, help=t["level"])
+    from ..places import add_places_argument
+
+    add_places_argument(p, "không đối chiếu; có danh mục thì mỗi đơn vị phải thuộc danh mục và kết quả có thêm tên",
+                        "none; given, every unit must be one of its units and the result adds their names")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.set_defaults(func=run)
 
@@ -88,12 +92,34 @@ def _check_shares(df: pd.DataFrame) -> None:
                          column="estimate", unit=str(df["unit"].iloc[i]) if "unit" in df.columns else None)
 
 
+def _check_units(df: pd.DataFrame, places) -> None:
+    """--places: every unit of the input (the whole-area row's empty unit aside) is a unit of it."""
+    from ..errors import InputError
+
+    if "unit" not in df.columns:
+        return
+    lines = df.attrs.get("lines")
+    for i, u in enumerate(df["unit"]):
+        code = "" if pd.isna(u) else str(u)
+        if code and code not in places:
+            raise InputError(f"unit {code} is not a unit of the places ({places.source})",
+                             file=df.attrs.get("source", "estimates"), row=i + 1,
+                             line=int(lines[i]) if lines is not None and i < len(lines) else None,
+                             column="unit", unit=code)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..scores import CompositeIndex
 
     t = TEXT[args.lang]
     idx = CompositeIndex.from_json(args.config)
     df = _read(args.input)
+    places = None
+    if args.places:
+        from ..places import places_from_option
+
+        places = places_from_option(args.places)
+        _check_units(df, places)
     wide = idx.compute(df, level=args.level, wide=True)
     missing = idx.missing
     out = wide
@@ -103,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
         out = wide.merge(unc.drop(columns=["reference_score", "reference_rank"]), on="unit", how="left")
         shift_msg = t["shift"].format(s=unc.attrs["mean_abs_rank_shift"], e=unc.attrs["evaluations"])
     out = out.sort_values("rank", na_position="last").reset_index(drop=True)
+    if places is not None:
+        out.insert(1, "name", [places.name(str(u)) if str(u) in places else "" for u in out["unit"]])
     if args.lang == "vi":
         out = out.rename(columns=COLUMNS_VI)
     if args.out:

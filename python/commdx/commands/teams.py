@@ -46,6 +46,8 @@ _TEXT: dict[str, dict[str, Any]] = {
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from ..places import add_places_argument
+
     p = subparsers.add_parser(
         "teams", help="kiểm tra tổ công nghệ số cộng đồng / check community digital technology teams",
         description="Tổ công nghệ số cộng đồng (T1-T5) / community digital technology teams (T1-T5)")
@@ -54,8 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
     def common(q: argparse.ArgumentParser) -> None:
         q.add_argument("roster", metavar="ROSTER", help="roster file: .json, .csv or .xlsx (contracts.md)")
-        q.add_argument("--places", metavar="P",
-                       help="places tree (.csv or .json); default: the built-in city Vũng Tàu")
+        add_places_argument(q)
         q.add_argument("--deadline", metavar="D",
                        help="hạn T5 YYYY-MM-DD, thay hạn của bộ quy tắc / T5 deadline YYYY-MM-DD, overriding "
                             "the rule set's (default: the deadline of --rules, else of the shipped team-rules.json)")
@@ -75,11 +76,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _load(args: argparse.Namespace):
-    from ..places import Places
+    from ..places import Places, places_from_option
     from ..teams import read_roster
 
     roster = read_roster(args.roster)
-    places = Places.from_file(args.places) if args.places else Places.vung_tau()
+    places = places_from_option(args.places) if args.places else Places.vung_tau()
     return roster, places
 
 
