@@ -347,3 +347,75 @@ TEST(Synth, RejectsTooSmallCitiesAndBadCalibration) {
 }
 
 }  // namespace
+
+// Issue 13: the example data on a place tree (a commune with its own ấp and tổ, Vietnamese headers).
+namespace {
+const char* const commune_tree =
+    "ma,ten,cap,ma_cha,dien_tich_km2,so_ho\n"
+    "96,Tỉnh Cà Mau,tỉnh,,,\n"
+    "32167,Xã Tân Thuận,xã,96,\"48,35\",\n"
+    "32167-A1,Ấp Tân Hòa,ấp,32167,\"12,5\",620\n"
+    "32167-A1-T01,Tổ 1,tổ,32167-A1,,70\n"
+    "32167-A1-T02,Tổ 2,tổ,32167-A1,,\n"
+    "32167-A2,Ấp Tân Lợi,ấp,32167,,\n";
+
+options on_tree(const std::string& csv, std::uint64_t households = 0) {
+  options o;
+  o.households = households;
+  o.seed = 3;
+  o.tree = std::make_shared<const commdx::places>(commdx::places::from_csv_text(csv, "tan-thuan.csv"));
+  o.start = "2026-01-05";
+  return o;
+}
+}  // namespace
+
+TEST(SynthTree, CountsAndAreasComeFromTheTreeAndAddUp) {
+  const auto c = commdx::synth::make_city(on_tree(commune_tree));
+  // 620 (Tân Hòa: Tổ 1 70, Tổ 2 the rest 550) + 360 (Tân Lợi: the default 8 tổ of 45)
+  EXPECT_EQ(c.households.rows(), 980u);
+  const auto& tree = c.tree;
+  EXPECT_EQ(tree.at("96").households, 980);
+  EXPECT_EQ(tree.at("32167-A1-T01").households, 70);
+  EXPECT_EQ(tree.at("32167-A1-T02").households, 550);
+  EXPECT_EQ(tree.children("32167-A2").size(), 8u);
+  EXPECT_DOUBLE_EQ(tree.at("32167").area_km2, 48.35);
+  EXPECT_DOUBLE_EQ(tree.at("32167-A1").area_km2, 12.5);
+  EXPECT_NEAR(tree.at("32167-A2").area_km2, 35.85, 1e-9);
+  for (const auto& code : {std::string("32167"), std::string("32167-A1")}) {
+    double hh = 0, pop = 0;
+    for (const auto& k : tree.children(code)) {
+      hh += tree.at(k).households;
+      pop += tree.at(k).population;
+    }
+    EXPECT_EQ(hh, tree.at(code).households) << code;
+    EXPECT_EQ(pop, tree.at(code).population) << code;
+  }
+  // the calendar of 2026: every visit from day 35 (9 February) to day 133 (18 May)
+  const auto& dates = c.visits.text("date");
+  ASSERT_FALSE(dates.empty());
+  for (const auto& d : dates) {
+    EXPECT_GE(d, "2026-02-09");
+    EXPECT_LE(d, "2026-05-18");
+  }
+  EXPECT_EQ(commdx::synth::calendar_of("2026-01-05").deadline, "2026-02-04");
+  EXPECT_EQ(commdx::synth::calendar_of("").deadline, "2022-07-20");
+}
+
+TEST(SynthTree, ATotalScalesTheTree) {
+  const auto c = commdx::synth::make_city(on_tree(commune_tree, 490));
+  EXPECT_EQ(c.households.rows(), 490u);
+  EXPECT_EQ(c.tree.at("32167-A1").households, 310);
+  EXPECT_NEAR(c.tree.at("32167").area_km2, 24.175, 1e-3);
+}
+
+TEST(SynthTree, ChildrenThatDoNotAddUpAreRefusedNamingTheUnit) {
+  std::string bad = commune_tree;
+  bad.replace(bad.find("32167-A1,,70"), 12, "32167-A1,,700");
+  try {
+    commdx::synth::make_city(on_tree(bad));
+    FAIL() << "a tổ of 700 households in an ấp of 620 was accepted";
+  } catch (const commdx::validation_error& e) {
+    EXPECT_EQ(e.where().unit, "32167-A1");
+    EXPECT_EQ(e.id(), "commdx.synth.places");
+  }
+}
