@@ -1,6 +1,7 @@
 #include "prelude.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -46,10 +47,11 @@ void bind_synth(py::module_& m) {
   m.def(
       "_synth_city",
       [](std::uint64_t households, std::uint64_t seed, bool census, std::size_t groups_per_ward,
-         std::size_t households_per_group, const std::string& calibration, const commdx::places* tree,
+         std::size_t households_per_group, const std::string& calibration, const std::optional<commdx::places>& tree,
          const std::string& start) {
         commdx::synth::city c;
-        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration, tree, start);
+        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration,
+                                tree ? &*tree : nullptr, start);
         {
           py::gil_scoped_release release;
           c = commdx::synth::make_city(opt);
@@ -66,13 +68,15 @@ void bind_synth(py::module_& m) {
         return out;
       },
       py::arg("households"), py::arg("seed"), py::arg("census"), py::arg("groups_per_ward"),
-      py::arg("households_per_group"), py::arg("calibration"), py::arg("tree") = nullptr, py::arg("start") = "");
+      py::arg("households_per_group"), py::arg("calibration"), py::arg("tree") = py::none(), py::arg("start") = "");
   m.def(
       "_synth_write",
       [](const std::string& out_dir, std::uint64_t households, std::uint64_t seed, bool census,
          std::size_t groups_per_ward, std::size_t households_per_group, const std::string& calibration,
-         const py::object& sink, std::size_t chunk_rows, const commdx::places* tree, const std::string& start) {
-        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration, tree, start);
+         const py::object& sink, std::size_t chunk_rows, const std::optional<commdx::places>& tree,
+         const std::string& start) {
+        auto opt = make_options(households, seed, census, groups_per_ward, households_per_group, calibration,
+                                tree ? &*tree : nullptr, start);
         commdx::synth::write_summary s;
         if (sink.is_none()) {
           py::gil_scoped_release release;
@@ -89,7 +93,7 @@ void bind_synth(py::module_& m) {
       },
       py::arg("out_dir"), py::arg("households"), py::arg("seed"), py::arg("census"),
       py::arg("groups_per_ward"), py::arg("households_per_group"), py::arg("calibration"),
-      py::arg("sink"), py::arg("chunk_rows") = 200000, py::arg("tree") = nullptr, py::arg("start") = "");
+      py::arg("sink"), py::arg("chunk_rows") = 200000, py::arg("tree") = py::none(), py::arg("start") = "");
   m.def(
       "_synth_calendar",
       [](const std::string& start) {

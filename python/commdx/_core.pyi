@@ -411,13 +411,13 @@ def _synth_calendar(start: str = '') -> dict:
     """
     The campaign calendar of a start date (empty: the 2022 directive's): start, deadline, first_visit, last_visit.
     """
-def _synth_city(households: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, census: bool, groups_per_ward: typing.SupportsInt | typing.SupportsIndex, households_per_group: typing.SupportsInt | typing.SupportsIndex, calibration: str, tree: Places = None, start: str = '') -> dict:
+def _synth_city(households: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, census: bool, groups_per_ward: typing.SupportsInt | typing.SupportsIndex, households_per_group: typing.SupportsInt | typing.SupportsIndex, calibration: str, tree: Places | None = None, start: str = '') -> dict:
     ...
 def _synth_record_header(file_index: typing.SupportsInt | typing.SupportsIndex) -> list[str]:
     """
     Column names of a record file (0 households ... 5 manual_processes).
     """
-def _synth_write(out_dir: str, households: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, census: bool, groups_per_ward: typing.SupportsInt | typing.SupportsIndex, households_per_group: typing.SupportsInt | typing.SupportsIndex, calibration: str, sink: typing.Any, chunk_rows: typing.SupportsInt | typing.SupportsIndex = 200000, tree: Places = None, start: str = '') -> dict:
+def _synth_write(out_dir: str, households: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, census: bool, groups_per_ward: typing.SupportsInt | typing.SupportsIndex, households_per_group: typing.SupportsInt | typing.SupportsIndex, calibration: str, sink: typing.Any, chunk_rows: typing.SupportsInt | typing.SupportsIndex = 200000, tree: Places | None = None, start: str = '') -> dict:
     ...
 def _team_coverage(roster: Roster, places: Places, deadline: str) -> dict:
     ...
