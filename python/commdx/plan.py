@@ -47,8 +47,9 @@ def _classes(classes: Any) -> dict[str, str]:
     the table's join is C++ (``commdx::pipeline::area_classes``, include/commdx/pipeline.hpp)."""
     if classes is None:
         return {}
-    if isinstance(classes, Mapping):
-        return {str(k): str(v) for k, v in classes.items()}
+    if isinstance(classes, Mapping):  # checked by the same join: {"26506": "trung tâm"} is refused
+        return dict(_core._area_classes({"unit": [str(k) for k in classes], "class": [str(v) for v in classes.values()]},
+                                        "classes", []))
     df = classes
     # The pipeline's join checks it all, naming file, row, line, column and unit: the columns, a
     # unit classed twice, and a class other than central/remote (a Vietnamese word, a typo would
