@@ -1,6 +1,8 @@
 #include "prelude.hpp"
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "commdx/pipeline.hpp"
 
@@ -16,8 +18,8 @@ void bind_pipeline(py::module_& m) {
       py::arg("estimates"), py::arg("level") = "");
   m.def(
       "_area_classes",
-      [](const py::dict& classes) {
-        return commdx::pipeline::area_classes(commdx::bind::table_from_py(classes, "classes table"));
+      [](const py::dict& classes, const std::string& source, const std::vector<std::size_t>& lines) {
+        return commdx::pipeline::area_classes(commdx::bind::table_from_py(classes, source), lines);
       },
-      py::arg("classes"));
+      py::arg("classes"), py::arg("source") = "classes table", py::arg("lines") = std::vector<std::size_t>{});
 }

@@ -132,6 +132,23 @@ void bind_plan(py::module_& m) {
   m.def("_shipped_campaigns", [] {
     return commdx::bind::json_to_py(commdx::campaign_catalogue::shipped().raw);
   });
+  // The visit log's words (campaigns.json "visit_log"), as the plan reads them: the one vocabulary
+  // the report's visit-log check uses too (python/commdx/monitor.py visit_outcomes).
+  m.def(
+      "_visit_log_vocabulary",
+      [](const py::object& catalogue) {
+        const auto cat = catalogue.is_none()
+                             ? commdx::campaign_catalogue::shipped()
+                             : commdx::campaign_catalogue::from_json(commdx::bind::json_from_py(catalogue, "catalogue"), "catalogue");
+        const auto& v = cat.visit_log;
+        py::dict out;
+        out["contact_actions"] = v.contact_actions;
+        out["success"] = v.success;
+        out["failure"] = v.failure;
+        out["no_attempt"] = v.no_attempt;
+        return out;
+      },
+      py::arg("catalogue") = py::none());
   // A catalogue read from a file is checked under the file's name before planning, so that the
   // plan's own "catalogue" label never stands for the user's file in a message (issue 11).
   m.def(

@@ -36,32 +36,34 @@ namespace commdx {
 
 // ---- configuration ---------------------------------------------------------------------------
 
-/// R2/R3: how a household's access score is built and where groups switch catalogue.
+/// R2/R3: how a household's access score is built and where groups switch catalogue (the values:
+/// classify-config.json "access", read by classify_config::from_json).
 struct access_config {
   std::map<std::string, double> weights;  ///< component -> weight (see docs/classify.md)
-  double head_age_full = 45;              ///< head aged this or younger: age component 1
-  double head_age_zero = 75;              ///< head aged this or older: age component 0
-  double head_education_full = 3;         ///< head_education level that counts fully (upper secondary)
+  double head_age_full{};  ///< head aged this or younger: age component 1
+  double head_age_zero{};  ///< head aged this or older: age component 0
+  double head_education_full{};  ///< head_education level that counts fully (upper secondary)
   std::vector<std::string> digital_use_columns;
-  double min_weight_known = 0.5;  ///< below this share of the weights known, access is "unknown"
-  double high_access_threshold = 0.5;
-  double basic_catalogue_low_access_share = 0.5;  ///< a group at or above this low-access share gets the basic catalogue
+  double min_weight_known{};  ///< below this share of the weights known, access is "unknown"
+  double high_access_threshold{};
+  double basic_catalogue_low_access_share{};  ///< a group at or above this low-access share gets the basic catalogue
 };
 
-/// Thresholds and options of the classify stage; every number comes from JSON (the shipped
-/// python/commdx/data/classify-config.json is the default; a city's file overrides any key).
+/// Thresholds and options of the classify stage; every value comes from JSON (the shipped
+/// python/commdx/data/classify-config.json is the default, classify_config::defaults(); a city's
+/// file overrides any key). No value is written here a second time: build one with from_json.
 struct classify_config {
-  double urban_centre_density = 1500;  ///< inhabitants/km² (UN Degree of Urbanisation)
-  double urban_cluster_density = 300;
+  double urban_centre_density{};  ///< inhabitants/km² (UN Degree of Urbanisation)
+  double urban_cluster_density{};
   /// What decides a ward whose density lies between the two: "remote" (default), "education"
   /// (central when its education meets the threshold) or "education_and_readiness".
-  std::string intermediate_band = "remote";
-  std::string education_measure = "upper_secondary_share";  ///< preferred when both are given
-  double upper_secondary_share_threshold = 0.365;
-  double mean_years_threshold = 8.37;
-  double readiness_threshold = 0.5;
-  double borderline_fraction = 0.10;
-  int kmeans_max_iterations = 100;
+  std::string intermediate_band{};
+  std::string education_measure{};  ///< preferred when both are given
+  double upper_secondary_share_threshold{};
+  double mean_years_threshold{};
+  double readiness_threshold{};
+  double borderline_fraction{};
+  int kmeans_max_iterations{};
   access_config access;
   std::vector<std::string> central_catalogue, basic_catalogue;
   nlohmann::json json;  ///< the merged configuration as used

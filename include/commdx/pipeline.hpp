@@ -13,6 +13,7 @@
 
 #include "commdx/error.hpp"
 #include "commdx/pipeline/detail/columns.hpp"
+#include "commdx/detail/survey_csv.hpp"
 #include "commdx/table.hpp"
 
 namespace commdx::pipeline {
@@ -98,17 +99,25 @@ inline table estimates_to_wide(const table& estimates, const std::string& level 
 }
 
 /// A classification table (classify_areas: `unit` or `code`, and `class`) as the plan's input:
-/// unit code -> "central" / "remote". A code classed twice is a validation_error naming it.
-inline std::map<std::string, std::string> area_classes(const table& classes) {
+/// unit code -> "central" / "remote". A class other than those two (a Vietnamese word, a typo:
+/// the unit would silently be planned as central) is an input_error naming the row, the column,
+/// the unit and the value; a code classed twice is a validation_error naming it. `lines` (when the
+/// table was read from a file: the text line of each row) puts the line in the errors too.
+inline std::map<std::string, std::string> area_classes(const table& classes, const std::vector<std::size_t>& lines = {}) {
   const std::string code = detail::first_column(classes, {"unit", "code", "unit_code"}, "unit code");
   const std::string cls = detail::first_column(classes, {"class", "area_class", "classification"}, "class");
   const auto& codes = classes.text(code);
   const auto& values = classes.text(cls);
   std::map<std::string, std::string> out;
-  for (std::size_t i = 0; i < classes.rows(); ++i)
-    if (!out.emplace(codes[i], values[i]).second && out[codes[i]] != values[i])
-      throw validation_error(location::in_file(classes.source()).at_row(i + 1).in_column(cls).for_unit(codes[i]),
-                             "unit classed twice, as '" + out[codes[i]] + "' and '" + values[i] + "'");
+  for (std::size_t i = 0; i < classes.rows(); ++i) {
+    location where = location::in_file(classes.source()).at_row(i + 1).in_column(cls).for_unit(codes[i]);
+    if (i < lines.size()) where = where.at_line(lines[i]);
+    const std::string value(commdx::detail::trim_blanks(values[i]));
+    if (value != "central" && value != "remote")
+      throw input_error(where, "unknown class '" + value + "' (expected central or remote)");
+    if (!out.emplace(codes[i], value).second && out[codes[i]] != value)
+      throw validation_error(where, "unit classed twice, as '" + out[codes[i]] + "' and '" + value + "'");
+  }
   return out;
 }
 

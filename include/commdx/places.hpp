@@ -228,28 +228,13 @@ inline std::optional<place_header_alias> recognise_place_header(std::string_view
   return std::nullopt;
 }
 
-/// A column of counts (population, households) as typed. The rule for "117.413" or "117,413" —
-/// one separator followed by exactly three digits, which either convention allows — differs from
-/// a measure's: a count is a whole number, so in a column where no cell shows the convention such
-/// a separator is read as a thousands separator whatever the header's language ("117.413" and
-/// "117,413" are both 117,413 people). A column that shows its convention ("1.234.567",
-/// "16,86") is read by it, as every number column is (docs/classify.md). A count that comes out
-/// fractional is refused.
+/// A column of counts (population, households) as typed: parse_number_column's rules for counts
+/// (in a column where no cell shows the convention, "117.413" and "117,413" are both 117,413
+/// people; a column that shows it, "1.234.567" or "16,86", is read by it: docs/classify.md). A
+/// count that comes out fractional is refused.
 inline numeric_column parse_count_column(const column& col, const std::string& source, const std::string& header,
                                          bool vietnamese_header) {
-  bool vietnamese = vietnamese_header;
-  if (const auto* cells = std::get_if<text_column>(&col)) {
-    bool dot = false, comma = false, evidence = false;
-    for (const auto& c : *cells) {
-      auto cleaned = clean_number_text(c);
-      if (!cleaned.valid || cleaned.exact) continue;
-      if (number_evidence(cleaned.digits) != number_style::unknown) evidence = true;
-      dot = dot || cleaned.digits.find('.') != std::string::npos;
-      comma = comma || cleaned.digits.find(',') != std::string::npos;
-    }
-    if (!evidence && dot != comma) vietnamese = dot;
-  }
-  auto parsed = parse_number_column(col, source, header, vietnamese);
+  auto parsed = parse_number_column(col, source, header, vietnamese_header, /*counts=*/true);
   for (std::size_t r = 0; r < parsed.values.size(); ++r) {
     double v = parsed.values[r];
     if (!is_missing(v) && std::isfinite(v) && v != std::floor(v))

@@ -62,7 +62,7 @@ struct visit_log_vocabulary {
 /// The campaign catalogue (python/commdx/data/campaigns.json is the shipped one).
 struct campaign_catalogue {
   nlohmann::json raw;
-  double travel_minutes = 10, setup_minutes = 15, session_minutes = 120;
+  double travel_minutes{}, setup_minutes{}, session_minutes{};  ///< campaigns.json "visit" (the shipped one's when absent)
   /// The campaign's default period (campaigns.json "period"), YYYY-MM-DD: what a plan runs over
   /// when it is given no start and deadline.
   std::string period_start, period_end;
@@ -74,19 +74,23 @@ struct campaign_catalogue {
     campaign_catalogue c;
     c.raw = j;
     location where = location::in_file(source);
-    if (j.contains("visit")) {
-      const auto& v = j.at("visit");
-      c.travel_minutes = v.value("travel_minutes", c.travel_minutes);
-      c.setup_minutes = v.value("setup_minutes", c.setup_minutes);
-      c.session_minutes = v.value("session_minutes", c.session_minutes);
+    {
+      // a city's catalogue without its own visit minutes uses the shipped ones (written once there)
+      static const nlohmann::json shipped_visit =
+          io::parse_json(shipped_data("campaigns.json"), "campaigns.json").at("visit");
+      const auto& v = j.contains("visit") ? j.at("visit") : shipped_visit;
+      c.travel_minutes = v.value("travel_minutes", shipped_visit.at("travel_minutes").get<double>());
+      c.setup_minutes = v.value("setup_minutes", shipped_visit.at("setup_minutes").get<double>());
+      c.session_minutes = v.value("session_minutes", shipped_visit.at("session_minutes").get<double>());
     }
     if (j.contains("period")) {
       const auto& p = j.at("period");
-      location pw = location::in_file(source).in_column("period.start");
-      c.period_start = io::get_as<std::string>(p, "start", pw);
+      const location period = location::in_file(source).in_column("/period");
+      location pw = io::json_child(period, "start");
+      c.period_start = io::get_as<std::string>(p, "start", period);
       detail::civil_date_or_throw(c.period_start, pw);
-      pw.column = "period.end";
-      c.period_end = io::get_as<std::string>(p, "end", pw);
+      pw = io::json_child(period, "end");
+      c.period_end = io::get_as<std::string>(p, "end", period);
       if (detail::civil_date_or_throw(c.period_end, pw) <= detail::civil_date_or_throw(c.period_start, pw))
         throw config_error(pw, "the period must end after it starts");
     }
@@ -106,7 +110,7 @@ struct campaign_catalogue {
       ++row;
       location w = location::in_file(source).at_row(row).in_column("actions");
       campaign_action x;
-      x.id = io::get_as<std::string>(a, "id", w);
+      x.id = io::get_as<std::string>(a, "id", io::json_child(location::in_file(source).in_column("/actions"), std::to_string(row - 1)).at_row(row));
       w.unit = x.id;
       if (!ids.insert(x.id).second) throw config_error(w, "duplicate action id");
       x.campaign = a.value("campaign", "");

@@ -22,7 +22,9 @@
 #include <utility>
 #include <vector>
 
+#include "commdx/data.hpp"
 #include "commdx/error.hpp"
+#include "commdx/io/json.hpp"
 #include "commdx/table.hpp"
 
 namespace commdx {
@@ -45,8 +47,18 @@ inline const char* to_string(cell_status s) {
   return "?";
 }
 
+/// k of the small-cell rule, written once: the shipped report-config.json's "min_households" (a
+/// city's report config sets its own).
+inline double default_min_households() {
+  static const double k = [] {
+    const auto j = io::parse_json(shipped_data("report-config.json"), "report-config.json");
+    return io::get_as<double>(j, "min_households", location::in_file("report-config.json"));
+  }();
+  return k;
+}
+
 struct suppression_options {
-  double min_households = 5;  ///< k: cells with fewer households are never published
+  double min_households = default_min_households();  ///< k: cells with fewer households are never published
 };
 
 /// The status of each cell (same order as `cells`). Throws validation_error on a duplicate id

@@ -887,7 +887,7 @@ class rule_set {
   static const std::string& default_deadline() {
     static const std::string d = [] {
       const auto j = io::parse_json(shipped_data("team-rules.json"), "team-rules.json");
-      return io::get_as<std::string>(j, "deadline", location::in_file("team-rules.json").in_column("deadline"));
+      return io::get_as<std::string>(j, "deadline", location::in_file("team-rules.json"));
     }();
     return d;
   }
@@ -1143,7 +1143,8 @@ struct coverage {
       std::vector<unit_coverage> out;
       std::size_t i = 0;
       for (const auto& u : io::require(j, key, top)) {
-        location w = location::in_file(source).at_row(++i).in_column(key);
+        location w = io::json_child(io::json_child(top, key), std::to_string(i)).at_row(i + 1);
+        ++i;
         unit_coverage x;
         x.unit = io::get_as<std::string>(u, "unit", w);
         x.unit_name = io::get_as<std::string>(u, "unit_name", w);
@@ -1161,7 +1162,8 @@ struct coverage {
     c.groups = units("groups");
     std::size_t i = 0;
     for (const auto& x : io::require(j, "wards", top)) {
-      location w = location::in_file(source).at_row(++i).in_column("wards");
+      location w = io::json_child(io::json_child(top, "wards"), std::to_string(i)).at_row(i + 1);
+      ++i;
       ward_coverage y;
       y.ward = io::get_as<std::string>(x, "ward", w);
       y.ward_name = io::get_as<std::string>(x, "ward_name", w);

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # report imports this module: a runtime import would be circu
 
 __all__: list[str] = ["round_changes", "suppress_small_cells", "monthly_report", "MonthlyReport",
                        "check_survey_rounds", "check_visit_log", "check_manual_log", "check_places",
-                       "VISIT_OUTCOMES"]
+                       "VISIT_OUTCOMES", "visit_outcomes"]
 
 _DESIGN_KEYS = ("weight", "strata", "psu", "fpc", "round", "id")
 _DEFAULT_DESIGN = {"weight": "weight", "strata": "stratum", "psu": "psu", "fpc": "fpc", "round": "round"}
@@ -130,12 +130,17 @@ def suppress_small_cells(
     parent: str = "parent",
     households: str = "n",
     group: str | None = None,
-    min_households: float = 5,
+    min_households: float | None = None,
 ) -> pd.Series:
     """Small-cell status of each row of a hierarchical table: ``published``, ``primary`` (fewer
-    than ``min_households`` households) or ``complementary`` (suppressed so that no primary cell
-    can be recovered by differencing published totals along ``parent``). ``group`` splits the
-    table into independent hierarchies (e.g. one per indicator)."""
+    than ``min_households`` households; default the shipped report-config.json's k) or
+    ``complementary`` (suppressed so that no primary cell can be recovered by differencing
+    published totals along ``parent``). ``group`` splits the table into independent hierarchies
+    (e.g. one per indicator)."""
+    if min_households is None:
+        from .io.json import shipped_json
+
+        min_households = float(shipped_json("report-config.json")["min_households"])
     ids = cells[id].astype(str).tolist()
     parents = ["" if pd.isna(p) else str(p) for p in cells[parent].tolist()]
     hh = pd.to_numeric(cells[households], errors="coerce").astype(float).tolist()
@@ -146,8 +151,17 @@ def suppress_small_cells(
 
 # ---- what the report's inputs refer to (issue 11: each of these was accepted silently) ------
 
-#: The visit outcomes of docs/data-dictionary.md (visits.csv); a report config may add its own.
-VISIT_OUTCOMES = ("adopted", "declined", "not_home", "informed")
+def visit_outcomes(catalogue: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+    """The outcome words a visit log may hold: the campaign catalogue's ``visit_log`` (success,
+    failure, no attempt), read as the plan reads it (``commdx::campaign_catalogue``); ``catalogue``
+    a city's catalogue dict, default the shipped campaigns.json. One vocabulary for the plan, the
+    report and synth's visit log (docs/data-dictionary.md, visits.csv)."""
+    words = _core._visit_log_vocabulary(None if catalogue is None else dict(catalogue))
+    return tuple(dict.fromkeys([*words["success"], *words["failure"], *words["no_attempt"]]))
+
+
+#: The shipped catalogue's outcome words (:func:`visit_outcomes`); a report config may add its own.
+VISIT_OUTCOMES: tuple[str, ...] = visit_outcomes()
 
 
 def _source(df: pd.DataFrame, default: str) -> str:

@@ -13,7 +13,6 @@ from typing import Any, Mapping, Optional, overload
 import pandas as pd
 
 from . import _core
-from .errors import InputError
 from ._frame import from_columns, to_columns
 from .io.output import frame_records
 
@@ -48,24 +47,17 @@ def _classes(classes: Any) -> dict[str, str]:
     the table's join is C++ (``commdx::pipeline::area_classes``, include/commdx/pipeline.hpp)."""
     if classes is None:
         return {}
-    if isinstance(classes, Mapping):
-        return {str(k): str(v) for k, v in classes.items()}
+    if isinstance(classes, Mapping):  # checked by the same join: {"26506": "trung tâm"} is refused
+        return dict(_core._area_classes({"unit": [str(k) for k in classes], "class": [str(v) for v in classes.values()]},
+                                        "classes", []))
     df = classes
-    # missing columns and a unit classed twice: the pipeline's join (one code, one class)
-    joined = dict(_core._area_classes(to_columns(df, text_columns=tuple(str(c) for c in df.columns))))
-    code = next(c for c in ("unit", "code", "unit_code") if c in df.columns)
-    cls = next(c for c in ("class", "area_class", "classification") if c in df.columns)
-    # Only the two classes commdx classify writes: any other value (a Vietnamese word, a typo)
-    # would silently plan the unit as central (issue 11), so it is refused naming row and value.
-    source = str(df.attrs.get("source", "classes"))
+    # The pipeline's join checks it all, naming file, row, line, column and unit: the columns, a
+    # unit classed twice, and a class other than central/remote (a Vietnamese word, a typo would
+    # silently plan the unit as central, issue 11).
     lines = df.attrs.get("lines")
-    for i, (a, b) in enumerate(zip(df[code], df[cls])):
-        value = str(b).strip()
-        if value not in ("central", "remote"):
-            raise InputError(f"unknown class '{value}' (expected central or remote)",
-                             file=source, row=i + 1, line=int(lines[i]) if lines is not None and i < len(lines) else None,
-                             column=cls, unit=str(a))
-    return joined
+    return dict(_core._area_classes(to_columns(df, text_columns=tuple(str(c) for c in df.columns)),
+                                    str(df.attrs.get("source", "classes")),
+                                    [int(x) for x in lines] if lines is not None else []))
 
 
 class Plan:

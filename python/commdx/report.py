@@ -125,6 +125,7 @@ WORDS: dict[str, dict[str, str]] = {
     "missing": {"vi": "Phần chưa có (giai đoạn chưa sẵn sàng)", "en": "Missing sections (stage not available)"},
     "unmapped": {"vi": "(chưa có đề xuất: bổ sung vào report-config.json)", "en": "(no proposal yet: add one to report-config.json)"},
     "other_processes": {"vi": "Các quy trình khác (gộp, mỗi loại dưới {k} hộ)", "en": "Other processes (merged, each under {k} households)"},
+    "deadline_override": {"vi": "Hạn {deadline} được dùng thay cho hạn {rules_deadline} của bộ quy tắc tổ.", "en": "Deadline {deadline} used instead of the team rule set's {rules_deadline}."},
     "coverage_line": {"vi": "{covered}/{total} khu phố/thôn có tổ trước hạn {deadline}", "en": "{covered}/{total} neighbourhoods/villages had a team by {deadline}"},
     "findings_line": {"vi": "Kiểm tra thành phần tổ: {errors} lỗi, {warnings} cảnh báo", "en": "Composition check: {errors} errors, {warnings} warnings"},
 }
@@ -352,7 +353,8 @@ def monthly_report(
     config: str | Path | Mapping[str, Any] | None = None,
     min_households: float | None = None,
     round_months: Mapping[int, str] | None = None,
-    deadline: str = "2022-07-20",
+    deadline: str | None = None,
+    rules: Any = None,
     charts: bool = True,
 ) -> MonthlyReport:
     """The monthly report of ``ward`` (a ward/commune code or a name the place matcher knows), or
@@ -372,7 +374,10 @@ def monthly_report(
         ``index``, ``score``) and classes (``code``, ``class``), when the analyst computed them.
     config : report configuration (``report-config.json``); ``min_households`` overrides its k.
     round_months : ``{round: "YYYY-MM"}`` when the files do not date the survey rounds.
-    deadline : the T5 deadline for team coverage.
+    rules : the team rule set (``commdx.RuleSet``, its JSON dict or a path; default the shipped
+        team-rules.json): T1/T3 composition and T5 coverage are checked by it, by its deadline.
+    deadline : ``YYYY-MM-DD``, overriding the rule set's deadline for T5; the report states the
+        override (``teams.deadline_override``, and a line in the teams section).
     """
     if lang not in ("vi", "en"):
         raise _core.ConfigError(f"lang '{lang}': expected 'vi' or 'en'")
@@ -419,7 +424,7 @@ def monthly_report(
         missing.extend(ind["missing"])
 
     # ---- teams -----------------------------------------------------------------------------
-    teams_section = _teams_section(roster, places, places_df, ward, deadline, lang)
+    teams_section = _teams_section(roster, places, places_df, ward, _deadline_in_force(rules, deadline), lang)
     report["teams"] = teams_section["data"]
     tables.update(teams_section["tables"])
     missing.extend(teams_section["missing"])
@@ -745,8 +750,20 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
 
 # ---- teams ---------------------------------------------------------------------------------
 
+def _deadline_in_force(rules: Any, deadline: str | None) -> tuple[Any, str, str | None]:
+    """The rule set, the T5 deadline in force (the rule set's, written once in its file), and the
+    rule set's own deadline when an explicit ``deadline`` overrides it (None otherwise)."""
+    from .teams import _as_rules
+
+    rule_set = _as_rules(rules)
+    if deadline is None or str(deadline) == rule_set.deadline:
+        return rule_set, rule_set.deadline, None
+    return rule_set, str(deadline), rule_set.deadline
+
+
 def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str | None,
-                   deadline: str, lang: str) -> dict[str, Any]:
+                   in_force: tuple[Any, str, str | None], lang: str) -> dict[str, Any]:
+    rules, deadline, rules_deadline = in_force
     if roster is None:
         return {"data": None, "tables": {}, "missing": ["teams: no roster (teams.json)"]}
     teams = roster.get("teams", []) if isinstance(roster, dict) else []
@@ -774,7 +791,7 @@ def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str 
     cov = None
     if team_coverage is not None:
         try:
-            cov = team_coverage(roster, places_arg, deadline).neighbourhoods
+            cov = team_coverage(roster, places_arg, deadline, rules=rules).neighbourhoods
         except _core.Error as exc:
             missing_t.append(f"team coverage (T5) by commdx.team_coverage failed: {exc}; computed from the roster's decision dates instead")
     else:
@@ -795,7 +812,7 @@ def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str 
         check_teams = None  # type: ignore[assignment]
     if check_teams is not None:
         try:
-            findings = check_teams(roster, places_arg, deadline=deadline)
+            findings = check_teams(roster, places_arg, rules=rules, deadline=deadline)
         except _core.Error as exc:
             missing.append(f"team composition findings (T1/T3): commdx.check_teams refused the roster: {exc}")
         if ward is not None and findings is not None and "team" in findings.columns and len(comp):
@@ -815,6 +832,8 @@ def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str 
         "composition_warnings": warnings_ if findings is not None else None,
         "findings": _records(findings[[c for c in ("severity", "rule", "team", f"message_{lang}") if c in findings.columns]]) if findings is not None else None,
     }
+    if rules_deadline is not None:  # an explicit deadline in place of the rule set's: said, never silent
+        data["deadline_override"] = {"deadline": deadline, "rules_deadline": rules_deadline}
     tables = {"team_composition": comp, "team_coverage": coverage}
     if findings is not None:
         tables["team_findings"] = findings
@@ -1284,6 +1303,8 @@ def _sections(rep: MonthlyReport) -> list[tuple[str, list[str], list[list[str]],
     t = d.get("teams")
     if t:
         paras = [_w("coverage_line", lang, covered=t["covered_by_deadline"], total=t["neighbourhoods"], deadline=t["deadline"])]
+        if t.get("deadline_override"):
+            paras.append(_w("deadline_override", lang, **t["deadline_override"]))
         if t.get("composition_errors") is not None:
             paras.append(_w("findings_line", lang, errors=t["composition_errors"], warnings=t["composition_warnings"]))
         if t["uncovered"]:

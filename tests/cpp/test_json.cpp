@@ -150,15 +150,16 @@ TEST(Json, WrongTypeInACatalogueNamesFileAndFieldPath) {
   }
 }
 
-TEST(Json, RequireAndGetAsNameTheField) {
-  const auto j = parse_json(R"({"a": "x"})", "c.json");
+TEST(Json, RequireAndGetAsNameTheFieldsPath) {
+  // the one field-access pair: the error names the field's location, the object's path + the key
+  const auto j = parse_json(R"({"a": "x", "visits": [{"id": 1}]})", "c.json");
   const auto where = commdx::location::in_file("c.json").at_row(2);
   try {
     commdx::io::get_as<double>(j, "a", where);
     FAIL();
   } catch (const config_error& e) {
     EXPECT_EQ(e.id(), "commdx.json.type");
-    EXPECT_EQ(e.where().column, "a");
+    EXPECT_EQ(e.where().column, "/a");
     EXPECT_EQ(e.where().row, 2u);
   }
   try {
@@ -166,8 +167,61 @@ TEST(Json, RequireAndGetAsNameTheField) {
     FAIL();
   } catch (const config_error& e) {
     EXPECT_EQ(e.id(), "commdx.json.missing_field");
-    EXPECT_EQ(std::string(e.what()), "c.json, row 2, column 'b': missing required field");
+    EXPECT_EQ(std::string(e.what()), "c.json, row 2, column '/b': missing required field");
   }
+  const auto visit = commdx::io::json_child(commdx::io::json_child(commdx::location::in_file("c.json"), "visits"), "0");
+  try {
+    commdx::io::get_as<std::string>(j.at("visits").at(0), "id", visit);
+    FAIL();
+  } catch (const config_error& e) {
+    EXPECT_EQ(e.where().column, "/visits/0/id");
+  }
+}
+
+// Issue 12: parse_json is linear in the records of an array (nlohmann's callback parser rescanned
+// the enclosing array at the end of every object). A big document read whole, its values checked,
+// and the checks that need the parser's position still made at its far end.
+TEST(Json, BigArrayOfRecordsIsReadWholeAndChecked) {
+  const std::size_t n = 100000;
+  std::string text = "{\"source\": \"big.json\",\n \"records\": [\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    text += "  {\"id\": " + std::to_string(i) + ", \"code\": \"u" + std::to_string(i % 97) +
+            "\", \"share\": " + std::to_string(i % 8) + ".5, \"tags\": [\"a\", {\"k\": null}]}";
+    text += i + 1 < n ? ",\n" : "\n";
+  }
+  text += "]}\n";
+  const auto j = parse_json(text, "big.json");
+  const auto& records = j.at("records");
+  ASSERT_EQ(records.size(), n);
+  long long id_sum = 0;
+  double share_sum = 0;
+  for (const auto& r : records) {
+    id_sum += r.at("id").get<long long>();
+    share_sum += r.at("share").get<double>();
+  }
+  EXPECT_EQ(id_sum, static_cast<long long>(n) * (static_cast<long long>(n) - 1) / 2);
+  EXPECT_DOUBLE_EQ(share_sum, 0.5 * n + (0 + 1 + 2 + 3 + 4 + 5 + 6 + 7) * (n / 8.0));
+  EXPECT_EQ(records[54321].at("code"), "u" + std::to_string(54321 % 97));
+  EXPECT_TRUE(records[n - 1].at("tags").at(1).at("k").is_null());
+  // parent pointers (JSON_DIAGNOSTICS) are right: nlohmann's own errors name the value's path
+  try {
+    (void)records[n - 1].at("code").get<double>();
+    FAIL();
+  } catch (const nlohmann::json::type_error& e) {
+    EXPECT_NE(std::string(e.what()).find("(/records/" + std::to_string(n - 1) + "/code)"), std::string::npos) << e.what();
+  }
+  // a duplicate key in the last record: found, with its line (the header is 2 lines)
+  std::string dup = text;
+  const auto last = dup.rfind("\"share\"");
+  dup.insert(last, "\"id\": 7, ");
+  const auto e = refusal(dup, "big.json");
+  EXPECT_EQ(e.id(), "commdx.json.duplicate_key");
+  EXPECT_EQ(e.where().line, n + 2);
+  EXPECT_EQ(e.where().column, "id");
+  // and a NaN there is still named as one
+  std::string nan = text;
+  nan.replace(nan.rfind("7.5"), 3, "NaN");
+  EXPECT_EQ(refusal(nan, "big.json").id(), "commdx.json.not_finite");
 }
 
 TEST(ErrorContract, LocationBuilderAndAggregateAgree) {

@@ -97,6 +97,26 @@ TEST(AreaClasses, CodeToClassFromEitherColumnName) {
     EXPECT_EQ(e.where().row, 2u);
     EXPECT_EQ(e.where().column, "area_class");
   }
+  // a class other than the two classify writes would plan the unit as central: refused, naming
+  // the row, its line, the column, the unit and the value; blanks around a class are not a class
+  table word("classes.csv");
+  word.set("code", commdx::text_column{"26506", "26545", "26548"});
+  word.set("class", commdx::text_column{" central", "remote ", "trung tâm"});
+  try {
+    commdx::pipeline::area_classes(word, {2, 3, 5});
+    FAIL() << "class 'trung tâm' accepted";
+  } catch (const commdx::input_error& e) {
+    EXPECT_EQ(e.where().row, 3u);
+    EXPECT_EQ(e.where().line, 5u);
+    EXPECT_EQ(e.where().column, "class");
+    EXPECT_EQ(e.where().unit, "26548");
+    EXPECT_NE(std::string(e.what()).find("unknown class 'trung tâm' (expected central or remote)"), std::string::npos)
+        << e.what();
+  }
+  word.set("class", commdx::text_column{" central", "remote ", "remote"});
+  EXPECT_EQ(commdx::pipeline::area_classes(word),
+            (std::map<std::string, std::string>{{"26506", "central"}, {"26545", "remote"}, {"26548", "remote"}}));
+
   table none("classes.csv");
   none.set("ward", commdx::text_column{"26506"});
   try {

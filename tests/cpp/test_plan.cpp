@@ -2,6 +2,7 @@
 // instance data (not produced by the code under test).
 #include <gtest/gtest.h>
 
+#include <commdx/io/json.hpp>
 #include <commdx/plan.hpp>
 
 #include <string>
@@ -94,6 +95,24 @@ commdx::plan_options keyed() {
   commdx::plan_options opt;
   opt.key = std::string(32, '\x5a');
   return opt;
+}
+
+// Issue 12: the visit minutes and the period are written once, in campaigns.json: a city's
+// catalogue without them takes the shipped file's (read here from the file, not from the code).
+TEST(PlanCatalogue, ACatalogueWithoutVisitMinutesTakesTheShippedOnes) {
+  const auto shipped = commdx::io::parse_json(commdx::shipped_data("campaigns.json"), "campaigns.json");
+  const auto& visit = shipped.at("visit");
+  nlohmann::json own = shipped;
+  own.erase("visit");
+  const auto c = commdx::campaign_catalogue::from_json(own, "city-campaigns.json");
+  EXPECT_EQ(c.travel_minutes, visit.at("travel_minutes").get<double>());
+  EXPECT_EQ(c.setup_minutes, visit.at("setup_minutes").get<double>());
+  EXPECT_EQ(c.session_minutes, visit.at("session_minutes").get<double>());
+  own["visit"] = {{"travel_minutes", 25}};
+  const auto d = commdx::campaign_catalogue::from_json(own, "city-campaigns.json");
+  EXPECT_EQ(d.travel_minutes, 25.0);
+  EXPECT_EQ(d.session_minutes, visit.at("session_minutes").get<double>());
+  EXPECT_EQ(d.period_start, shipped.at("period").at("start").get<std::string>());
 }
 
 TEST(PlanCatalogue, ShippedCatalogueHasEveryItem) {

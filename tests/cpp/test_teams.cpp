@@ -398,7 +398,7 @@ TEST(TeamsBadInput, MissingFieldsAndColumns) {
   EXPECT_TRUE(has(msg, "column 'members[0].role'")) << msg;
   EXPECT_TRUE(has(msg, "missing required field")) << msg;
   msg = error_of([] { roster::from_json_text("{\"team\": []}", "teams.json"); });
-  EXPECT_TRUE(has(msg, "teams.json, column 'teams': missing required field")) << msg;
+  EXPECT_TRUE(has(msg, "teams.json, column '/teams': missing required field")) << msg;
   msg = error_of([] { roster::from_csv_text("team_id,level,unit,member_id,role\nT-1,ward,26506,M-1,leader\n", "teams.csv"); });
   EXPECT_TRUE(has(msg, "teams.csv, column 'affiliation': missing required column")) << msg;
   msg = error_of([] { roster::from_file("/nonexistent/teams.json"); });

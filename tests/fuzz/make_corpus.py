@@ -1,14 +1,19 @@
-"""Writes the seed corpora of the CSV harnesses (tests/fuzz/corpus/survey_csv/, corpus/csv/):
+"""Writes the seed corpora of the CSV harnesses (tests/fuzz/corpus/survey_csv/, corpus/csv/), and
+copies every shipped JSON file (python/commdx/data/*.json) into the JSON harness's corpus
+(corpus/json/, beside its hand-written malformed seeds), so that no seed goes stale. The CSV seeds:
 real-looking household exports (KoboToolbox-like free text with commas, doubled quotes and line
 breaks, every field quoted, CRLF / CR-only / mixed line ends, a BOM, ';' and tab delimiters,
 UTF-16, a Windows-1258 byte, a duplicate id, an unnamed column). Deterministic; rerun after a
 change:  python3 tests/fuzz/make_corpus.py
 The survey harness reads its first byte as options (bit 0: strict; the rest: the split size)."""
 import csv
+import glob
 import io
 import os
+import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SHIPPED = os.path.join(HERE, "..", "..", "python", "commdx", "data")
 HEADER = ["household_id", "ward_code", "neighbourhood_code", "members", "adults", "bank_account",
           "weight", "ghi_chu"]
 NOTES = ["", "Nhà cấp 4, gần chợ", 'Chủ hộ nói: "không có"', 'A ""B""', "dòng 1\ndòng 2",
@@ -65,6 +70,10 @@ def main():
             for k, c in enumerate(control):
                 with open(os.path.join(d, f"{name}-{k}" if harness == "survey_csv" else name), "wb") as f:
                     f.write(c + data)
+    json_dir = os.path.join(HERE, "corpus", "json")
+    os.makedirs(json_dir, exist_ok=True)
+    for path in sorted(glob.glob(os.path.join(SHIPPED, "*.json"))):
+        shutil.copyfile(path, os.path.join(json_dir, os.path.basename(path)))
 
 
 if __name__ == "__main__":

@@ -108,3 +108,24 @@ def test_demo_keeps_its_pseudonym_key_outside_the_outputs_and_says_where(demo) -
                      pd.read_csv(out / "data" / "businesses.csv", dtype=str, usecols=["business_id"])["business_id"]])
     shown = set(pd.read_csv(out / "plan" / "visits.csv", dtype=str)["unit_id"])
     assert shown and shown <= {commdx._core._plan_pseudonym(key, i) for i in ids}
+
+
+def test_no_date_is_written_in_the_python_package() -> None:
+    # Issue 12: each default once, in data. The demo's survey days, its plan's period and the
+    # report's T5 deadline come from team-rules.json, campaigns.json and synth-calibration.json;
+    # a date literal in the package would be a second copy that a city's file cannot change.
+    import re
+
+    import commdx
+    from commdx.commands import demo as demo_cmd
+    from commdx.io.json import shipped_json
+    from commdx.synth import calibration
+
+    pkg = Path(commdx.__file__).parent
+    dated = [f"{p.relative_to(pkg)}:{i}" for p in sorted(pkg.rglob("*.py"))
+             for i, line in enumerate(p.read_text("utf-8").splitlines(), start=1)
+             if re.search(r"\b20\d\d-[01]\d-[0-3]\d\b", line)]
+    assert not dated, dated
+    rules, cal = shipped_json("team-rules.json"), calibration()
+    assert demo_cmd._survey_days() == (rules["deadline"], "2022-11-01")
+    assert cal["outreach"]["last_visit"] == "2022-10-31"

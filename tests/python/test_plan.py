@@ -159,6 +159,16 @@ def test_hard_cases_have_clear_messages():
     assert pr.loc["26506-KP1-T1", "planned_visits"] == 0
 
 
+def test_area_classes_as_a_dict_are_checked_like_a_table():
+    # a class other than central/remote would plan the unit as central: refused naming the unit,
+    # whether the classes come as a table or as a dict (issue 12: the pipeline's one join)
+    h = ward(n=60)
+    with pytest.raises(commdx.InputError, match=r"unit 26506.*unknown class 'trung tâm' \(expected central or remote\)"):
+        commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", classes={"26506": "trung tâm"}, key=KEY)
+    plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", classes={"26506": "remote"}, key=KEY)
+    assert not any(m["code"] == "no_classes" for m in plan.messages)
+
+
 def test_remote_low_access_households_get_r3_actions(tmp_path):
     h = ward(n=120)
     plan = commdx.plan_outreach(h, roster(), "2022-07-20", "2022-08-16", classes={"26506": "remote"}, key=KEY)

@@ -237,6 +237,47 @@ def test_teams_coverage_counts_the_late_neighbourhood(ward_report) -> None:
     assert t["uncovered"] == ["10001-KP2"]
 
 
+def test_teams_section_follows_the_citys_rule_set_and_its_deadline(city) -> None:
+    # a city's rule set with its own deadline: T5 by that deadline (KP2's team, decided on
+    # 2022-08-15, is on time by 2022-08-31), and no override to state
+    from commdx.io.json import shipped_json
+
+    rules = shipped_json("team-rules.json")
+    assert rules["deadline"] == "2022-07-20"
+    rules["deadline"] = "2022-08-31"
+    rep = commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, rules=rules, **city)
+    t = rep.data["teams"]
+    assert (t["deadline"], t["covered_by_deadline"], t["uncovered"]) == ("2022-08-31", 2, [])
+    assert "deadline_override" not in t
+    # an explicit deadline over the shipped rule set's is used and said, in the data and the text
+    rep = commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, deadline="2022-09-01",
+                                lang="en", **city)
+    t = rep.data["teams"]
+    assert (t["deadline"], t["covered_by_deadline"]) == ("2022-09-01", 2)
+    assert t["deadline_override"] == {"deadline": "2022-09-01", "rules_deadline": "2022-07-20"}
+    assert "Deadline 2022-09-01 used instead of the team rule set's 2022-07-20." in rep.to_markdown()
+
+
+def test_visit_outcomes_are_the_campaign_catalogues_words(city) -> None:
+    # one vocabulary: the catalogue's visit_log (success, failure, no attempt), as the plan reads it
+    cat = commdx.campaign_catalogue()
+    words = cat["visit_log"]
+    assert commdx.monitor.VISIT_OUTCOMES == tuple(words["success"] + words["failure"] + words["no_attempt"])
+    assert {"adopted", "declined", "not_home", "informed", "that_bai", "vang_nha"} <= set(commdx.monitor.VISIT_OUTCOMES)
+    # a city's catalogue with a word of its own
+    own = json.loads(json.dumps(cat))
+    own["visit_log"]["no_attempt"].append("chua_gap")
+    assert "chua_gap" in commdx.monitor.visit_outcomes(own) and "chua_gap" not in commdx.monitor.VISIT_OUTCOMES
+    # the report takes a catalogue word ("that_bai": failure), and still refuses a word of none
+    visits = city["visits"].copy()
+    visits.loc[visits["outcome"] == "declined", "outcome"] = "that_bai"
+    rep = commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, **{**city, "visits": visits})
+    assert rep.data["visits"]
+    visits.loc[visits.index[0], "outcome"] = "maybe"
+    with pytest.raises(commdx.ValidationError, match="maybe"):
+        commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, **{**city, "visits": visits})
+
+
 def test_documents_render_in_both_languages(ward_report, city, tmp_path) -> None:
     html = ward_report.to_html()
     assert html.startswith("<!DOCTYPE html>") and "Báo cáo tháng 2022-10" in html

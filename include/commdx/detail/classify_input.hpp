@@ -211,8 +211,11 @@ inline bool parse_number_with_style(const std::string& d, number_style style, do
 
 /// One column of numbers as typed: the convention is decided for the whole column from the cells
 /// that show it; when none does, the header's language decides (Vietnamese header: a dot followed
-/// by exactly three digits is a thousands separator). Cells that contradict each other, or are
-/// not numbers, raise input_error naming the row and column.
+/// by exactly three digits is a thousands separator) — except in a column of `counts` (whole
+/// numbers: population, households), where a separator no cell disambiguates is a thousands
+/// separator whatever the header ("117.413" and "117,413" are both 117,413), as long as the column
+/// uses one kind. Cells that contradict each other, or are not numbers, raise input_error naming
+/// the row and column.
 struct parsed_number_column {
   numeric_column values;  ///< NaN for an empty cell
   bool any_percent = false;
@@ -220,7 +223,7 @@ struct parsed_number_column {
 };
 
 inline parsed_number_column parse_number_column(const column& col, const std::string& source, const std::string& header,
-                                                bool vietnamese_header) {
+                                                bool vietnamese_header, bool counts = false) {
   parsed_number_column out;
   if (const auto* nums = std::get_if<numeric_column>(&col)) {
     out.values = *nums;
@@ -229,6 +232,7 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
   const auto& cells = std::get<text_column>(col);
   std::vector<cleaned_number> cleaned(cells.size());
   std::size_t vi_row = 0, en_row = 0;
+  bool dot = false, comma = false;  // among cells typed as text (a count's undecided separator)
   for (std::size_t r = 0; r < cells.size(); ++r) {
     std::string_view raw = cells[r];
     cleaned[r] = clean_number_text(raw);
@@ -242,6 +246,8 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
       throw input_error(location::in_file(source).at_row(r + 1).in_column(header),
                         "'" + std::string(raw) + "' is not a number (không phải là số)");
     if (cleaned[r].exact) continue;
+    dot = dot || cleaned[r].digits.find('.') != std::string::npos;
+    comma = comma || cleaned[r].digits.find(',') != std::string::npos;
     auto ev = number_evidence(cleaned[r].digits);
     if (ev == number_style::vietnamese && vi_row == 0) vi_row = r + 1;
     if (ev == number_style::english && en_row == 0) en_row = r + 1;
@@ -252,9 +258,10 @@ inline parsed_number_column parse_number_column(const column& col, const std::st
                       "the column mixes number formats: row " + std::to_string(vi_row) + " '" + cells[vi_row - 1] +
                           "' is written the Vietnamese way (1.234,5) and row " + std::to_string(en_row) + " '" +
                           cells[en_row - 1] + "' the English way (1,234.5); use one format in a column");
+  const bool vietnamese_default = counts && dot != comma ? dot : vietnamese_header;
   out.style = vi_row != 0 ? number_style::vietnamese
               : en_row != 0 ? number_style::english
-              : (vietnamese_header ? number_style::vietnamese : number_style::english);
+              : (vietnamese_default ? number_style::vietnamese : number_style::english);
   out.values.assign(cells.size(), missing);
   for (std::size_t r = 0; r < cells.size(); ++r) {
     if (!cleaned[r].valid) continue;

@@ -42,9 +42,9 @@ struct attr_spec {
   per_kind per = per_kind::household;
   among_kind among = among_kind::all;
   std::vector<int> requires_all, requires_any;
-  double loading = 1.0;
+  double loading{};  ///< synth-calibration.json (1 when the file gives none)
   std::vector<std::pair<int, double>> boosts;
-  double rate = 0.5, tolerance = 0.02;
+  double rate{}, tolerance{};  ///< synth-calibration.json
   double intercept = 0.0;  ///< set by calibration against a pilot city
 };
 
@@ -61,7 +61,7 @@ inline constexpr std::array<const char*, battr_count> battr_names = {
 struct battr_spec {
   int among_type = -1;  ///< -1 every business, else only that type (others: empty cell)
   std::array<double, 8> type_effect{};
-  double rate = 0.5, tolerance = 0.03, intercept = 0.0;
+  double rate{}, tolerance{}, intercept = 0.0;  ///< rate, tolerance: synth-calibration.json
 };
 
 inline constexpr std::array<const char*, 8> opinion_names = {
@@ -72,17 +72,19 @@ struct ward_params {
   double remoteness = 0, farming = 0;
 };
 
+// Every value comes from synth-calibration.json (parse_calibration requires each one): no default
+// here, so that no figure is written twice.
 struct calibration {
   std::map<std::string, ward_params> wards;
-  double syn_remoteness_power = 0.6, syn_farming_base = 0.02, syn_farming_per_remoteness = 0.5;
+  double syn_remoteness_power{}, syn_farming_base{}, syn_farming_per_remoteness{};
   // latent digital access
-  double z_remoteness = -1.3, z_age = -0.04, z_education = 0.45, z_noise = 0.9;
+  double z_remoteness{}, z_age{}, z_education{}, z_noise{};
   // households
   std::vector<double> members_distribution;
-  double extra_member_per_remoteness = 0.3, adult_share = 0.72;
-  double age_mean = 48, age_sd = 13, age_per_remoteness = 3;
+  double extra_member_per_remoteness{}, adult_share{};
+  double age_mean{}, age_sd{}, age_per_remoteness{};
   std::vector<double> education_cutpoints;
-  double education_remoteness = -0.9, education_age = -0.025;
+  double education_remoteness{}, education_age{};
   // bills: electricity, water, cable TV, school fees (internet = home_internet)
   std::array<double, 4> bill_rate{}, bill_remoteness{};
   std::array<attr_spec, attr_count> attrs;

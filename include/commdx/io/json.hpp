@@ -6,8 +6,9 @@
 // any nlohmann exception raised while a config is read becomes a config_error naming the source
 // and the field (rethrow_config_error, used at every config reader's boundary).
 //
-// Parsing is nlohmann's own parser; the duplicate-key and depth checks run in its parser callback,
-// and a counting iterator tells where in the text the parser is, so those errors name a line too.
+// Parsing is nlohmann's own lexer and parser driving a SAX handler of ours (detail::checked_dom),
+// which builds the value and runs the duplicate-key and depth checks; a counting iterator tells
+// where in the text the parser is, so those errors name a line too. Linear in the text.
 #include <cstddef>
 #include <fstream>
 #include <iterator>
@@ -151,6 +152,106 @@ inline void split_nlohmann_message(const std::string& what, std::string& pointer
   throw config_error(where, "unusable value: " + text, "commdx.json.value");
 }
 
+namespace detail {
+
+/// The DOM builder under parse_json: nlohmann's SAX events, with the duplicate-key and depth
+/// checks, building the value through json's public interface (so that JSON_DIAGNOSTICS' parent
+/// pointers stay right). nlohmann's own callback parser rescans the enclosing array at the end of
+/// every object (to drop a discarded value), which made a long array of records quadratic.
+class checked_dom {
+ public:
+  checked_dom(std::string_view text, const std::string& source, const char* const& consumed)
+      : text_(text), source_(source), consumed_(consumed) {}
+
+  json result() { return std::move(root_); }
+
+  bool null() { return value(json(nullptr)); }
+  bool boolean(bool b) { return value(json(b)); }
+  bool number_integer(json::number_integer_t x) { return value(json(x)); }
+  bool number_unsigned(json::number_unsigned_t x) { return value(json(x)); }
+  bool number_float(json::number_float_t x, const json::string_t&) { return value(json(x)); }
+  bool string(json::string_t& s) { return value(json(std::move(s))); }
+  bool binary(json::binary_t& b) { return value(json(b)); }
+
+  bool start_object(std::size_t) {
+    open(json::value_t::object);
+    keys_.emplace_back();
+    return true;
+  }
+  bool key(json::string_t& k) {
+    const std::size_t start = string_start(text_, offset() - 1);
+    auto [it, inserted] = keys_.back().emplace(k, start);
+    if (!inserted) {
+      const location first = at_offset(text_, it->second, source_);
+      throw config_error(at_offset(text_, start, source_).in_column(k),
+                         "duplicate key '" + k + "' (first at line " + std::to_string(first.line) + ")",
+                         "commdx.json.duplicate_key");
+    }
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() {
+    keys_.pop_back();
+    open_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) {
+    open(json::value_t::array);
+    return true;
+  }
+  bool end_array() {
+    open_.pop_back();
+    return true;
+  }
+  // The parser's refusal as the nlohmann exception parse_json turns into a config_error.
+  [[noreturn]] bool parse_error(std::size_t, const std::string&, const json::exception& e) {
+    if (const auto* p = dynamic_cast<const json::parse_error*>(&e)) throw *p;
+    if (const auto* r = dynamic_cast<const json::out_of_range*>(&e)) throw *r;
+    throw config_error(location::in_file(source_), std::string("malformed JSON: ") + e.what(), "commdx.json.syntax");
+  }
+
+ private:
+  std::size_t offset() const { return static_cast<std::size_t>(consumed_ - text_.data()); }
+
+  // A new array or object where the next value goes; its children go into it until it closes.
+  void open(json::value_t type) {
+    if (open_.size() + 1 > max_json_depth)
+      throw config_error(at_offset(text_, offset() - 1, source_),
+                         "nested deeper than " + std::to_string(max_json_depth) + " levels", "commdx.json.depth");
+    open_.push_back(place(json(type)));
+  }
+  bool value(json&& v) {
+    place(std::move(v));
+    return true;
+  }
+  // The slot of a new value: the root, the end of the open array, or the open object's last key.
+  // A slot stays where it is while it is open: its parent grows only after it closes.
+  json* place(json&& v) {
+    if (open_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    json& parent = *open_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    json& slot = parent[key_];
+    slot = std::move(v);
+    return &slot;
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  const char* const& consumed_;
+  json root_;
+  std::vector<json*> open_;
+  std::vector<std::map<std::string, std::size_t>> keys_;  // keys of each open object, first offsets
+  std::string key_;
+};
+
+}  // namespace detail
+
 /// Parses JSON; every refusal is a config_error naming source, line and character (see the top).
 inline json parse_json(std::string_view text, const std::string& source) {
   // A UTF-8 BOM (Excel, Notepad) is not part of the JSON text; positions count from after it.
@@ -163,41 +264,11 @@ inline json parse_json(std::string_view text, const std::string& source) {
 
   const char* consumed = text.data();
   auto offset = [&] { return static_cast<std::size_t>(consumed - text.data()); };
-  // Keys seen in each open object with the offset of their first occurrence.
-  std::vector<std::map<std::string, std::size_t>> open_objects;
-  json::parser_callback_t check = [&](int depth, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        if (static_cast<std::size_t>(depth) + 1 > max_json_depth)
-          throw config_error(detail::at_offset(text, offset() - 1, source),
-                             "nested deeper than " + std::to_string(max_json_depth) + " levels",
-                             "commdx.json.depth");
-        if (event == json::parse_event_t::object_start) open_objects.emplace_back();
-        break;
-      case json::parse_event_t::object_end:
-        if (!open_objects.empty()) open_objects.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        const std::string& key = parsed.get_ref<const std::string&>();
-        const std::size_t start = detail::string_start(text, offset() - 1);
-        auto [it, inserted] = open_objects.back().emplace(key, start);
-        if (!inserted) {
-          location first = detail::at_offset(text, it->second, source);
-          throw config_error(detail::at_offset(text, start, source).in_column(key),
-                             "duplicate key '" + key + "' (first at line " + std::to_string(first.line) + ")",
-                             "commdx.json.duplicate_key");
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    return true;
-  };
+  detail::checked_dom dom(text, source, consumed);
   try {
-    return json::parse(detail::counting_iterator(text.data(), &consumed),
-                       detail::counting_iterator(text.data() + text.size(), &consumed), check);
+    json::sax_parse(detail::counting_iterator(text.data(), &consumed),
+                    detail::counting_iterator(text.data() + text.size(), &consumed), &dom);
+    return dom.result();
   } catch (const json::parse_error& e) {
     const std::size_t byte = e.byte == 0 ? 0 : e.byte - 1;
     location where = detail::at_offset(text, byte, source);
@@ -227,25 +298,40 @@ inline json parse_json(std::string_view text, const std::string& source) {
 
 inline json read_json_file(const std::string& path) { return parse_json(read_file(path), path); }
 
-/// A required field of an object; the error names the source and the field path.
+/// `where`'s field path extended by one step: "/visits" + "3" -> "/visits/3", and at the top of a
+/// document "" + "teams" -> "/teams" (a JSON pointer, as nlohmann's diagnostics write it).
+inline location json_child(const location& where, const std::string& step) {
+  return where.in_column(where.column + "/" + step);
+}
+
+/// A required field of an object. `where` is the object's location (file, row, and its field path
+/// in `column`); an error names the field's own location, json_child(where, key). The one
+/// field-access pair (require, get_as) every JSON reader uses.
 inline const json& require(const json& obj, const std::string& key, const location& where) {
   if (!obj.is_object()) throw config_error(where, "expected a JSON object, got " + std::string(obj.type_name()), "commdx.json.type");
   auto it = obj.find(key);
-  if (it == obj.end()) throw config_error(where.in_column(key), "missing required field", "commdx.json.missing_field");
+  if (it == obj.end()) throw config_error(json_child(where, key), "missing required field", "commdx.json.missing_field");
   return *it;
 }
 
-/// Converts a field to T; a type mismatch names the field.
+/// A required field converted to T (a string, a bool, a count, a list of strings ...); a type
+/// mismatch names the field's location.
 template <class T>
 T get_as(const json& obj, const std::string& key, const location& where) {
   const json& v = require(obj, key, where);
   try {
     return v.get<T>();
   } catch (const json::exception&) {
-    throw config_error(where.in_column(key), "wrong type: got " + std::string(v.type_name()) + " (" + v.dump() + ")",
+    throw config_error(json_child(where, key), "wrong type: got " + std::string(v.type_name()) + " (" + v.dump() + ")",
                        "commdx.json.type");
   }
 }
+
+/// nlohmann's ADL hooks of type T (`json j = x;`, `j.get<T>()`) from its named pair, `write(x)`
+/// -> json and `read(j)` -> T; used in `namespace commdx` by every io/json_<stage>.hpp.
+#define COMMDX_JSON_HOOKS(T, write, read)                                           \
+  inline void to_json(nlohmann::json& j, const T& x) { j = write(x); }              \
+  inline void from_json(const nlohmann::json& j, T& x) { x = read(j); }
 
 /// Optional field with a default.
 template <class T>

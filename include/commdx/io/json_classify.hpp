@@ -50,45 +50,45 @@ inline json classification_to_json(const classification& c) {
 inline classification classification_from_json(const json& j, const std::string& source = "<json>") {
   const location where = location::in_file(source);
   classification c;
-  c.config = classify_config::from_json(field(j, "config", where), source);
-  c.ignored_columns = field_as<std::vector<std::string>>(j, "ignored_columns", where);
+  c.config = classify_config::from_json(require(j, "config", where), source);
+  c.ignored_columns = get_as<std::vector<std::string>>(j, "ignored_columns", where);
   const location at_g = json_child(where, "agreement");
-  const json& g = field(j, "agreement", where);
-  c.agreement.central_central = field_as<std::size_t>(g, "rule_central_kmeans_central", at_g);
-  c.agreement.central_remote = field_as<std::size_t>(g, "rule_central_kmeans_remote", at_g);
-  c.agreement.remote_central = field_as<std::size_t>(g, "rule_remote_kmeans_central", at_g);
-  c.agreement.remote_remote = field_as<std::size_t>(g, "rule_remote_kmeans_remote", at_g);
-  const json& areas = field(j, "areas", where);
+  const json& g = require(j, "agreement", where);
+  c.agreement.central_central = get_as<std::size_t>(g, "rule_central_kmeans_central", at_g);
+  c.agreement.central_remote = get_as<std::size_t>(g, "rule_central_kmeans_remote", at_g);
+  c.agreement.remote_central = get_as<std::size_t>(g, "rule_remote_kmeans_central", at_g);
+  c.agreement.remote_remote = get_as<std::size_t>(g, "rule_remote_kmeans_remote", at_g);
+  const json& areas = require(j, "areas", where);
   if (!areas.is_array()) throw config_error(json_child(where, "areas"), "expected an array of areas", "commdx.json.type");
   for (std::size_t k = 0; k < areas.size(); ++k) {
     const location at = json_child(json_child(where, "areas"), std::to_string(k));
     const json& x = areas[k];
     area_result a;
     const location at_in = json_child(at, "input");
-    const json& in = field(x, "input", at);
-    a.input.code = field_as<std::string>(in, "code", at_in);
-    a.input.name = field_as<std::string>(in, "name", at_in);
+    const json& in = require(x, "input", at);
+    a.input.code = get_as<std::string>(in, "code", at_in);
+    a.input.name = get_as<std::string>(in, "name", at_in);
     a.input.area_km2 = number_field(in, "area_km2", at_in);
     a.input.population = number_field(in, "population", at_in);
     a.input.upper_secondary_share = number_field(in, "upper_secondary_share", at_in);
     a.input.mean_years = number_field(in, "mean_years", at_in);
     a.input.education_se = number_field(in, "education_se", at_in);
     a.input.readiness = number_field(in, "readiness", at_in);
-    a.input.row = field_as<std::size_t>(in, "row", at_in);
+    a.input.row = get_as<std::size_t>(in, "row", at_in);
     a.density = number_field(x, "density", at);
-    a.density_band = field_as<std::string>(x, "density_band", at);
-    a.education_measure = field_as<std::string>(x, "education_measure", at);
+    a.density_band = get_as<std::string>(x, "density_band", at);
+    a.education_measure = get_as<std::string>(x, "education_measure", at);
     a.education = number_field(x, "education", at);
     a.education_threshold = number_field(x, "education_threshold", at);
-    a.cls = area_class_from_json(field(x, "class", at), json_child(at, "class"));
-    a.decided_by = field_as<std::vector<std::string>>(x, "decided_by", at);
-    a.borderline = field_as<bool>(x, "borderline", at);
-    a.borderline_on = field_as<std::vector<std::string>>(x, "borderline_on", at);
+    a.cls = area_class_from_json(require(x, "class", at), json_child(at, "class"));
+    a.decided_by = get_as<std::vector<std::string>>(x, "decided_by", at);
+    a.borderline = get_as<bool>(x, "borderline", at);
+    a.borderline_on = get_as<std::vector<std::string>>(x, "borderline_on", at);
     a.p_central = number_field(x, "p_central", at);
-    const json& km = field(x, "kmeans_class", at);
+    const json& km = require(x, "kmeans_class", at);
     if (!km.is_null()) a.kmeans = area_class_from_json(km, json_child(at, "kmeans_class"));
-    a.reasons_vi = field_as<std::string>(x, "reasons_vi", at);
-    a.reasons_en = field_as<std::string>(x, "reasons_en", at);
+    a.reasons_vi = get_as<std::string>(x, "reasons_vi", at);
+    a.reasons_en = get_as<std::string>(x, "reasons_en", at);
     c.areas.push_back(std::move(a));
   }
   return c;
@@ -100,17 +100,14 @@ inline json access_result_to_json(const access_result& r) {
 
 inline access_result access_result_from_json(const json& j, const std::string& source = "<json>") {
   const location where = location::in_file(source);
-  return {table_from_json(field(j, "households", where), json_child(where, "households")),
-          table_from_json(field(j, "groups", where), json_child(where, "groups"))};
+  return {table_from_json(require(j, "households", where), json_child(where, "households")),
+          table_from_json(require(j, "groups", where), json_child(where, "groups"))};
 }
 
 }  // namespace commdx::io
 
 namespace commdx {
-inline void to_json(nlohmann::json& j, const classify_config& c) { j = io::classify_config_to_json(c); }
-inline void from_json(const nlohmann::json& j, classify_config& c) { c = classify_config::from_json(j); }
-inline void to_json(nlohmann::json& j, const classification& c) { j = io::classification_to_json(c); }
-inline void from_json(const nlohmann::json& j, classification& c) { c = io::classification_from_json(j); }
-inline void to_json(nlohmann::json& j, const access_result& r) { j = io::access_result_to_json(r); }
-inline void from_json(const nlohmann::json& j, access_result& r) { r = io::access_result_from_json(j); }
+COMMDX_JSON_HOOKS(classify_config, io::classify_config_to_json, classify_config::from_json)
+COMMDX_JSON_HOOKS(classification, io::classification_to_json, io::classification_from_json)
+COMMDX_JSON_HOOKS(access_result, io::access_result_to_json, io::access_result_from_json)
 }  // namespace commdx

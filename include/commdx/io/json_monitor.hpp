@@ -9,10 +9,10 @@
 
 namespace commdx::io {
 
-inline round_change round_change_from_json(const json& j, const location& where) {
+inline round_change round_change_from_json(const json& j, const location& where = location::in_file("<json>")) {
   round_change c;
-  c.domain = field_as<std::string>(j, "domain", where);
-  c.variable = field_as<std::string>(j, "variable", where);
+  c.domain = get_as<std::string>(j, "domain", where);
+  c.variable = get_as<std::string>(j, "variable", where);
   c.before = number_field(j, "before", where);
   c.se_before = number_field(j, "se_before", where);
   c.after = number_field(j, "after", where);
@@ -25,9 +25,9 @@ inline round_change round_change_from_json(const json& j, const location& where)
   c.p_value = number_field(j, "p_value", where);
   c.ci_low = number_field(j, "ci_low", where);
   c.ci_high = number_field(j, "ci_high", where);
-  c.n_before = field_as<std::size_t>(j, "n_before", where);
-  c.n_after = field_as<std::size_t>(j, "n_after", where);
-  c.significant = field_as<bool>(j, "significant", where);
+  c.n_before = get_as<std::size_t>(j, "n_before", where);
+  c.n_after = get_as<std::size_t>(j, "n_after", where);
+  c.significant = get_as<bool>(j, "significant", where);
   return c;
 }
 
@@ -42,6 +42,5 @@ inline std::vector<round_change> round_changes_from_json(const json& j, const st
 }  // namespace commdx::io
 
 namespace commdx {
-inline void to_json(nlohmann::json& j, const round_change& c) { j = to_json(c); }
-inline void from_json(const nlohmann::json& j, round_change& c) { c = io::round_change_from_json(j, location::in_file("<json>")); }
+COMMDX_JSON_HOOKS(round_change, to_json, io::round_change_from_json)
 }  // namespace commdx

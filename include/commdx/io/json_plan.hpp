@@ -38,9 +38,9 @@ inline json outreach_plan_to_json(const outreach_plan& p) {
 inline outreach_plan outreach_plan_from_json(const json& j, const std::string& source = "<json>") {
   const location where = location::in_file(source);
   outreach_plan p;
-  p.start = field_as<std::string>(j, "start", where);
-  p.deadline = field_as<std::string>(j, "deadline", where);
-  p.scope = field_as<std::string>(j, "scope", where);
+  p.start = get_as<std::string>(j, "start", where);
+  p.deadline = get_as<std::string>(j, "deadline", where);
+  p.scope = get_as<std::string>(j, "scope", where);
   p.objective = number_field(j, "objective", where);
   p.scheduled_objective = number_field(j, "scheduled_objective", where);
   p.upper_bound = number_field(j, "upper_bound", where);
@@ -48,17 +48,17 @@ inline outreach_plan outreach_plan_from_json(const json& j, const std::string& s
   p.expected_adopters = number_field(j, "expected_adoptions", where);
   p.minutes_available = number_field(j, "hours_available", where) * 60.0;
   p.minutes_planned = number_field(j, "hours_planned", where) * 60.0;
-  const json& msgs = field(j, "messages", where);
+  const json& msgs = require(j, "messages", where);
   if (!msgs.is_array()) throw config_error(json_child(where, "messages"), "expected an array of messages", "commdx.json.type");
   for (std::size_t k = 0; k < msgs.size(); ++k) {
     const location at = json_child(json_child(where, "messages"), std::to_string(k));
-    p.messages.push_back({field_as<std::string>(msgs[k], "code", at), field_as<std::string>(msgs[k], "unit", at),
-                          field_as<std::string>(msgs[k], "vi", at), field_as<std::string>(msgs[k], "en", at)});
+    p.messages.push_back({get_as<std::string>(msgs[k], "code", at), get_as<std::string>(msgs[k], "unit", at),
+                          get_as<std::string>(msgs[k], "vi", at), get_as<std::string>(msgs[k], "en", at)});
   }
-  const json& columns = field(j, "columns", where);
+  const json& columns = require(j, "columns", where);
   for (const auto& [name, sheet] : plan_sheets()) {
     const location at_cols = json_child(json_child(where, "columns"), name);
-    const json& cols = field(columns, name, json_child(where, "columns"));
+    const json& cols = require(columns, name, json_child(where, "columns"));
     std::vector<std::string> names;
     std::vector<bool> numeric;
     if (!cols.is_array()) throw config_error(at_cols, "expected an array of [name, type] pairs", "commdx.json.type");
@@ -69,7 +69,7 @@ inline outreach_plan outreach_plan_from_json(const json& j, const std::string& s
       names.push_back(c[0].get<std::string>());
       numeric.push_back(c[1] == "number");
     }
-    table t = table_from_records(field(j, name, where), json_child(where, name), name, names);
+    table t = table_from_records(require(j, name, where), json_child(where, name), name, names);
     // Records cannot tell the type of a column without rows (or a numeric one of nulls only from
     // text): the column list does.
     for (std::size_t k = 0; k < names.size(); ++k) {
@@ -91,8 +91,6 @@ inline json campaign_catalogue_to_json(const campaign_catalogue& c) { return c.r
 }  // namespace commdx::io
 
 namespace commdx {
-inline void to_json(nlohmann::json& j, const outreach_plan& p) { j = io::outreach_plan_to_json(p); }
-inline void from_json(const nlohmann::json& j, outreach_plan& p) { p = io::outreach_plan_from_json(j); }
-inline void to_json(nlohmann::json& j, const campaign_catalogue& c) { j = io::campaign_catalogue_to_json(c); }
-inline void from_json(const nlohmann::json& j, campaign_catalogue& c) { c = campaign_catalogue::from_json(j); }
+COMMDX_JSON_HOOKS(outreach_plan, io::outreach_plan_to_json, io::outreach_plan_from_json)
+COMMDX_JSON_HOOKS(campaign_catalogue, io::campaign_catalogue_to_json, campaign_catalogue::from_json)
 }  // namespace commdx

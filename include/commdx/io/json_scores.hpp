@@ -18,7 +18,7 @@ inline json numbers_to_json(const std::vector<double>& v) {
 }
 
 inline std::vector<double> numbers_field(const json& obj, const std::string& key, const location& where) {
-  const json& v = field(obj, key, where);
+  const json& v = require(obj, key, where);
   const location at = json_child(where, key);
   if (!v.is_array()) throw config_error(at, "expected an array of numbers", "commdx.json.type");
   std::vector<double> out;
@@ -67,53 +67,53 @@ inline index_result index_result_from_json(const json& j, const std::string& sou
   using strings = std::vector<std::string>;
   const location where = location::in_file(source);
   index_result r;
-  r.index_id = field_as<std::string>(j, "index_id", where);
-  r.units = field_as<strings>(j, "units", where);
-  r.indicators = field_as<strings>(j, "indicators", where);
-  r.nodes = field_as<strings>(j, "nodes", where);
-  r.node_parent = field_as<strings>(j, "node_parent", where);
-  r.indicator_parent = field_as<strings>(j, "indicator_parent", where);
+  r.index_id = get_as<std::string>(j, "index_id", where);
+  r.units = get_as<strings>(j, "units", where);
+  r.indicators = get_as<strings>(j, "indicators", where);
+  r.nodes = get_as<strings>(j, "nodes", where);
+  r.node_parent = get_as<strings>(j, "node_parent", where);
+  r.indicator_parent = get_as<strings>(j, "indicator_parent", where);
   const std::size_t n = r.units.size(), cells = n * r.indicators.size(), node_cells = n * r.nodes.size();
   r.raw = numbers_field(j, "raw", where, cells);
   r.transformed = numbers_field(j, "transformed", where, cells);
   r.normalised = numbers_field(j, "normalised", where, cells);
-  for (bool b : field_as<std::vector<bool>>(j, "imputed", where)) r.imputed.push_back(b ? 1 : 0);
+  for (bool b : get_as<std::vector<bool>>(j, "imputed", where)) r.imputed.push_back(b ? 1 : 0);
   r.node_scores = numbers_field(j, "node_scores", where, node_cells);
   r.node_share = numbers_field(j, "node_share", where, node_cells);
   r.node_rank = numbers_field(j, "node_rank", where, node_cells);
   r.indicator_rank = numbers_field(j, "indicator_rank", where);
   r.index = numbers_field(j, "index", where, n);
   r.rank = numbers_field(j, "rank", where, n);
-  r.copeland = field_as<bool>(j, "copeland", where);
+  r.copeland = get_as<bool>(j, "copeland", where);
   r.copeland_score = numbers_field(j, "copeland_score", where);
   r.copeland_rank = numbers_field(j, "copeland_rank", where);
-  const json& weights = field(j, "weights", where);
+  const json& weights = require(j, "weights", where);
   if (!weights.is_array()) throw config_error(json_child(where, "weights"), "expected an array", "commdx.json.type");
   for (std::size_t k = 0; k < weights.size(); ++k) {
     const location at = json_child(json_child(where, "weights"), std::to_string(k));
     node_weights w;
-    w.node = field_as<std::string>(weights[k], "node", at);
-    w.method = field_as<std::string>(weights[k], "method", at);
-    w.components = field_as<strings>(weights[k], "components", at);
+    w.node = get_as<std::string>(weights[k], "node", at);
+    w.method = get_as<std::string>(weights[k], "method", at);
+    w.components = get_as<strings>(weights[k], "components", at);
     w.weights = numbers_field(weights[k], "weights", at);
     w.loadings = numbers_field(weights[k], "loadings", at);
     w.explained = number_field(weights[k], "explained", at);
-    w.complete_units = field_as<std::size_t>(weights[k], "complete_units", at);
+    w.complete_units = get_as<std::size_t>(weights[k], "complete_units", at);
     r.weights.push_back(std::move(w));
   }
   r.indicator_weight = numbers_field(j, "indicator_weight", where);
   r.indicator_effective_weight = numbers_field(j, "indicator_effective_weight", where);
   r.node_weight = numbers_field(j, "node_weight", where);
   r.node_effective_weight = numbers_field(j, "node_effective_weight", where);
-  const json& notes = field(j, "missing_nodes", where);
+  const json& notes = require(j, "missing_nodes", where);
   if (!notes.is_array()) throw config_error(json_child(where, "missing_nodes"), "expected an array", "commdx.json.type");
   for (std::size_t k = 0; k < notes.size(); ++k) {
     const location at = json_child(json_child(where, "missing_nodes"), std::to_string(k));
-    r.missing_nodes.push_back({field_as<std::string>(notes[k], "unit", at), field_as<std::string>(notes[k], "node", at),
+    r.missing_nodes.push_back({get_as<std::string>(notes[k], "unit", at), get_as<std::string>(notes[k], "node", at),
                                number_field(notes[k], "share_present", at), number_field(notes[k], "min_share", at)});
   }
-  r.imputed_cells = field_as<std::size_t>(j, "imputed_cells", where);
-  r.absent_indicators = field_as<strings>(j, "absent_indicators", where);
+  r.imputed_cells = get_as<std::size_t>(j, "imputed_cells", where);
+  r.absent_indicators = get_as<strings>(j, "absent_indicators", where);
   return r;
 }
 
@@ -134,7 +134,7 @@ inline uncertainty_result uncertainty_result_from_json(const json& j, const std:
   using strings = std::vector<std::string>;
   const location where = location::in_file(source);
   uncertainty_result r;
-  r.units = field_as<strings>(j, "units", where);
+  r.units = get_as<strings>(j, "units", where);
   const std::size_t n = r.units.size();
   r.reference_score = numbers_field(j, "reference_score", where, n);
   r.reference_rank = numbers_field(j, "reference_rank", where, n);
@@ -148,25 +148,22 @@ inline uncertainty_result uncertainty_result_from_json(const json& j, const std:
   r.valid_draws = numbers_field(j, "valid_draws", where, n);
   r.mean_abs_rank_shift = number_field(j, "mean_abs_rank_shift", where);
   r.level = number_field(j, "level", where);
-  r.evaluations = field_as<std::size_t>(j, "evaluations", where);
-  r.base_draws = field_as<std::size_t>(j, "base_draws", where);
-  r.factors = field_as<strings>(j, "factors", where);
+  r.evaluations = get_as<std::size_t>(j, "evaluations", where);
+  r.base_draws = get_as<std::size_t>(j, "base_draws", where);
+  r.factors = get_as<strings>(j, "factors", where);
   r.first_order_score = numbers_field(j, "first_order_score", where);
   r.total_score = numbers_field(j, "total_score", where);
   r.first_order_shift = numbers_field(j, "first_order_shift", where);
   r.total_shift = numbers_field(j, "total_shift", where);
   r.draw_scores = numbers_field(j, "draw_scores", where);
-  r.draw_labels = field_as<strings>(j, "draw_labels", where);
+  r.draw_labels = get_as<strings>(j, "draw_labels", where);
   return r;
 }
 
 }  // namespace commdx::io
 
 namespace commdx {
-inline void to_json(nlohmann::json& j, const composite_index& c) { j = io::composite_index_to_json(c); }
-inline void from_json(const nlohmann::json& j, composite_index& c) { c = composite_index::from_json(j); }
-inline void to_json(nlohmann::json& j, const index_result& r) { j = io::index_result_to_json(r); }
-inline void from_json(const nlohmann::json& j, index_result& r) { r = io::index_result_from_json(j); }
-inline void to_json(nlohmann::json& j, const uncertainty_result& r) { j = io::uncertainty_result_to_json(r); }
-inline void from_json(const nlohmann::json& j, uncertainty_result& r) { r = io::uncertainty_result_from_json(j); }
+COMMDX_JSON_HOOKS(composite_index, io::composite_index_to_json, composite_index::from_json)
+COMMDX_JSON_HOOKS(index_result, io::index_result_to_json, io::index_result_from_json)
+COMMDX_JSON_HOOKS(uncertainty_result, io::uncertainty_result_to_json, io::uncertainty_result_from_json)
 }  // namespace commdx

@@ -15,9 +15,9 @@ inline json ingest_result_to_json(const ingest_result& r) {
 inline ingest_result ingest_result_from_json(const json& j, const std::string& source = "<json>") {
   const location where = location::in_file(source);
   ingest_result r;
-  r.good = table_from_json(field(j, "good", where), json_child(where, "good"));
-  r.refused = table_from_json(field(j, "refused", where), json_child(where, "refused"));
-  r.rows_read = field_as<std::size_t>(j, "rows_read", where);
+  r.good = table_from_json(require(j, "good", where), json_child(where, "good"));
+  r.refused = table_from_json(require(j, "refused", where), json_child(where, "refused"));
+  r.rows_read = get_as<std::size_t>(j, "rows_read", where);
   if (r.rows_read < r.good.rows())
     throw config_error(json_child(where, "rows_read"), "fewer rows read (" + std::to_string(r.rows_read) + ") than good records (" +
                                                            std::to_string(r.good.rows()) + ")", "commdx.json.value");
@@ -27,6 +27,5 @@ inline ingest_result ingest_result_from_json(const json& j, const std::string& s
 }  // namespace commdx::io
 
 namespace commdx {
-inline void to_json(nlohmann::json& j, const ingest_result& r) { j = io::ingest_result_to_json(r); }
-inline void from_json(const nlohmann::json& j, ingest_result& r) { r = io::ingest_result_from_json(j); }
+COMMDX_JSON_HOOKS(ingest_result, io::ingest_result_to_json, io::ingest_result_from_json)
 }  // namespace commdx

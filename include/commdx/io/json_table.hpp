@@ -48,35 +48,9 @@ inline double number_from_json(const json& v, const location& where) {
   return v.get<double>();
 }
 
-/// `where`'s field path extended by one step ("/visits" + "3" -> "/visits/3").
-inline location json_child(const location& where, const std::string& step) {
-  return where.in_column(where.column + "/" + step);
-}
-
-/// A required field of an object; the error names the field's whole path (`where` + key).
-inline const json& field(const json& obj, const std::string& key, const location& where) {
-  if (!obj.is_object())
-    throw config_error(where, "expected a JSON object, got " + std::string(obj.type_name()), "commdx.json.type");
-  auto it = obj.find(key);
-  if (it == obj.end()) throw config_error(json_child(where, key), "missing required field", "commdx.json.missing_field");
-  return *it;
-}
-
-/// A required field converted to T (a string, a bool, a list of strings ...).
-template <class T>
-T field_as(const json& obj, const std::string& key, const location& where) {
-  const json& v = field(obj, key, where);
-  try {
-    return v.get<T>();
-  } catch (const json::exception&) {
-    throw config_error(json_child(where, key), "wrong type: got " + std::string(v.type_name()) + " (" + v.dump() + ")",
-                       "commdx.json.type");
-  }
-}
-
 /// A required numeric field (null: missing).
 inline double number_field(const json& obj, const std::string& key, const location& where) {
-  return number_from_json(field(obj, key, where), json_child(where, key));
+  return number_from_json(require(obj, key, where), json_child(where, key));
 }
 
 inline json table_to_json(const table& t) {
@@ -94,18 +68,18 @@ inline json table_to_json(const table& t) {
 }
 
 /// Reads the typed form; `where` names the source and the field the table sits in.
-inline table table_from_json(const json& j, const location& where) {
-  table t(field_as<std::string>(j, "source", where));
-  const json& cols = field(j, "columns", where);
+inline table table_from_json(const json& j, const location& where = location::in_file("<json>")) {
+  table t(get_as<std::string>(j, "source", where));
+  const json& cols = require(j, "columns", where);
   const location at_cols = json_child(where, "columns");
   if (!cols.is_array()) throw config_error(at_cols, "expected an array of columns", "commdx.json.type");
   std::set<std::string> seen;
   std::size_t rows = 0;
   for (std::size_t k = 0; k < cols.size(); ++k) {
     const location at = json_child(at_cols, std::to_string(k));
-    const auto name = field_as<std::string>(cols[k], "name", at);
-    const auto type = field_as<std::string>(cols[k], "type", at);
-    const json& values = field(cols[k], "values", at);
+    const auto name = get_as<std::string>(cols[k], "name", at);
+    const auto type = get_as<std::string>(cols[k], "type", at);
+    const json& values = require(cols[k], "values", at);
     const location at_values = json_child(at, "values");
     if (!seen.insert(name).second) throw config_error(json_child(at, "name"), "duplicate column '" + name + "'", "commdx.json.value");
     if (!values.is_array()) throw config_error(at_values, "expected an array of values", "commdx.json.type");
@@ -171,7 +145,7 @@ inline table table_from_records(const json& rows, const location& where, const s
       text_column c;
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const location row_at = json_child(where, std::to_string(r));
-        const json& v = field(rows[r], name, row_at);
+        const json& v = require(rows[r], name, row_at);
         if (!v.is_string()) throw config_error(json_child(row_at, name), "wrong type: expected a string like the other records, got " + std::string(v.type_name()), "commdx.json.type");
         c.push_back(v.get<std::string>());
       }
@@ -180,7 +154,7 @@ inline table table_from_records(const json& rows, const location& where, const s
       numeric_column c;
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const location at = json_child(where, std::to_string(r));
-        c.push_back(number_from_json(field(rows[r], name, at), json_child(at, name)));
+        c.push_back(number_from_json(require(rows[r], name, at), json_child(at, name)));
       }
       t.set(name, std::move(c));
     }
@@ -192,8 +166,7 @@ inline table table_from_records(const json& rows, const location& where, const s
 
 namespace commdx {
 
-// nlohmann's ADL hooks: `json j = t;` and `j.get<table>()` use the typed form.
-inline void to_json(nlohmann::json& j, const table& t) { j = io::table_to_json(t); }
-inline void from_json(const nlohmann::json& j, table& t) { t = io::table_from_json(j, location::in_file("<json>")); }
+// `json j = t;` and `j.get<table>()` use the typed form.
+COMMDX_JSON_HOOKS(table, io::table_to_json, io::table_from_json)
 
 }  // namespace commdx

@@ -196,11 +196,12 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     d.mkdir(exist_ok=True)
     files = state["files"]
     biz = files.get("businesses")
-    base = indicators(files["sample_households"], state["places"], businesses=biz, as_of="2022-07-20")
+    baseline_day, followup_day = _survey_days()
+    base = indicators(files["sample_households"], state["places"], businesses=biz, as_of=baseline_day)
     base.to_csv(d / "indicators-baseline.csv", index=False)
     state["estimates"] = base
     if "followup_households" in files:
-        now = indicators(files["followup_households"], state["places"], businesses=biz, as_of="2022-11-01")
+        now = indicators(files["followup_households"], state["places"], businesses=biz, as_of=followup_day)
         now.to_csv(d / "indicators-followup.csv", index=False)
         state["estimates_now"] = now
     with pd.ExcelWriter(d / "indicators.xlsx") as xl:
@@ -209,6 +210,20 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
             state["estimates_now"][state["estimates_now"]["level"].isin(["city", "ward"])].to_excel(xl, sheet_name="followup", index=False)
     del biz
     outputs.append(("indicators (CSV, XLSX)", d))
+
+
+def _survey_days() -> tuple[str, str]:
+    """The days the example city's two survey rounds are taken on, from the data that sets them:
+    the baseline on the teams' deadline (team-rules.json: the campaign starts the day after, see
+    campaigns.json ``period``), the follow-up the day after synth's outreach ends (its calibration's
+    ``outreach.last_visit``: the follow-up round is the households after the visits)."""
+    import datetime as dt
+
+    from ..synth import calibration
+    from ..teams import RuleSet
+
+    last_visit = dt.date.fromisoformat(str(calibration()["outreach"]["last_visit"]))
+    return RuleSet.shipped().deadline, (last_visit + dt.timedelta(days=1)).isoformat()
 
 
 def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
@@ -290,7 +305,8 @@ def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: l
     d = out / "plan"
     files = state["files"]
     classes = state.get("classes", {}).get("baseline")
-    plan = plan_outreach(files["households"], state["roster"], "2022-07-21", "2022-12-31",
+    # start and deadline None: the campaign catalogue's period (campaigns.json "period")
+    plan = plan_outreach(files["households"], state["roster"], None, None,
                          businesses=files.get("businesses"), places=state["places"], classes=classes,
                          estimates=state.get("estimates"), key=key)
     plan.write(d, lang=lang)

@@ -1,6 +1,8 @@
 """``commdx report --month YYYY-MM --data DIR [--ward CODE] [--places P] [--lang vi|en] [--out DIR]``: the
 monthly report of a ward team or of the city (T2, T5, R4, M1, S5), from the files of
-``commdx synth --out DIR`` (or a ward's own files with the same names and columns).
+``commdx synth --out DIR`` (or a ward's own files with the same names and columns). The teams
+section checks the roster by ``--rules`` (default the shipped team-rules.json) and its deadline;
+``--deadline`` overrides that deadline, and the report says so.
 
 Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts) and ``.html`` (charts
 embedded) into ``--out`` and prints their paths. Every household figure is small-cell suppressed.
@@ -30,13 +32,18 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
     p.add_argument("--out", default=".", help="thư mục ghi báo cáo (mặc định: thư mục hiện tại)")
     p.add_argument("--config", help="report-config.json của thành phố / the city's report configuration")
-    p.add_argument("--min-households", type=float, help="ngưỡng ô nhỏ k (mặc định 5) / small-cell threshold")
+    p.add_argument("--min-households", type=float, help="ngưỡng ô nhỏ k (mặc định: min_households của --config, không có thì của report-config.json có sẵn) / "
+                                                               "small-cell threshold (default: the config's min_households)")
     p.add_argument("--plan", help="plan_visits CSV (member_id, date) to compare visits against")
     from ..places import add_places_argument
 
     add_places_argument(p, "DATA/places.csv, không có thì thành phố có sẵn; phường, khu phố, tổ của khảo sát được "
                            "kiểm tra theo đó", "DATA/places.csv, else the built-in city; the survey's wards, "
                            "neighbourhoods and groups are checked against it")
+    p.add_argument("--rules", help="bộ quy tắc tổ của thành phố (mặc định: team-rules.json có sẵn) / the city's team rule "
+                                   "set (default: the shipped team-rules.json); T1/T3 and T5 by it, by its deadline")
+    p.add_argument("--deadline", help="hạn T5 YYYY-MM-DD thay hạn của bộ quy tắc (báo cáo ghi rõ) / T5 deadline "
+                                      "overriding the rule set's (the report says so)")
     p.set_defaults(func=run)
 
 
@@ -58,10 +65,13 @@ def run(args: argparse.Namespace) -> int:
     if ward is not None and places is not None and ward not in places:
         ward = places.match(ward)
     plan = tables.read_table(args.plan, text=("member_id", "household_id"), dates=("date", "week_start")) if args.plan else None
+    from ..teams import read_rules
+
+    rules = read_rules(args.rules) if args.rules else None
     rep = monthly_report(args.month, data, ward=ward, lang=args.lang, places=places, config=args.config,
-                         min_households=args.min_households, plan=plan)
+                         min_households=args.min_households, plan=plan, rules=rules, deadline=args.deadline)
     paths = rep.save(args.out, command=getattr(args, "argv", None),
-                     inputs=(args.data, args.config, args.plan))
+                     inputs=(args.data, args.config, args.plan, args.rules))
     vi = args.lang == "vi"
     print(("Báo cáo tháng " if vi else "Monthly report ") + f"{rep.month}: {rep.unit_name} ({rep.unit})")
     for kind, path in paths.items():
