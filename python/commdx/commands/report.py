@@ -3,7 +3,8 @@ monthly report of a ward team or of the city (T2, T5, R4, M1, S5), from the file
 ``commdx synth --out DIR`` (or a ward's own files with the same names and columns).
 
 Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts) and ``.html`` (charts
-embedded) into ``--out`` and prints their paths. Every household figure is small-cell suppressed.
+embedded) into ``--out`` and prints their paths, then every survey variable an indicator needs that
+a round of the files lacks (missing data, not suppressed cells; the files say so too). Every household figure is small-cell suppressed.
 The survey rounds, household ids, members, outcomes, M1 frequencies and places of the files are
 checked against what they refer to (``--places``, default DATA/places.csv, else the built-in city).
 Exit status: 0 done; 2 unreadable input or bad usage (the message names the file, row, column)."""
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..io import tables
     from ..places import Places
-    from ..report import monthly_report
+    from ..report import _w, monthly_report
 
     data = Path(args.data)
     if args.places:
@@ -64,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
     print(("Báo cáo tháng " if vi else "Monthly report ") + f"{rep.month}: {rep.unit_name} ({rep.unit})")
     for kind, path in paths.items():
         print(f"  {kind}: {path}")
+    if rep.variables_missing:  # missing data, never to be taken for suppressed cells (issue 11)
+        print(_w("variables_missing", args.lang))
+        for m in rep.variables_missing:
+            print(f"  - {m}")
     if rep.missing:
         print(("Phần chưa có:" if vi else "Missing sections:"), file=sys.stderr)
         for m in rep.missing:
