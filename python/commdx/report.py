@@ -603,14 +603,14 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     # A round in which an indicator's variable has no value at all publishes nothing of it (its
     # cells are "missing" in a month that compares the round): it is left out of that indicator's
     # pattern, or its n of 0 everywhere would hide the indicator as "suppressed" in every month.
-    absent: dict[str, frozenset[int]] = {}
+    rounds_without: dict[str, frozenset[int]] = {}
     for which in (lacking, lacking_later):
-        for ind, cols in which.items():
-            absent[ind] = absent.get(ind, frozenset()) | {r for _, r in cols}
+        for ind, lacks in which.items():
+            rounds_without[ind] = rounds_without.get(ind, frozenset()) | {r for _, r in lacks}
     by_absent: dict[frozenset[int], dict[str, tuple[str, str | None]]] = {}
-    for v, cols in variables.items():
-        gone = absent.get(v, frozenset())
-        by_absent.setdefault(gone if gone != frozenset(rounds) else frozenset(), {})[v] = cols
+    for v, num_den in variables.items():
+        gone = rounds_without.get(v, frozenset())
+        by_absent.setdefault(gone if gone != frozenset(rounds) else frozenset(), {})[v] = num_den
     pattern = pd.concat([indicator_pattern(rows[~rows["round"].isin(list(gone))], vs, k=k,
                                            unanimous_below=float(unanimous_below))
                          for gone, vs in by_absent.items()], ignore_index=True)
