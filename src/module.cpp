@@ -1,15 +1,21 @@
 #include "prelude.hpp"
 
 #include <string>
+#include <thread>
 
+#include "commdx/detail/interrupt.hpp"
 #include "commdx/error.hpp"
 
 void bind_pipeline(py::module_& m);  // src/bind_pipeline.cpp (declared here: prelude.hpp stays as the stages left it)
+namespace {
+void bind_interrupt(py::module_& m);  // below: Ctrl-C inside a long C++ call
+}
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "commdx compiled core; use the commdx package, not this module directly";
   m.attr("__version__") = COMMDX_VERSION;
   bind_errors(m);
+  bind_interrupt(m);
   bind_places(m);
   bind_teams(m);
   bind_synth(m);
@@ -64,6 +70,43 @@ std::string without_nlohmann_prefix(const std::string& what) {
   return what.compare(0, 16, "[json.exception.") == 0 && close != std::string::npos ? what.substr(close + 2) : what;
 }
 
+// Ctrl-C inside a long C++ call (include/commdx/detail/interrupt.hpp): the core's long loops call
+// this hook every so often while the GIL is released. On the main thread (the only one on which
+// Python runs signal handlers) it takes the GIL and runs the pending handlers; when one raises
+// (KeyboardInterrupt from Python's default SIGINT handler), the exception is kept and the core
+// throws commdx::interrupted, which the translator below turns back into that exception. On the
+// other threads of a computation the hook returns false at once: they stop at their next check,
+// once the main thread's check has raised the core's flag.
+std::thread::id main_thread;  // the thread that imported the module (for the CLI: Python's main thread)
+py::error_already_set* pending = nullptr;  // the exception a signal handler raised, kept for the translator (GIL held)
+
+bool python_interrupt_hook() {
+  if (std::this_thread::get_id() != main_thread) return false;
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() == 0) return false;
+  delete pending;
+  pending = new py::error_already_set();  // takes the raised exception (Python's error indicator is cleared)
+  return true;
+}
+
+// The translator's part (GIL held): the kept exception, else a plain KeyboardInterrupt (a C++
+// caller's commdx::request_interrupt); the core's flag is cleared for the next call.
+void raise_interrupt() {
+  commdx::clear_interrupt();
+  if (pending != nullptr) {
+    pending->restore();
+    delete pending;
+    pending = nullptr;
+  } else {
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+  }
+}
+
+void bind_interrupt(py::module_&) {
+  main_thread = std::this_thread::get_id();
+  commdx::set_interrupt_hook(&python_interrupt_hook);
+}
+
 }  // namespace
 
 void bind_errors(py::module_& m) {
@@ -72,6 +115,8 @@ void bind_errors(py::module_& m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const commdx::interrupted&) {
+      raise_interrupt();
     } catch (const commdx::name_match_error& e) {
       raise(error_class("NameMatchError")(e.what(), py::arg("id") = e.id(), py::arg("name") = e.name(),
                                           py::arg("candidates") = py::cast(e.candidates())));

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "commdx/detail/interrupt.hpp"  // commdx::interrupted, the check the long loops call
+
 namespace commdx {
 
 /// Where in the input a problem was found. Empty/zero members are unknown and left out of text.

@@ -62,6 +62,7 @@
 
 #include "commdx/detail/estimate_factor.hpp"
 #include "commdx/detail/distributions.hpp"
+#include "commdx/detail/interrupt.hpp"
 #include "commdx/error.hpp"
 #include "commdx/io/json.hpp"
 #include "commdx/table.hpp"
@@ -241,6 +242,7 @@ class domain_estimator {
   std::vector<std::vector<domain_estimate>> estimate(const double* y, const double* x, statistic_kind stat,
                                                      interval_method ci, double level = 0.95,
                                                      const std::string& variable = "") const {
+    detail::check_interrupt();  // one check per variable: a pass over the records takes milliseconds
     if (!(level > 0.0 && level < 1.0))
       throw config_error(location::in_file(source_).in_column("level"), "confidence level must be strictly between 0 and 1");
     if (stat == statistic_kind::ratio && x == nullptr)

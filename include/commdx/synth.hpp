@@ -298,6 +298,7 @@ class generator {
 
   /// Generates everything for ward `i`.
   ward_data ward(std::size_t i) const {
+    commdx::detail::check_interrupt();  // Ctrl-C between wards (detail/interrupt.hpp)
     ward_data w;
     w.plan = wards_.at(i);
     build_structure(w);

@@ -122,6 +122,13 @@ WORDS: dict[str, dict[str, str]] = {
                      "en": "No new survey round this month: the change since last month is zero by construction."},
     "variable_missing": {"vi": "{label}: thiếu biến {where} — không có số liệu (không phải ô bị ẩn).",
                          "en": "{label}: variable {where} is missing — no data (not a suppressed cell)."},
+    "variable_missing_later": {"vi": "{label}: thiếu biến {where} — vòng này chưa dùng trong báo cáo tháng này; "
+                                     "tháng nào so sánh vòng này thì chỉ tiêu không có số liệu (không phải ô bị ẩn).",
+                               "en": "{label}: variable {where} is missing — that round is not compared in this "
+                                     "month's report; a month that compares it has no data for the indicator "
+                                     "(missing, not a suppressed cell)."},
+    "variables_missing": {"vi": "Thiếu biến trong tệp khảo sát (thiếu số liệu, không phải ô bị ẩn):",
+                          "en": "Variables missing from the survey files (missing data, not suppressed cells):"},
     "missing": {"vi": "Phần chưa có (giai đoạn chưa sẵn sàng)", "en": "Missing sections (stage not available)"},
     "unmapped": {"vi": "(chưa có đề xuất: bổ sung vào report-config.json)", "en": "(no proposal yet: add one to report-config.json)"},
     "other_processes": {"vi": "Các quy trình khác (gộp, mỗi loại dưới {k} hộ)", "en": "Other processes (merged, each under {k} households)"},
@@ -210,6 +217,9 @@ class MonthlyReport:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    #: the survey variables an indicator needs that a round of the files lacks, one statement each
+    #: in the report's language (also among the indicators' notes); ``commdx report`` prints them
+    variables_missing: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return self.data
@@ -397,6 +407,7 @@ def monthly_report(
     plan_visits = _plan_visits(plan if plan is not None else files.get("plan_visits"))
 
     missing: list[str] = []
+    variables_missing: list[str] = []
     register = households if households is not None else files.get("households")
     missing.extend(_check_inputs(sample, followup, visits, manual_log, roster, register, places_df, cfg))
     names = dict(zip(places_df["code"], places_df["name"])) if len(places_df) else {}
@@ -422,6 +433,7 @@ def monthly_report(
         report.update(ind["data"])
         tables.update(ind["tables"])
         missing.extend(ind["missing"])
+        variables_missing = ind["variables_missing"]
 
     # ---- teams -----------------------------------------------------------------------------
     teams_section = _teams_section(roster, places, places_df, ward, _deadline_in_force(rules, deadline), lang)
@@ -453,7 +465,7 @@ def monthly_report(
 
     report["missing"] = missing
     rep = MonthlyReport(month=month, unit=unit, unit_name=unit_name, lang=lang, data=report,
-                        tables=tables, missing=missing)
+                        tables=tables, missing=missing, variables_missing=variables_missing)
     if charts:
         rep.charts = _charts(rep)
     return rep
@@ -557,15 +569,19 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     sources = {0: str(sample.attrs.get("source") or "sample")}
     if followup is not None:
         sources.update({int(r): str(followup.attrs.get("source") or "followup") for r in rounds if r != 0})
+    # The rounds this month does not compare are checked too: a round that lacks a variable is a
+    # fact about the files, stated now rather than in the month that first compares the round.
     lacking: dict[str, list[tuple[str, int]]] = {}
+    lacking_later: dict[str, list[tuple[str, int]]] = {}
+    compared = {0, now_round, last_round}
     for d in defs:
-        for r in sorted({0, now_round, last_round}):
+        for r in sorted(rounds):
             for col in (d["numerator"], d["denominator"]):
-                if col and r in rounds and rounds[r][col].isna().all():
-                    lacking.setdefault(d["id"], []).append((col, r))
+                if col and rounds[r][col].isna().all():
+                    (lacking if r in compared else lacking_later).setdefault(d["id"], []).append((col, r))
 
-    def lacking_text(ind: str, word: str) -> str:
-        return ", ".join(f"'{col}' ({word} {r}, {sources.get(r, 'survey')})" for col, r in lacking[ind])
+    def lacking_text(ind: str, word: str, which: Mapping[str, list[tuple[str, int]]] = lacking) -> str:
+        return ", ".join(f"'{col}' ({word} {r}, {sources.get(r, 'survey')})" for col, r in which[ind])
 
     for ind in lacking:
         missing.append(f"indicator {ind}: variable {lacking_text(ind, 'round')} is missing, so it is not estimated "
@@ -589,7 +605,22 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     unanimous_below = cfg.get("unanimous_below_households", 4 * k)
     if isinstance(unanimous_below, bool) or not isinstance(unanimous_below, (int, float)) or not unanimous_below >= 0:
         raise _core.ConfigError(f"report config, field 'unanimous_below_households': must be a number >= 0, got {unanimous_below!r}")
-    pattern = indicator_pattern(rows, variables, k=k, unanimous_below=float(unanimous_below))
+    # A round in which an indicator's variable has no value at all publishes nothing of it (its
+    # cells are "missing" in a month that compares the round): it is left out of that indicator's
+    # pattern, or its n of 0 everywhere would hide the indicator as "suppressed" in every month.
+    rounds_without: dict[str, frozenset[int]] = {}
+    for which in (lacking, lacking_later):
+        for ind, lacks in which.items():
+            rounds_without[ind] = rounds_without.get(ind, frozenset()) | {r for _, r in lacks}
+    by_absent: dict[frozenset[int], dict[str, tuple[str, str | None]]] = {}
+    for v, num_den in variables.items():
+        gone = rounds_without.get(v, frozenset())
+        by_absent.setdefault(gone if gone != frozenset(rounds) else frozenset(), {})[v] = num_den
+    pattern = pd.concat([indicator_pattern(rows[~rows["round"].isin(list(gone))], vs, k=k,
+                                           unanimous_below=float(unanimous_below))
+                         for gone, vs in by_absent.items()], ignore_index=True)
+    if len(by_absent) > 1:  # the indicators in the catalogue's order, as with one pattern call
+        pattern = pd.concat([pattern[pattern["variable"] == v] for v in variables], ignore_index=True)
     status_of = {v: dict(zip(g["unit"], g["status"])) for v, g in pattern.groupby("variable")}
     # Indicators whose patterns hide the same groups and wards share one merged design.
     finest = next((c for c in ("group_code", "neighbourhood_code", "ward_code") if c in rows.columns), None)
@@ -731,6 +762,11 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
                           "months_left": months_left, "pace_needed_per_month": pace_needed if pace_needed != math.inf else None,
                           "pace_so_far_per_month": pace_so_far, "status": status})
     progress = pd.DataFrame(prog_rows)
+    word = "vòng" if lang == "vi" else "round"
+    variables_missing = ([_w("variable_missing", lang, label=labels.get(ind, ind), where=lacking_text(ind, word))
+                          for ind in lacking]
+                         + [_w("variable_missing_later", lang, label=labels.get(ind, ind),
+                               where=lacking_text(ind, word, lacking_later)) for ind in lacking_later])
     data = {
         "rounds": {"baseline": {"round": 0, "month": months.get(0)},
                    "now": {"round": now_round, "month": months.get(now_round)},
@@ -740,12 +776,11 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         "progress": _records(progress),
         "notes": ([_w("no_followup", lang)] if now_round == 0 else [])
         + ([_w("no_new_round", lang)] if now_round == last_round and now_round != 0 else [])
-        + [_w("variable_missing", lang, label=labels.get(ind, ind), where=lacking_text(ind, "vòng" if lang == "vi" else "round"))
-           for ind in lacking],
+        + variables_missing,
     }
     return {"data": data, "tables": {"indicators": top.reset_index(drop=True), "areas": published[published["unit"] != root].reset_index(drop=True),
                                      "progress": progress},
-            "missing": missing}
+            "missing": missing, "variables_missing": variables_missing}
 
 
 # ---- teams ---------------------------------------------------------------------------------

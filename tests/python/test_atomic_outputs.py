@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from commdx.io.output import MANIFEST, atomic_directory, atomic_file, verify
@@ -216,6 +217,124 @@ def test_sigint_leaves_the_previous_output_or_nothing(city: Path, tmp_path: Path
         clean = tmp_path / "clean" / out.name
         assert _commdx(*_args(command, city, clean, variant=1)).returncode == 0
         assert json.loads(now)["files"] == json.loads(_manifest(command, clean).read_bytes())["files"]
+
+
+# ---- Ctrl-C inside a long C++ call ----------------------------------------------------------------
+# The C++ core's long loops check for an interrupt every so often (include/commdx/detail/interrupt.hpp;
+# the bindings' hook runs Python's signal handlers): Ctrl-C stops the call itself, not only the
+# Python code after it. The command runs under a launcher that wraps the one long call of the
+# command and notes, in files, that the call was entered and how it ended: "raised" (stopped from
+# inside) or "returned" (it ran to its end). No timing is assumed: the signal goes once the call has
+# been entered, and the call is long (seconds) on any machine.
+
+_WATCH = """
+import sys
+from pathlib import Path
+from commdx import _core, cli
+marks, name = Path(sys.argv[1]), sys.argv[2]
+owner = _core
+for part in name.split(".")[:-1]:  # a method: "_CompositeIndex._uncertainty"
+    owner = getattr(owner, part)
+name = name.split(".")[-1]
+real = getattr(owner, name)
+def watched(*args, **kwargs):
+    (marks / "entered").touch()
+    try:
+        result = real(*args, **kwargs)
+    except BaseException as exc:
+        (marks / ("raised " + type(exc).__name__)).touch()
+        raise
+    (marks / "returned").touch()
+    return result
+setattr(owner, name, watched)
+sys.exit(cli.main(sys.argv[3:]))
+"""
+
+
+@pytest.fixture(scope="module")
+def bigger_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An example city whose plan takes its C++ core seconds (10,000 households, every ward), with
+    the estimates that ``score`` reads."""
+    d = tmp_path_factory.mktemp("bigger") / "data"
+    r = _commdx("synth", "--households", "10000", "--seed", "2", "--out", str(d))
+    assert r.returncode == 0, r.stderr
+    r = _commdx("indicators", str(d / "sample_households.csv"), "--places", str(d / "places.csv"), "--businesses",
+                str(d / "businesses.csv"), "-o", str(d.parent / "estimates.csv"))
+    assert r.returncode == 0, r.stderr
+    return d
+
+
+def _long_call(command: str, city: Path, out: Path) -> tuple[str, list[str]]:
+    """The C++ call that does a command's work, and arguments that make it last seconds."""
+    if command == "plan":
+        return "_plan_outreach", ["plan", "--households", str(city / "households.csv"), "--roster",
+                                  str(city / "teams.json"), "--with-names", "--start", "2022-07-21",
+                                  "--deadline", "2022-08-31", "--out", str(out)]
+    if command == "score":  # Monte Carlo draws of the composite index for every residential group
+        return "_CompositeIndex._uncertainty", ["score", str(city.parent / "estimates.csv"), "--config", "adoption",
+                                                "--level", "residential_group", "--draws", "20000", "-o", str(out)]
+    return "_synth_write", ["synth", "--households", "1000000", "--seed", "3", "--out", str(out)]
+
+
+@pytest.mark.parametrize("command", ["plan", "score", "synth"])
+def test_sigint_inside_the_cpp_call_stops_it_there(bigger_city: Path, tmp_path: Path, command: str) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    out = tmp_path / "out"
+    name, argv = _long_call(command, bigger_city, out)
+    p = subprocess.Popen([sys.executable, "-c", _WATCH, str(marks), name, *argv], env=os.environ.copy(),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while not (marks / "entered").exists() and p.poll() is None:
+        time.sleep(0.002)
+    assert p.poll() is None, p.communicate()
+    p.send_signal(signal.SIGINT)
+    _, stderr = p.communicate(timeout=300)  # a bound for a hung process only, not a measurement
+    ended = sorted(m.name for m in marks.iterdir())
+    # stopped inside the C++ call: without the checks the call ran to its end (seconds later) and
+    # returned, and the KeyboardInterrupt came after it
+    assert ended == ["entered", "raised KeyboardInterrupt"], (ended, stderr)
+    assert p.returncode == 130, stderr
+    assert "Ctrl+C" in _one_line(stderr)  # one line, no traceback
+    assert not out.exists() and _leftovers(tmp_path) == []  # nothing that looks complete, no temporary folder
+
+
+def test_an_interrupted_cpp_call_leaves_the_next_call_unchanged(city: Path, bigger_city: Path) -> None:
+    """In process: Ctrl-C inside the plan's C++ call raises KeyboardInterrupt from it; the next
+    call runs (the core's stop flag is cleared) and gives the plan an uninterrupted call gives."""
+    import threading
+
+    import commdx
+    from commdx import _core
+    from commdx.io import tables
+
+    def plan_of(data: Path, ward: str = ""):
+        households = tables.read_table(str(data / "households.csv"), text=("household_id", "ward_code",
+                                       "neighbourhood_code", "group_code"))
+        return commdx.plan_outreach(households, commdx.read_roster(str(data / "teams.json")), "2022-07-21",
+                                    "2022-08-16", ward=ward, with_names=True)
+
+    before = plan_of(city, WARD)
+    real = _core._plan_outreach
+    ended: list[str] = []
+
+    def interrupted_soon(*args, **kwargs):
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            return real(*args, **kwargs)
+        except KeyboardInterrupt:
+            ended.append("raised")
+            raise
+
+    _core._plan_outreach = interrupted_soon
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            plan_of(bigger_city)
+    finally:
+        _core._plan_outreach = real
+    assert ended == ["raised"]
+    after = plan_of(city, WARD)
+    assert after.summary == before.summary
+    pd.testing.assert_frame_equal(after.visits, before.visits)
 
 
 # ---- a full disk --------------------------------------------------------------------------------

@@ -895,9 +895,7 @@ def _no_traceback(r: Run) -> None:
 
 # Cases that still fail on main, each a known gap named in the closing note of the session that
 # merged issue 11's branches. strict: a fix makes the case pass, and then this entry must go.
-KNOWN_GAPS = {
-    "followup_households.csv:round-without-a-variable": "the report states the missing variable in its files, not on stdout",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("c", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[c.id]))
@@ -940,6 +938,46 @@ def _in_either_language(pattern: str) -> str:
     for en, vi in _LOCATION_WORDS.items():
         pattern = re.sub(rf"\b{en}\b", f"(?:{en}|{vi})", pattern)
     return pattern
+
+
+@pytest.mark.parametrize("month", ["2022-10", "2022-09"])  # round 1 (October) compared, and not yet
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_follow_up_round_without_a_variable_is_stated_missing_on_stdout(city: Path, tmp_path: Path, month: str,
+                                                                        lang: str):
+    """Issue 11: a follow-up file without a variable made the indicator vanish labelled as
+    suppressed. The command says on stdout, in the report's language, which variable of which
+    round and file is missing, and that it is missing data, not a suppressed cell; the files say
+    it beside the indicator table; the indicator's cells are "missing" in the month that compares
+    round 1 and, in the month that does not, exactly the clean files' cells."""
+    d = folder(city, tmp_path, **{"followup_households.csv": drop_column(city / "followup_households.csv", "app_vneid")})
+    out = tmp_path / "report"
+    r = commdx_here("report", "--month", month, "--data", d, "--out", out, "--lang", lang, cwd=tmp_path)
+    _no_traceback(r)
+    assert r.code == 0, r.err
+    said = [line for line in r.out.splitlines() if "app_vneid" in line]
+    assert len(said) == 1, r.out
+    round_word, missing_words, not_suppressed = {
+        "vi": ("vòng", "thiếu biến", "không phải ô bị ẩn"),
+        "en": ("round", "is missing", "not a suppressed cell")}[lang]
+    assert f"'app_vneid' ({round_word} 1, {d / 'followup_households.csv'})" in said[0]
+    assert missing_words in said[0] and not_suppressed in said[0]
+    doc = json.loads((out / f"report-747-{month}.json").read_text("utf-8"))
+    assert said[0].strip().removeprefix("- ") in doc["notes"]
+    assert said[0].strip().removeprefix("- ") in (out / f"report-747-{month}.md").read_text("utf-8")
+    cells = {(c["unit"], c["variable"]): c for c in doc["indicators"] + doc["areas"]}
+    vneid = [c for (u, v), c in cells.items() if v == "app_vneid"]
+    assert len(vneid) > 10
+    if month == "2022-10":
+        assert all(c["suppression"] == "missing" and c["now"] is None for c in vneid)
+        assert any(c["suppression"] == "published" for (u, v), c in cells.items() if v == "households_bank_account")
+    else:  # round 1 is not compared: the clean files' report, cell for cell
+        clean = commdx_here("report", "--month", month, "--data", city, "--out", tmp_path / "clean", "--lang", lang,
+                            cwd=tmp_path)
+        assert clean.code == 0 and "app_vneid" not in clean.out
+        ref = json.loads((tmp_path / "clean" / f"report-747-{month}.json").read_text("utf-8"))
+        assert {(c["unit"], c["variable"]): (c["suppression"], c["now"]) for c in ref["indicators"] + ref["areas"]} == \
+            {key: (c["suppression"], c["now"]) for key, c in cells.items()}
+        assert any(c["suppression"] == "published" for c in vneid)
 
 
 def test_the_catalogue_is_large_enough_and_covers_every_reader():

@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "commdx/detail/interrupt.hpp"
+
 namespace commdx {
 
 /// One instance of the visit-batching knapsack (see the header comment).
@@ -175,6 +177,7 @@ inline void plan_fill_member(plan_state& s, std::size_t k, const std::vector<std
   const plan_problem& p = *s.p;
   std::vector<int> bundle, best_bundle_v;
   for (;;) {
+    check_interrupt();  // Ctrl-C: never changes the plan, only whether one is returned
     if (s.work) *s.work += visits_of_k.size() + candidates.size();
     double best = 1e-12;
     std::size_t best_u = static_cast<std::size_t>(-1);
@@ -301,6 +304,7 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
     }
   }
   while (!heap.empty()) {
+    check_interrupt();
     item it = heap.top();
     heap.pop();
     if (it.cls < 0) {  // upgrade
@@ -479,6 +483,7 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
     double value = 0.0;
     for (std::size_t q = 0; q < Q; ++q) value += lambda[q] * cap[q];
     for (std::size_t g = 0; g < G; ++g) {
+      check_interrupt();
       const auto& cls = classes_of[g];
       const auto& us = units_of[g];
       if (cls.empty() || us.empty()) continue;

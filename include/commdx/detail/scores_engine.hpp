@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <Eigen/Dense>
+#include "commdx/detail/interrupt.hpp"
 
 #include "commdx/detail/scores_math.hpp"
 #include "commdx/scores.hpp"
@@ -788,6 +789,7 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
         }
       };
       for (std::size_t r = first; r < rows; r += stride) {
+        detail::check_interrupt();  // Ctrl-C (detail/interrupt.hpp); the draws do not depend on it
         detail::rng g(detail::mix_seed(opt.seed, r));
         const std::uint64_t seed_a = g.next(), seed_b = g.next();
         std::vector<std::size_t> la(nf, 0), lb(nf, 0);
@@ -848,8 +850,11 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
   if (nt <= 1) {
     worker(0, 1, errors[0]);
   } else {
+    // worker 0 on the calling thread: the one whose interrupt checks can run Python's signal
+    // handlers (src/module.cpp); which thread runs a worker does not change what it computes
     std::vector<std::thread> pool;
-    for (unsigned t = 0; t < nt; ++t) pool.emplace_back(worker, t, nt, std::ref(errors[t]));
+    for (unsigned t = 1; t < nt; ++t) pool.emplace_back(worker, t, nt, std::ref(errors[t]));
+    worker(0, nt, errors[0]);
     for (auto& th : pool) th.join();
   }
   for (auto& e : errors)

@@ -5,7 +5,8 @@ section checks the roster by ``--rules`` (default the shipped team-rules.json) a
 ``--deadline`` overrides that deadline, and the report says so.
 
 Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts) and ``.html`` (charts
-embedded) into ``--out`` and prints their paths. Every household figure is small-cell suppressed.
+embedded) into ``--out`` and prints their paths, then every survey variable an indicator needs that
+a round of the files lacks (missing data, not suppressed cells; the files say so too). Every household figure is small-cell suppressed.
 The survey rounds, household ids, members, outcomes, M1 frequencies and places of the files are
 checked against what they refer to (``--places``, default DATA/places.csv, else the built-in city).
 Exit status: 0 done; 2 unreadable input or bad usage (the message names the file, row, column)."""
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..io import tables
     from ..places import Places, places_from_option
-    from ..report import monthly_report
+    from ..report import _w, monthly_report
 
     data = Path(args.data)
     if args.places:
@@ -76,6 +77,10 @@ def run(args: argparse.Namespace) -> int:
     print(("Báo cáo tháng " if vi else "Monthly report ") + f"{rep.month}: {rep.unit_name} ({rep.unit})")
     for kind, path in paths.items():
         print(f"  {kind}: {path}")
+    if rep.variables_missing:  # missing data, never to be taken for suppressed cells (issue 11)
+        print(_w("variables_missing", args.lang))
+        for m in rep.variables_missing:
+            print(f"  - {m}")
     if rep.missing:
         print(("Phần chưa có:" if vi else "Missing sections:"), file=sys.stderr)
         for m in rep.missing:
