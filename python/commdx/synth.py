@@ -76,7 +76,7 @@ class City:
 
 def calendar(start: Optional[str] = None) -> dict[str, str]:
     """The campaign's dates for a start date (YYYY-MM-DD; None: the directive's 2022 calendar,
-    from 2022-06-20): ``start``, ``deadline`` (the teams', 30 days on), ``first_visit`` and
+    calendar_start_2022 in synth.hpp): ``start``, ``deadline`` (the teams', 30 days on), ``first_visit`` and
     ``last_visit``, as the generator uses them."""
     return dict(_core._synth_calendar(start or ""))
 

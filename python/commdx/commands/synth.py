@@ -58,9 +58,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "the built-in Vũng Tàu of 2022; neighbourhoods and groups the file lacks are generated")
     p.add_argument("--start", metavar="YYYY-MM-DD", default=None,
                    help="ngày bắt đầu chiến dịch: ngày quyết định thành lập tổ, hạn, ngày đến hộ tính từ đó "
-                        "(mặc định: lịch năm 2022 của chỉ thị, từ 2022-06-20) / first day of the campaign: team "
-                        "decisions, deadline and visits follow it (default: the directive's 2022 calendar, from "
-                        "2022-06-20)")
+                        "(mặc định: lịch năm 2022 của chỉ thị, commdx.synth.calendar() cho biết) / first day of the campaign: "
+                        "team decisions, deadline and visits follow it (default: the directive's 2022 calendar, "
+                        "as commdx.synth.calendar() gives it)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="hạt giống / seed (default 1)")
     p.add_argument("--out", required=True, metavar="DIR", help="thư mục kết quả / output directory")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv", dest="fmt",
