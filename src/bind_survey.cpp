@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "commdx/io/file.hpp"
 #include "commdx/io/json.hpp"
 #include "commdx/places.hpp"
 #include "commdx/survey.hpp"
@@ -83,7 +84,7 @@ void bind_survey(py::module_& m) {
         ingest_output out;
         {
           py::gil_scoped_release release;
-          commdx::detail::file_bytes text(path);
+          commdx::io::file_bytes text(path);
           out = commdx::detail::ingest_csv(text.view(), path, s, p, o);
         }
         return to_python(std::move(out));

@@ -4,6 +4,12 @@
 // composite index scores, with the SEs carried; classes -> the plan's input.
 #include <commdx/commdx.hpp>
 
+// The stages do not touch files (io/file.hpp does): the umbrella header must not bring the POSIX
+// file and memory-mapping headers into every includer (issue 12).
+#if defined(MAP_FAILED) || defined(PROT_READ) || defined(O_RDONLY)
+#error "commdx/commdx.hpp pulled in <sys/mman.h> or <fcntl.h>: file access belongs in commdx/io/file.hpp"
+#endif
+
 #include <iostream>
 
 int main() {

@@ -3,6 +3,7 @@
 // (tests/data/survey/README.md).
 #include <gtest/gtest.h>
 
+#include <commdx/io/file.hpp>
 #include <commdx/survey.hpp>
 
 #include <cmath>
@@ -418,10 +419,10 @@ TEST(Survey, TwoThreadsGiveTheSameResultAsOne) {
 namespace {
 
 TEST(Survey, ReadsAFileByPath) {
-  auto r = commdx::read_survey_file(kData + "businesses.csv", "businesses", &city());
+  auto r = commdx::io::read_survey_file(kData + "businesses.csv", "businesses", &city());
   EXPECT_EQ(r.good.rows(), 3u);
   EXPECT_EQ(r.good.text("business_id")[2], "B26545-00001");
-  EXPECT_THROW(commdx::read_survey_file(kData + "no-such-file.csv"), commdx::input_error);
+  EXPECT_THROW(commdx::io::read_survey_file(kData + "no-such-file.csv"), commdx::input_error);
 }
 
 }  // namespace
