@@ -1,10 +1,12 @@
 #include "prelude.hpp"
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "commdx/monitor.hpp"
 #include "commdx/report.hpp"
+#include "commdx/report/disclosure.hpp"
 
 // Bindings of the monitor stage: the test of a change between survey rounds (monitor.hpp) and the
 // small-cell suppression of published tables (report.hpp). pandas conveniences live in
@@ -73,4 +75,75 @@ void bind_monitor(py::module_& m) {
       },
       py::arg("ids"), py::arg("parents"), py::arg("households"), py::arg("groups"),
       py::arg("min_households"));
+
+  m.def(
+      "_indicator_pattern",
+      [](const py::dict& columns, const std::string& source, const std::vector<std::vector<std::string>>& variables,
+         double min_households, double unanimous_below, const std::string& weight) {
+        commdx::table rows = commdx::bind::table_from_py(columns, source);
+        std::vector<commdx::disclosure_variable> vars;
+        for (const auto& v : variables) {
+          if (v.size() != 3) throw commdx::error("commdx: each pattern variable is [name, numerator, denominator]");
+          vars.push_back({v[0], v[1], v[2]});
+        }
+        commdx::pattern_options opt;
+        opt.min_households = min_households;
+        opt.unanimous_below = unanimous_below;
+        opt.weight = weight;
+        std::vector<commdx::pattern_cell> cells;
+        {
+          py::gil_scoped_release release;
+          cells = commdx::indicator_pattern(rows, vars, opt);
+        }
+        std::vector<std::string> unit, parent, level, weight_class, households_reason, status, variable;
+        std::vector<double> households;
+        for (auto& c : cells) {
+          unit.push_back(std::move(c.unit));
+          parent.push_back(std::move(c.parent));
+          level.push_back(std::move(c.level));
+          weight_class.push_back(std::move(c.weight_class));
+          households.push_back(c.households);
+          households_reason.push_back(std::move(c.reason));
+          status.emplace_back(commdx::to_string(c.status));
+          variable.push_back(std::move(c.variable));
+        }
+        py::dict out;
+        out["unit"] = unit;
+        out["parent"] = parent;
+        out["level"] = level;
+        out["weight_class"] = weight_class;
+        out["households"] = py::array_t<double>(static_cast<py::ssize_t>(households.size()), households.data());
+        out["reason"] = households_reason;
+        out["status"] = status;
+        out["variable"] = variable;
+        return out;
+      },
+      py::arg("columns"), py::arg("source"), py::arg("variables"), py::arg("min_households"),
+      py::arg("unanimous_below"), py::arg("weight"));
+
+  m.def(
+      "_merge_suppressed_design",
+      [](const std::vector<std::string>& strata, const std::vector<std::string>& psu, const std::vector<double>& fpc,
+         const std::vector<std::string>& finest, const std::vector<std::string>& ward,
+         const std::vector<std::string>& units, const std::vector<std::string>& statuses) {
+        if (units.size() != statuses.size()) throw commdx::error("commdx: pattern units and statuses differ in length");
+        std::unordered_map<std::string, commdx::cell_status> status;
+        for (std::size_t i = 0; i < units.size(); ++i)
+          status[units[i]] = statuses[i] == "published" ? commdx::cell_status::published
+                             : statuses[i] == "primary" ? commdx::cell_status::primary
+                                                        : commdx::cell_status::complementary;
+        commdx::merged_design_columns out;
+        {
+          py::gil_scoped_release release;
+          out = commdx::merge_suppressed_design(strata, psu, fpc, finest, ward, status);
+        }
+        py::dict d;
+        d["strata"] = out.strata;
+        d["psu"] = out.psu;
+        d["fpc"] = py::array_t<double>(static_cast<py::ssize_t>(out.fpc.size()), out.fpc.data());
+        d["collapsed"] = out.collapsed;
+        return d;
+      },
+      py::arg("strata"), py::arg("psu"), py::arg("fpc"), py::arg("finest"), py::arg("ward"), py::arg("units"),
+      py::arg("statuses"));
 }

@@ -17,4 +17,5 @@
 #include "commdx/plan.hpp"
 #include "commdx/monitor.hpp"
 #include "commdx/report.hpp"
+#include "commdx/report/disclosure.hpp"
 #include "commdx/pipeline.hpp"

@@ -381,7 +381,11 @@ def _indicator_catalogue() -> typing.Any:
     """
     The shipped indicator catalogue as a JSON-ready dict.
     """
+def _indicator_pattern(columns: dict, source: str, variables: collections.abc.Sequence[collections.abc.Sequence[str]], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, weight: str) -> dict:
+    ...
 def _indicators(households: dict, places: Places, design: dict, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex, businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> dict:
+    ...
+def _merge_suppressed_design(strata: collections.abc.Sequence[str], psu: collections.abc.Sequence[str], fpc: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], finest: collections.abc.Sequence[str], ward: collections.abc.Sequence[str], units: collections.abc.Sequence[str], statuses: collections.abc.Sequence[str]) -> dict:
     ...
 def _parse_design(spec: str) -> typing.Any:
     """

@@ -30,6 +30,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from . import _core
+from ._frame import to_columns
 from .monitor import suppress_small_cells
 
 __all__ = ["CITY", "indicator_pattern", "merged_design", "tree_suppression"]
@@ -52,158 +54,44 @@ def tree_suppression(cells: pd.DataFrame, *, k: float, group: str | None = None,
     return status
 
 
-def _tree(rows: pd.DataFrame) -> pd.DataFrame:
-    """The units the rows reach, with their parents: the city, wards, neighbourhoods, groups."""
-    out = [pd.DataFrame({"unit": [CITY], "parent": [""], "level": ["city"]})]
-    parent_col = None
-    for col in LEVELS:
-        if col not in rows.columns:
-            break
-        if parent_col is None:
-            u = pd.DataFrame({"unit": rows[col].astype(str).unique()})
-            u["parent"] = CITY
-        else:
-            u = rows[[col, parent_col]].astype(str).drop_duplicates(col).rename(columns={col: "unit", parent_col: "parent"})
-        out.append(u.assign(level=col))
-        parent_col = col
-    return pd.concat(out, ignore_index=True)
-
-
-def _unit_counts(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str | None]]) -> pd.DataFrame:
-    """Per unit, variable and round: households with a value (n), Σy and Σx of the sample rows."""
-    wide = {}
-    for var, (num, den) in variables.items():
-        y = pd.to_numeric(rows[num], errors="coerce")
-        x = pd.to_numeric(rows[den], errors="coerce") if den else pd.Series(1.0, index=rows.index)
-        ok = y.notna() & x.notna()
-        wide[("n", var)], wide[("y", var)], wide[("x", var)] = ok.astype(float), y.where(ok, 0.0), x.where(ok, 0.0)
-    base = pd.DataFrame(wide)
-    base.columns = pd.MultiIndex.from_tuples(base.columns, names=["what", "variable"])
-    parts = []
-    for level in (None,) + LEVELS:
-        if level is not None and level not in rows.columns:
-            break
-        unit = pd.Series(CITY, index=rows.index) if level is None else rows[level].astype(str)
-        g = base.groupby([unit.rename("unit"), rows["round"].rename("round")]).sum()
-        parts.append(g.stack("variable", future_stack=True).reset_index())
-    return pd.concat(parts, ignore_index=True)
+def _codes(col: pd.Series) -> list[str]:
+    """A code column as text, as the readers give it (missing -> "")."""
+    return to_columns(col.to_frame(), text_columns=(str(col.name),))[str(col.name)]
 
 
 def indicator_pattern(rows: pd.DataFrame, variables: Mapping[str, tuple[str, str | None]], *, k: float,
                       unanimous_below: float, weight: str | None = "weight") -> pd.DataFrame:
     """The publication status of every unit of the place tree the survey ``rows`` reach (all
-    rounds stacked, column ``round``), per indicator of ``variables``.
+    rounds stacked, column ``round``), per indicator of ``variables`` (C++
+    ``commdx::indicator_pattern``, include/commdx/report/disclosure.hpp).
 
-    Returns columns unit, parent, level, variable, households (the fewest households the
-    indicator is computed from in any round), status (``published``, ``primary``,
-    ``complementary``) and reason (``small``, ``unanimous``, ``remainder_unanimous``,
-    ``remainder_weighted`` or ``""``).
+    Returns columns unit, parent, level, weight_class, households (the fewest households the
+    indicator is computed from in any round), reason (``small``, ``unanimous``,
+    ``remainder_unanimous``, ``remainder_weighted`` or ``""``), status (``published``,
+    ``primary``, ``complementary``) and variable.
 
-    ``weight`` names the design-weight column (ignored when the rows lack it): children of one
-    parent whose rows carry different weights are separate remainders (see ``_weight_class``)."""
-    tree = _tree(rows)
-    tree["weight_class"] = _weight_class(rows, tree, weight)
-    counts = _unit_counts(rows, variables)
-    rounds = sorted(rows["round"].unique())
-    full = pd.MultiIndex.from_product([tree["unit"], list(variables), rounds], names=["unit", "variable", "round"])
-    counts = counts.set_index(["unit", "variable", "round"]).reindex(full, fill_value=0.0).reset_index()
-    counts["unanimous"] = (counts["n"] > 0) & ((counts["y"] == 0) | (counts["y"] == counts["x"]))
-    out = [_pattern_of(tree.copy(), counts[counts["variable"] == v], k, unanimous_below).assign(variable=v)
-           for v in variables]
-    return pd.concat(out, ignore_index=True)
-
-
-def _weight_class(rows: pd.DataFrame, tree: pd.DataFrame, weight: str | None) -> list[str]:
-    """Per unit of ``tree``: its rows' one design weight (as text), or the unit's own code when
-    its rows carry several weights (a class of its own).
-
-    A published parent whose children carry different weights publishes a *weighted* sum of
-    them (the city's estimate is Σ w·y / Σ w·n over its wards). With the published children
-    subtracted, the attacker knows Σ n and Σ w·n, Σ w·y of the hidden ones: for weights that are
-    not multiples of each other, integrality separates the hidden children of different weights
-    (the demo's leak: 26515 at weight 1 and 26545 at 1.25). So the hidden children of each
-    weight class must be a safe remainder on their own (docs/disclosure.md, step 2b)."""
-    if weight is None or weight not in rows.columns:
-        return ["" for _ in tree["unit"]]
-    w = pd.to_numeric(rows[weight], errors="coerce")
-    classes: dict[str, str] = {}
-    for col in LEVELS:
-        if col not in rows.columns:
+    ``weight`` names the design-weight column (ignored when the rows lack it). A published parent
+    whose children carry different weights publishes a *weighted* sum of them (the city's
+    estimate is Σ w·y / Σ w·n over its wards). With the published children subtracted, the
+    attacker knows Σ n and Σ w·n, Σ w·y of the hidden ones: for weights that are not multiples of
+    each other, integrality separates the hidden children of different weights (the demo's leak:
+    26515 at weight 1 and 26545 at 1.25). So the hidden children of each weight class must be a
+    safe remainder on their own (docs/disclosure.md, step 2b)."""
+    cols: dict[str, Any] = {"round": pd.to_numeric(rows["round"], errors="coerce").to_numpy(dtype="float64")}
+    for level in LEVELS:
+        if level not in rows.columns:
             break
-        stats = w.groupby(rows[col].astype(str)).agg(["min", "max"])
-        classes.update({u: (repr(float(lo)) if lo == hi else f"unit:{u}")
-                        for u, lo, hi in zip(stats.index, stats["min"], stats["max"])})
-    return [classes.get(u, "") for u in tree["unit"]]
-
-
-def _pattern_of(tree: pd.DataFrame, counts: pd.DataFrame, k: float, unanimous_below: float) -> pd.DataFrame:
-    """One indicator's pattern (``counts``: that indicator's n, Σy, Σx per unit and round)."""
-    tree["households"] = tree["unit"].map(counts.groupby("unit")["n"].min()).fillna(0.0)
-    unanimous = counts.groupby("unit")["unanimous"].any()
-    tree["reason"] = np.where(tree["households"] < k, "small",
-                              np.where(tree["unit"].map(unanimous).fillna(False).to_numpy()
-                                       & (tree["households"] < unanimous_below), "unanimous", ""))
-    # A parent minus its published children gives the union of its suppressed children: that
-    # remainder must not be unanimous either (attack (b): a ward minus its published
-    # neighbourhoods leaving 0/10 says every suppressed neighbourhood is at 0%).
-    # per unit, one row per round: n, Σy, Σx (numpy: a pandas frame per unit is far slower)
-    order = counts.sort_values(["unit", "round"])
-    units = order["unit"].drop_duplicates().tolist()
-    block = order[["n", "y", "x"]].to_numpy().reshape(len(units), -1, 3)
-    by_unit = dict(zip(units, block))
-    children = tree.groupby("parent")["unit"].apply(list).to_dict()
-    hh = dict(zip(tree["unit"], tree["households"]))
-    weight_class = dict(zip(tree["unit"], tree["weight_class"]))
-    while True:
-        forced = tree["reason"] != ""
-        tree["status"] = tree_suppression(tree, k=k, forced=forced).to_numpy()
-        status = dict(zip(tree["unit"], tree["status"]))
-        more: list[tuple[str, str]] = []
-        for parent, kids in children.items():
-            if not parent or status.get(parent) != "published":
-                continue
-            hidden = [c for c in kids if status[c] != "published"]
-            if not hidden:
-                continue
-            rem = sum(by_unit[c] for c in hidden)
-            n, y, x = rem[:, 0], rem[:, 1], rem[:, 2]
-            if n.min() < unanimous_below and ((n > 0) & ((y == 0) | (y == x))).any():
-                shown = sorted((c for c in kids if status[c] == "published"), key=lambda c: (hh[c], c))
-                more.append((shown[0] if shown else parent, "remainder_unanimous"))
-                continue
-            more += _unsafe_weight_classes(parent, kids, hidden, status, weight_class, by_unit, hh, k, unanimous_below)
-        if not more:
-            return tree
-        for unit, why in more:
-            tree.loc[(tree["unit"] == unit) & (tree["reason"] == ""), "reason"] = why
-
-
-def _unsafe_weight_classes(parent: str, kids: list[str], hidden: list[str], status: dict[str, str],
-                           weight_class: dict[str, str], by_unit: dict[str, np.ndarray], hh: dict[str, float],
-                           k: float, unanimous_below: float) -> list[tuple[str, str]]:
-    """Where a published parent's hidden children carry more than one weight, each weight class
-    of them is a remainder of its own: it must hold two or more hidden children, at least k
-    households in every round and not be unanimous. Hides the smallest published sibling of the
-    same class, or the parent when the class has none left (the city of the demo: ward 26545 is
-    alone at its weight)."""
-    classes: dict[str, list[str]] = {}
-    for c in hidden:
-        classes.setdefault(weight_class[c], []).append(c)
-    if len(classes) < 2:
-        return []  # one weight: the parent's sum is a count, the checks above cover it
-    out: list[tuple[str, str]] = []
-    for cls, members in classes.items():
-        rem = np.sum([by_unit[c] for c in members], axis=0)
-        n, y, x = rem[:, 0], rem[:, 1], rem[:, 2]
-        unanimous = n.min() < unanimous_below and bool(((n > 0) & ((y == 0) | (y == x))).any())
-        if len(members) >= 2 and n.min() >= k and not unanimous:
-            continue
-        shown = sorted((c for c in kids if status[c] == "published" and weight_class[c] == cls),
-                       key=lambda c: (hh[c], c))
-        if not shown:  # the parent hidden: no weighted sum published, no sibling need be hidden
-            return [(parent, "remainder_weighted")]
-        out.append((shown[0], "remainder_weighted"))
-    return out
+        cols[level] = _codes(rows[level])
+    if weight is not None and weight in rows.columns:
+        cols[weight] = pd.to_numeric(rows[weight], errors="coerce").to_numpy(dtype="float64")
+    for num, den in variables.values():
+        for c in (num, den):
+            if c and c not in cols:
+                cols[c] = pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype="float64")
+    out = _core._indicator_pattern(cols, str(rows.attrs.get("source") or "survey rows"),
+                                   [[v, num, den or ""] for v, (num, den) in variables.items()],
+                                   float(k), float(unanimous_below), weight or "")
+    return pd.DataFrame(out)
 
 
 def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
@@ -220,7 +108,6 @@ def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
     ``collapsed``; drop it before passing the design to ``commdx.round_changes``)."""
     out = rows.copy()
     merged: dict[str, Any] = dict(design)
-    status = dict(zip(pattern["unit"], pattern["status"]))
     strata_col, psu_col, fpc_col = merged.get("strata"), merged.get("psu"), merged.get("fpc")
     if strata_col is None:
         out["__stratum__"] = "all"
@@ -228,36 +115,18 @@ def merged_design(rows: pd.DataFrame, pattern: pd.DataFrame,
     if psu_col is None:
         out["__psu__"] = np.arange(len(out)).astype(str)
         psu_col = merged["psu"] = "__psu__"
-    out[strata_col] = out[strata_col].astype(str)
-    out[psu_col] = out[psu_col].astype(str)
+    strata = out[strata_col].astype(str).tolist()
+    psu = out[psu_col].astype(str).tolist()
+    fpc = pd.to_numeric(out[fpc_col], errors="coerce").to_numpy(dtype="float64").tolist() if fpc_col else []
     finest = [c for c in LEVELS if c in out.columns][-1:]  # the rows' finest unit (the group)
-    hidden = np.zeros(len(out), dtype=bool)
-    for col in finest:
-        hidden |= (out[col].astype(str).map(status).fillna("published") != "published").to_numpy()
-    if fpc_col:
-        fpc = pd.to_numeric(out[fpc_col], errors="coerce")
-        sampled = out.groupby(strata_col)[psu_col].transform("nunique")
-        out["__pop__"] = np.where(fpc >= 1, fpc, sampled / fpc)  # PSUs in the stratum
-    if "ward_code" in out.columns:
-        ward_hidden = (out["ward_code"].astype(str).map(status).fillna("published") != "published").to_numpy()
-        if ward_hidden.any():
-            if fpc_col:  # the merged stratum's population: the sum over the strata merged
-                pops = out[ward_hidden].groupby(strata_col)["__pop__"].first().sum()
-                out.loc[ward_hidden, "__pop__"] = pops
-            out.loc[ward_hidden, strata_col] = "__suppressed_wards__"
-    out["__orig_psu__"] = out[psu_col]
-    out.loc[hidden, psu_col] = out.loc[hidden, strata_col] + "|suppressed"
-    orig = out.groupby(strata_col)["__orig_psu__"].nunique()
-    now = out.groupby(strata_col)[psu_col].nunique()
-    if fpc_col:
-        pop = out.groupby(strata_col)["__pop__"].first() - (orig - now)
-        out = out.drop(columns=["__pop__"])
-    else:  # no fpc: none, except a stratum left with one PSU
-        pop = pd.Series(np.nan, index=now.index)
+    res = _core._merge_suppressed_design(
+        strata, psu, fpc, _codes(out[finest[0]]) if finest else [],
+        _codes(out["ward_code"]) if "ward_code" in out.columns else [],
+        pattern["unit"].astype(str).tolist(), pattern["status"].astype(str).tolist())
+    out[strata_col] = res["strata"]
+    out[psu_col] = res["psu"]
+    if not fpc_col:  # no fpc: none, except a stratum left with one PSU
         fpc_col = merged["fpc"] = "__fpc__"
-    collapsed = (now == 1) & (orig > 1)
-    pop = pop.where(~collapsed, 1.0)  # merged down to one PSU: a certainty unit
-    out[fpc_col] = out[strata_col].map(pop).astype(float)
-    merged["collapsed"] = sorted(set(out.loc[out[strata_col].isin(collapsed[collapsed].index), "ward_code"].astype(str))) \
-        if "ward_code" in out.columns else []
-    return out.drop(columns=["__orig_psu__"]), merged
+    out[fpc_col] = res["fpc"]
+    merged["collapsed"] = list(res["collapsed"])
+    return out, merged
