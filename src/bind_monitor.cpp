@@ -146,4 +146,27 @@ void bind_monitor(py::module_& m) {
       },
       py::arg("strata"), py::arg("psu"), py::arg("fpc"), py::arg("finest"), py::arg("ward"), py::arg("units"),
       py::arg("statuses"));
+
+  m.def(
+      "_manual_process_pattern",
+      [](const std::vector<std::string>& households, const std::vector<std::string>& processes,
+         const std::vector<std::string>& wards, const std::vector<long>& months, double min_households) {
+        std::vector<commdx::manual_cell_status> cells;
+        {
+          py::gil_scoped_release release;
+          cells = commdx::manual_process_pattern(households, processes, wards, months, min_households);
+        }
+        std::vector<std::string> process, unit, status;
+        for (auto& c : cells) {
+          process.push_back(std::move(c.process));
+          unit.push_back(std::move(c.unit));
+          status.emplace_back(commdx::to_string(c.status));
+        }
+        py::dict out;
+        out["process"] = process;
+        out["unit"] = unit;
+        out["status"] = status;
+        return out;
+      },
+      py::arg("households"), py::arg("processes"), py::arg("wards"), py::arg("months"), py::arg("min_households"));
 }

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .disclosure import CITY, indicator_pattern, merged_design, tree_suppression
+from .disclosure import CITY, _codes, indicator_pattern, merged_design, tree_suppression
 from .io import tables as _tables
 from .io.json import read_json, shipped_json
 from .monitor import round_changes
@@ -1098,45 +1098,18 @@ _ALL_PROCESSES = "__all__"
 
 
 def _manual_pattern(df: pd.DataFrame, k: float) -> dict[tuple[str, str], str]:
-    """Status of each (process, unit) of the M1 log, units the city and its wards (a ward's
-    households of a process add up to the city's), and of the log's total households per unit
-    (process ``__all__``), hidden wherever a process is hidden and then protected the same way.
-
-    The counts are cumulative, so this month's minus the last published one is a count too: a
-    cell whose increase since the month it was last published is between 0 and k is hidden
-    (primary), month by month from the log's first month, as every earlier report did."""
-    def cells(d: pd.DataFrame, process: pd.Series | str) -> pd.DataFrame:
-        d = d.assign(process=process)
-        city = d.groupby("process", as_index=False)["household_id"].nunique().assign(unit=CITY, parent="")
-        wards = (d.groupby(["process", "__ward__"], as_index=False)["household_id"].nunique()
-                 .rename(columns={"__ward__": "unit"}).assign(parent=CITY))
-        return pd.concat([city, wards], ignore_index=True).rename(columns={"household_id": "households"})
-
-    def protect(c: pd.DataFrame, last: dict[tuple[str, str], float], forced: pd.Series | None = None,
-                group: str | None = None) -> pd.DataFrame:
-        prev = pd.Series([last.get((p, u), np.nan) for p, u in zip(c["process"], c["unit"])], index=c.index)
-        rise = c["households"] - prev
-        small_rise = (rise > 0) & (rise < k)
-        c["status"] = tree_suppression(c, k=k, group=group,
-                                       forced=small_rise if forced is None else (small_rise | forced)).to_numpy()
-        for p, u, n, st in zip(c["process"], c["unit"], c["households"], c["status"]):
-            if st == "published":
-                last[(p, u)] = n
-        return c
-
-    periods = (pd.to_datetime(df["date"]).dt.to_period("M") if "date" in df.columns
-               else pd.Series(pd.Period("2000-01", "M"), index=df.index))
-    last: dict[tuple[str, str], float] = {}
-    status: dict[tuple[str, str], str] = {}
-    for month in sorted(periods.unique()):
-        upto = df[(periods <= month).to_numpy()]
-        per = protect(cells(upto, upto["process"].astype(str)), last, group="process")
-        status = {(p, u): st for p, u, st in zip(per["process"], per["unit"], per["status"])}
-        total = cells(upto, _ALL_PROCESSES)
-        some_hidden = set(per.loc[per["status"] != "published", "unit"])
-        total = protect(total, last, forced=total["unit"].isin(some_hidden))
-        status.update({(_ALL_PROCESSES, u): st for u, st in zip(total["unit"], total["status"])})
-    return status
+    """Status of each (process, unit) of the M1 log, units the city and its wards, and of the
+    log's total households per unit (process ``__all__``): C++ ``commdx::manual_process_pattern``
+    (include/commdx/report/disclosure.hpp, docs/disclosure.md), month by month from the log's
+    first month, as every earlier report did."""
+    if "date" in df.columns:
+        dates = pd.to_datetime(df["date"])
+        months = (dates.dt.year * 12 + dates.dt.month - 1).fillna(-1).astype("int64").tolist()
+    else:
+        months = [0] * len(df)
+    res = _core._manual_process_pattern(_codes(df["household_id"]), df["process"].astype(str).tolist(),
+                                        df["__ward__"].astype(str).tolist(), months, float(k))
+    return {(p, u): st for p, u, st in zip(res["process"], res["unit"], res["status"])}
 
 
 def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward: str | None,

@@ -166,3 +166,45 @@ TEST(MergedDesign, MergesSuppressedGroupsAndWards) {
   EXPECT_EQ(n.fpc[4], 1);
   EXPECT_TRUE(std::isnan(n.fpc[6]));
 }
+
+// The M1 log, k = 5. Month 0: process P in 12 households, 8 in ward A and 4 in ward B. B is small
+// (primary); the city would give it as city - A, so A is complementary. The log's total has the
+// same cells, and every unit where a process is hidden (A, B) is hidden in it: then the city
+// would give A + B, both hidden, so it is hidden too. Month 1: 3 more households in A. The city's
+// count rose by 3 since it was last published (12): 15 - 12 between 0 and k would reveal the 3,
+// so the city is primary; A (11, never published) is now published; B stays primary.
+TEST(ManualProcessPattern, CumulativeCountsNeverRevealASmallRise) {
+  commdx::text_column hh, proc, ward;
+  std::vector<long> month;
+  auto add = [&](const std::string& h, const std::string& w, long m) {
+    hh.push_back(h);
+    proc.push_back("P");
+    ward.push_back(w);
+    month.push_back(m);
+  };
+  for (int i = 0; i < 8; ++i) add("a" + std::to_string(i), "A", 24270);
+  for (int i = 0; i < 4; ++i) add("b" + std::to_string(i), "B", 24270);
+  auto status_of = [](const std::vector<commdx::manual_cell_status>& cells) {
+    std::map<std::pair<std::string, std::string>, commdx::cell_status> out;
+    for (const auto& c : cells) out[{c.process, c.unit}] = c.status;
+    return out;
+  };
+  const auto& city = commdx::pattern_root();
+  const auto& all = commdx::manual_all_processes();
+  auto m0 = status_of(commdx::manual_process_pattern(hh, proc, ward, month, 5));
+  EXPECT_EQ((m0[{"P", city}]), commdx::cell_status::published);
+  EXPECT_EQ((m0[{"P", "A"}]), commdx::cell_status::complementary);
+  EXPECT_EQ((m0[{"P", "B"}]), commdx::cell_status::primary);
+  EXPECT_NE((m0[{all, city}]), commdx::cell_status::published);
+  EXPECT_NE((m0[{all, "A"}]), commdx::cell_status::published);
+  for (int i = 0; i < 3; ++i) add("c" + std::to_string(i), "A", 24271);
+  add("", "A", 24271);         // no household: counts nowhere
+  add("d0", "A", -1);          // no date: in no month
+  auto m1 = status_of(commdx::manual_process_pattern(hh, proc, ward, month, 5));
+  EXPECT_EQ((m1[{"P", city}]), commdx::cell_status::primary);
+  EXPECT_EQ((m1[{"P", "A"}]), commdx::cell_status::published);
+  EXPECT_EQ((m1[{"P", "B"}]), commdx::cell_status::primary);
+  EXPECT_EQ((m1[{all, city}]), commdx::cell_status::primary);
+  EXPECT_EQ((m1[{all, "A"}]), commdx::cell_status::published);
+  EXPECT_EQ(m1.size(), 6u);
+}

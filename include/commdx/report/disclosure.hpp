@@ -393,4 +393,101 @@ inline merged_design_columns merge_suppressed_design(const text_column& strata, 
   return out;
 }
 
+/// The status of one cell of the M1 log's table (a process, or `manual_all_processes()`, in the
+/// city `pattern_root()` or a ward).
+struct manual_cell_status {
+  std::string process, unit;
+  cell_status status = cell_status::published;
+};
+
+/// The process id of the log's total households per unit.
+inline const std::string& manual_all_processes() {
+  static const std::string all = "__all__";
+  return all;
+}
+
+/// The disclosure pattern of the M1 log (manual processes households still use): per process, the
+/// households of the city and of each ward (a ward's households of a process add up to the
+/// city's), and the log's total households per unit, hidden wherever a process is hidden and then
+/// protected the same way. The counts are cumulative, so this month's minus the last published one
+/// is a count too: a cell whose increase since the month it was last published is between 0 and k
+/// is hidden (primary), month by month from the log's first month, as every earlier report did.
+///
+/// One entry per log row: `household` ("" is not a household: the row counts nowhere), `process`,
+/// `ward` (the row's ward code, "" when unknown: a unit of its own) and `month` (year * 12 + month
+/// - 1; -1 when the row has no date: it is in no month). Returns the statuses of the last month,
+/// ordered by process then unit.
+inline std::vector<manual_cell_status> manual_process_pattern(const text_column& household, const text_column& process,
+                                                              const text_column& ward, const std::vector<long>& month,
+                                                              double k) {
+  const std::size_t n = household.size();
+  if (process.size() != n || ward.size() != n || month.size() != n)
+    throw error("commdx: M1 log columns differ in length");
+  if (!(k >= 1))
+    throw config_error(location::in_file("report config").in_column("min_households"),
+                       "the small-cell threshold must be at least 1, got " + format_number(k));
+  using key = std::pair<std::string, std::string>;  // (process, unit)
+  std::vector<long> months;
+  for (long m : month)
+    if (m >= 0) months.push_back(m);
+  std::sort(months.begin(), months.end());
+  months.erase(std::unique(months.begin(), months.end()), months.end());
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&month](std::size_t a, std::size_t b) { return month[a] < month[b]; });
+
+  std::map<key, std::set<std::string>> seen;  // cumulative households per (process, unit)
+  std::map<key, double> last;                 // the count each cell was last published with
+  std::vector<manual_cell_status> status;
+  std::size_t next = 0;
+  while (next < n && month[order[next]] < 0) ++next;
+  // One hierarchy: the city and its wards, `forced` cells primary.
+  auto protect = [&](const std::string& proc, const std::vector<std::string>& units, const std::set<std::string>& forced,
+                     std::vector<manual_cell_status>& out) {
+    std::vector<cell_count> cells;
+    for (const auto& u : units) {
+      const double count = static_cast<double>(seen[{proc, u}].size());
+      auto it = last.find({proc, u});
+      const double rise = it == last.end() ? missing : count - it->second;
+      const bool small_rise = rise > 0 && rise < k;
+      cells.push_back({u, u == pattern_root() ? "" : pattern_root(), small_rise || forced.count(u) ? 0.0 : count});
+    }
+    const auto st = suppress_small_cells(cells, {k});
+    for (std::size_t j = 0; j < units.size(); ++j) {
+      if (st[j] == cell_status::published) last[{proc, units[j]}] = static_cast<double>(seen[{proc, units[j]}].size());
+      out.push_back({proc, units[j], st[j]});
+    }
+  };
+  for (long m : months) {
+    for (; next < n && month[order[next]] == m; ++next) {
+      const std::size_t i = order[next];
+      if (household[i].empty()) continue;
+      for (const std::string* p : {&process[i], &manual_all_processes()}) {
+        seen[{*p, pattern_root()}].insert(household[i]);
+        seen[{*p, ward[i]}].insert(household[i]);
+      }
+    }
+    // The units of each process so far: the city first, then its wards in order.
+    std::map<std::string, std::vector<std::string>> units_of;
+    for (const auto& entry : seen) {
+      const key& cell = entry.first;
+      auto& units = units_of[cell.first];
+      if (cell.second == pattern_root()) units.insert(units.begin(), cell.second);
+      else units.push_back(cell.second);
+    }
+    std::vector<manual_cell_status> now;
+    for (const auto& [proc, units] : units_of)
+      if (proc != manual_all_processes()) protect(proc, units, {}, now);
+    std::set<std::string> some_hidden;
+    for (const auto& c : now)
+      if (c.status != cell_status::published) some_hidden.insert(c.unit);
+    if (units_of.count(manual_all_processes())) protect(manual_all_processes(), units_of[manual_all_processes()], some_hidden, now);
+    status = std::move(now);
+  }
+  std::sort(status.begin(), status.end(), [](const manual_cell_status& a, const manual_cell_status& b) {
+    return a.process != b.process ? a.process < b.process : a.unit < b.unit;
+  });
+  return status;
+}
+
 }  // namespace commdx
