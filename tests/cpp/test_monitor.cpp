@@ -74,6 +74,43 @@ TEST(RoundChange, IndependentRoundsAgreeWithRSurveyContrast) {
   check_against_r("independent", "rounds_indep.csv");
 }
 
+// The frame grew by the follow-up (rounds_grown.csv: 3, 4, 2 more groups): each round's variance
+// takes its own round's fpc, as R's design with strata = stratum x round does. Reading each
+// stratum's fpc from its first row (round 0) for both rounds put the follow-up's SE 3-13% off.
+TEST(RoundChange, IndependentRoundsWithAGrownFrameAgreeWithRSurveyContrast) {
+  check_against_r("independent_grown", "rounds_grown.csv");
+  // the fixture tells the two apart: the follow-up's SE differs from the same-frame one
+  const auto same = commdx::test_changes(read_fixture("rounds_indep.csv"), {}, {{"bank", "bank", ""}}).at(0);
+  const auto grown = commdx::test_changes(read_fixture("rounds_grown.csv"), {}, {{"bank", "bank", ""}}).at(0);
+  EXPECT_GT(std::fabs(grown.se_after / same.se_after - 1), 0.01);
+  EXPECT_NEAR(grown.se_before, same.se_before, 1e-15);
+}
+
+// A panel's PSUs were drawn once, from one frame: an fpc that differs between the rounds of a
+// stratum whose PSUs hold both is refused, naming the stratum.
+TEST(RoundChange, RefusesAPanelStratumWhoseFpcDiffersBetweenRounds) {
+  auto rows = read_fixture("rounds.csv");
+  auto fpc = rows.numeric("fpc");
+  const auto& round = rows.numeric("round");
+  const auto& stratum = rows.text("stratum");
+  for (std::size_t i = 0; i < rows.rows(); ++i)
+    if (round[i] == 1 && stratum[i] == "S2") fpc[i] += 4;
+  rows.set("fpc", fpc);
+  try {
+    commdx::test_changes(rows, {}, kVariables);
+    FAIL() << "accepted";
+  } catch (const commdx::validation_error& e) {
+    EXPECT_NE(std::string(e.what()).find("S2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("20 and 24"), std::string::npos) << e.what();
+  }
+  // and within one round, an fpc that varies within a stratum is an input error
+  auto again = read_fixture("rounds_indep.csv");
+  auto f2 = again.numeric("fpc");
+  f2[3] += 1;
+  again.set("fpc", f2);
+  EXPECT_THROW(commdx::test_changes(again, {}, kVariables), commdx::input_error);
+}
+
 TEST(RoundChange, IndependentRoundsAddTheirVariances) {
   const auto rows = read_fixture("rounds_indep.csv");
   commdx::change_options opt;

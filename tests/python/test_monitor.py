@@ -18,7 +18,8 @@ def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / name, dtype={"stratum": str, "psu": str, "area": str}, keep_default_na=True)
 
 
-@pytest.mark.parametrize("design, file", [("panel", "rounds.csv"), ("independent", "rounds_indep.csv")])
+@pytest.mark.parametrize("design, file", [("panel", "rounds.csv"), ("independent", "rounds_indep.csv"),
+                                          ("independent_grown", "rounds_grown.csv")])
 def test_round_changes_match_r_svycontrast(design: str, file: str) -> None:
     rows = _read(file)
     expected = pd.read_csv(DATA / "expected_changes.csv", keep_default_na=False)

@@ -71,7 +71,9 @@ struct stacked_design {
     std::vector<std::string> stratum_names;
     std::vector<std::size_t> design_stratum_of_psu;
     std::vector<std::array<bool, 2>> psu_rounds;
-    std::vector<double> stratum_fpc;
+    // The fpc of each design stratum in each round: a frame that grew between independent rounds
+    // has another fpc in the follow-up, and each round's variance takes its own (issue 14).
+    std::vector<std::array<double, 2>> stratum_fpc;
     for (std::size_t i = 0; i < n; ++i) {
       if (round[i] == round_before) d.in_rounds[i] = 0;
       else if (round[i] == round_after) d.in_rounds[i] = 1;
@@ -86,7 +88,18 @@ struct stacked_design {
       auto [sit, snew] = stratum_index.emplace(s, stratum_names.size());
       if (snew) {
         stratum_names.push_back(s);
-        stratum_fpc.push_back(fpc ? (*fpc)[i] : missing);
+        stratum_fpc.push_back({missing, missing});
+      }
+      if (fpc) {
+        double& known = stratum_fpc[sit->second][static_cast<std::size_t>(d.in_rounds[i])];
+        const double here = (*fpc)[i];
+        if (is_missing(known)) {
+          known = here;
+        } else if (!(known == here) && !(is_missing(here) && is_missing(known))) {
+          throw input_error(location::in_file(d.source).at_row(i + 1).in_column(fpc_col).for_unit(s),
+                            "fpc varies within stratum " + s + " in round " + format_number(round[i]) + " (" +
+                                format_number(known) + " and " + format_number(here) + ")");
+        }
       }
       const std::string p = psu_col.empty() ? "#" + std::to_string(i) : key_of(psu_col, i);
       auto [pit, pnew] = psu_index.emplace(s + '\x1f' + p, design_stratum_of_psu.size());
@@ -103,14 +116,29 @@ struct stacked_design {
     std::vector<bool> shared(stratum_names.size(), false);
     for (std::size_t p = 0; p < d.psu_count; ++p)
       if (psu_rounds[p][0] && psu_rounds[p][1]) shared[design_stratum_of_psu[p]] = true;
+    // A stratum whose PSUs hold both rounds (a panel) is one variance stratum: its fpc must be the
+    // same in both rounds (a panel's frame is the one its PSUs were drawn from).
+    for (std::size_t s = 0; s < stratum_names.size(); ++s) {
+      const auto& f = stratum_fpc[s];
+      if (shared[s] && !is_missing(f[0]) && !is_missing(f[1]) && f[0] != f[1])
+        throw validation_error(location::in_file(d.source).in_column(fpc_col).for_unit(stratum_names[s]),
+                               "fpc of stratum " + stratum_names[s] + " differs between the rounds (" +
+                                   format_number(f[0]) + " and " + format_number(f[1]) +
+                                   ") although its PSUs are surveyed in both (a panel): give the fpc of the "
+                                   "frame the PSUs were drawn from");
+    }
     std::unordered_map<std::size_t, std::size_t> var_index;  // design stratum * 2 + round
     std::vector<std::size_t> var_design;                    // variance stratum -> design stratum
+    std::vector<std::size_t> var_round;                     // variance stratum -> its round (0 or 1; a panel: 0)
     d.stratum_of_psu.assign(d.psu_count, 0);
     for (std::size_t p = 0; p < d.psu_count; ++p) {
       const std::size_t s = design_stratum_of_psu[p];
       const std::size_t key = shared[s] ? s * 2 : s * 2 + (psu_rounds[p][1] ? 1 : 0);
       auto [it, added] = var_index.emplace(key, var_design.size());
-      if (added) var_design.push_back(s);
+      if (added) {
+        var_design.push_back(s);
+        var_round.push_back(shared[s] ? (is_missing(stratum_fpc[s][0]) ? 1 : 0) : (psu_rounds[p][1] ? 1 : 0));
+      }
       d.stratum_of_psu[p] = it->second;
     }
     std::vector<std::size_t> n_h(var_design.size(), 0);
@@ -120,7 +148,7 @@ struct stacked_design {
     d.stratum_factor.assign(var_design.size(), 0.0);
     for (std::size_t h = 0; h < var_design.size(); ++h) {
       const double nh = static_cast<double>(n_h[h]);
-      const double pop = stratum_fpc[var_design[h]];
+      const double pop = stratum_fpc[var_design[h]][var_round[h]];
       double f = 0;
       if (!is_missing(pop)) {
         if (pop <= 0) {

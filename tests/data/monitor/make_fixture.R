@@ -3,6 +3,7 @@
 #                     the same households in the same PSUs at round 0 and round 1;
 #   rounds_indep.csv  the same rows, but round 1 relabelled as an independent sample
 #                     (other PSU ids, the stratum split by round in the design);
+#   rounds_grown.csv  rounds_indep.csv with a frame that grew by round 1 (another fpc per round);
 #   expected_changes.csv  R survey's estimates of each round, the change and its standard error,
 #                     from svyby(..., covmat = TRUE) + svycontrast(), overall and per domain.
 # Run from this directory:  Rscript make_fixture.R
@@ -50,6 +51,12 @@ indep$psu[r1] <- paste0(indep$psu[r1], "-R1")
 indep$household_id[r1] <- paste0(indep$household_id[r1], "-R1")
 write.csv(indep, "rounds_indep.csv", row.names = FALSE, na = "")
 
+# The independent rounds again, the frame having grown by the follow-up: 3, 4 and 2 more
+# residential groups in S1-S3, so round 1 has its own fpc (each round's variance takes its own).
+grown <- indep
+grown$fpc[r1] <- grown$fpc[r1] + c(S1 = 3, S2 = 4, S3 = 2)[grown$stratum[r1]]
+write.csv(grown, "rounds_grown.csv", row.names = FALSE, na = "")
+
 contrast_rows <- function(design, label) {
   out <- list()
   one <- function(stat_by, variable, domain) {
@@ -93,7 +100,12 @@ indep$has_car <- panel$has_car
 d_panel <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~fpc, data = panel)
 indep$vstratum <- paste(indep$stratum, indep$round, sep = ".")
 d_indep <- svydesign(ids = ~psu, strata = ~vstratum, weights = ~weight, fpc = ~fpc, data = indep)
-expected <- rbind(contrast_rows(d_panel, "panel"), contrast_rows(d_indep, "independent"))
+grown$etc0 <- panel$etc0
+grown$has_car <- panel$has_car
+grown$vstratum <- indep$vstratum
+d_grown <- svydesign(ids = ~psu, strata = ~vstratum, weights = ~weight, fpc = ~fpc, data = grown)
+expected <- rbind(contrast_rows(d_panel, "panel"), contrast_rows(d_indep, "independent"),
+                  contrast_rows(d_grown, "independent_grown"))
 expected[] <- lapply(expected, function(col) if (is.numeric(col)) sprintf("%.17g", col) else col)
 write.csv(expected, "expected_changes.csv", row.names = FALSE, quote = FALSE)
 cat("R", R.version.string, "survey", as.character(packageVersion("survey")), "\n")
