@@ -228,7 +228,7 @@ def linear_attack_on_cells(cells: dict[tuple, dict], places: pd.DataFrame, weigh
     city_code = places.loc[places["parent"] == "", "code"].iloc[0]
     # a ratio's totals (Σ adults with an account, Σ adults) are not p·n: the attacker has no
     # counts to add up, only the proportions of households are attacked
-    ratios = {d["id"] for d in commdx.report.load_report_config()["indicators"] if d["denominator"]}
+    ratios = {d["id"] for d in commdx.report._indicator_defs(commdx.report.load_report_config()) if d["denominator"]}
     found = {}
     for var, which in sorted({(v, w) for (_, v, w) in cells if v not in ratios}):
         known, bounds, tree, extra = {}, {}, {}, []
@@ -635,7 +635,7 @@ def test_twin_example_cities_differing_inside_suppressed_groups_publish_the_same
     # In ward 26545, e-commerce ... : two suppressed groups of one indicator; swap one household's
     # answer to that indicator's column between them (both rounds).
     doc = next(d for d in example_docs if d["unit"] == "26545")
-    cfg = {d["id"]: d for d in commdx.report.load_report_config()["indicators"]}
+    cfg = {d["id"]: d for d in commdx.report._indicator_defs(commdx.report.load_report_config())}
     used = [c for d in cfg.values() for c in (d["numerator"], d["denominator"]) if c]
     s, f = example["sample"], example["followup"]
     for var in sorted({r["variable"] for r in doc["areas"]}):
@@ -674,7 +674,7 @@ def _survey_rows(city: dict[str, object]) -> pd.DataFrame:
 
 
 def _proportions() -> dict[str, tuple[str, None]]:
-    return {d["id"]: (d["numerator"], None) for d in commdx.report.load_report_config()["indicators"]
+    return {d["id"]: (d["numerator"], None) for d in commdx.report._indicator_defs(commdx.report.load_report_config())
             if not d["denominator"]}
 
 
