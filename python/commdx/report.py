@@ -488,10 +488,8 @@ def _check_inputs(sample: pd.DataFrame | None, followup: pd.DataFrame | None, vi
     if visits is not None:
         members = ({str(m.get("id")) for t in roster.get("teams", []) for m in t.get("members", [])}
                    if isinstance(roster, Mapping) else None)
-        nom = cfg.get("nomination", {})
-        outcomes = set(VISIT_OUTCOMES) | set(nom.get("success_outcomes", [])) | set(nom.get("contact_outcomes_excluded", []))
         findings += check_visit_log(visits, households=known, register=has_register, members=members,
-                                    outcomes=outcomes)
+                                    outcomes=set(VISIT_OUTCOMES))
     if manual_log is not None:
         groups = set(places_df["code"].astype(str)) if len(places_df) else None
         findings += check_manual_log(manual_log, households=known, register=has_register, groups=groups)
@@ -623,9 +621,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     # publish the same cells; the SEs of indicators that share a pattern are computed on the
     # design with that pattern's suppressed groups merged into one PSU per stratum.
     levels: list[str | None] = [None, "ward_code"] + (["neighbourhood_code", "group_code"] if ward else [])
-    unanimous_below = cfg.get("unanimous_below_households", 4 * k)
-    if isinstance(unanimous_below, bool) or not isinstance(unanimous_below, (int, float)) or not unanimous_below >= 0:
-        raise _core.ConfigError(f"report config, field 'unanimous_below_households': must be a number >= 0, got {unanimous_below!r}")
+    unanimous_below = _config_number(cfg, "unanimous_below_households")
     # A round in which an indicator's variable has no value at all publishes nothing of it (its
     # cells are "missing" in a month that compares the round): it is left out of that indicator's
     # pattern, or its n of 0 everywhere would hide the indicator as "suppressed" in every month.
@@ -946,12 +942,22 @@ def _plan_visits(plan: Any) -> pd.DataFrame | None:
     return None
 
 
+def _campaign_catalogue() -> dict[str, Any]:
+    return _core._shipped_campaigns()
+
+
 def _campaign_actions() -> dict[str, dict[str, Any]]:
-    try:
-        cat = shipped_json("campaigns.json")
-    except (FileNotFoundError, OSError):
-        return {}
-    return {str(a["id"]): a for a in cat.get("actions", [])}
+    return {str(a["id"]): a for a in _campaign_catalogue().get("actions", [])}
+
+
+def _config_number(cfg: Mapping[str, Any], field: str, minimum: float = 0.0) -> float:
+    """A number the report config must hold (report-config.json ships every one: no second
+    default in code)."""
+    v = cfg.get(field)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not v >= minimum:
+        raise _core.ConfigError(f"report config, field '{field}': " +
+                                ("missing" if v is None else f"must be a number >= {minimum:g}, got {v!r}"))
+    return float(v)
 
 
 def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: pd.DataFrame | None,
@@ -978,8 +984,9 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
     actions = _campaign_actions()
     if not actions:
         missing.append("nomination difficulty: campaigns.json priors not available, expected rates from the log itself")
-    travel = float(cfg.get("travel_minutes_per_visit", 10))
-    default_min = float(cfg.get("default_action_minutes", 15))
+    # travel to the door: the plan's figure (campaigns.json "visit"), counted once per visit
+    travel = float(_campaign_catalogue()["visit"]["travel_minutes"])
+    default_min = _config_number(cfg, "default_action_minutes")
 
     aliases = {k: v for k, v in cfg.get("action_priors", {}).items() if k != "notes"}
 
@@ -995,9 +1002,10 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
             return float(p["alpha"]) / (float(p["alpha"]) + float(p["beta"]))
         return math.nan
 
-    nom = cfg["nomination"]
-    success_words = {s.lower() for s in nom["success_outcomes"]}
-    no_contact = {s.lower() for s in nom.get("contact_outcomes_excluded", [])}
+    # one vocabulary of outcomes: the campaign catalogue's visit-log words, as the plan reads them
+    words = _core._visit_log_vocabulary(None)
+    success_words = {s.lower() for s in words["success"]}
+    no_contact = {s.lower() for s in words["no_attempt"]}
     outcome = v["outcome"].astype(str).str.lower()
     v["success"] = outcome.isin(success_words).astype(float)
     v["expected"] = np.array([prior_mean(a) for a in v["action"].astype(str)], dtype=float)
@@ -1073,7 +1081,7 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
     if plan_visits is None:
         team["visits_planned"] = np.nan
 
-    nom_cfg = nom
+    nom_cfg = cfg["nomination"]
     members_nom = mem[mem["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["members"]))
     teams_nom = team[team["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["teams"]))
     criterion = {

@@ -33,6 +33,8 @@ from commdx.disclosure import indicator_pattern
 from report_cities import place_tree, two_indicator_config
 
 K = 5
+# the report's unanimity threshold, as shipped (report-config.json "unanimous_below_households")
+UNANIMOUS = float(commdx.report.load_report_config()["unanimous_below_households"])
 BIG = 10_000.0  # an upper bound the attacker uses where the report states none
 
 
@@ -625,7 +627,7 @@ def _keeps_unanimity(city: dict[str, object], col: str, one: tuple, other: tuple
             x = df.loc[df["group_code"] == g].set_index("household_id")[col].dropna()
             y = x.copy()
             y[out] = into
-            small = len(x) < 4 * K
+            small = len(x) < UNANIMOUS
             if small and (x.min() == x.max()) != (y.min() == y.max()):
                 return False
     return True
@@ -725,7 +727,7 @@ def test_integer_attack_through_the_weighted_city_recovers_nothing(weighted_city
     # The example city's wards carry different weights (1, 1.125, 1.25): the city's estimate is
     # a weighted sum of its wards. Every cell any report publishes, the city's estimate at full
     # precision, all levels, all proportions, both rounds: no hidden answer is determined.
-    pattern = indicator_pattern(weighted_city["rows"], weighted_city["variables"], k=K, unanimous_below=4 * K)
+    pattern = indicator_pattern(weighted_city["rows"], weighted_city["variables"], k=K, unanimous_below=UNANIMOUS)
     assert (pattern["status"] != "published").sum() > 200
     assert _hidden_answers(weighted_city, pattern) == {}
 
@@ -735,8 +737,8 @@ def test_integer_attack_recovers_answers_when_the_pattern_ignores_the_weights(we
     # whatever the weights of its hidden wards) leaks on the 5,000-household city exactly where
     # docs/disclosure.md found it (pay_online_cable_tv, wards 26515 and 26545).
     rows = weighted_city["rows"]
-    old = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=4 * K, weight=None)
-    new = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=4 * K)
+    old = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=UNANIMOUS, weight=None)
+    new = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=UNANIMOUS)
     city_old = old[old["level"] == "city"].set_index("variable")["status"]
     city_new = new[new["level"] == "city"].set_index("variable")["status"]
     changed = sorted(city_new.index[(city_old == "published") & (city_new != "published")])
