@@ -133,3 +133,21 @@ def test_an_unknown_id_in_the_campaign_catalogue_names_the_file_and_the_id(tmp_p
     del moves["indicator_weights"]["e_wallet"]
     with pytest.raises(commdx.ConfigError, match=r"moves indicator 'e_wallet'.*indicator_weights"):
         commdx._core._check_campaign_catalogue(moves, "city-campaigns.json")
+
+
+def test_the_plan_and_the_estimation_stage_compute_an_indicator_alike() -> None:
+    # The demo's golden outputs: the businesses table is a census (weight 1) that both stages read,
+    # so one definition gives the plan's current value and domain size as the estimation stage's
+    # city estimate and n (before issue 12 the plan's own copy covered 212 of the 222 businesses
+    # for business_qr, and 23 for business_sells_online).
+    import pandas as pd
+
+    golden = ROOT / "tests" / "data" / "golden" / "demo"
+    plan = pd.read_csv(golden / "plan" / "indicators.csv").set_index("indicator")
+    est = pd.read_csv(golden / "indicators" / "indicators-baseline.csv", dtype={"unit": str})
+    est = est[est["level"] == "city"].set_index("indicator")
+    business = [i for i in plan.index if plan.loc[i, "table"] == "businesses"]
+    assert {"business_qr", "business_sells_online", "enterprise_e_invoice", "lodging_website"} <= set(business)
+    for i in business:
+        assert plan.loc[i, "denominator"] == est.loc[i, "n"], i
+        assert plan.loc[i, "current"] == pytest.approx(est.loc[i, "estimate"], rel=1e-12), i
