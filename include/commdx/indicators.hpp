@@ -66,7 +66,9 @@ struct indicator {
   std::vector<std::string> requirements;
   double target = missing;
   std::string target_date;  ///< YYYY-MM-DD or empty
-  std::string target_source;
+  /// Who set the target, in both languages ("Quyết định 411/QĐ-TTg (2022): ...", "Decision
+  /// 411/QĐ-TTg (2022): ..."); empty without a target.
+  std::string target_source_vi, target_source_en;
 };
 
 class indicator_catalogue {
@@ -131,7 +133,11 @@ class indicator_catalogue {
       ind.target_date = text_field(x, "target_date", where, false);
       if (!ind.target_date.empty() && !parse_date(ind.target_date))
         throw config_error(with_column(where, "target_date"), "expected a date YYYY-MM-DD, got '" + ind.target_date + "'");
-      ind.target_source = text_field(x, "target_source", where, false);
+      if (x.contains("target_source"))
+        throw config_error(with_column(where, "target_source"),
+                           "the target's source is written in both languages: target_source_vi and target_source_en");
+      ind.target_source_vi = text_field(x, "target_source_vi", where, false);
+      ind.target_source_en = text_field(x, "target_source_en", where, false);
       for (const auto& other : c.indicators_)
         if (other.id == ind.id) throw config_error(where, "duplicate indicator id '" + ind.id + "'");
       c.indicators_.push_back(std::move(ind));
@@ -157,13 +163,16 @@ class indicator_catalogue {
       }
       j["target"] = std::isnan(i.target) ? nlohmann::json(nullptr) : nlohmann::json(i.target);
       j["target_date"] = i.target_date.empty() ? nlohmann::json(nullptr) : nlohmann::json(i.target_date);
-      if (!i.target_source.empty()) j["target_source"] = i.target_source;
+      if (!i.target_source_vi.empty()) j["target_source_vi"] = i.target_source_vi;
+      if (!i.target_source_en.empty()) j["target_source_en"] = i.target_source_en;
       arr.push_back(std::move(j));
     }
     return {{"version", 1}, {"indicators", arr}};
   }
 
   const std::vector<indicator>& indicators() const noexcept { return indicators_; }
+  /// The file (or name) the catalogue was read from, for messages.
+  const std::string& source() const noexcept { return source_; }
   const indicator& at(const std::string& id) const {
     for (const auto& i : indicators_)
       if (i.id == id) return i;

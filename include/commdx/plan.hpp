@@ -23,6 +23,7 @@
 #include "commdx/detail/plan_solver.hpp"
 #include "commdx/detail/plan_util.hpp"
 #include "commdx/error.hpp"
+#include "commdx/indicators.hpp"
 #include "commdx/io/json.hpp"
 #include "commdx/table.hpp"
 #include "commdx/io/json_table.hpp"
@@ -42,15 +43,12 @@ struct campaign_action {
   double prior_mean() const { return alpha / (alpha + beta); }
 };
 
-/// How the plan computes an indicator from the tables, its priority weight and default target.
+/// An indicator the plan follows: its definition and target from the one indicator catalogue
+/// (indicators.json: records, numerator, denominator, where, target), and the priority weight the
+/// campaign catalogue gives it ("indicator_weights").
 struct plan_indicator_rule {
-  std::string id, table;
-  nlohmann::json numerator;  ///< a column name or a predicate
-  std::string denominator;   ///< a count column, or "" for one per row
-  nlohmann::json where;      ///< rows the indicator covers (null: every row)
+  indicator definition;
   double weight = 1.0;
-  double target = missing;
-  std::string target_source;
 };
 
 /// The visit log's words beside the action ids (campaigns.json "visit_log").
@@ -68,9 +66,12 @@ struct campaign_catalogue {
   std::string period_start, period_end;
   visit_log_vocabulary visit_log;
   std::vector<campaign_action> actions;
-  std::map<std::string, plan_indicator_rule> indicators;
+  std::map<std::string, plan_indicator_rule> indicators;  ///< by id: "indicator_weights" resolved in the indicator catalogue
 
-  static campaign_catalogue from_json(const nlohmann::json& j, const std::string& source = "<json>") try {
+  /// `indicators` is the indicator catalogue the ids of "indicator_weights" and of the actions'
+  /// "moves" refer to (default: the shipped indicators.json).
+  static campaign_catalogue from_json(const nlohmann::json& j, const std::string& source = "<json>",
+                                      const indicator_catalogue& indicators = indicator_catalogue::builtin()) try {
     campaign_catalogue c;
     c.raw = j;
     location where = location::in_file(source);
@@ -134,25 +135,37 @@ struct campaign_catalogue {
         x.moves.push_back({m.at("indicator").get<std::string>(), m.value("gain", "one") == std::string("all")});
       c.actions.push_back(std::move(x));
     }
-    if (j.contains("indicators")) {
-      for (auto it = j.at("indicators").begin(); it != j.at("indicators").end(); ++it) {
-        plan_indicator_rule r;
-        r.id = it.key();
-        const auto& v = it.value();
-        r.table = v.value("table", "households");
-        r.numerator = v.at("numerator");
-        r.denominator = v.value("denominator", "");
-        r.where = v.value("where", nlohmann::json());
-        r.weight = v.value("weight", 1.0);
-        if (v.contains("target") && v.at("target").is_number()) r.target = v.at("target").get<double>();
-        r.target_source = v.value("target_source", "");
-        c.indicators.emplace(r.id, std::move(r));
+    if (j.contains("indicators"))
+      throw config_error(location::in_file(source).in_column("/indicators"),
+                         "a campaign catalogue defines no indicators: list the ids of the indicator catalogue (" +
+                             indicators.source() + ") the plan follows, with their weights, in \"indicator_weights\"");
+    if (j.contains("indicator_weights")) {
+      const location at = location::in_file(source).in_column("/indicator_weights");
+      const auto& w = j.at("indicator_weights");
+      if (!w.is_object()) throw config_error(at, "expected an object {indicator id: weight}");
+      for (auto it = w.begin(); it != w.end(); ++it) {
+        const location here = io::json_child(at, it.key()).for_unit(it.key());
+        const indicator* def = nullptr;
+        for (const auto& i : indicators.indicators())
+          if (i.id == it.key()) def = &i;
+        if (def == nullptr)
+          throw config_error(here, "indicator '" + it.key() + "' is not in the indicator catalogue (" + indicators.source() + ")");
+        if (def->records != "households" && def->records != "businesses")
+          throw config_error(here, "indicator '" + it.key() + "' is computed on '" + def->records +
+                                       "' records; the plan follows households and businesses");
+        if (def->statistic != indicator_statistic::proportion)
+          throw config_error(here, "indicator '" + it.key() + "' is a " + to_string(def->statistic) +
+                                       "; the plan follows shares (statistic proportion) that a visit can raise");
+        if (!it.value().is_number() || !std::isfinite(it.value().get<double>()) || it.value().get<double>() < 0)
+          throw config_error(here, "a weight must be a finite number >= 0");
+        c.indicators.emplace(it.key(), plan_indicator_rule{*def, it.value().get<double>()});
       }
     }
     for (const auto& a : c.actions)
       for (const auto& m : a.moves)
         if (!c.indicators.count(m.indicator))
-          throw config_error(location::in_file(source).in_column("moves").for_unit(a.id), "the action moves indicator '" + m.indicator + "', which the catalogue does not define");
+          throw config_error(location::in_file(source).in_column("moves").for_unit(a.id),
+                             "the action moves indicator '" + m.indicator + "', which \"indicator_weights\" does not list");
     return c;
   } catch (const nlohmann::json::exception& e) {
     io::rethrow_config_error(e, source);
@@ -481,21 +494,19 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   }
 
   // ---- indicators: current values and priority weights ----
+  // The record-level values are the estimation stage's (indicators.hpp): NaN outside the domain.
   struct ind_eval {
     const plan_indicator_rule* rule = nullptr;
     const table* t = nullptr;
-    std::unique_ptr<plan_predicate> num_pred, where;
-    const numeric_column* num_col = nullptr;
-    const numeric_column* den_col = nullptr;
+    std::vector<double> y, x;  ///< numerator and denominator per record (x empty: one per record)
     double num = 0, den = 0, weight = 0, target = missing;
     std::string target_source;
     bool usable = false;
-    double numerator(std::size_t r) const { return num_pred ? ((*num_pred)(r) ? 1.0 : 0.0) : (*num_col)[r]; }
-    double denominator(std::size_t r) const { return den_col ? (*den_col)[r] : 1.0; }
+    double numerator(std::size_t r) const { return y[r]; }
+    double denominator(std::size_t r) const { return x.empty() ? 1.0 : x[r]; }
     bool covers(std::size_t r) const {
-      if (where && !(*where)(r)) return false;
-      if (!num_pred && is_missing((*num_col)[r])) return false;
-      if (den_col && (is_missing((*den_col)[r]) || (*den_col)[r] <= 0)) return false;
+      if (is_missing(y[r])) return false;
+      if (!x.empty() && (is_missing(x[r]) || x[r] <= 0)) return false;
       return true;
     }
     double headroom(std::size_t r) const { return covers(r) ? std::max(0.0, denominator(r) - numerator(r)) : 0.0; }
@@ -504,22 +515,23 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   for (const auto& [id, rule] : cat.indicators) {
     ind_eval e;
     e.rule = &rule;
-    e.t = rule.table == "businesses" ? &B : &H;
-    location w = location::in_file("campaigns").for_unit(id);
+    const indicator& def = rule.definition;
+    e.t = def.records == "businesses" ? &B : &H;
     if (e.t->rows() == 0) { inds.emplace(id, std::move(e)); continue; }
     try {
-      if (rule.numerator.is_string()) {
-        const std::string c = rule.numerator.get<std::string>();
-        if (!e.t->has(c) || !e.t->is_numeric(c)) throw config_error(location::in_file(e.t->source()).in_column(c).for_unit(id), "missing numeric column");
-        e.num_col = &e.t->numeric(c);
-      } else {
-        e.num_pred = plan_predicate::compile(rule.numerator, *e.t, w);
-      }
-      if (!rule.denominator.empty()) {
-        if (!e.t->has(rule.denominator)) throw config_error(location::in_file(e.t->source()).in_column(rule.denominator).for_unit(id), "missing numeric column");
-        e.den_col = &e.t->numeric(rule.denominator);
-      }
-      if (!rule.where.is_null()) e.where = plan_predicate::compile(rule.where, *e.t, w);
+      auto numeric_columns = [&](const indicator_term& term) {
+        for (const auto& c : term.columns)
+          if (!e.t->has(c) || !e.t->is_numeric(c))
+            throw config_error(location::in_file(e.t->source()).in_column(c).for_unit(id), "missing numeric column");
+      };
+      numeric_columns(def.numerator);
+      if (def.denominator) numeric_columns(*def.denominator);
+      for (const auto& cond : def.where)
+        if (!e.t->has(cond.column))
+          throw config_error(location::in_file(e.t->source()).in_column(cond.column).for_unit(id), "missing column");
+      const auto keep = where_mask(*e.t, def.where);
+      e.y = term_values(*e.t, def.numerator, keep);
+      if (def.denominator) e.x = term_values(*e.t, *def.denominator, keep);
       e.usable = true;
     } catch (const config_error& ex) {
       say("indicator_skipped", id, std::string("Không tính được chỉ tiêu ") + id + ": " + ex.what(),
@@ -547,8 +559,8 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
   }
   for (auto& [id, e] : inds) {
-    e.target = est_target.count(id) ? est_target[id] : e.rule->target;
-    e.target_source = est_target.count(id) ? "estimates" : e.rule->target_source;
+    e.target = est_target.count(id) ? est_target[id] : e.rule->definition.target;
+    e.target_source = est_target.count(id) ? "estimates" : e.rule->definition.target_source_en;
     double current = est_value.count(id) ? est_value[id] : (e.den > 0 ? e.num / e.den : missing);
     double factor = 1.0;
     if (!is_missing(e.target) && !is_missing(current) && e.target > 0)
@@ -1001,7 +1013,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       gain_h = std::min(gain_h, all_gain[id]);
       double max_hours = (e.num + gain_h) / e.den;
       ib.text("indicator").push_back(id);
-      ib.text("table").push_back(e.rule->table);
+      ib.text("table").push_back(e.rule->definition.records);
       ib.num("weight").push_back(e.weight);
       ib.num("denominator").push_back(e.den);
       ib.num("current").push_back(cur);

@@ -58,12 +58,7 @@ def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> 
     label = config if isinstance(config, (str, Path)) else "config"
     if not isinstance(merged.get("min_households"), (int, float)) or merged["min_households"] < 1:
         raise _core.ConfigError(f"{label}, field 'min_households': must be a number >= 1")
-    # Python's json reads NaN and Infinity: a NaN target gave NaN gaps and "unknown" progress.
-    for i, ind in enumerate(merged.get("indicators", []), start=1):
-        t = ind.get("target") if isinstance(ind, Mapping) else None
-        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t)):
-            raise _core.ConfigError(f"{label}, row {i}, field 'target', unit {ind.get('id', '?')}: "
-                                    f"a target must be a finite number, got {t!r}")
+    _indicator_defs(merged, str(label))  # every listed id is one of the indicator catalogue's
     return merged
 
 
@@ -493,10 +488,8 @@ def _check_inputs(sample: pd.DataFrame | None, followup: pd.DataFrame | None, vi
     if visits is not None:
         members = ({str(m.get("id")) for t in roster.get("teams", []) for m in t.get("members", [])}
                    if isinstance(roster, Mapping) else None)
-        nom = cfg.get("nomination", {})
-        outcomes = set(VISIT_OUTCOMES) | set(nom.get("success_outcomes", [])) | set(nom.get("contact_outcomes_excluded", []))
         findings += check_visit_log(visits, households=known, register=has_register, members=members,
-                                    outcomes=outcomes)
+                                    outcomes=set(VISIT_OUTCOMES))
     if manual_log is not None:
         groups = set(places_df["code"].astype(str)) if len(places_df) else None
         findings += check_manual_log(manual_log, households=known, register=has_register, groups=groups)
@@ -505,33 +498,56 @@ def _check_inputs(sample: pd.DataFrame | None, followup: pd.DataFrame | None, vi
 
 # ---- indicators ----------------------------------------------------------------------------
 
-def _indicator_defs(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The report's household indicators, with labels and targets from the estimation stage's
-    catalogue (indicators.json) when it ships, the report config's otherwise."""
-    defs = [dict(d) for d in cfg["indicators"]]
-    try:
-        cat = shipped_json("indicators.json")
-    except (FileNotFoundError, OSError):
-        return defs
-    items = cat.get("indicators", cat) if isinstance(cat, dict) else cat
-    by_id = {str(i.get("id")): i for i in items if isinstance(i, dict)}
-    for d in defs:
-        c = by_id.get(d["id"])
-        if not c:
-            continue
-        for key in ("label_vi", "label_en"):
-            if c.get(key):
-                d[key] = c[key]
-        t = c.get("target")
-        if isinstance(t, dict):
-            if t.get("value") is not None:
-                d["target"] = float(t["value"])
-                d["target_date"] = t.get("deadline") or t.get("date") or d.get("target_date")
-                d["target_source"] = t.get("source") or d.get("target_source")
-        elif isinstance(t, (int, float)):
-            d["target"] = float(t)
-            d["target_date"] = c.get("target_date") or c.get("deadline") or d.get("target_date")
+def _indicator_defs(cfg: Mapping[str, Any], label: str = "report config") -> list[dict[str, Any]]:
+    """The report's household indicators: the ids the config lists (``indicators``), each defined
+    once, in the indicator catalogue (indicators.json): its columns, domain (``where``), labels,
+    and target with its date and source in both languages. The report follows a share or mean of
+    one households column, or a ratio of two."""
+    from .indicators import indicator_catalogue
+
+    ids = cfg.get("indicators")
+    if not isinstance(ids, list):
+        raise _core.ConfigError(f"{label}, field 'indicators': expected a list of indicator ids of indicators.json")
+    by_id = {str(i["id"]): i for i in indicator_catalogue()["indicators"]}
+    defs: list[dict[str, Any]] = []
+    for row, ind in enumerate(ids, start=1):
+        if not isinstance(ind, str):
+            raise _core.ConfigError(f"{label}, field 'indicators', row {row}: expected an indicator id of indicators.json "
+                                    f"(definitions, labels and targets are written there, once), got {ind!r}")
+        c = by_id.get(ind)
+        if c is None:
+            raise _core.ConfigError(f"{label}, field 'indicators', row {row}, unit {ind}: "
+                                    f"no indicator '{ind}' in the indicator catalogue indicators.json")
+        num, den = c.get("numerator") or {}, c.get("denominator") or {}
+        if c.get("records") != "households" or "column" not in num or (den and "column" not in den):
+            raise _core.ConfigError(f"{label}, field 'indicators', row {row}, unit {ind}: the report follows "
+                                    "household indicators of one numerator column (and one denominator column)")
+        defs.append({"id": ind, "numerator": num["column"], "denominator": den.get("column", ""),
+                     "where": c.get("where") or [], "label_vi": c["label_vi"], "label_en": c["label_en"],
+                     "target": c.get("target"), "target_date": c.get("target_date"),
+                     "target_source_vi": c.get("target_source_vi"), "target_source_en": c.get("target_source_en")})
+    for d in defs:  # a domain is applied to the numerator column itself (_in_domain)
+        if any(e is not d and e["numerator"] == d["numerator"] and e["where"] != d["where"] for e in defs):
+            raise _core.ConfigError(f"{label}, field 'indicators', unit {d['id']}: its numerator column "
+                                    f"'{d['numerator']}' is another listed indicator's with a different domain (where)")
     return defs
+
+
+def _in_domain(rows: pd.DataFrame, defs: list[dict[str, Any]]) -> pd.DataFrame:
+    """The numerator of an indicator with a domain (indicators.json ``where``: column in values,
+    as the estimation stage reads it) is missing outside that domain."""
+    for d in defs:
+        if not d["where"] or d["numerator"] not in rows.columns or any(w["column"] not in rows.columns for w in d["where"]):
+            continue
+        inside = pd.Series(True, index=rows.index)
+        for w in d["where"]:
+            col = rows[w["column"]]
+            if pd.api.types.is_numeric_dtype(col):
+                inside &= col.isin([float(v) for v in w["in"]])
+            else:
+                inside &= col.astype(str).isin([str(v) for v in w["in"]])
+        rows[d["numerator"]] = rows[d["numerator"]].where(inside)
+    return rows
 
 
 def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame | None,
@@ -548,7 +564,8 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         if "round" not in f.columns:
             f["round"] = 1
         stacked.append(f)
-    rows = pd.concat(stacked, ignore_index=True)
+    all_defs = _indicator_defs(cfg)
+    rows = _in_domain(pd.concat(stacked, ignore_index=True), all_defs)
     rounds = {int(r): rows[rows["round"] == r] for r in sorted(rows["round"].unique())}
     months = _round_months(rounds, visits, round_months)
     mi = _month_index(month)
@@ -558,9 +575,11 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     last_round = max(prev) if prev else 0
     if followup is None:
         missing.append("follow-up round: no followup_households.csv, so no change can be tested")
-    defs = [d for d in _indicator_defs(cfg) if d["numerator"] in rows.columns
-            and (not d["denominator"] or d["denominator"] in rows.columns)]
-    absent = [d["id"] for d in _indicator_defs(cfg) if d not in defs and d["numerator"] not in rows.columns]
+    defs = [d for d in all_defs if d["numerator"] in rows.columns
+            and (not d["denominator"] or d["denominator"] in rows.columns)
+            and all(w["column"] in rows.columns for w in d["where"])]
+    absent = [d["id"] for d in all_defs if d not in defs
+              and (d["numerator"] not in rows.columns or any(w["column"] not in rows.columns for w in d["where"]))]
     if absent:
         missing.append("indicators without their survey columns: " + ", ".join(absent))
     # A variable a compared round lacks (the follow-up file has no such column, or it is empty
@@ -602,9 +621,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     # publish the same cells; the SEs of indicators that share a pattern are computed on the
     # design with that pattern's suppressed groups merged into one PSU per stratum.
     levels: list[str | None] = [None, "ward_code"] + (["neighbourhood_code", "group_code"] if ward else [])
-    unanimous_below = cfg.get("unanimous_below_households", 4 * k)
-    if isinstance(unanimous_below, bool) or not isinstance(unanimous_below, (int, float)) or not unanimous_below >= 0:
-        raise _core.ConfigError(f"report config, field 'unanimous_below_households': must be a number >= 0, got {unanimous_below!r}")
+    unanimous_below = _config_number(cfg, "unanimous_below_households")
     # A round in which an indicator's variable has no value at all publishes nothing of it (its
     # cells are "missing" in a month that compares the round): it is left out of that indicator's
     # pattern, or its n of 0 everywhere would hide the indicator as "suppressed" in every month.
@@ -758,7 +775,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         else:
             status = "on_track" if pace_so_far >= pace_needed else "behind"
         prog_rows.append({"variable": d["id"], "label": d[f"label_{lang}"], "now": now_v, "target": float(d["target"]),
-                          "target_date": deadline, "target_source": d.get("target_source"), "gap": gap,
+                          "target_date": deadline, "target_source": d.get(f"target_source_{lang}"), "gap": gap,
                           "months_left": months_left, "pace_needed_per_month": pace_needed if pace_needed != math.inf else None,
                           "pace_so_far_per_month": pace_so_far, "status": status})
     progress = pd.DataFrame(prog_rows)
@@ -925,12 +942,22 @@ def _plan_visits(plan: Any) -> pd.DataFrame | None:
     return None
 
 
+def _campaign_catalogue() -> dict[str, Any]:
+    return _core._shipped_campaigns()
+
+
 def _campaign_actions() -> dict[str, dict[str, Any]]:
-    try:
-        cat = shipped_json("campaigns.json")
-    except (FileNotFoundError, OSError):
-        return {}
-    return {str(a["id"]): a for a in cat.get("actions", [])}
+    return {str(a["id"]): a for a in _campaign_catalogue().get("actions", [])}
+
+
+def _config_number(cfg: Mapping[str, Any], field: str, minimum: float = 0.0) -> float:
+    """A number the report config must hold (report-config.json ships every one: no second
+    default in code)."""
+    v = cfg.get(field)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not v >= minimum:
+        raise _core.ConfigError(f"report config, field '{field}': " +
+                                ("missing" if v is None else f"must be a number >= {minimum:g}, got {v!r}"))
+    return float(v)
 
 
 def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: pd.DataFrame | None,
@@ -957,8 +984,9 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
     actions = _campaign_actions()
     if not actions:
         missing.append("nomination difficulty: campaigns.json priors not available, expected rates from the log itself")
-    travel = float(cfg.get("travel_minutes_per_visit", 10))
-    default_min = float(cfg.get("default_action_minutes", 15))
+    # travel to the door: the plan's figure (campaigns.json "visit"), counted once per visit
+    travel = float(_campaign_catalogue()["visit"]["travel_minutes"])
+    default_min = _config_number(cfg, "default_action_minutes")
 
     aliases = {k: v for k, v in cfg.get("action_priors", {}).items() if k != "notes"}
 
@@ -974,9 +1002,10 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
             return float(p["alpha"]) / (float(p["alpha"]) + float(p["beta"]))
         return math.nan
 
-    nom = cfg["nomination"]
-    success_words = {s.lower() for s in nom["success_outcomes"]}
-    no_contact = {s.lower() for s in nom.get("contact_outcomes_excluded", [])}
+    # one vocabulary of outcomes: the campaign catalogue's visit-log words, as the plan reads them
+    words = _core._visit_log_vocabulary(None)
+    success_words = {s.lower() for s in words["success"]}
+    no_contact = {s.lower() for s in words["no_attempt"]}
     outcome = v["outcome"].astype(str).str.lower()
     v["success"] = outcome.isin(success_words).astype(float)
     v["expected"] = np.array([prior_mean(a) for a in v["action"].astype(str)], dtype=float)
@@ -1052,7 +1081,7 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
     if plan_visits is None:
         team["visits_planned"] = np.nan
 
-    nom_cfg = nom
+    nom_cfg = cfg["nomination"]
     members_nom = mem[mem["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["members"]))
     teams_nom = team[team["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["teams"]))
     criterion = {

@@ -20,7 +20,7 @@ class Group(NamedTuple):
 def two_indicator_config() -> dict[str, object]:
     """The shipped report config restricted to households with a bank account and e-wallet use."""
     cfg = commdx.report.load_report_config()
-    cfg["indicators"] = [d for d in cfg["indicators"] if d["id"] in ("households_bank_account", "e_wallet")]
+    cfg["indicators"] = [i for i in cfg["indicators"] if i in ("households_bank_account", "e_wallet")]
     return cfg
 
 

@@ -286,7 +286,7 @@ def test_every_command_runs_on_the_commune(work, generated):
     # the commune's own campaign catalogue: the shipped one without Vũng Tàu's city app (VungtauIOC)
     catalogue = json.loads((Path(commdx.__file__).parent / "data" / "campaigns.json").read_text(encoding="utf-8"))
     catalogue["actions"] = [a for a in catalogue["actions"] if a["id"] != "K2.vungtauioc"]
-    catalogue["indicators"].pop("app_vungtauioc")
+    catalogue["indicator_weights"].pop("app_vungtauioc")
     (work / "chien-dich.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
     cli("plan", "--households", "households.xlsx", "--roster", "teams.xlsx", "--places", "don-vi.xlsx",
         "--catalogue", "chien-dich.json", "--start", "2026-02-09", "--deadline", "2026-06-30", "--with-names",

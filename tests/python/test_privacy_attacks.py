@@ -33,6 +33,8 @@ from commdx.disclosure import indicator_pattern
 from report_cities import place_tree, two_indicator_config
 
 K = 5
+# the report's unanimity threshold, as shipped (report-config.json "unanimous_below_households")
+UNANIMOUS = float(commdx.report.load_report_config()["unanimous_below_households"])
 BIG = 10_000.0  # an upper bound the attacker uses where the report states none
 
 
@@ -228,7 +230,7 @@ def linear_attack_on_cells(cells: dict[tuple, dict], places: pd.DataFrame, weigh
     city_code = places.loc[places["parent"] == "", "code"].iloc[0]
     # a ratio's totals (Σ adults with an account, Σ adults) are not p·n: the attacker has no
     # counts to add up, only the proportions of households are attacked
-    ratios = {d["id"] for d in commdx.report.load_report_config()["indicators"] if d["denominator"]}
+    ratios = {d["id"] for d in commdx.report._indicator_defs(commdx.report.load_report_config()) if d["denominator"]}
     found = {}
     for var, which in sorted({(v, w) for (_, v, w) in cells if v not in ratios}):
         known, bounds, tree, extra = {}, {}, {}, []
@@ -625,7 +627,7 @@ def _keeps_unanimity(city: dict[str, object], col: str, one: tuple, other: tuple
             x = df.loc[df["group_code"] == g].set_index("household_id")[col].dropna()
             y = x.copy()
             y[out] = into
-            small = len(x) < 4 * K
+            small = len(x) < UNANIMOUS
             if small and (x.min() == x.max()) != (y.min() == y.max()):
                 return False
     return True
@@ -635,7 +637,7 @@ def test_twin_example_cities_differing_inside_suppressed_groups_publish_the_same
     # In ward 26545, e-commerce ... : two suppressed groups of one indicator; swap one household's
     # answer to that indicator's column between them (both rounds).
     doc = next(d for d in example_docs if d["unit"] == "26545")
-    cfg = {d["id"]: d for d in commdx.report.load_report_config()["indicators"]}
+    cfg = {d["id"]: d for d in commdx.report._indicator_defs(commdx.report.load_report_config())}
     used = [c for d in cfg.values() for c in (d["numerator"], d["denominator"]) if c]
     s, f = example["sample"], example["followup"]
     for var in sorted({r["variable"] for r in doc["areas"]}):
@@ -674,7 +676,7 @@ def _survey_rows(city: dict[str, object]) -> pd.DataFrame:
 
 
 def _proportions() -> dict[str, tuple[str, None]]:
-    return {d["id"]: (d["numerator"], None) for d in commdx.report.load_report_config()["indicators"]
+    return {d["id"]: (d["numerator"], None) for d in commdx.report._indicator_defs(commdx.report.load_report_config())
             if not d["denominator"]}
 
 
@@ -725,7 +727,7 @@ def test_integer_attack_through_the_weighted_city_recovers_nothing(weighted_city
     # The example city's wards carry different weights (1, 1.125, 1.25): the city's estimate is
     # a weighted sum of its wards. Every cell any report publishes, the city's estimate at full
     # precision, all levels, all proportions, both rounds: no hidden answer is determined.
-    pattern = indicator_pattern(weighted_city["rows"], weighted_city["variables"], k=K, unanimous_below=4 * K)
+    pattern = indicator_pattern(weighted_city["rows"], weighted_city["variables"], k=K, unanimous_below=UNANIMOUS)
     assert (pattern["status"] != "published").sum() > 200
     assert _hidden_answers(weighted_city, pattern) == {}
 
@@ -735,8 +737,8 @@ def test_integer_attack_recovers_answers_when_the_pattern_ignores_the_weights(we
     # whatever the weights of its hidden wards) leaks on the 5,000-household city exactly where
     # docs/disclosure.md found it (pay_online_cable_tv, wards 26515 and 26545).
     rows = weighted_city["rows"]
-    old = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=4 * K, weight=None)
-    new = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=4 * K)
+    old = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=UNANIMOUS, weight=None)
+    new = indicator_pattern(rows, weighted_city["variables"], k=K, unanimous_below=UNANIMOUS)
     city_old = old[old["level"] == "city"].set_index("variable")["status"]
     city_new = new[new["level"] == "city"].set_index("variable")["status"]
     changed = sorted(city_new.index[(city_old == "published") & (city_new != "published")])

@@ -278,6 +278,29 @@ def test_visit_outcomes_are_the_campaign_catalogues_words(city) -> None:
         commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, **{**city, "visits": visits})
 
 
+def test_nominations_read_the_campaign_catalogues_outcome_words(city) -> None:
+    # one vocabulary (issue 12): "thanh_cong" is a success word of campaigns.json's visit_log, and
+    # "informed" a visit without an attempt, which carries no expected adoption
+    visits = city["visits"].copy()
+    rep = commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, **{**city, "visits": visits})
+    adopted = visits["outcome"] == "adopted"
+    assert adopted.any()
+    visits.loc[adopted, "outcome"] = "thanh_cong"
+    same = commdx.monthly_report("2022-10", ward="10001", config=_config(), charts=False, **{**city, "visits": visits})
+    assert same.data["visits"] == rep.data["visits"] and same.data["nominations"] == rep.data["nominations"]
+    words = commdx._core._visit_log_vocabulary(None)
+    assert "informed" in words["no_attempt"] and "thanh_cong" in words["success"]
+    assert "nomination" in _config() and "success_outcomes" not in _config()["nomination"]
+
+
+@pytest.mark.parametrize("field", ["default_action_minutes", "unanimous_below_households"])
+def test_a_default_the_report_config_lacks_is_a_config_error_naming_it(city, field) -> None:
+    # report-config.json ships each default; the code holds no second copy (issue 12)
+    assert isinstance(commdx.report.load_report_config()[field], (int, float))
+    with pytest.raises(commdx.ConfigError, match=rf"report config, field '{field}': missing"):
+        commdx.monthly_report("2022-10", ward="10001", config={**_config(), field: None}, charts=False, **city)
+
+
 def test_documents_render_in_both_languages(ward_report, city, tmp_path) -> None:
     html = ward_report.to_html()
     assert html.startswith("<!DOCTYPE html>") and "Báo cáo tháng 2022-10" in html

@@ -143,7 +143,7 @@ def test_a_nan_target_is_refused_naming_the_indicator(sample: pd.DataFrame, tmp_
     with pytest.raises(commdx.ConfigError, match=r"cat.json, line 1, character \d+: 'NaN' is not a JSON number"):
         commdx.indicators(sample, commdx.synth.city(households=20000, seed=1).places, DESIGN, catalogue=path)
     cfg = _config()
-    cfg["indicators"] = [dict(cfg["indicators"][0], target=float("nan"))]
+    cfg["level"] = float("nan")  # the report config holds no targets (indicators.json does)
     path = tmp_path / "report-config.json"
     path.write_text(json.dumps(cfg), encoding="utf-8")
     with pytest.raises(commdx.ConfigError, match=r"report-config.json, line 1, character \d+: 'NaN' is not a JSON number"):
