@@ -70,6 +70,12 @@ def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> 
 WORDS: dict[str, dict[str, str]] = {
     "title": {"vi": "Báo cáo tháng {month}: {unit}", "en": "Monthly report {month}: {unit}"},
     "city": {"vi": "toàn thành phố", "en": "the whole city"},
+    # the report's top unit by its level in the places tree (_top_label)
+    "top_country": {"vi": "cả nước", "en": "the whole country"},
+    "top_province": {"vi": "toàn tỉnh", "en": "the whole province"},
+    "top_ward": {"vi": "toàn phường", "en": "the whole ward"},
+    "top_commune": {"vi": "toàn xã", "en": "the whole commune"},
+    "top_special_zone": {"vi": "toàn đặc khu", "en": "the whole special zone"},
     "summary": {"vi": "Tóm tắt", "en": "Summary"},
     "indicators": {"vi": "Chỉ tiêu: hiện tại, đầu kỳ, tháng trước", "en": "Indicators: now, baseline, last month"},
     "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
@@ -197,6 +203,28 @@ def _places_table(places: Any) -> pd.DataFrame:
         df = pd.DataFrame(_core.Places._to_columns(places) if hasattr(_core, "Places") else {})
     df["parent"] = df["parent"].fillna("").astype(str)
     return df
+
+
+def _top_label(places_df: pd.DataFrame, lang: str) -> str:
+    """The name of the report's top level by its kind in the places tree: the root, or the unit a
+    root with one child leads to (``Places.vietnam().subtree(CODE)``: the country's one province's
+    one commune is the commune) down to the ward/commune level. "toàn thành phố" for a city or a
+    centrally-run city (a province named "Thành phố ..."), "cả nước", "toàn tỉnh", "toàn xã" ..."""
+    if not len(places_df) or "kind" not in places_df.columns:
+        return _w("city", lang)
+    kids: dict[str, list[str]] = {}
+    for code, parent in zip(places_df["code"].astype(str), places_df["parent"].astype(str)):
+        kids.setdefault(parent, []).append(code)
+    kind = dict(zip(places_df["code"].astype(str), places_df["kind"].astype(str)))
+    name = dict(zip(places_df["code"].astype(str), places_df["name"].astype(str)))
+    top = kids.get("", [""])[0]
+    while len(kids.get(top, [])) == 1 and kind.get(kids[top][0]) in ("province", "city", "ward", "commune", "special_zone"):
+        top = kids[top][0]
+    k = kind.get(top, "city")
+    if k not in ("country", "province", "ward", "commune", "special_zone") or (
+            k == "province" and name.get(top, "").startswith("Thành phố")):
+        return _w("city", lang)
+    return _w(f"top_{k}", lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,7 +445,7 @@ def monthly_report(
     if ward is not None and names and ward not in names:
         raise _core.InputError(f"ward '{ward}': no such unit in places")
     unit = ward or city_code
-    unit_name = names.get(unit, unit) if ward else _w("city", lang)
+    unit_name = names.get(unit, unit) if ward else _top_label(places_df, lang)
 
     report: dict[str, Any] = {
         "month": month, "unit": unit, "unit_name": unit_name, "level": "ward" if ward else "city",
@@ -719,7 +747,8 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     labels = {d["id"]: d[f"label_{lang}"] for d in defs}
     merged["label"] = merged["variable"].map(labels)
     unit_names = dict(zip(places_df["code"].astype(str), places_df["name"].astype(str)))
-    merged["unit_name"] = [(_w("city", lang) if u == "" else unit_names.get(u, u)) for u in merged["unit"]]
+    top = _top_label(places_df, lang)
+    merged["unit_name"] = [(top if u == "" else unit_names.get(u, u)) for u in merged["unit"]]
     published_cols = ["by", "unit", "unit_name", "parent", "variable", "label", "baseline", "se_baseline",
                       "last_month", "now", "se_now", "change_baseline", "se_change_baseline",
                       "ci_low_baseline", "ci_high_baseline", "p_value_baseline", "significant_baseline",
