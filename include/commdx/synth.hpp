@@ -77,13 +77,11 @@ struct options {
   std::shared_ptr<const places> tree;
   /// First day of the campaign's calendar (YYYY-MM-DD): the ward teams are decided in its first
   /// 12 days, the neighbourhood teams by day 30 (the deadline, planted late ones after it), the
-  /// visits fall on days 35-133. Empty = the directive's calendar, from 20 June 2022 (deadline
-  /// 20 July 2022, visits 25 July - 31 October 2022).
+  /// visits fall on days 35-133. Empty = the directive's calendar (synth-calibration.json
+  /// "outreach": its "start", "first_visit" and "last_visit"; the deadline is team-rules.json's).
   std::string start;
 };
 
-/// The first day of the directive's calendar (the ward teams' decisions of 2022).
-inline constexpr const char* calendar_start_2022 = "2022-06-20";
 
 // The roster is the teams stage's own type (commdx::roster, teams.hpp): synth writes it with its
 // JSON and CSV writers, and the plan reads it back through the same type.
@@ -239,8 +237,6 @@ inline std::string phone_number(rng& r) {
 class generator {
  public:
   explicit generator(options opt) : opt_(std::move(opt)) {
-    if (!opt_.start.empty())
-      shift_ = detail::parse_date(opt_.start, "start") - detail::parse_date(calendar_start_2022, "start");
     if (opt_.households < minimum_households && !(opt_.tree && opt_.households == 0))
       throw input_error(location::in_file("synth").in_column("households"),
                         "at least " + std::to_string(minimum_households) + " households are needed, got " +
@@ -249,6 +245,8 @@ class generator {
       throw input_error(location::in_file("synth").in_column("groups_per_ward"), "must be at least 1");
     cal_ = opt_.calibration.empty() ? default_calibration()
                                     : calibrate(detail::parse_calibration(opt_.calibration, "calibration"));
+    if (!opt_.start.empty())
+      shift_ = detail::parse_date(opt_.start, "start") - detail::parse_date(cal_.start, "outreach.start");
     if (opt_.tree) plan_on_tree();
     else plan_wards();
   }
@@ -827,7 +825,7 @@ class generator {
     detail::rng r(stream(p, 3));
     gaps gp = gaps_of(w);
     const std::string office = std::string("UBND ") + p.name;
-    const long june20 = detail::days_from_civil(2022, 6, 20) + shift_;
+    const long june20 = detail::parse_date(cal_.start, "outreach.start") + shift_;  // the calendar's first day
     std::size_t decision_no = 30 + r.index(40);
     auto member = [&](const std::string& team_id, std::size_t k, member_role role, affiliation aff,
                       std::vector<std::string> skills, int hours) {
@@ -1396,7 +1394,7 @@ struct calendar {
 };
 inline calendar calendar_of(const std::string& start) {
   const auto cal = detail::parse_calibration(shipped_data("synth-calibration.json"), "synth-calibration.json");
-  const long base = detail::parse_date(calendar_start_2022, "start");
+  const long base = detail::parse_date(cal.start, "outreach.start");
   const long shift = start.empty() ? 0 : detail::parse_date(start, "start") - base;
   auto at = [shift](const std::string& d, const char* what) { return detail::civil_from_days(detail::parse_date(d, what) + shift); };
   return {detail::civil_from_days(base + shift), at(rule_set::default_deadline(), "deadline"),

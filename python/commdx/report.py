@@ -189,6 +189,11 @@ def load_city_folder(data: str | Path) -> dict[str, Any]:
             out[key].attrs["source"] = str(p)  # messages name the file
     if (d / "teams.json").exists():
         out["roster"] = read_json(d / "teams.json")
+    from .synth import folder_calendar
+
+    calendar = folder_calendar(d)  # the dates the folder was generated on (commdx synth --start)
+    if calendar is not None:
+        out["calendar"] = calendar
     return out
 
 
@@ -415,7 +420,9 @@ def monthly_report(
     rules : the team rule set (``commdx.RuleSet``, its JSON dict or a path; default the shipped
         team-rules.json): T1/T3 composition and T5 coverage are checked by it, by its deadline.
     deadline : ``YYYY-MM-DD``, overriding the rule set's deadline for T5; the report states the
-        override (``teams.deadline_override``, and a line in the teams section).
+        override (``teams.deadline_override``, and a line in the teams section). Without it and
+        without ``rules``, the deadline of ``data``'s ``calendar.json`` (the calendar ``commdx synth
+        --start`` generated the folder on), when it has one.
     """
     if lang not in ("vi", "en"):
         raise _core.ConfigError(f"lang '{lang}': expected 'vi' or 'en'")
@@ -464,6 +471,8 @@ def monthly_report(
         variables_missing = ind["variables_missing"]
 
     # ---- teams -----------------------------------------------------------------------------
+    if deadline is None and rules is None and "calendar" in files:  # the folder's own calendar (calendar.json)
+        deadline = files["calendar"]["deadline"]
     teams_section = _teams_section(roster, places, places_df, ward, _deadline_in_force(rules, deadline), lang)
     report["teams"] = teams_section["data"]
     tables.update(teams_section["tables"])
