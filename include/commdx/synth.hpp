@@ -326,6 +326,7 @@ class generator {
     out.push_back(u);
     for (std::size_t k = 0; k < w.neighbourhoods.size(); ++k) {
       const auto& nb = w.neighbourhoods[k];
+      const bool direct = nb.code.empty();  // groups straight under the ward (tree_ward::neighbourhoods)
       unit n;
       n.code = nb.code;
       n.name = nb.name;
@@ -336,14 +337,19 @@ class generator {
       n.households = static_cast<double>(nb.households);
       n.lat = is_missing(nb.lat) ? round6(p.lat + offset(nb.code, 1)) : nb.lat;
       n.lon = is_missing(nb.lon) ? round6(p.lon + offset(nb.code, 2)) : nb.lon;
-      out.push_back(n);
+      if (direct) {
+        n.lat = p.lat;
+        n.lon = p.lon;
+      } else {
+        out.push_back(n);
+      }
       for (std::size_t g = nb.first_group; g < nb.first_group + nb.groups; ++g) {
         const auto& gp = w.groups[g];
         unit t;
         t.code = gp.code;
         t.name = gp.name;
         t.kind = unit_kind::residential_group;
-        t.parent = nb.code;
+        t.parent = direct ? p.code : nb.code;
         t.area_km2 = is_missing(gp.area_km2) ? round4(p.area_km2 * static_cast<double>(gp.households) / hh_total) : gp.area_km2;
         t.population = static_cast<double>(w.group_population[g]);
         t.households = static_cast<double>(gp.households);
@@ -870,18 +876,34 @@ class generator {
     // neighbourhood / village teams (T3, T5)
     // T5: the directive's deadline (team-rules.json); the planted late teams come after it
     const long july20 = detail::parse_date(rule_set::default_deadline(), "deadline") + shift_;
-    for (std::size_t n = 0; n < w.neighbourhoods.size(); ++n) {
-      const auto& nb = w.neighbourhoods[n];
-      if (n == gp.no_team) continue;
+    // a team of `unit` decided in the 18 days before the deadline, or (late) 5-18 days after it
+    auto decided = [&](team_level level, const std::string& unit, bool late) {
       team t;
-      t.id = "T-" + nb.code;
-      t.level = team_level::neighbourhood;
-      t.unit = nb.code;
+      t.id = "T-" + unit;
+      t.level = level;
+      t.unit = unit;
       t.decided_by = office;
       t.decision_number = std::to_string(decision_no++) + "/QĐ-UBND";
       long date = july20 - 18 + static_cast<long>(r.below(18));
-      if (n == gp.late) date = july20 + 5 + static_cast<long>(r.below(14));
+      if (late) date = july20 + 5 + static_cast<long>(r.below(14));
       t.decision_date = detail::civil_from_days(date);
+      return t;
+    };
+    for (std::size_t n = 0; n < w.neighbourhoods.size(); ++n) {
+      const auto& nb = w.neighbourhoods[n];
+      if (n == gp.no_team) continue;
+      if (nb.code.empty()) {  // groups straight under the ward: a team per group (T4)
+        for (std::size_t g = nb.first_group; g < nb.first_group + nb.groups; ++g) {
+          team t = decided(team_level::residential_group, w.groups[g].code, n == gp.late);
+          k = 1;
+          t.members.push_back(member(t.id, k++, member_role::leader, affiliation::group_leader, {"smartphone"}, 3));
+          for (int y = 0; y < (n == gp.thin ? 1 : 2); ++y)
+            t.members.push_back(member(t.id, k++, member_role::member, affiliation::youth_union_member, youth_skills(), 6 + static_cast<int>(r.below(4))));
+          w.teams.push_back(std::move(t));
+        }
+        continue;
+      }
+      team t = decided(team_level::neighbourhood, nb.code, n == gp.late);
       k = 1;
       t.members.push_back(member(t.id, k++, member_role::leader, affiliation::executive_board, {"smartphone"}, 3 + static_cast<int>(r.below(3))));
       t.members.push_back(member(t.id, k++, member_role::deputy, affiliation::youth_union_secretary, youth_skills(), 6 + static_cast<int>(r.below(4))));
@@ -967,14 +989,26 @@ class generator {
           start_of[n] = std::max(first, parse_date(t.decision_date, "decision_date") + 7);
         }
     }
+    // groups straight under the ward (a neighbourhood without a code): their own teams visit
+    std::vector<const team*> group_team(w.groups.size(), nullptr);
+    std::vector<long> group_start(w.groups.size(), first);
+    for (const auto& t : w.teams) {
+      if (t.level != team_level::residential_group) continue;
+      for (std::size_t g = 0; g < w.groups.size(); ++g)
+        if (w.groups[g].code == t.unit && w.neighbourhoods[w.groups[g].neighbourhood].code.empty()) {
+          group_team[g] = &t;
+          group_start[g] = std::max(first, parse_date(t.decision_date, "decision_date") + 7);
+        }
+    }
     const bool city_app = w.plan.real;
     for (std::size_t i = 0; i < w.after.size(); ++i) {
       household& h = w.after[i];
-      const team* t = team_of[h.neighbourhood];
+      const bool by_group = group_team[h.group] != nullptr;
+      const team* t = by_group ? group_team[h.group] : team_of[h.neighbourhood];
       if (t == nullptr || !r.bernoulli(c.visit_rate)) continue;
       // a field member: anyone but the leader
       const commdx::member& m = t->members[1 + r.index(t->members.size() - 1)];
-      long start = std::min(start_of[h.neighbourhood], last);
+      long start = std::min(by_group ? group_start[h.group] : start_of[h.neighbourhood], last);
       long date = start + static_cast<long>(r.below(static_cast<std::uint64_t>(last - start + 1)));
       const bool low = low_access(h);
       // R3 for low access, the central catalogue (K1-K10) otherwise (R2)
