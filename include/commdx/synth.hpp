@@ -286,7 +286,10 @@ class generator {
     u.code = "747";
     u.name = "Thành phố Vũng Tàu";
     u.kind = unit_kind::city;
-    u.area_km2 = city_area_;
+    // the wards' areas (a smaller city's scale with its households): every level adds up
+    double area = 0;
+    for (const auto& w : wards_) area += w.area_km2;
+    u.area_km2 = round4(area);
     u.population = static_cast<double>(population);
     u.households = static_cast<double>(opt_.households);
     u.lat = 10.346;
@@ -546,10 +549,7 @@ class generator {
     std::vector<ward_plan> real;
     std::vector<double> weights;
     for (const auto& u : units.units()) {
-      if (u.kind == unit_kind::city) {
-        city_area_ = u.area_km2;
-        continue;
-      }
+      if (u.kind == unit_kind::city) continue;
       ward_plan p;
       p.code = u.code;
       p.name = u.name;
@@ -783,18 +783,13 @@ class generator {
       }
       w.businesses.push_back(b);
     }
-    // a full count's fpc: the groups holding a business (a place tree's data). The built-in city
-    // keeps counting every group until its golden outputs are regenerated (tests/data/golden).
-    if (p.tree_index == SIZE_MAX) {
-      w.business_psus = w.groups.size();
-    } else {
-      std::vector<bool> seen(w.groups.size(), false);
-      for (const auto& b : w.businesses)
-        if (!seen[b.group]) {
-          seen[b.group] = true;
-          ++w.business_psus;
-        }
-    }
+    // a full count's fpc: the groups holding a business (a full count then has no sampling error)
+    std::vector<bool> seen(w.groups.size(), false);
+    for (const auto& b : w.businesses)
+      if (!seen[b.group]) {
+        seen[b.group] = true;
+        ++w.business_psus;
+      }
   }
 
   // ---- teams (T1, T3, T4, T5) with deliberate gaps -----------------------------------------
@@ -1122,7 +1117,6 @@ class generator {
   access_config access_ = classify_config::defaults().access;
   detail::calibration cal_;
   std::vector<ward_plan> wards_;
-  double city_area_ = 141.1;
   tree_plan tree_;  ///< the place tree's wards (empty for the built-in city)
   long shift_ = 0;  ///< days from the 2022 calendar to the one of options::start
 };
