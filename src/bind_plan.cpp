@@ -55,8 +55,8 @@ void bind_plan(py::module_& m) {
       "_plan_outreach",
       [](const py::dict& households, const py::object& businesses, const commdx::roster& roster,
          const std::map<std::string, std::string>& classes, const std::map<std::string, std::string>& names,
-         const py::object& estimates, const py::object& visits, const std::string& start,
-         const std::string& deadline, const std::string& scope, const py::object& catalogue,
+         const std::map<std::string, std::string>& parents, const py::object& estimates, const py::object& visits,
+         const std::string& start, const std::string& deadline, const std::string& scope, const py::object& catalogue,
          const py::bytes& key, bool with_names, std::uint64_t improve_work, std::uint64_t bound_work) {
         commdx::plan_inputs in;
         in.households = commdx::bind::table_from_py(households, "households");
@@ -64,6 +64,7 @@ void bind_plan(py::module_& m) {
         in.roster = roster;
         in.area_classes = classes;
         in.unit_names = names;
+        in.unit_parents = parents;
         in.estimates = optional_table(estimates, "estimates");
         in.visit_log = optional_table(visits, "visits");
         in.start = start;
@@ -84,7 +85,7 @@ void bind_plan(py::module_& m) {
         return plan_to_py(p);
       },
       py::arg("households"), py::arg("businesses"), py::arg("roster"), py::arg("classes"), py::arg("names"),
-      py::arg("estimates"), py::arg("visits"), py::arg("start"), py::arg("deadline"), py::arg("scope"),
+      py::arg("parents"), py::arg("estimates"), py::arg("visits"), py::arg("start"), py::arg("deadline"), py::arg("scope"),
       py::arg("catalogue"), py::arg("key"), py::arg("with_names"), py::arg("improve_work") = 0,
       py::arg("bound_work") = 0);
 

@@ -25,6 +25,7 @@ py::dict compute_to_py(const commdx::index_result& r) {
   }
   out["missing"] = missing;
   out["absent_indicators"] = py::cast(r.absent_indicators);
+  out["constant_indicators"] = py::cast(r.constant_indicators);
   out["imputed_cells"] = r.imputed_cells;
   out["index_id"] = r.index_id;
   return out;
@@ -38,6 +39,7 @@ py::dict uncertainty_to_py(const commdx::uncertainty_result& u, bool return_draw
   out["evaluations"] = u.evaluations;
   out["base_draws"] = u.base_draws;
   out["factors"] = py::cast(u.factors);
+  out["constant_indicators"] = py::cast(u.constant_indicators);
   out["level"] = u.level;
   if (return_draws) {
     const auto n = static_cast<py::ssize_t>(u.units.size());

@@ -35,6 +35,10 @@ namespace commdx {
 struct campaign_action {
   std::string id, campaign, target;  ///< target: "households" or "businesses"
   std::vector<std::string> business_types, segments;
+  /// Where the action applies (campaigns.json "places"): codes of units of any level; a household
+  /// or business qualifies when its ward, neighbourhood or group, or a unit above them in the
+  /// places tree (plan_inputs::unit_parents), is one of them. Empty: everywhere.
+  std::vector<std::string> places;
   std::string title_vi, title_en;
   nlohmann::json eligible, requires;
   double minutes = 10, alpha = 1, beta = 1;
@@ -120,6 +124,7 @@ struct campaign_catalogue {
         throw config_error(w, "target must be 'households' or 'businesses', not '" + x.target + "'");
       x.business_types = a.value("business_types", std::vector<std::string>{});
       x.segments = a.value("segments", std::vector<std::string>{"central/high", "central/low", "remote/high", "remote/low"});
+      x.places = a.value("places", std::vector<std::string>{});
       x.title_vi = a.value("title_vi", x.id);
       x.title_en = a.value("title_en", x.id);
       x.eligible = a.value("eligible", nlohmann::json::object());
@@ -190,6 +195,7 @@ struct plan_inputs {
   commdx::roster roster;                          ///< the teams (teams.hpp), e.g. roster::from_file("teams.json")
   std::map<std::string, std::string> area_classes;  ///< unit code -> "central" | "remote"
   std::map<std::string, std::string> unit_names;    ///< unit code -> name (from places)
+  std::map<std::string, std::string> unit_parents;  ///< unit code -> parent code (from places), for actions' "places"
   table estimates{"estimates"};                   ///< contracts.md per-unit estimates (optional)
   table visit_log{"visits"};                      ///< household_id, action, member_id, date, outcome
   std::string start, deadline;                    ///< YYYY-MM-DD; empty = the catalogue's period
@@ -475,9 +481,31 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     if (it == seen.end()) return a.prior_mean();
     return (a.alpha + it->second.first) / (a.alpha + a.beta + it->second.first + it->second.second);
   };
+  // an action with "places" applies where the unit, or a unit above it, is listed
+  auto applies_in = [&in](const campaign_action& a, const plan_unit& u) {
+    for (const std::string* c : {&u.group, &u.neighbourhood, &u.ward}) {
+      std::string code = *c;
+      for (std::size_t up = 0; !code.empty() && up <= in.unit_parents.size(); ++up) {
+        if (std::find(a.places.begin(), a.places.end(), code) != a.places.end()) return true;
+        auto it = in.unit_parents.find(code);
+        code = it == in.unit_parents.end() ? std::string() : it->second;
+      }
+    }
+    return false;
+  };
+  // the catalogue's actions that apply somewhere in the planned area (a city's own app is not
+  // listed in the plan of a commune elsewhere)
+  std::vector<bool> applies(cat.actions.size(), true);
+  for (std::size_t ai = 0; ai < cat.actions.size(); ++ai) {
+    const auto& a = cat.actions[ai];
+    if (a.places.empty()) continue;
+    applies[ai] = std::any_of(units.begin(), units.end(), [&](const plan_unit& u) { return applies_in(a, u); });
+  }
   {
     plan_table_builder pb;
-    for (const auto& a : cat.actions)
+    for (std::size_t ai = 0; ai < cat.actions.size(); ++ai) {
+      const auto& a = cat.actions[ai];
+      if (!applies[ai]) continue;
       for (const auto& seg : a.segments) {
         auto it = seen.find({a.id, seg});
         double s = it == seen.end() ? 0 : it->second.first, f = it == seen.end() ? 0 : it->second.second;
@@ -490,6 +518,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
         pb.num("prior_mean").push_back(a.prior_mean());
         pb.num("posterior_mean").push_back((a.alpha + s) / (a.alpha + a.beta + s + f));
       }
+    }
     plan.posteriors = pb.build("posteriors");
   }
 
@@ -587,6 +616,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       const auto& u = units[ui];
       if (u.business != (a.target == "businesses")) continue;
       if (std::find(a.segments.begin(), a.segments.end(), u.segment) == a.segments.end()) continue;
+      if (!applies[ai] || (!a.places.empty() && !applies_in(a, u))) continue;
       if (!a.business_types.empty() &&
           std::find(a.business_types.begin(), a.business_types.end(), B.text("type")[u.row]) == a.business_types.end())
         continue;

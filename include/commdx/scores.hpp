@@ -127,6 +127,9 @@ struct index_result {
   std::vector<missing_note> missing_nodes;
   std::size_t imputed_cells = 0;
   std::vector<std::string> absent_indicators;  ///< optional indicators whose column was absent
+  /// Indicators that min-max or z-score normalisation found constant over the units: no ranking
+  /// information, weight 0 (detail::evaluator::normalise).
+  std::vector<std::string> constant_indicators;
 
   /// Tidy long table: one row per (unit, node) with kind, parent, raw, transformed, value
   /// (normalised value or aggregate score), weight, effective_weight, rank, imputed, missing,
@@ -148,6 +151,9 @@ struct uncertainty_result {
   double level = 0.9;
   std::size_t evaluations = 0, base_draws = 0;
   std::vector<std::string> factors;
+  /// Indicators with one value over the units and no standard error: where an evaluation normalises
+  /// them by min-max or z-score they take no part (weight 0; index_result::constant_indicators).
+  std::vector<std::string> constant_indicators;
   std::vector<double> first_order_score, total_score;   ///< per factor, unit scores (pooled)
   std::vector<double> first_order_shift, total_shift;   ///< per factor, mean abs rank shift
   std::vector<double> draw_scores;        ///< evaluations x units, row-major [e * units + i]

@@ -77,13 +77,11 @@ struct options {
   std::shared_ptr<const places> tree;
   /// First day of the campaign's calendar (YYYY-MM-DD): the ward teams are decided in its first
   /// 12 days, the neighbourhood teams by day 30 (the deadline, planted late ones after it), the
-  /// visits fall on days 35-133. Empty = the directive's calendar, from 20 June 2022 (deadline
-  /// 20 July 2022, visits 25 July - 31 October 2022).
+  /// visits fall on days 35-133. Empty = the directive's calendar (synth-calibration.json
+  /// "outreach": its "start", "first_visit" and "last_visit"; the deadline is team-rules.json's).
   std::string start;
 };
 
-/// The first day of the directive's calendar (the ward teams' decisions of 2022).
-inline constexpr const char* calendar_start_2022 = "2022-06-20";
 
 // The roster is the teams stage's own type (commdx::roster, teams.hpp): synth writes it with its
 // JSON and CSV writers, and the plan reads it back through the same type.
@@ -239,8 +237,6 @@ inline std::string phone_number(rng& r) {
 class generator {
  public:
   explicit generator(options opt) : opt_(std::move(opt)) {
-    if (!opt_.start.empty())
-      shift_ = detail::parse_date(opt_.start, "start") - detail::parse_date(calendar_start_2022, "start");
     if (opt_.households < minimum_households && !(opt_.tree && opt_.households == 0))
       throw input_error(location::in_file("synth").in_column("households"),
                         "at least " + std::to_string(minimum_households) + " households are needed, got " +
@@ -249,6 +245,8 @@ class generator {
       throw input_error(location::in_file("synth").in_column("groups_per_ward"), "must be at least 1");
     cal_ = opt_.calibration.empty() ? default_calibration()
                                     : calibrate(detail::parse_calibration(opt_.calibration, "calibration"));
+    if (!opt_.start.empty())
+      shift_ = detail::parse_date(opt_.start, "start") - detail::parse_date(cal_.start, "outreach.start");
     if (opt_.tree) plan_on_tree();
     else plan_wards();
   }
@@ -288,7 +286,10 @@ class generator {
     u.code = "747";
     u.name = "Thành phố Vũng Tàu";
     u.kind = unit_kind::city;
-    u.area_km2 = city_area_;
+    // the wards' areas (a smaller city's scale with its households): every level adds up
+    double area = 0;
+    for (const auto& w : wards_) area += w.area_km2;
+    u.area_km2 = round4(area);
     u.population = static_cast<double>(population);
     u.households = static_cast<double>(opt_.households);
     u.lat = 10.346;
@@ -328,6 +329,7 @@ class generator {
     out.push_back(u);
     for (std::size_t k = 0; k < w.neighbourhoods.size(); ++k) {
       const auto& nb = w.neighbourhoods[k];
+      const bool direct = nb.code.empty();  // groups straight under the ward (tree_ward::neighbourhoods)
       unit n;
       n.code = nb.code;
       n.name = nb.name;
@@ -338,14 +340,19 @@ class generator {
       n.households = static_cast<double>(nb.households);
       n.lat = is_missing(nb.lat) ? round6(p.lat + offset(nb.code, 1)) : nb.lat;
       n.lon = is_missing(nb.lon) ? round6(p.lon + offset(nb.code, 2)) : nb.lon;
-      out.push_back(n);
+      if (direct) {
+        n.lat = p.lat;
+        n.lon = p.lon;
+      } else {
+        out.push_back(n);
+      }
       for (std::size_t g = nb.first_group; g < nb.first_group + nb.groups; ++g) {
         const auto& gp = w.groups[g];
         unit t;
         t.code = gp.code;
         t.name = gp.name;
         t.kind = unit_kind::residential_group;
-        t.parent = nb.code;
+        t.parent = direct ? p.code : nb.code;
         t.area_km2 = is_missing(gp.area_km2) ? round4(p.area_km2 * static_cast<double>(gp.households) / hh_total) : gp.area_km2;
         t.population = static_cast<double>(w.group_population[g]);
         t.households = static_cast<double>(gp.households);
@@ -542,10 +549,7 @@ class generator {
     std::vector<ward_plan> real;
     std::vector<double> weights;
     for (const auto& u : units.units()) {
-      if (u.kind == unit_kind::city) {
-        city_area_ = u.area_km2;
-        continue;
-      }
+      if (u.kind == unit_kind::city) continue;
       ward_plan p;
       p.code = u.code;
       p.name = u.name;
@@ -779,18 +783,13 @@ class generator {
       }
       w.businesses.push_back(b);
     }
-    // a full count's fpc: the groups holding a business (a place tree's data). The built-in city
-    // keeps counting every group until its golden outputs are regenerated (tests/data/golden).
-    if (p.tree_index == SIZE_MAX) {
-      w.business_psus = w.groups.size();
-    } else {
-      std::vector<bool> seen(w.groups.size(), false);
-      for (const auto& b : w.businesses)
-        if (!seen[b.group]) {
-          seen[b.group] = true;
-          ++w.business_psus;
-        }
-    }
+    // a full count's fpc: the groups holding a business (a full count then has no sampling error)
+    std::vector<bool> seen(w.groups.size(), false);
+    for (const auto& b : w.businesses)
+      if (!seen[b.group]) {
+        seen[b.group] = true;
+        ++w.business_psus;
+      }
   }
 
   // ---- teams (T1, T3, T4, T5) with deliberate gaps -----------------------------------------
@@ -827,7 +826,7 @@ class generator {
     detail::rng r(stream(p, 3));
     gaps gp = gaps_of(w);
     const std::string office = std::string("UBND ") + p.name;
-    const long june20 = detail::days_from_civil(2022, 6, 20) + shift_;
+    const long june20 = detail::parse_date(cal_.start, "outreach.start") + shift_;  // the calendar's first day
     std::size_t decision_no = 30 + r.index(40);
     auto member = [&](const std::string& team_id, std::size_t k, member_role role, affiliation aff,
                       std::vector<std::string> skills, int hours) {
@@ -872,18 +871,34 @@ class generator {
     // neighbourhood / village teams (T3, T5)
     // T5: the directive's deadline (team-rules.json); the planted late teams come after it
     const long july20 = detail::parse_date(rule_set::default_deadline(), "deadline") + shift_;
-    for (std::size_t n = 0; n < w.neighbourhoods.size(); ++n) {
-      const auto& nb = w.neighbourhoods[n];
-      if (n == gp.no_team) continue;
+    // a team of `unit` decided in the 18 days before the deadline, or (late) 5-18 days after it
+    auto decided = [&](team_level level, const std::string& unit, bool late) {
       team t;
-      t.id = "T-" + nb.code;
-      t.level = team_level::neighbourhood;
-      t.unit = nb.code;
+      t.id = "T-" + unit;
+      t.level = level;
+      t.unit = unit;
       t.decided_by = office;
       t.decision_number = std::to_string(decision_no++) + "/QĐ-UBND";
       long date = july20 - 18 + static_cast<long>(r.below(18));
-      if (n == gp.late) date = july20 + 5 + static_cast<long>(r.below(14));
+      if (late) date = july20 + 5 + static_cast<long>(r.below(14));
       t.decision_date = detail::civil_from_days(date);
+      return t;
+    };
+    for (std::size_t n = 0; n < w.neighbourhoods.size(); ++n) {
+      const auto& nb = w.neighbourhoods[n];
+      if (n == gp.no_team) continue;
+      if (nb.code.empty()) {  // groups straight under the ward: a team per group (T4)
+        for (std::size_t g = nb.first_group; g < nb.first_group + nb.groups; ++g) {
+          team t = decided(team_level::residential_group, w.groups[g].code, n == gp.late);
+          k = 1;
+          t.members.push_back(member(t.id, k++, member_role::leader, affiliation::group_leader, {"smartphone"}, 3));
+          for (int y = 0; y < (n == gp.thin ? 1 : 2); ++y)
+            t.members.push_back(member(t.id, k++, member_role::member, affiliation::youth_union_member, youth_skills(), 6 + static_cast<int>(r.below(4))));
+          w.teams.push_back(std::move(t));
+        }
+        continue;
+      }
+      team t = decided(team_level::neighbourhood, nb.code, n == gp.late);
       k = 1;
       t.members.push_back(member(t.id, k++, member_role::leader, affiliation::executive_board, {"smartphone"}, 3 + static_cast<int>(r.below(3))));
       t.members.push_back(member(t.id, k++, member_role::deputy, affiliation::youth_union_secretary, youth_skills(), 6 + static_cast<int>(r.below(4))));
@@ -969,14 +984,26 @@ class generator {
           start_of[n] = std::max(first, parse_date(t.decision_date, "decision_date") + 7);
         }
     }
+    // groups straight under the ward (a neighbourhood without a code): their own teams visit
+    std::vector<const team*> group_team(w.groups.size(), nullptr);
+    std::vector<long> group_start(w.groups.size(), first);
+    for (const auto& t : w.teams) {
+      if (t.level != team_level::residential_group) continue;
+      for (std::size_t g = 0; g < w.groups.size(); ++g)
+        if (w.groups[g].code == t.unit && w.neighbourhoods[w.groups[g].neighbourhood].code.empty()) {
+          group_team[g] = &t;
+          group_start[g] = std::max(first, parse_date(t.decision_date, "decision_date") + 7);
+        }
+    }
     const bool city_app = w.plan.real;
     for (std::size_t i = 0; i < w.after.size(); ++i) {
       household& h = w.after[i];
-      const team* t = team_of[h.neighbourhood];
+      const bool by_group = group_team[h.group] != nullptr;
+      const team* t = by_group ? group_team[h.group] : team_of[h.neighbourhood];
       if (t == nullptr || !r.bernoulli(c.visit_rate)) continue;
       // a field member: anyone but the leader
       const commdx::member& m = t->members[1 + r.index(t->members.size() - 1)];
-      long start = std::min(start_of[h.neighbourhood], last);
+      long start = std::min(by_group ? group_start[h.group] : start_of[h.neighbourhood], last);
       long date = start + static_cast<long>(r.below(static_cast<std::uint64_t>(last - start + 1)));
       const bool low = low_access(h);
       // R3 for low access, the central catalogue (K1-K10) otherwise (R2)
@@ -1090,7 +1117,6 @@ class generator {
   access_config access_ = classify_config::defaults().access;
   detail::calibration cal_;
   std::vector<ward_plan> wards_;
-  double city_area_ = 141.1;
   tree_plan tree_;  ///< the place tree's wards (empty for the built-in city)
   long shift_ = 0;  ///< days from the 2022 calendar to the one of options::start
 };
@@ -1396,7 +1422,7 @@ struct calendar {
 };
 inline calendar calendar_of(const std::string& start) {
   const auto cal = detail::parse_calibration(shipped_data("synth-calibration.json"), "synth-calibration.json");
-  const long base = detail::parse_date(calendar_start_2022, "start");
+  const long base = detail::parse_date(cal.start, "outreach.start");
   const long shift = start.empty() ? 0 : detail::parse_date(start, "start") - base;
   auto at = [shift](const std::string& d, const char* what) { return detail::civil_from_days(detail::parse_date(d, what) + shift); };
   return {detail::civil_from_days(base + shift), at(rule_set::default_deadline(), "deadline"),

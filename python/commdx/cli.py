@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="commdx",
         description="Công cụ cho Tổ công nghệ số cộng đồng / tools for Community Digital Technology Teams",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action="version", version=_version(),
+                        help="in số phiên bản rồi thoát / show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
         if info.name.startswith("_"):

@@ -213,7 +213,8 @@ def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = 
         per member) or a path; members' weekly hours, skills, affiliation.
     start, deadline : ``YYYY-MM-DD``; visits run from start to the deadline (inclusive); default
         the catalogue's campaign period (campaigns.json ``period``).
-    places : commdx.Places, for unit names (optional).
+    places : commdx.Places, for unit names and the units above the households' (an action whose
+        ``places`` lists a city or province applies to its wards); optional.
     classes : {unit code: "central"|"remote"} or a DataFrame (unit, class); absent -> all central.
     estimates : per-unit estimates with targets (contracts.md), optional.
     visits : visit log (household_id, action, member_id, date, outcome); updates success rates.
@@ -241,13 +242,17 @@ def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = 
             raise _core.ConfigError(
                 f"plan_outreach: key must be bytes (commdx.keys.load(ward)), got {type(key).__name__}")
     names: dict[str, str] = {}
+    parents: dict[str, str] = {}  # an action's "places" (campaigns.json) holds for the units below them
     if places is not None:
         for code in places.codes():
             names[code] = places.name(code)
+            up = places.ancestors(code)
+            if up:
+                parents[code] = up[0]
     from .teams import _as_roster
 
     raw = _core._plan_outreach(
-        _frame(households), _frame(businesses), _as_roster(roster), _classes(classes), names, _frame(estimates),
+        _frame(households), _frame(businesses), _as_roster(roster), _classes(classes), names, parents, _frame(estimates),
         _frame(visits), "" if start is None else str(start), "" if deadline is None else str(deadline), str(ward),
         catalogue, bytes(key or b""), bool(with_names), int(improve_work or 0), int(bound_work or 0))
     return Plan(raw)

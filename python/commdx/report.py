@@ -65,6 +65,12 @@ def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> 
 WORDS: dict[str, dict[str, str]] = {
     "title": {"vi": "Báo cáo tháng {month}: {unit}", "en": "Monthly report {month}: {unit}"},
     "city": {"vi": "toàn thành phố", "en": "the whole city"},
+    # the report's top unit by its level in the places tree (_top_label)
+    "top_country": {"vi": "cả nước", "en": "the whole country"},
+    "top_province": {"vi": "toàn tỉnh", "en": "the whole province"},
+    "top_ward": {"vi": "toàn phường", "en": "the whole ward"},
+    "top_commune": {"vi": "toàn xã", "en": "the whole commune"},
+    "top_special_zone": {"vi": "toàn đặc khu", "en": "the whole special zone"},
     "summary": {"vi": "Tóm tắt", "en": "Summary"},
     "indicators": {"vi": "Chỉ tiêu: hiện tại, đầu kỳ, tháng trước", "en": "Indicators: now, baseline, last month"},
     "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
@@ -178,6 +184,11 @@ def load_city_folder(data: str | Path) -> dict[str, Any]:
             out[key].attrs["source"] = str(p)  # messages name the file
     if (d / "teams.json").exists():
         out["roster"] = read_json(d / "teams.json")
+    from .synth import folder_calendar
+
+    calendar = folder_calendar(d)  # the dates the folder was generated on (commdx synth --start)
+    if calendar is not None:
+        out["calendar"] = calendar
     return out
 
 
@@ -192,6 +203,28 @@ def _places_table(places: Any) -> pd.DataFrame:
         df = pd.DataFrame(_core.Places._to_columns(places) if hasattr(_core, "Places") else {})
     df["parent"] = df["parent"].fillna("").astype(str)
     return df
+
+
+def _top_label(places_df: pd.DataFrame, lang: str) -> str:
+    """The name of the report's top level by its kind in the places tree: the root, or the unit a
+    root with one child leads to (``Places.vietnam().subtree(CODE)``: the country's one province's
+    one commune is the commune) down to the ward/commune level. "toàn thành phố" for a city or a
+    centrally-run city (a province named "Thành phố ..."), "cả nước", "toàn tỉnh", "toàn xã" ..."""
+    if not len(places_df) or "kind" not in places_df.columns:
+        return _w("city", lang)
+    kids: dict[str, list[str]] = {}
+    for code, parent in zip(places_df["code"].astype(str), places_df["parent"].astype(str)):
+        kids.setdefault(parent, []).append(code)
+    kind = dict(zip(places_df["code"].astype(str), places_df["kind"].astype(str)))
+    name = dict(zip(places_df["code"].astype(str), places_df["name"].astype(str)))
+    top = kids.get("", [""])[0]
+    while len(kids.get(top, [])) == 1 and kind.get(kids[top][0]) in ("province", "city", "ward", "commune", "special_zone"):
+        top = kids[top][0]
+    k = kind.get(top, "city")
+    if k not in ("country", "province", "ward", "commune", "special_zone") or (
+            k == "province" and name.get(top, "").startswith("Thành phố")):
+        return _w("city", lang)
+    return _w(f"top_{k}", lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,7 +415,9 @@ def monthly_report(
     rules : the team rule set (``commdx.RuleSet``, its JSON dict or a path; default the shipped
         team-rules.json): T1/T3 composition and T5 coverage are checked by it, by its deadline.
     deadline : ``YYYY-MM-DD``, overriding the rule set's deadline for T5; the report states the
-        override (``teams.deadline_override``, and a line in the teams section).
+        override (``teams.deadline_override``, and a line in the teams section). Without it and
+        without ``rules``, the deadline of ``data``'s ``calendar.json`` (the calendar ``commdx synth
+        --start`` generated the folder on), when it has one.
     """
     if lang not in ("vi", "en"):
         raise _core.ConfigError(f"lang '{lang}': expected 'vi' or 'en'")
@@ -412,7 +447,7 @@ def monthly_report(
     if ward is not None and names and ward not in names:
         raise _core.InputError(f"ward '{ward}': no such unit in places")
     unit = ward or city_code
-    unit_name = names.get(unit, unit) if ward else _w("city", lang)
+    unit_name = names.get(unit, unit) if ward else _top_label(places_df, lang)
 
     report: dict[str, Any] = {
         "month": month, "unit": unit, "unit_name": unit_name, "level": "ward" if ward else "city",
@@ -431,6 +466,8 @@ def monthly_report(
         variables_missing = ind["variables_missing"]
 
     # ---- teams -----------------------------------------------------------------------------
+    if deadline is None and rules is None and "calendar" in files:  # the folder's own calendar (calendar.json)
+        deadline = files["calendar"]["deadline"]
     teams_section = _teams_section(roster, places, places_df, ward, _deadline_in_force(rules, deadline), lang)
     report["teams"] = teams_section["data"]
     tables.update(teams_section["tables"])
@@ -736,7 +773,8 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     labels = {d["id"]: d[f"label_{lang}"] for d in defs}
     merged["label"] = merged["variable"].map(labels)
     unit_names = dict(zip(places_df["code"].astype(str), places_df["name"].astype(str)))
-    merged["unit_name"] = [(_w("city", lang) if u == "" else unit_names.get(u, u)) for u in merged["unit"]]
+    top = _top_label(places_df, lang)
+    merged["unit_name"] = [(top if u == "" else unit_names.get(u, u)) for u in merged["unit"]]
     published_cols = ["by", "unit", "unit_name", "parent", "variable", "label", "baseline", "se_baseline",
                       "last_month", "now", "se_now", "change_baseline", "se_change_baseline",
                       "ci_low_baseline", "ci_high_baseline", "p_value_baseline", "significant_baseline",

@@ -184,7 +184,10 @@ class CompositeIndex:
         Saltelli design (docs/scores.md). Returns one row per unit: reference_score,
         reference_rank, score_median, score_low, score_high, rank_median, rank_low, rank_high
         (the ``interval`` central interval), mean_abs_rank_shift, draws. ``.attrs`` carries
-        "mean_abs_rank_shift", "evaluations", "base_draws", "factors", "interval". The index keeps
+        "mean_abs_rank_shift", "evaluations", "base_draws", "factors", "interval" and
+        "constant_indicators" (one value over the units and no standard error: no ranking
+        information; an evaluation that normalises them by min-max or z-score gives them weight 0,
+        as principal-component weights do). The index keeps
         the tables of the last call: ``self.sensitivity`` (first-order and total indices per
         factor) and, with ``return_draws``, ``self.draws`` (an evaluations x units DataFrame of
         index values) and ``self.draw_labels`` (the choices of each evaluation).
@@ -212,6 +215,8 @@ class CompositeIndex:
         out.attrs["base_draws"] = int(res["base_draws"])
         out.attrs["factors"] = tuple(res["factors"])
         out.attrs["interval"] = float(res["level"])
+        # one value over the units, no standard error: min-max and z-score give them weight 0
+        out.attrs["constant_indicators"] = tuple(res["constant_indicators"])
         self.sensitivity = from_columns(res["sensitivity"])
         self.draws = pd.DataFrame(res["draws"], columns=out["unit"].tolist()) if return_draws else None
         self.draw_labels = list(res["draw_labels"]) if return_draws else None

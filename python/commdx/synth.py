@@ -76,9 +76,51 @@ class City:
 
 def calendar(start: Optional[str] = None) -> dict[str, str]:
     """The campaign's dates for a start date (YYYY-MM-DD; None: the directive's 2022 calendar,
-    calendar_start_2022 in synth.hpp): ``start``, ``deadline`` (the teams', 30 days on), ``first_visit`` and
-    ``last_visit``, as the generator uses them."""
+    synth-calibration.json ``outreach.start``): ``start``, ``deadline`` (the teams', 30 days on),
+    ``first_visit`` and ``last_visit``, as the generator uses them."""
     return dict(_core._synth_calendar(start or ""))
+
+
+CALENDAR_FILE = "calendar.json"
+"""The calendar a generated folder was made on (:func:`write`); ``report``, ``plan`` and ``teams
+check`` read it when given no deadline or rule set of their own (:func:`folder_calendar`)."""
+
+
+def _folder_calendar_of(start: Optional[str]) -> dict[str, Any]:
+    """:func:`calendar` of ``start`` plus the campaign period the plan runs over: the catalogue's
+    (campaigns.json ``period``) moved by as many days as the calendar was."""
+    import datetime as dt
+
+    from .plan import campaign_catalogue
+
+    cal: dict[str, Any] = dict(calendar(start))
+    shift = dt.date.fromisoformat(cal["start"]) - dt.date.fromisoformat(calendar()["start"])
+    period = campaign_catalogue()["period"]
+    cal["period"] = {k: (dt.date.fromisoformat(period[k]) + shift).isoformat() for k in ("start", "end")}
+    return cal
+
+
+def folder_calendar(folder: str | os.PathLike) -> Optional[dict[str, Any]]:
+    """The calendar :func:`write` left in ``folder`` (``calendar.json``: start, deadline,
+    first_visit, last_visit, period {start, end}), or None when the folder has none (a city's
+    own files). A malformed file is a ConfigError naming it and the field."""
+    from .errors import ConfigError
+    from .io.json import read_json
+
+    path = os.path.join(os.fspath(folder), CALENDAR_FILE)
+    if not os.path.exists(path):
+        return None
+    cal = read_json(path)
+    if not isinstance(cal, dict):
+        raise ConfigError("expected a JSON object", file=path, id="commdx.json.type")
+    for key in ("start", "deadline"):
+        if not isinstance(cal.get(key), str):
+            raise ConfigError("missing required date YYYY-MM-DD", file=path, column=f"/{key}", id="commdx.json.missing_field")
+    period = cal.get("period")
+    if not (isinstance(period, dict) and all(isinstance(period.get(k), str) for k in ("start", "end"))):
+        raise ConfigError("expected {\"start\": YYYY-MM-DD, \"end\": YYYY-MM-DD}", file=path, column="/period",
+                          id="commdx.json.missing_field")
+    return cal
 
 
 def _tree(places: Any) -> Any:
@@ -183,7 +225,8 @@ def write(out_dir: str | os.PathLike, households: Optional[int] = None, seed: in
     sibling folder, which replaces ``out_dir`` with a ``manifest.json`` (``command`` recorded in
     it) only when every file is complete; on a failure ``out_dir`` is left as it was.
 
-    Always writes ``places.csv``, ``teams.json`` and ``teams.csv``; the record tables
+    Always writes ``places.csv``, ``teams.json``, ``teams.csv`` and ``calendar.json`` (the dates
+    it was generated on, :func:`folder_calendar`); the record tables
     (``households``, ``businesses``, ``sample_households``, ``followup_households``, ``visits``,
     ``manual_processes``) as ``.csv`` or, with ``format="parquet"``, as ``.parquet`` written in
     row groups of at most ``chunk_rows`` rows (numbers as float64, missing as NaN). Returns a
@@ -194,9 +237,14 @@ def write(out_dir: str | os.PathLike, households: Optional[int] = None, seed: in
     from .io.output import atomic_directory
 
     tree = _tree(places)  # read before the output folder is made: a bad file leaves nothing behind
+    cal = _folder_calendar_of(start)
     with atomic_directory(out_dir, command=command) as tmp:
-        return _write_into(os.fspath(tmp), _households(households, tree), seed, format, census, groups_per_ward,
-                           households_per_group, calibration_json, chunk_rows, tree, start or "")
+        summary = _write_into(os.fspath(tmp), _households(households, tree), seed, format, census, groups_per_ward,
+                              households_per_group, calibration_json, chunk_rows, tree, start or "")
+        # the folder carries its calendar: report, plan and teams check read their deadline from it
+        with open(os.path.join(tmp, CALENDAR_FILE), "w", encoding="utf-8") as f:
+            json.dump(cal, f, ensure_ascii=False, indent=1)
+        return summary
 
 
 def _write_into(out: str, households: int, seed: int, format: str, census: bool, groups_per_ward: int,

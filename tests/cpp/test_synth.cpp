@@ -419,3 +419,51 @@ TEST(SynthTree, ChildrenThatDoNotAddUpAreRefusedNamingTheUnit) {
     EXPECT_EQ(e.id(), "commdx.synth.places");
   }
 }
+
+// Issue 13: residential groups straight under a commune (no ấp / khu phố level, as after 2025).
+TEST(SynthTree, GroupsStraightUnderACommuneKeepNoNeighbourhood) {
+  const char* const flat =
+      "ma,ten,cap,ma_cha,dien_tich_km2,so_ho\n"
+      "96,Tỉnh Cà Mau,tỉnh,,,\n"
+      "32167,Xã Tân Thuận,xã,96,\"48,35\",\n"
+      "32167-T01,Tổ 1,tổ,32167,,40\n"
+      "32167-T02,Tổ 2,tổ,32167,,\n"
+      "32167-A1,Ấp Tân Hòa,ấp,32167,,90\n";
+  const auto c = commdx::synth::make_city(on_tree(flat));
+  // 40 + the documented 45 + Tân Hòa's 90 (its two generated tổ)
+  EXPECT_EQ(c.households.rows(), 175u);
+  const auto& tree = c.tree;
+  EXPECT_EQ(tree.parent("32167-T01").value(), "32167");
+  EXPECT_EQ(tree.at("32167-T02").households, 45);
+  EXPECT_EQ(tree.at("32167-T01").kind, commdx::unit_kind::residential_group);
+  double hh = 0, area = 0;
+  for (const auto& k : tree.children("32167")) {
+    hh += tree.at(k).households;
+    area += tree.at(k).area_km2;
+  }
+  EXPECT_EQ(hh, 175);
+  EXPECT_NEAR(area, 48.35, 1e-3);
+  const auto& g = c.households.text("group_code");
+  const auto& nb = c.households.text("neighbourhood_code");
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (tree.parent(g[i]).value() == "32167") EXPECT_EQ(nb[i], "") << g[i];
+    else EXPECT_EQ(tree.parent(g[i]).value(), nb[i]) << g[i];
+  }
+  std::size_t group_teams = 0;
+  for (const auto& t : c.teams.teams())
+    if (t.level == commdx::team_level::residential_group) {
+      EXPECT_EQ(tree.parent(t.unit).value(), "32167") << t.unit;
+      ++group_teams;
+    }
+  EXPECT_EQ(group_teams, 2u);
+}
+
+// Issue 13: a smaller built-in city's area is its wards' (they scale with the households).
+TEST(Synth, ASmallerCityIsTheSumOfItsWards) {
+  auto city = commdx::synth::make_city(small(4000));
+  const auto& p = city.tree;
+  double area = 0;
+  for (const auto& code : p.children("747")) area += p.at(code).area_km2;
+  EXPECT_NEAR(p.at("747").area_km2, area, 1e-3);
+  EXPECT_NEAR(p.at("747").area_km2, 141.1 * 4000 / 132438, 141.1 * 0.01);
+}

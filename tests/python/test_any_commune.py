@@ -87,12 +87,12 @@ _QUOTED_CODE = re.compile(r'"(?:[A-Z]+-?)?(747|265[0-9]{2})(?:-[^"]*)?"')
 _UNIT_COLUMNS = ("code", "unit", "ward", "stratum", "psu", "parent", "_id", "ma", "don_vi")
 
 
-def _no_built_in_city(text: str, where: str, catalogue: bool = False) -> None:
+def _no_built_in_city(text: str, where: str) -> None:
     """No unit of the built-in city (747, its wards 265xx, as a code or inside an id) and none of
-    its names; nor its app's action (K2.vungtauioc) unless the shipped campaign catalogue was used
-    (``catalogue``). (The schema's column app_vungtauioc is there, 0 outside the city.)
+    its names; nor its app's action (K2.vungtauioc: the shipped catalogue offers it only in the
+    city's units). (The schema's column app_vungtauioc is there, 0 outside the city.)
     CSV: the cells of the columns that hold units or ids; other text: quoted strings."""
-    for name in ("Vũng Tàu", "Vung Tau") + (() if catalogue else ("K2.vungtauioc",)):
+    for name in ("Vũng Tàu", "Vung Tau", "K2.vungtauioc"):
         assert name not in text, f"{name!r} in {where}"
     if where.endswith(".csv"):
         df = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)
@@ -210,10 +210,44 @@ def test_a_tree_that_does_not_add_up_is_refused_naming_the_unit(work):
     with pytest.raises(commdx.ValidationError) as e:
         commdx.synth.city(places=bad, seed=1)
     assert e.value.unit == "32167-A1" and "620" in str(e.value)
-    flat = [ROWS[0], ROWS[1], ("32167-T1", "Tổ 1", "tổ", COMMUNE, "", "", "40")]
-    bad = Places.vietnam().subtree(COMMUNE).with_units(_xlsx(work / "flat.xlsx", flat), COMMUNE)
-    with pytest.raises(commdx.ValidationError, match="directly under"):
-        commdx.synth.city(places=bad, seed=1)
+
+
+# since 2025 many communes have their tổ straight under the commune, with no ấp / khu phố level
+FLAT = [ROWS[0], ROWS[1], *[(f"{COMMUNE}-T{k:02d}", f"Tổ {k}", "tổ", COMMUNE, "", "", hh)
+                            for k, hh in zip(range(1, 5), ["40", "38", "", ""])]]
+FLAT_GROUPS = {f"{COMMUNE}-T{k:02d}" for k in range(1, 5)}
+
+
+def test_residential_groups_straight_under_the_commune_are_generated_and_read(work):
+    tree = Places.vietnam().subtree(COMMUNE).with_units(_xlsx(work / "flat.xlsx", FLAT), COMMUNE)
+    assert set(tree.children(COMMUNE)) == FLAT_GROUPS
+    flat = commdx.synth.city(places=tree, seed=1, start=START)
+    hh = flat.households
+    # 40 and 38 as typed; the two without a count: the documented 45 each
+    assert hh.groupby("group_code").size().to_dict() == {f"{COMMUNE}-T01": 40, f"{COMMUNE}-T02": 38,
+                                                         f"{COMMUNE}-T03": 45, f"{COMMUNE}-T04": 45}
+    assert hh["neighbourhood_code"].fillna("").eq("").all()  # no neighbourhood: none invented
+    df = flat.places.to_dataframe()
+    assert not df["kind"].isin(["neighbourhood", "village"]).any()
+    groups = df[df["kind"] == "residential_group"]
+    assert set(groups["code"]) == FLAT_GROUPS and set(groups["parent"]) == {COMMUNE}
+    assert groups["households"].sum() == len(hh) == df.loc[df.code == COMMUNE, "households"].item()
+    assert groups["area_km2"].sum() == pytest.approx(48.35, abs=0.01)
+    # the teams: the commune's, and one per tổ (no khu phố / ấp to hold a team)
+    levels = {t["unit"]: t["level"] for t in flat.roster["teams"]}
+    assert levels.pop(COMMUNE) == "ward" and set(levels) <= FLAT_GROUPS and set(levels.values()) == {"residential_group"}
+    findings = commdx.check_teams(flat.roster, flat.places, deadline=commdx.synth.calendar(START)["deadline"])
+    assert not (findings["rule"] == "team.unit_level").any()
+    # written and read back: the places file, the survey with its empty neighbourhood_code
+    commdx.synth.write(work / "flat-data", places=tree, seed=1, start=START)
+    places = Places.from_file(work / "flat-data" / "places.csv")
+    assert set(places.children(COMMUNE)) == FLAT_GROUPS
+    sample = commdx.read_households(work / "flat-data" / "sample_households.csv", places=places)
+    est = commdx.indicators(sample, places, levels=["ward", "residential_group"])
+    share = est[(est.indicator == "adults_smartphone") & est.estimate.notna()]
+    assert share.loc[share.level == "ward", "unit"].tolist() == [COMMUNE]
+    assert set(share.loc[share.level == "residential_group", "unit"]) <= FLAT_GROUPS
+    assert share["estimate"].between(0, 1).all()
 
 
 # ---- every command, from the command line -----------------------------------------------------------
@@ -271,11 +305,13 @@ def test_every_command_runs_on_the_commune(work, generated):
     shares = ind[ind["indicator"].isin(proportions) & ind["estimate"].notna()]
     assert len(shares) > 100 and shares["estimate"].between(0, 1).all()
     assert {"adults_smartphone", "households_bank_account"} <= set(shares["indicator"])
-    # (--draws 0: the uncertainty analysis tries min-max normalisation, which refuses an indicator
-    # that is the same in all four ấp, e.g. no car with a toll tag in any)
-    cli("score", "chi-tieu.csv", "--places", "don-vi.xlsx", "--level", "neighbourhood", "--draws", "0",
-        "-o", "diem.csv", "--lang", "en", cwd=work)
+    # the default draws: the uncertainty analysis's min-max alternative meets indicators that are
+    # the same in all four ấp (no household has the city's app VungtauIOC): weight 0, and a note
+    res = cli("score", "chi-tieu.csv", "--places", "don-vi.xlsx", "--level", "neighbourhood",
+              "-o", "diem.csv", "--lang", "en", cwd=work)
+    assert "app_vungtauioc" in res.stderr and "no ranking information" in res.stderr
     scores = pd.read_csv(work / "diem.csv", dtype={"unit": str})
+    assert scores["score_low"].notna().all() and (scores["score_low"] <= scores["score_high"]).all()
     assert set(scores["unit"]) <= set(HOUSEHOLDS) and set(scores["name"]) <= {
         "Ấp Tân Hòa", "Ấp Tân Lợi", "Ấp Kênh Xáng", "Ấp Mũi Tràm"}
     # the areas to classify: the places file itself, Vietnamese headers, XLSX
@@ -283,14 +319,9 @@ def test_every_command_runs_on_the_commune(work, generated):
         "-o", "xep-loai.csv", "--lang", "en", cwd=work)
     classes = pd.read_csv(work / "xep-loai.csv", dtype={"code": str}, encoding="utf-8-sig")
     assert set(classes["code"]) == {COMMUNE} and set(classes["class"]) <= {"central", "remote"}
-    # the commune's own campaign catalogue: the shipped one without Vũng Tàu's city app (VungtauIOC)
-    catalogue = json.loads((Path(commdx.__file__).parent / "data" / "campaigns.json").read_text(encoding="utf-8"))
-    catalogue["actions"] = [a for a in catalogue["actions"] if a["id"] != "K2.vungtauioc"]
-    catalogue["indicator_weights"].pop("app_vungtauioc")
-    (work / "chien-dich.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    # the shipped campaign catalogue: its Vũng Tàu action (the city's app) applies only there
     cli("plan", "--households", "households.xlsx", "--roster", "teams.xlsx", "--places", "don-vi.xlsx",
-        "--catalogue", "chien-dich.json", "--start", "2026-02-09", "--deadline", "2026-06-30", "--with-names",
-        "--out", "ke-hoach", cwd=work)
+        "--start", "2026-02-09", "--deadline", "2026-06-30", "--with-names", "--out", "ke-hoach", cwd=work)
     steps = pd.read_csv(work / "ke-hoach" / "steps.csv", dtype=str)
     assert len(steps) > 0
     month = str(pd.to_datetime(pd.read_csv(generated / "visits.csv")["date"]).max())[:7]
@@ -318,9 +349,7 @@ def test_demo_runs_on_the_commune(work, generated):
     assert set(wards.iloc[:, 0]) == {COMMUNE}
     for f in demo.rglob("*"):
         if f.suffix in (".csv", ".json", ".md") and "manifest" not in f.name:
-            # the demo plans with the shipped catalogue, which offers the city's app VungtauIOC to
-            # any household that lacks it: its action may appear, no unit or name of the city may
-            _no_built_in_city(f.read_text(encoding="utf-8"), str(f.relative_to(demo)), catalogue=True)
+            _no_built_in_city(f.read_text(encoding="utf-8"), str(f.relative_to(demo)))
 
 
 # ---- and from Python ---------------------------------------------------------------------------------

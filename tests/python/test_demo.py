@@ -127,5 +127,5 @@ def test_no_date_is_written_in_the_python_package() -> None:
              if re.search(r"\b20\d\d-[01]\d-[0-3]\d\b", line)]
     assert not dated, dated
     rules, cal = shipped_json("team-rules.json"), calibration()
-    assert demo_cmd._survey_days() == (rules["deadline"], "2022-11-01")
+    assert demo_cmd._survey_days(commdx.synth.calendar()) == (rules["deadline"], "2022-11-01")
     assert cal["outreach"]["last_visit"] == "2022-10-31"

@@ -100,6 +100,7 @@ struct workspace {
   std::vector<std::vector<double>> node_w;      // used weights per node
   std::vector<double> count, wsum, acc;
   std::vector<std::uint8_t> zero;
+  std::vector<std::uint8_t> constant;            // per indicator: one value over the units (min-max, z-score)
   std::vector<node_weights> report;              // filled when asked
 };
 
@@ -139,8 +140,12 @@ class evaluator {
     return s;
   }
 
-  /// x: n values of indicator j (transformed). Writes n normalised values to out.
-  void normalise(std::size_t j, const normalisation_spec& s, const double* x, double* out, workspace& ws) const {
+  /// x: n values of indicator j (transformed). Writes n normalised values to out. Returns true for
+  /// an indicator that min-max or z-score normalisation finds constant over the units (one value,
+  /// at least two units with it): it carries no ranking information, every unit gets the middle of
+  /// the range (z-score: 0), and evaluate() gives it weight 0, as principal-component weighting
+  /// does for a constant component.
+  bool normalise(std::size_t j, const normalisation_spec& s, const double* x, double* out, workspace& ws) const {
     const indicator_spec& ind = m_.ind[j];
     const double d = static_cast<double>(ind.direction);
     const double rl = s.range_low, rw = s.range_high - s.range_low;
@@ -153,9 +158,11 @@ class evaluator {
             hi = std::max(hi, x[i]);
           }
         if (!(hi > lo)) {
-          if (hi == lo) fail_ind(j, npos(), "min-max normalisation needs at least two different values over the units");
-          for (std::size_t i = 0; i < n_; ++i) out[i] = missing;
-          return;
+          std::size_t cnt = 0;
+          for (std::size_t i = 0; i < n_; ++i) cnt += !std::isnan(x[i]);
+          if (hi == lo && cnt < 2) fail_ind(j, npos(), "min-max normalisation needs at least two units with a value");
+          for (std::size_t i = 0; i < n_; ++i) out[i] = std::isnan(x[i]) ? missing : rl + 0.5 * rw;
+          return hi == lo;
         }
         const double w = hi - lo;
         for (std::size_t i = 0; i < n_; ++i) {
@@ -163,7 +170,7 @@ class evaluator {
           if (d < 0) y = 1.0 - y;
           out[i] = rl + rw * y;
         }
-        return;
+        return false;
       }
       case normalisation_method::goalposts: {
         const double lo = transform_reference(ind, s.min), hi = transform_reference(ind, s.max);
@@ -178,7 +185,7 @@ class evaluator {
           if (d < 0) y = 1.0 - y;
           out[i] = rl + rw * y;
         }
-        return;
+        return false;
       }
       case normalisation_method::z_score: {
         double sum = 0;
@@ -191,16 +198,19 @@ class evaluator {
         if (cnt < 2) {
           if (cnt == 1) fail_ind(j, npos(), "z-score normalisation needs at least two units with a value");
           for (std::size_t i = 0; i < n_; ++i) out[i] = missing;
-          return;
+          return false;
         }
         const double mean = sum / static_cast<double>(cnt);
         double ss = 0;
         for (std::size_t i = 0; i < n_; ++i)
           if (!std::isnan(x[i])) ss += (x[i] - mean) * (x[i] - mean);
         const double sd = std::sqrt(ss / static_cast<double>(cnt - 1));
-        if (!(sd > 0)) fail_ind(j, npos(), "z-score normalisation of a constant indicator");
+        if (!(sd > 0)) {
+          for (std::size_t i = 0; i < n_; ++i) out[i] = std::isnan(x[i]) ? missing : 0.0;
+          return true;
+        }
         for (std::size_t i = 0; i < n_; ++i) out[i] = d * (x[i] - mean) / sd;
-        return;
+        return false;
       }
       case normalisation_method::distance_to_target: {
         const double t = transform_reference(ind, s.target);
@@ -223,7 +233,7 @@ class evaluator {
           if (s.cap) y = std::min(1.0, std::max(0.0, y));
           out[i] = y;
         }
-        return;
+        return false;
       }
       case normalisation_method::percentile_rank: {
         ws.idx.clear();
@@ -242,9 +252,10 @@ class evaluator {
           for (std::size_t q = r; q <= e; ++q) out[ws.idx[q]] = rl + rw * y;
           r = e + 1;
         }
-        return;
+        return false;
       }
     }
+    return false;
   }
 
   /// PCA weights of node k over its component columns (pointers into ws). Loadings: the first
@@ -326,7 +337,9 @@ class evaluator {
     ws.share.resize(n_ * q);
     ws.node_w.resize(q);
     if (report) ws.report.assign(q, node_weights{});
-    for (std::size_t j = 0; j < m; ++j) normalise(j, norm_spec(j, c), x + j * n_, ws.norm.data() + j * n_, ws);
+    ws.constant.assign(m, 0);
+    for (std::size_t j = 0; j < m; ++j)
+      ws.constant[j] = normalise(j, norm_spec(j, c), x + j * n_, ws.norm.data() + j * n_, ws) ? 1 : 0;
     std::vector<const double*> cols;
     for (std::size_t k = 0; k < q; ++k) {
       const node_spec& nd = m_.nodes[k];
@@ -341,6 +354,14 @@ class evaluator {
       if (wm == weighting_method::pca) pca_weights(k, cols, w, rep);
       else if (wm == weighting_method::explicit_weights) w = nd.weights;
       else w.assign(p, 1.0 / static_cast<double>(p));
+      {
+        // a constant indicator takes no part (weight 0), unless every component is one: then the
+        // node is the same for every unit either way, and its weights stay
+        bool all = true;
+        for (std::size_t e = 0; e < p; ++e) all = all && cp[e].indicator && ws.constant[cp[e].index];
+        for (std::size_t e = 0; e < p && !all; ++e)
+          if (cp[e].indicator && ws.constant[cp[e].index]) w[e] = 0.0;
+      }
       if (rep) {
         rep->node = nd.id;
         rep->method = std::string(to_string(wm));
@@ -547,6 +568,8 @@ inline index_result composite_index::compute(const table& data) const {
   r.imputed = in.imputed;
   r.imputed_cells = in.imputed_cells;
   r.absent_indicators = in.absent;
+  for (std::size_t j = 0; j < p; ++j)
+    if (ws.constant[j]) r.constant_indicators.push_back(m.ind[j].id);
   r.node_scores = ws.node;
   r.node_share = ws.share;
   r.weights = ws.report;
@@ -743,6 +766,18 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
   u.base_draws = rows;
   static const char* const names[] = {"sampling", "weights", "normalisation", "aggregation"};
   for (auto f : factors) u.factors.push_back(names[f]);
+  for (std::size_t j = 0; j < p; ++j) {
+    double first = missing;
+    bool constant = true;
+    std::size_t cnt = 0;
+    for (std::size_t i = 0; i < n && constant; ++i) {
+      const double v = in.transformed[j * n + i];
+      if (std::isnan(v)) continue;
+      if (cnt++ == 0) first = v;
+      constant = v == first && !(in.se[j * n + i] > 0);
+    }
+    if (constant && cnt >= 2) u.constant_indicators.push_back(m.ind[j].id);
+  }
 
   detail::evaluator ref_ev(m, n, &in.units);
   {

@@ -99,7 +99,7 @@ struct calibration {
   // outreach
   double visit_rate = 0.6, second_action = 0.5, not_home = 0.1, adopt_intercept = 0.2,
          adopt_loading = 0.5, manual_log_rate = 0.6;
-  std::string first_visit = "2022-07-25", last_visit = "2022-10-31";
+  std::string start, first_visit, last_visit;  ///< the calendar (synth-calibration.json "outreach")
 };
 
 inline int attr_index(const std::string& name, const location& where) {
@@ -247,6 +247,7 @@ inline calibration parse_calibration(std::string_view text, const std::string& s
   c.adopt_intercept = num(out, "adopt_intercept", "outreach.");
   c.adopt_loading = num(out, "adopt_loading", "outreach.");
   c.manual_log_rate = num(out, "manual_log_rate", "outreach.");
+  c.start = at(out, "start", "outreach.").get<std::string>();
   c.first_visit = at(out, "first_visit", "outreach.").get<std::string>();
   c.last_visit = at(out, "last_visit", "outreach.").get<std::string>();
   return c;

@@ -12,9 +12,11 @@
 //   (about the national mean after the 2025 merger: ~27 million households in 3,321 units);
 // - where a unit's households are known, those of its children must add up to them; children
 //   without a count share the remainder (in proportion to their defaults); a mismatch is refused;
-// - a ward/commune without neighbourhoods gets clamp(households / 1,300, 2, 12) of them ("Khu phố
-//   k" / "Thôn k", code <ward>-KPkk / <ward>-THkk); a neighbourhood without groups gets
-//   clamp(households / 45, 1, 40) ("Tổ k", code <neighbourhood>-Tkk);
+// - a ward/commune with nothing below it gets clamp(households / 1,300, 2, 12) neighbourhoods
+//   ("Khu phố k" / "Thôn k", code <ward>-KPkk / <ward>-THkk); a neighbourhood without groups gets
+//   clamp(households / 45, 1, 40) ("Tổ k", code <neighbourhood>-Tkk); residential groups straight
+//   under a ward/commune (no khu phố / ấp level) are kept so: their households have no
+//   neighbourhood (an empty neighbourhood_code);
 // - areas: a unit's `area_km2`; children without one share the rest of their parent's area in
 //   proportion to households; children that all have one must add up to the parent's (0.5%); a
 //   ward/commune without any area gets one from the density of its kind's default remoteness;
@@ -99,6 +101,8 @@ struct tree_ward {
   std::uint64_t households = 0;
   double area_km2 = missing, lat = missing, lon = missing, remoteness = 0, farming = 0;
   std::vector<std::string> above;  ///< codes of the units above it, parent first
+  /// Its neighbourhoods/villages; the last one has an empty code when residential groups sit
+  /// directly under the ward/commune (they are its `below`; their records have no neighbourhood).
   std::vector<tree_unit> neighbourhoods;
 };
 
@@ -165,11 +169,7 @@ class tree_planner {
     n.u = &u;
     n.stated_area = u.area_km2;
     for (const auto& c : t_.children(u.code)) {
-      const unit& k = t_.at(c);
-      if (is_commune_level(u.kind) && k.kind == unit_kind::residential_group)
-        fail(at(k), "the example data need the residential groups of a ward or commune under its neighbourhoods "
-                    "or villages (khu phố / thôn / ấp): " + t_.describe(c) + " sits directly under " + t_.describe(u.code));
-      n.kids.push_back(build(k));
+      n.kids.push_back(build(t_.at(c)));
     }
     return n;
   }
@@ -371,8 +371,21 @@ class tree_planner {
     }
     std::vector<double> nb_area;
     share_area(n, area, nb_area);
+    // residential groups straight under the ward/commune (no khu phố / ấp level, as in many
+    // communes since 2025): held by one neighbourhood without a code, after the others
+    tree_unit direct;
+    direct.kind = unit_kind::residential_group;
+    direct.area_km2 = 0;
     for (std::size_t k = 0; k < n.kids.size(); ++k) {
       const node& kn = n.kids[k];
+      if (kn.u->kind != unit_kind::residential_group) continue;
+      direct.below.push_back(leaf_of(kn, nb_area[k]));
+      direct.households += kn.count;
+      direct.area_km2 = is_missing(nb_area[k]) ? missing : direct.area_km2 + nb_area[k];
+    }
+    for (std::size_t k = 0; k < n.kids.size(); ++k) {
+      const node& kn = n.kids[k];
+      if (kn.u->kind == unit_kind::residential_group) continue;
       tree_unit nb = leaf_of(kn, nb_area[k]);
       if (kn.kids.empty()) {
         generate_groups(nb, index, k);
@@ -383,6 +396,7 @@ class tree_planner {
       }
       w.neighbourhoods.push_back(std::move(nb));
     }
+    if (!direct.below.empty()) w.neighbourhoods.push_back(std::move(direct));
     return w;
   }
 

@@ -27,15 +27,18 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
             "Class wards and communes central or remote from density and education, with reasons."
         ),
     )
-    p.add_argument("areas", help="CSV hoặc XLSX: mã/tên, diện tích (km2), dân số [, tỷ lệ THPT, ...]")
-    p.add_argument("--households", help="hộ gia đình (CSV, docs/data-dictionary.md): học vấn theo phường và nhóm tiếp cận")
+    p.add_argument("areas", help="CSV hoặc XLSX: mã/tên, diện tích (km2), dân số [, tỷ lệ THPT, ...] / CSV or XLSX: "
+                                 "code/name, area (km2), population [, upper-secondary share, ...]")
+    p.add_argument("--households", help="hộ gia đình (CSV, docs/data-dictionary.md): học vấn theo phường và nhóm tiếp cận / "
+                                         "households (CSV, docs/data-dictionary.md): education by ward and access groups")
     from ..places import add_places_argument
 
     add_places_argument(p, "không đối chiếu; có danh mục thì mã/tên (và đơn vị của các hộ) được đối chiếu theo đó",
                         "none; given, the codes and names (and the households' units) are checked against it")
-    p.add_argument("--config", help="JSON ghi đè các ngưỡng (xem classify-config.json)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ hiển thị (mặc định: vi)")
-    p.add_argument("-o", "--output", help="ghi kết quả ra .xlsx, .csv hoặc .json")
+    p.add_argument("--config", help="JSON ghi đè các ngưỡng (xem classify-config.json) / JSON overriding the thresholds "
+                                      "(see classify-config.json)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ hiển thị (mặc định: vi) / language")
+    p.add_argument("-o", "--output", help="ghi kết quả ra .xlsx, .csv hoặc .json / write the result to .xlsx, .csv or .json")
     p.set_defaults(func=run)
 
 

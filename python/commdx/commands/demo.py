@@ -1,4 +1,4 @@
-"""``commdx demo [--out DIR] [--households N] [--seed S] [--lang vi|en]``: the README's main job,
+"""``commdx demo [--out DIR] [--households N] [--seed S] [--places P] [--start D] [--lang vi|en]``: the README's main job,
 the whole pipeline on the example city.
 
 1. generate the example city (``commdx.synth``) and write its files, as a city would have them;
@@ -33,16 +33,23 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
             "plans and writes a month's report."
         ),
     )
-    p.add_argument("--out", default="demo-out", help="thư mục kết quả (mặc định: demo-out)")
+    p.add_argument("--out", default="demo-out", help="thư mục kết quả (mặc định: demo-out) / output folder")
     p.add_argument("--households", type=int, default=None,
-                   help="số hộ của thành phố mẫu (mặc định: cả thành phố, ~132.000)")
-    p.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
+                   help="số hộ của thành phố mẫu (mặc định: cả thành phố, ~132.000) / households of the example "
+                        "city (default: the whole city, ~132,000)")
+    p.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1) / random seed")
     from ..places import add_places_argument
 
     add_places_argument(p, "thành phố mẫu Vũng Tàu 2022; có cây đơn vị thì dữ liệu mẫu được tạo trên đó",
                         "the built-in Vũng Tàu of 2022; given, the example data are generated on that tree")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
-    p.add_argument("--month", help="tháng báo cáo YYYY-MM (mặc định: tháng của vòng khảo sát lặp lại)")
+    p.add_argument("--start", metavar="YYYY-MM-DD", default=None,
+                   help="ngày đầu của chiến dịch như commdx synth --start: quyết định thành lập tổ, hạn, lượt đến hộ, "
+                        "hai vòng khảo sát và kỳ kế hoạch theo đó (mặc định: lịch năm 2022 của chỉ thị) / first day "
+                        "of the campaign, as commdx synth --start: team decisions, deadline, visits, the two survey "
+                        "rounds and the plan's period follow it (default: the directive's 2022 calendar)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
+    p.add_argument("--month", help="tháng báo cáo YYYY-MM (mặc định: tháng của vòng khảo sát lặp lại) / report month "
+                                    "(default: the follow-up round's)")
     p.add_argument("--key-store", help="kho khóa ẩn danh, ngoài --out (mặc định $COMMDX_KEY_STORE hoặc "
                                        "~/.config/commdx/keys) / pseudonym key store, outside --out")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -159,8 +166,9 @@ def _synth(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: 
         from ..places import places_from_option
 
         kwargs["places"] = places_from_option(args.places)
-    synth.write(data, **kwargs)
+    synth.write(data, start=getattr(args, "start", None), **kwargs)
     state["data"] = data
+    state["calendar"] = synth.folder_calendar(data)  # the dates every later step runs on
     state["places"] = Places.from_file(str(data / "places.csv"))
     from ..io.json import read_json
 
@@ -179,9 +187,10 @@ def _teams(out: Path, state: dict[str, Any], outputs: list) -> None:
 
     d = out / "teams"
     d.mkdir(exist_ok=True)
-    findings = check_teams(state["roster"], state["places"])
+    deadline = state["calendar"]["deadline"]
+    findings = check_teams(state["roster"], state["places"], deadline=deadline)
     findings.to_csv(d / "findings.csv", index=False)
-    cov = team_coverage(state["roster"], state["places"])
+    cov = team_coverage(state["roster"], state["places"], deadline)
     cov.neighbourhoods.to_csv(d / "coverage-neighbourhoods.csv", index=False)
     cov.wards.to_csv(d / "coverage-wards.csv", index=False)
     outputs.append(("teams", d))
@@ -196,7 +205,7 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     d.mkdir(exist_ok=True)
     files = state["files"]
     biz = files.get("businesses")
-    baseline_day, followup_day = _survey_days()
+    baseline_day, followup_day = _survey_days(state["calendar"])
     base = indicators(files["sample_households"], state["places"], businesses=biz, as_of=baseline_day)
     base.to_csv(d / "indicators-baseline.csv", index=False)
     state["estimates"] = base
@@ -212,18 +221,16 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     outputs.append(("indicators (CSV, XLSX)", d))
 
 
-def _survey_days() -> tuple[str, str]:
-    """The days the example city's two survey rounds are taken on, from the data that sets them:
-    the baseline on the teams' deadline (team-rules.json: the campaign starts the day after, see
-    campaigns.json ``period``), the follow-up the day after synth's outreach ends (its calibration's
-    ``outreach.last_visit``: the follow-up round is the households after the visits)."""
+def _survey_days(calendar: dict[str, Any]) -> tuple[str, str]:
+    """The days the example city's two survey rounds are taken on, from the calendar the data were
+    generated on (``calendar.json``; by default the directive's: team-rules.json's deadline,
+    synth-calibration.json's ``outreach``): the baseline on the teams' deadline (the campaign
+    starts the day after, see campaigns.json ``period``), the follow-up the day after the last
+    visit (the follow-up round is the households after the visits)."""
     import datetime as dt
 
-    from ..synth import calibration
-    from ..teams import RuleSet
-
-    last_visit = dt.date.fromisoformat(str(calibration()["outreach"]["last_visit"]))
-    return RuleSet.shipped().deadline, (last_visit + dt.timedelta(days=1)).isoformat()
+    last_visit = dt.date.fromisoformat(str(calendar["last_visit"]))
+    return str(calendar["deadline"]), (last_visit + dt.timedelta(days=1)).isoformat()
 
 
 def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
@@ -305,8 +312,9 @@ def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: l
     d = out / "plan"
     files = state["files"]
     classes = state.get("classes", {}).get("baseline")
-    # start and deadline None: the campaign catalogue's period (campaigns.json "period")
-    plan = plan_outreach(files["households"], state["roster"], None, None,
+    # the campaign period of the data's calendar (by default campaigns.json "period")
+    period = state["calendar"]["period"]
+    plan = plan_outreach(files["households"], state["roster"], period["start"], period["end"],
                          businesses=files.get("businesses"), places=state["places"], classes=classes,
                          estimates=state.get("estimates"), key=key)
     plan.write(d, lang=lang)
@@ -327,7 +335,7 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
     common = dict(places=state["places"], roster=state["roster"], sample=files["sample_households"],
                   followup=files.get("followup_households"), visits=files["visits"],
                   manual_log=files.get("manual_processes"), households=files.get("households"),
-                  plan=state.get("plan"), lang=args.lang,
+                  plan=state.get("plan"), lang=args.lang, deadline=state["calendar"]["deadline"],
                   scores=state.get("scores"), classes=state.get("classes"))
     city = monthly_report(month, **common)
     paths = city.save(d)

@@ -56,7 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--catalogue", default=None, help=t["catalogue"])
     p.add_argument("--as-of", dest="as_of", default=None, help=t["as_of"])
     p.add_argument("-o", "--out", default=None, help=t["out"])
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
 
 

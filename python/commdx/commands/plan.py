@@ -7,28 +7,39 @@ from pathlib import Path
 
 def add_parser(sub) -> None:
     p = sub.add_parser("plan", help="kế hoạch đi thăm hộ dân / prioritised outreach plan (T6)")
-    p.add_argument("--households", required=True, help="households.csv")
-    p.add_argument("--businesses", help="businesses.csv")
-    p.add_argument("--roster", required=True, help="teams.json, .csv or .xlsx (the roster commdx synth writes)")
+    p.add_argument("--households", required=True, help="danh sách hộ (CSV/XLSX, như households.csv của commdx synth) / "
+                                                        "the households (CSV/XLSX, as commdx synth's households.csv)")
+    p.add_argument("--businesses", help="danh sách cơ sở kinh doanh (như businesses.csv của commdx synth) / the businesses "
+                                     "(as commdx synth's businesses.csv)")
+    p.add_argument("--roster", required=True, help="danh sách tổ: .json, .csv hoặc .xlsx (như teams.json của commdx synth) / "
+                                                    "the roster: .json, .csv or .xlsx (as commdx synth's teams.json)")
     from ..places import add_places_argument
 
     add_places_argument(p, "không đối chiếu; có tệp thì tên đơn vị và phường, khu phố, tổ của các hộ được kiểm tra",
                         "none; given, it names the units and the households' wards, neighbourhoods and groups "
                         "are checked against it")
-    p.add_argument("--classes", help="CSV with columns unit,class (central/remote)")
-    p.add_argument("--estimates", help="per-unit indicator estimates with targets (CSV)")
-    p.add_argument("--visits", help="visit log CSV (household_id, action, member_id, date, outcome)")
-    p.add_argument("--catalogue", help="a campaign catalogue JSON (default: the shipped one)")
-    p.add_argument("--start", help="YYYY-MM-DD (default: the campaign period's start, campaigns.json)")
-    p.add_argument("--deadline", help="YYYY-MM-DD (default: the campaign period's end, campaigns.json)")
-    p.add_argument("--ward", default="", help="plan only this unit code")
-    p.add_argument("--out", default="plan-out", help="output directory")
-    p.add_argument("--with-names", action="store_true", help="real ids instead of pseudonyms")
+    p.add_argument("--classes", help="bảng xếp loại, cột unit,class (central/remote), như của commdx classify / the "
+                                  "classes: columns unit,class (central/remote), as commdx classify writes")
+    p.add_argument("--estimates", help="ước lượng chỉ tiêu theo đơn vị, có mục tiêu (commdx indicators) / per-unit "
+                                    "indicator estimates with targets (commdx indicators)")
+    p.add_argument("--visits", help="nhật ký đến hộ (household_id, action, member_id, date, outcome) / visit log")
+    p.add_argument("--catalogue", help="danh mục chiến dịch JSON (mặc định: campaigns.json có sẵn) / a campaign "
+                                    "catalogue JSON (default: the shipped campaigns.json)")
+    p.add_argument("--start", help="ngày bắt đầu đi thăm YYYY-MM-DD (mặc định: của calendar.json cạnh --households nếu "
+                                   "có, không có thì của kỳ chiến dịch trong campaigns.json) / first day of visits "
+                                   "(default: calendar.json's beside --households when there is one, else the campaign "
+                                   "period's start in campaigns.json)")
+    p.add_argument("--deadline", help="hạn của kế hoạch YYYY-MM-DD, ngày thăm cuối cùng (mặc định: như --start, ngày cuối "
+                                      "kỳ) / the plan's deadline, its last day of visits (default: as --start, the "
+                                      "period's end)")
+    p.add_argument("--ward", default="", help="chỉ lập kế hoạch cho mã đơn vị này / plan only this unit code")
+    p.add_argument("--out", default="plan-out", help="thư mục kết quả (mặc định: plan-out) / output folder")
+    p.add_argument("--with-names", action="store_true", help="mã thật thay cho mã ẩn danh / real ids instead of pseudonyms")
     p.add_argument("--key-file", help="tệp khóa ẩn danh (commdx keys create) / the pseudonym key file")
     p.add_argument("--key-ward", help="dùng khóa của đơn vị này trong kho khóa (mặc định: phường/xã của --ward) / "
                                       "use this unit's key from the key store (default: the ward of --ward)")
     p.add_argument("--key-store", help="kho khóa (mặc định $COMMDX_KEY_STORE hoặc ~/.config/commdx/keys) / key store")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
 
 
@@ -74,9 +85,17 @@ def run(args) -> int:
         check_places(households, places.to_dataframe())
     from ..teams import read_roster
 
+    start, deadline = args.start, args.deadline
+    if start is None or deadline is None:  # the households folder's calendar (commdx synth --start), if any
+        from ..synth import folder_calendar
+
+        calendar = folder_calendar(Path(args.households).parent)
+        if calendar is not None:
+            start = start or calendar["period"]["start"]
+            deadline = deadline or calendar["period"]["end"]
     plan = plan_outreach(
         households, read_roster(args.roster),
-        args.start, args.deadline,
+        start, deadline,
         businesses=_read_csv(args.businesses) if args.businesses else None, places=places,
         classes=_read_csv(args.classes) if args.classes else None,
         estimates=_read_csv(args.estimates) if args.estimates else None,

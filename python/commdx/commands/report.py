@@ -30,12 +30,13 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--month", required=True, help="tháng báo cáo YYYY-MM / report month")
     p.add_argument("--data", required=True, help="thư mục dữ liệu (commdx synth --out DIR) / data folder")
     p.add_argument("--ward", help="mã hoặc tên phường/xã (mặc định: toàn thành phố) / ward code or name (default: the city)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
-    p.add_argument("--out", default=".", help="thư mục ghi báo cáo (mặc định: thư mục hiện tại)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
+    p.add_argument("--out", default=".", help="thư mục ghi báo cáo (mặc định: thư mục hiện tại) / output folder (default: the current one)")
     p.add_argument("--config", help="report-config.json của thành phố / the city's report configuration")
     p.add_argument("--min-households", type=float, help="ngưỡng ô nhỏ k (mặc định: min_households của --config, không có thì của report-config.json có sẵn) / "
                                                                "small-cell threshold (default: the config's min_households)")
-    p.add_argument("--plan", help="plan_visits CSV (member_id, date) to compare visits against")
+    p.add_argument("--plan", help="lịch thăm của kế hoạch (visits.csv của commdx plan --out DIR: member_id, date) để so "
+                               "sánh / the plan's visits (commdx plan's visits.csv: member_id, date) to compare the visits with")
     from ..places import add_places_argument
 
     add_places_argument(p, "DATA/places.csv, không có thì thành phố có sẵn; phường, khu phố, tổ của khảo sát được "
@@ -43,8 +44,9 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
                            "neighbourhoods and groups are checked against it")
     p.add_argument("--rules", help="bộ quy tắc tổ của thành phố (mặc định: team-rules.json có sẵn) / the city's team rule "
                                    "set (default: the shipped team-rules.json); T1/T3 and T5 by it, by its deadline")
-    p.add_argument("--deadline", help="hạn T5 YYYY-MM-DD thay hạn của bộ quy tắc (báo cáo ghi rõ) / T5 deadline "
-                                      "overriding the rule set's (the report says so)")
+    p.add_argument("--deadline", help="hạn T5 YYYY-MM-DD thay hạn của bộ quy tắc (báo cáo ghi rõ; mặc định: hạn trong "
+                                      "DATA/calendar.json nếu có và không có --rules) / T5 deadline overriding the rule "
+                                      "set's (the report says so; default: DATA/calendar.json's when there is one and no --rules)")
     p.set_defaults(func=run)
 
 

@@ -24,6 +24,8 @@ TEXT = {
         "done": "Đã tính chỉ số '{name}' cho {n} đơn vị; ghi vào {out}.",
         "missing": "Cảnh báo: {k} nút thiếu dữ liệu (dưới tỷ lệ tối thiểu), ví dụ đơn vị {unit}, nút {node}.",
         "shift": "Độ dịch chuyển thứ hạng trung bình so với cấu hình gốc: {s:.2f} bậc ({e} lần tính).",
+        "constant": "Lưu ý: {k} chỉ tiêu có cùng một giá trị ở mọi đơn vị ({ids}): không giúp phân biệt thứ hạng; "
+                    "khi chuẩn hóa min-max hoặc z-score, chỉ tiêu đó có trọng số 0.",
     },
     "en": {
         "help": "score each unit on the adoption / readiness index",
@@ -36,6 +38,8 @@ TEXT = {
         "done": "Scored '{name}' for {n} units; written to {out}.",
         "missing": "Warning: {k} node values missing (below the minimum share), e.g. unit {unit}, node {node}.",
         "shift": "Mean absolute rank shift against the reference configuration: {s:.2f} places ({e} evaluations).",
+        "constant": "Note: {k} indicators have the same value in every unit ({ids}): they carry no ranking "
+                    "information; where min-max or z-score normalises them they get weight 0.",
     },
 }
 
@@ -59,7 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
     add_places_argument(p, "không đối chiếu; có danh mục thì mỗi đơn vị phải thuộc danh mục và kết quả có thêm tên",
                         "none; given, every unit must be one of its units and the result adds their names")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
 
 
@@ -128,6 +132,9 @@ def run(args: argparse.Namespace) -> int:
         unc = idx.uncertainty(df, draws=args.draws, seed=args.seed, level=args.level)
         out = wide.merge(unc.drop(columns=["reference_score", "reference_rank"]), on="unit", how="left")
         shift_msg = t["shift"].format(s=unc.attrs["mean_abs_rank_shift"], e=unc.attrs["evaluations"])
+        constant = unc.attrs["constant_indicators"]
+        if constant:
+            print(t["constant"].format(k=len(constant), ids=", ".join(constant)), file=sys.stderr)
     out = out.sort_values("rank", na_position="last").reset_index(drop=True)
     if places is not None:
         out.insert(1, "name", [places.name(str(u)) if str(u) in places else "" for u in out["unit"]])

@@ -26,7 +26,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "cov_header": ("Mã", "Phường/xã", "Tổ cấp phường", "Khu phố/thôn", "Đúng hạn", "Trễ hạn",
                        "Chưa có", "Tỷ lệ đúng hạn", "Tổ dân cư có tổ"),
         "late_list": "Trễ hạn", "missing_list": "Chưa có tổ",
-        "override": "Lưu ý: dùng hạn {deadline} (--deadline) thay cho hạn {rules_deadline} của bộ quy tắc {rules}.",
+        "override": "Lưu ý: dùng hạn {deadline} ({origin}) thay cho hạn {rules_deadline} của bộ quy tắc {rules}.",
     },
     "en": {
         "title": "Checking the community digital technology team roster: {roster} ({teams} teams, deadline {deadline})",
@@ -40,7 +40,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "cov_header": ("Code", "Ward/commune", "Ward teams", "Neighbourhoods", "On time", "Late",
                        "Missing", "Share on time", "Groups with a team"),
         "late_list": "Late", "missing_list": "No team",
-        "override": "Note: deadline {deadline} (--deadline) used instead of the rule set's {rules_deadline} ({rules}).",
+        "override": "Note: deadline {deadline} ({origin}) used instead of the rule set's {rules_deadline} ({rules}).",
     },
 }
 
@@ -55,15 +55,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sub.required = True
 
     def common(q: argparse.ArgumentParser) -> None:
-        q.add_argument("roster", metavar="ROSTER", help="roster file: .json, .csv or .xlsx (contracts.md)")
+        q.add_argument("roster", metavar="ROSTER", help="danh sách tổ: .json, .csv hoặc .xlsx (docs/contracts.md) / roster file: "
+                                                  ".json, .csv or .xlsx (docs/contracts.md)")
         add_places_argument(q)
         q.add_argument("--deadline", metavar="D",
-                       help="hạn T5 YYYY-MM-DD, thay hạn của bộ quy tắc / T5 deadline YYYY-MM-DD, overriding "
-                            "the rule set's (default: the deadline of --rules, else of the shipped team-rules.json)")
-        q.add_argument("--rules", metavar="R", help="rule set JSON (default: the shipped team-rules.json)")
-        q.add_argument("--lang", choices=("vi", "en"), default="vi", help="output language (default vi)")
+                       help="hạn T5 YYYY-MM-DD, thay hạn của bộ quy tắc (mặc định: hạn của --rules, không có thì "
+                            "của calendar.json cạnh ROSTER nếu có, không có thì của team-rules.json có sẵn) / T5 "
+                            "deadline YYYY-MM-DD, overriding the rule set's (default: the deadline of --rules, else of "
+                            "calendar.json beside ROSTER when there is one, else of the shipped team-rules.json)")
+        q.add_argument("--rules", metavar="R", help="bộ quy tắc tổ JSON (mặc định: team-rules.json có sẵn) / rule set JSON "
+                                                    "(default: the shipped team-rules.json)")
+        q.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / output language")
         q.add_argument("--format", choices=("table", "json", "csv"), default="table", dest="fmt",
-                       help="output format (default table)")
+                       help="định dạng kết quả (mặc định: table) / output format")
 
     check = sub.add_parser("check", help="kiểm tra thành phần tổ và hạn thành lập / check composition and deadline",
                            description="Exit status: 0 no error-level finding, 1 error-level findings, 2 unreadable input.")
@@ -85,16 +89,25 @@ def _load(args: argparse.Namespace):
 
 
 def _deadline(args: argparse.Namespace):
-    """The rule set and the deadline in force: --deadline when given (said on stderr, since it
-    overrides the rule set's), else the rule set's own."""
+    """The rule set and the deadline in force: --deadline when given, else (no --rules either) the
+    deadline of the roster folder's calendar.json (``commdx synth --start``) when it has one (both
+    said on stderr, since they override the rule set's), else the rule set's own."""
+    from pathlib import Path
+
+    from ..synth import CALENDAR_FILE, folder_calendar
     from ..teams import RuleSet, read_rules
 
     rules = read_rules(args.rules) if args.rules else RuleSet.shipped()
-    if args.deadline is None or args.deadline == rules.deadline:
+    deadline, origin = args.deadline, "--deadline"
+    if deadline is None and not args.rules:
+        calendar = folder_calendar(Path(args.roster).parent)
+        if calendar is not None:
+            deadline, origin = calendar["deadline"], str(Path(args.roster).parent / CALENDAR_FILE)
+    if deadline is None or deadline == rules.deadline:
         return rules, rules.deadline
-    print(_TEXT[args.lang]["override"].format(deadline=args.deadline, rules_deadline=rules.deadline,
+    print(_TEXT[args.lang]["override"].format(deadline=deadline, origin=origin, rules_deadline=rules.deadline,
                                               rules=args.rules or "team-rules.json"), file=sys.stderr)
-    return rules, args.deadline
+    return rules, deadline
 
 
 def _width(s: str) -> int:

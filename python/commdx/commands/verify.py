@@ -20,7 +20,7 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
                     "kích thước và SHA-256. Checks a commdx output folder (or a report's manifest): every "
                     "file present, with its size and SHA-256.")
     p.add_argument("path", metavar="PATH", help="thư mục kết quả hoặc tệp *.manifest.json / output folder or manifest")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
 
 

@@ -1,0 +1,38 @@
+"""Issue 13: every command's help exists in Vietnamese (the default) and in English (``--lang
+en``): each option of each command has a help text; built for Vietnamese it has Vietnamese in it,
+built for English it is English or bilingual ("tiếng Việt / English")."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+import pytest
+
+from commdx import cli
+
+VI = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+
+
+def _helps(parser: argparse.ArgumentParser, name: str = "commdx"):
+    for a in parser._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            for cname, sub in a.choices.items():
+                yield f"{name} {cname}", "(command)", next((c.help for c in a._choices_actions if c.dest == cname), None)
+                yield from _helps(sub, f"{name} {cname}")
+        elif a.help != argparse.SUPPRESS and "-h" not in a.option_strings:
+            yield name, "/".join(a.option_strings) or a.dest, a.help
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_option_has_help_in_the_language(lang, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["commdx", "--lang", "en"] if lang == "en" else ["commdx"])
+    helps = list(_helps(cli.build_parser()))
+    assert len(helps) > 100
+    missing = [f"{c} {o}" for c, o, h in helps if not h]
+    assert not missing, missing
+    if lang == "vi":
+        bad = [f"{c} {o}: {h}" for c, o, h in helps if not VI.search(h)]
+    else:  # English, or bilingual "Vietnamese / English"
+        bad = [f"{c} {o}: {h}" for c, o, h in helps if VI.search(h) and " / " not in h and "/ " not in h]
+    assert not bad, bad
