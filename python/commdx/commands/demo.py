@@ -7,7 +7,7 @@ the whole pipeline on the example city.
 4. score the wards on adoption and readiness;
 5. class the wards central or remote, and the access segments of remote areas;
 6. plan the outreach (visit lists, one XLSX sheet per member);
-7. write the month's report for the city and for each ward (JSON, Markdown, HTML).
+7. write the month's report for the city and for each ward (JSON, Markdown, HTML, XLSX, DOCX, PDF).
 
 A progress line on stderr follows the steps (plain text, no extra dependency). A stage that is not
 available, or that refuses its input, is reported by name at the end and the demo goes on with the
@@ -317,7 +317,8 @@ def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: l
 def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: list, problems: list) -> None:
     import pandas as pd
 
-    from ..report import monthly_report
+    from ..render.pdf import soffice
+    from ..report import FORMATS, monthly_report, save_reports
 
     files = state["files"]
     d = out / "reports"
@@ -329,27 +330,25 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
                   manual_log=files.get("manual_processes"), households=files.get("households"),
                   plan=state.get("plan"), lang=args.lang,
                   scores=state.get("scores"), classes=state.get("classes"))
+    formats = FORMATS if soffice() is not None else tuple(x for x in FORMATS if x != "pdf")
+    if "pdf" not in formats:  # said at the end with the other steps not done, never silently dropped
+        problems.append("report PDF: LibreOffice (soffice) is not installed (Debian package libreoffice-writer-nogui)")
+    places = state["places"].to_dataframe()
+    top = places[places["parent"].fillna("").astype(str) == ""]
+    city_name = str(top["name"].iloc[0]) if len(top) else None
     city = monthly_report(month, **common)
-    paths = city.save(d)
-    _tables_xlsx(city, d / f"report-{city.unit}-{month}.xlsx")
+    paths = city.save(d, formats, city_name=city_name)
     outputs.append(("report, city (HTML)", paths["html"]))
-    outputs.append(("report, city (Markdown, JSON, XLSX)", d))
-    wards = state["places"].to_dataframe()
-    wards = wards[wards["kind"].isin(["ward", "commune", "special_zone"])]["code"].tolist()
+    outputs.append(("report, city (" + ", ".join(x.upper() for x in formats if x != "html") + ")", d))
+    wards = places[places["kind"].isin(["ward", "commune", "special_zone"])]["code"].tolist()
     bar = state.get("progress")
+    reports = []
     for i, code in enumerate(wards, start=1):
         if bar is not None:
             bar.show(("báo cáo phường/xã" if args.lang == "vi" else "ward reports") + f" {i}/{len(wards)}")
-        monthly_report(month, ward=code, charts=True, **common).save(d / "wards")
+        reports.append(monthly_report(month, ward=code, charts=True, **common))
+    # every ward's file set, their PDFs made in one LibreOffice run
+    save_reports(reports, d / "wards", formats, city_name=city_name)
     outputs.append((f"reports, {len(wards)} wards", d / "wards"))
     for m in city.missing:
         problems.append(f"report section: {m}")
-
-
-def _tables_xlsx(rep: Any, path: Path) -> None:
-    import pandas as pd
-
-    with pd.ExcelWriter(path) as xl:
-        for name, df in rep.tables.items():
-            if len(df.columns):
-                df.to_excel(xl, sheet_name=name[:31], index=False)
