@@ -315,7 +315,7 @@ def test_command_line_report(city, tmp_path, capsys) -> None:
     out = tmp_path / "out"
     assert main(["report", "--month", "2022-10", "--data", str(data), "--ward", "Phường 1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Báo cáo tháng 2022-10: Phường 1 (10001)" in printed
+    assert "Báo cáo tháng 10 năm 2022: Phường 1 (10001)" in printed
     report = json.loads((out / "report-10001-2022-10.json").read_text("utf-8"))
     assert report["lang"] == "vi" and report["unit"] == "10001"
     bank = next(r for r in report["indicators"] if r["variable"] == "households_bank_account")

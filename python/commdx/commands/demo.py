@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
     vi = args.lang == "vi"
-    state: dict[str, Any] = {}
+    state: dict[str, Any] = {"lang": args.lang}
     problems: list[str] = []
     outputs: list[tuple[str, Path]] = []
     steps: list[tuple[str, str, Callable[[], None]]] = [
@@ -188,9 +188,8 @@ def _teams(out: Path, state: dict[str, Any], outputs: list) -> None:
 
 
 def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
-    import pandas as pd
-
     from ..indicators import indicators
+    from ..render.tables import CSV_ENCODING, write_xlsx_tables
 
     d = out / "indicators"
     d.mkdir(exist_ok=True)
@@ -198,16 +197,18 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     biz = files.get("businesses")
     baseline_day, followup_day = _survey_days()
     base = indicators(files["sample_households"], state["places"], businesses=biz, as_of=baseline_day)
-    base.to_csv(d / "indicators-baseline.csv", index=False)
+    base.to_csv(d / "indicators-baseline.csv", index=False, encoding=CSV_ENCODING)
     state["estimates"] = base
     if "followup_households" in files:
         now = indicators(files["followup_households"], state["places"], businesses=biz, as_of=followup_day)
-        now.to_csv(d / "indicators-followup.csv", index=False)
+        now.to_csv(d / "indicators-followup.csv", index=False, encoding=CSV_ENCODING)
         state["estimates_now"] = now
-    with pd.ExcelWriter(d / "indicators.xlsx") as xl:
-        base[base["level"].isin(["city", "ward"])].to_excel(xl, sheet_name="baseline", index=False)
-        if "estimates_now" in state:
-            state["estimates_now"][state["estimates_now"]["level"].isin(["city", "ward"])].to_excel(xl, sheet_name="followup", index=False)
+    vi = state.get("lang", "vi") == "vi"
+    sheets = {"Đầu kỳ" if vi else "Baseline": base[base["level"].isin(["city", "ward"])]}
+    if "estimates_now" in state:
+        now = state["estimates_now"]
+        sheets["Vòng lặp lại" if vi else "Follow-up"] = now[now["level"].isin(["city", "ward"])]
+    write_xlsx_tables(d / "indicators.xlsx", sheets, "vi" if vi else "en")
     del biz
     outputs.append(("indicators (CSV, XLSX)", d))
 
@@ -230,6 +231,7 @@ def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
     import pandas as pd
 
     from ..io.json import shipped_json
+    from ..render.tables import CSV_ENCODING
     from ..scores import CompositeIndex, estimates_to_wide
     d = out / "scores"
     d.mkdir(exist_ok=True)
@@ -245,7 +247,7 @@ def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
             node = res[res["node"] == name] if "node" in res.columns else res
             rows.append(pd.DataFrame({"unit": node["unit"], "index": name, "score": node.get("score", node.get("value"))}))
         result[when] = pd.concat(rows, ignore_index=True)
-        result[when].to_csv(d / f"scores-{when}.csv", index=False)
+        result[when].to_csv(d / f"scores-{when}.csv", index=False, encoding=CSV_ENCODING)  # BOM: Excel reads it right
     state["scores"] = result
     outputs.append(("scores", d))
 
@@ -261,8 +263,10 @@ def _classify(out: Path, state: dict[str, Any], outputs: list, lang: str) -> Non
     for when, key in (("baseline", "sample_households"), ("now", "followup_households")):
         if key in state["files"]:
             classes[when] = classify_areas(areas, lang=lang, households=state["files"][key])
-    classes["baseline"].to_excel(d / "classes.xlsx", index=False)
-    classes["baseline"].to_csv(d / "classes.csv", index=False)
+    from ..render.tables import CSV_ENCODING, write_xlsx_tables
+
+    write_xlsx_tables(d / "classes.xlsx", {"Phân loại" if lang == "vi" else "Classes": classes["baseline"]}, lang)
+    classes["baseline"].to_csv(d / "classes.csv", index=False, encoding=CSV_ENCODING)
     seg = access_segments(state["files"]["sample_households"], areas=classes["baseline"])
     groups = getattr(seg, "groups", None)
     if groups is not None:
@@ -350,5 +354,7 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
     # every ward's file set, their PDFs made in one LibreOffice run
     save_reports(reports, d / "wards", formats, city_name=city_name)
     outputs.append((f"reports, {len(wards)} wards", d / "wards"))
-    for m in city.missing:
-        problems.append(f"report section: {m}")
+    from ..render.words import missing_text
+
+    for m in city.missing:  # in the demo's language, as the report prints them
+        problems.append(("phần báo cáo: " if args.lang == "vi" else "report section: ") + missing_text(m, args.lang))

@@ -92,7 +92,9 @@ def run(args: argparse.Namespace) -> int:
     city_name = _city_name(places)
     paths = rep.save(args.out, formats, command=getattr(args, "argv", None),
                      inputs=(args.data, args.config, args.plan, args.rules), city_name=city_name)
-    print(("Báo cáo tháng " if vi else "Monthly report ") + f"{rep.month}: {rep.unit_name} ({rep.unit})")
+    from ..render.fmt import Fmt
+
+    print(("Báo cáo " if vi else "Monthly report, ") + f"{Fmt(args.lang).month(rep.month)}: {rep.unit_name} ({rep.unit})")
     for kind, path in paths.items():
         print(f"  {kind}: {path}")
     if rep.variables_missing:  # missing data, never to be taken for suppressed cells (issue 11)

@@ -30,6 +30,11 @@ def missing(x: Any) -> bool:
         return str(x) in ("<NA>", "nan", "NaT")
 
 
+def _no_negative_zero(v: float, digits: int) -> float:
+    """-0.0004 shown with one decimal is 0,0, not -0,0."""
+    return 0.0 if round(v, digits) == 0 else v
+
+
 def _decimal_pattern(digits: int, signed: bool) -> str:
     body = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return f"+{body};-{body}" if signed else body
@@ -57,7 +62,7 @@ class Fmt:
             return "∞" if v > 0 else "-∞"
         if v.is_integer() and not signed:
             return format_decimal(int(v), format="#,##0", locale=self.locale)
-        return format_decimal(v, format=_decimal_pattern(digits, signed), locale=self.locale)
+        return format_decimal(_no_negative_zero(v, digits), format=_decimal_pattern(digits, signed), locale=self.locale)
 
     def int(self, x: Any) -> str:
         if missing(x):
@@ -70,13 +75,13 @@ class Fmt:
         pattern = self._pct
         if signed:
             pattern = f"+{pattern};-{pattern}"
-        return format_percent(float(x), format=pattern, locale=self.locale)
+        return format_percent(_no_negative_zero(float(x), 3), format=pattern, locale=self.locale)
 
     def pp(self, x: Any, signed: bool = True) -> str:
         """A change of a share (0.128) in percentage points ("+12,8")."""
         if missing(x):
             return SUPPRESSED
-        return format_decimal(float(x) * 100, format=_decimal_pattern(1, signed), locale=self.locale)
+        return format_decimal(_no_negative_zero(float(x) * 100, 1), format=_decimal_pattern(1, signed), locale=self.locale)
 
     def interval(self, low: Any, high: Any) -> str:
         """A confidence interval of a change, in percentage points: "[+9,9; +15,7]" (the

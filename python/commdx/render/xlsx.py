@@ -12,7 +12,7 @@ from .document import Cell, Document
 from .fmt import Fmt, missing
 from .words import SHEETS
 
-__all__ = ["write_xlsx", "cell_value", "NUMBER_FORMATS"]
+__all__ = ["write_xlsx", "cell_value", "NUMBER_FORMATS", "save_workbook"]
 
 NUMBER_FORMATS = {"int": "#,##0", "num1": "#,##0.0", "num2": "#,##0.00", "num3": "0.000", "pct": "0.0%",
                   "pp": "+0.0;-0.0;0.0", "ppu": "0.0", "date": "dd/mm/yyyy"}
@@ -75,4 +75,39 @@ def write_xlsx(doc: Document, path: Path) -> None:
             sh.column_dimensions[get_column_letter(c_i)].width = width
         sh.freeze_panes = "A2"
         sh.auto_filter.ref = sh.dimensions
-    wb.save(path)
+    _save(wb, path)
+
+
+def save_workbook(wb: Any, path: Path) -> None:
+    """Save ``wb`` to ``path``; a full disk or a file-size limit is an OSError naming the file.
+    openpyxl streams each sheet through lxml into a temporary file, and there such a failure is
+    lxml's SerialisationError ("IO_EFBIG"), echoed again by the writer's generators when they are
+    collected: it is turned into the OSError it is, and the echoes are collected quietly."""
+    import errno
+    import gc
+    import io
+    import os
+    import sys
+
+    buf = io.BytesIO()
+    code = None
+    try:
+        wb.save(buf)
+    except Exception as exc:  # noqa: BLE001 - only lxml's I/O failures are translated
+        text = str(exc)
+        if type(exc).__name__ != "SerialisationError" or "IO_E" not in text:
+            raise
+        code = errno.ENOSPC if "NOSPC" in text else errno.EFBIG
+        exc.__traceback__ = None
+    if code is not None:
+        previous = sys.unraisablehook
+        sys.unraisablehook = lambda u: None if type(u.exc_value).__name__ == "SerialisationError" else previous(u)
+        try:
+            gc.collect()
+        finally:
+            sys.unraisablehook = previous
+        raise OSError(code, os.strerror(code), os.fspath(path))
+    Path(path).write_bytes(buf.getvalue())
+
+
+_save = save_workbook
