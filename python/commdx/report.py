@@ -22,7 +22,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -298,19 +298,22 @@ def _place_names(city_name: Optional[str]) -> tuple[Optional[str], Optional[str]
     return city_name, city_name
 
 
-def save_reports(reports: list[MonthlyReport], out: str | Path, formats: tuple[str, ...] = ("json", "md", "html"), *,
-                 command: Optional[list[str]] = None, inputs: tuple = (),
-                 city_name: Optional[str] = None) -> list[dict[str, Path]]:
-    """``MonthlyReport.save`` for several reports into one folder, each its own file set with its
-    manifest; their PDFs are made in one LibreOffice run (it takes seconds to start)."""
+def save_reports(reports: list[MonthlyReport], out: str | Path | Sequence[str | Path],
+                 formats: tuple[str, ...] = ("json", "md", "html"), *, command: Optional[list[str]] = None,
+                 inputs: tuple = (), city_name: Optional[str] = None) -> list[dict[str, Path]]:
+    """``MonthlyReport.save`` for several reports into one folder (or ``out[i]`` for report i),
+    each its own file set with its manifest; their PDFs are made in one LibreOffice run (it takes
+    seconds to start). Returns each report's final paths."""
     import contextlib
 
     from .io.output import atomic_files
 
-    final = Path(out)
+    finals = [Path(out)] * len(reports) if isinstance(out, (str, Path)) else [Path(o) for o in out]
+    if len(finals) != len(reports):
+        raise ValueError(f"save_reports: {len(reports)} reports, {len(finals)} folders")
     written: list[dict[str, Path]] = []
     with contextlib.ExitStack() as stack:
-        for rep in reports:
+        for rep, final in zip(reports, finals):
             stem = f"report-{rep.unit}-{rep.month}"
             tmp = stack.enter_context(atomic_files(final, stem, command=command, inputs=inputs))
             written.append(rep._save_files(tmp, stem, formats, city_name))
@@ -325,7 +328,7 @@ def save_reports(reports: list[MonthlyReport], out: str | Path, formats: tuple[s
                 p["pdf"] = pdf
                 if "docx" not in formats:
                     p.pop("docx").unlink()
-    return [{k: final / p.name for k, p in paths.items()} for paths in written]
+    return [{k: final / p.name for k, p in paths.items()} for paths, final in zip(written, finals)]
 
 
 def _json_default(x: Any) -> Any:

@@ -344,3 +344,46 @@ def test_the_command_speaks_the_reports_language_on_stdout_and_stderr(city: Path
     said = err.getvalue()
     assert "Phần chưa có" in said and "chưa có kết quả phân loại" in said and "no classes given" not in said
     assert _english_words(said.replace("commdx.classify_areas", "").replace("commdx.CompositeIndex", "")) == []
+
+
+def test_without_libreoffice_the_pdf_is_skipped_and_said(city: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["report", "--month", MONTH, "--data", str(city), "--ward", WARD, "--out", str(tmp_path / "r")])
+    assert status == 0, err.getvalue()
+    assert "Không tạo PDF: máy chưa cài LibreOffice" in err.getvalue()
+    written = {p.suffix for p in (tmp_path / "r").iterdir()}
+    assert {".docx", ".xlsx", ".html"} <= written and ".pdf" not in written
+    rep = commdx.monthly_report(MONTH, city, ward=WARD, charts=False)
+    with pytest.raises(OSError, match="libreoffice-writer-nogui"):  # asked for by name: an error, not a silent skip
+        rep.save(tmp_path / "s", ("pdf",))
+    assert not list((tmp_path / "s").glob("report-*"))
+
+
+def test_the_indicators_workbook_and_csv_for_excel(city: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    args = ["indicators", str(city / "sample_households.csv"), "--places", str(city / "places.csv")]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(args + ["-o", str(tmp_path / "i.xlsx")]) == 0
+        assert main(args + ["-o", str(tmp_path / "i.csv")]) == 0
+    ws = load_workbook(tmp_path / "i.xlsx")["Chỉ tiêu"]
+    header = [c.value for c in ws[1]]
+    assert header[:6] == ["Cấp", "Mã địa bàn", "Địa bàn", "Chỉ tiêu", "Ước lượng", "Sai số chuẩn"]
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["C"].width >= 12
+    from commdx.io.json import shipped_json
+
+    statistic = {i["id"]: i["statistic"] for i in shipped_json("indicators.json")["indicators"]}
+    est, ind = header.index("Ước lượng") + 1, header.index("Chỉ tiêu") + 1
+    formats: dict[str, set[str]] = {}
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(row=r, column=est).value is not None:
+            kind = statistic[ws.cell(row=r, column=ind).value]
+            formats.setdefault(kind, set()).add(ws.cell(row=r, column=est).number_format)
+    assert formats["proportion"] == {"0.0%"}  # shares as percentages; means and totals as numbers
+    assert all("0.0%" not in f for kind, f in formats.items() if kind != "proportion")
+    n = header.index("Số quan sát") + 1
+    assert ws.cell(row=2, column=n).number_format == "#,##0"
+    raw = (tmp_path / "i.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbflevel,unit,unit_name,indicator,estimate")  # BOM, machine column names

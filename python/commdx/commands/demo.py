@@ -341,18 +341,17 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
     top = places[places["parent"].fillna("").astype(str) == ""]
     city_name = str(top["name"].iloc[0]) if len(top) else None
     city = monthly_report(month, **common)
-    paths = city.save(d, formats, city_name=city_name)
-    outputs.append(("report, city (HTML)", paths["html"]))
-    outputs.append(("report, city (" + ", ".join(x.upper() for x in formats if x != "html") + ")", d))
     wards = places[places["kind"].isin(["ward", "commune", "special_zone"])]["code"].tolist()
     bar = state.get("progress")
-    reports = []
+    reports = [city]
     for i, code in enumerate(wards, start=1):
         if bar is not None:
             bar.show(("báo cáo phường/xã" if args.lang == "vi" else "ward reports") + f" {i}/{len(wards)}")
         reports.append(monthly_report(month, ward=code, charts=True, **common))
-    # every ward's file set, their PDFs made in one LibreOffice run
-    save_reports(reports, d / "wards", formats, city_name=city_name)
+    # the city's and every ward's file set, their PDFs made in one LibreOffice run
+    paths = save_reports(reports, [d] + [d / "wards"] * len(wards), formats, city_name=city_name)[0]
+    outputs.append(("report, city (HTML)", paths["html"]))
+    outputs.append(("report, city (" + ", ".join(x.upper() for x in formats if x != "html") + ")", d))
     outputs.append((f"reports, {len(wards)} wards", d / "wards"))
     from ..render.words import missing_text
 

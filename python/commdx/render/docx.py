@@ -171,8 +171,8 @@ def write_docx(doc: Document, path: Path, *, place: Optional[str] = None, superi
     _para(d, "———", size=10, align="center", space_after=10)
 
     _para(d, f"I. {w('summary', lang).upper()}", size=13, bold=True, align="left")
-    for s in doc.summary:
-        _para(d, s, indent=True)
+    for sentence in doc.summary:
+        _para(d, sentence, indent=True)
     roman = ["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV"]
     for i, s in enumerate(doc.sections):
         _para(d, f"{roman[i] if i < len(roman) else i + 2}. {s.title.upper()}", size=13, bold=True, align="left")

@@ -9,6 +9,7 @@ One ``soffice`` run converts any number of files (it costs seconds to start); it
 own profile folder, so it neither disturbs nor waits for a LibreOffice the user has open."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -18,11 +19,14 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from ..io.output import OutputError
+
 __all__ = ["docx_to_pdf", "soffice", "reproducible_pdf", "PdfError"]
 
 
-class PdfError(RuntimeError):
-    """LibreOffice is missing or could not convert a file (the message says which)."""
+class PdfError(OutputError):
+    """LibreOffice is missing or could not convert a file: an output that could not be written
+    (an OSError naming the PDF; the commands report it as such, and nothing is moved in)."""
 
 
 def soffice() -> str | None:
@@ -32,19 +36,21 @@ def soffice() -> str | None:
 
 def _convert(files: list[Path], outdir: Path, fmt: str) -> None:
     exe = soffice()
+    target = fmt.split(":")[0]
     if exe is None:
-        raise PdfError("LibreOffice (soffice) không có trên máy: cài gói Debian libreoffice-writer-nogui / "
-                       "LibreOffice (soffice) is not installed: install the Debian package libreoffice-writer-nogui")
+        raise PdfError(errno.ENOENT, "LibreOffice (soffice) không có trên máy: cài gói Debian libreoffice-writer-nogui / "
+                       "LibreOffice (soffice) is not installed: install the Debian package libreoffice-writer-nogui",
+                       os.fspath(files[0].with_suffix("." + target)))
     with tempfile.TemporaryDirectory(prefix="commdx-lo-") as profile:
         cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)]
         env = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
         r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
-    target = fmt.split(":")[0]
     absent = [f for f in files if not (outdir / f"{f.stem}.{target}").is_file()]
     if r.returncode != 0 or absent:
-        raise PdfError(f"{absent[0] if absent else files[0]}: LibreOffice không chuyển được sang {target} / "
-                       f"LibreOffice could not convert it to {target} (exit {r.returncode}): {r.stderr.strip()[-400:]}")
+        bad = absent[0] if absent else files[0]
+        raise PdfError(errno.EIO, f"LibreOffice không chuyển được sang {target} / LibreOffice could not convert it "
+                       f"(exit {r.returncode}): {r.stderr.strip()[-400:]}", os.fspath(bad.with_suffix("." + target)))
 
 
 _DATE = re.compile(rb"(/CreationDate|/ModDate)\s*\((D:[^)]*)\)")

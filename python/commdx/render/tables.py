@@ -40,6 +40,15 @@ _SHARES = {"estimate", "se", "ci_low", "ci_high", "target", "gap", "education", 
 _COUNTS = {"n", "population", "days_left"}
 
 
+def _statistics() -> dict[str, str]:
+    """``{indicator id: statistic}`` of the shipped catalogue (indicators.json)."""
+    from ..io.json import shipped_json
+
+    cat = shipped_json("indicators.json")
+    items = cat.get("indicators", cat) if isinstance(cat, dict) else cat
+    return {str(i.get("id")): str(i.get("statistic", "proportion")) for i in items if isinstance(i, dict)}
+
+
 def _header(col: str, lang: str) -> str:
     h = HEADERS.get(col)
     return (h[0] if lang == "vi" else h[1]) if h else col
@@ -56,9 +65,9 @@ def _value(v: Any) -> Any:
 
 
 def write_xlsx_tables(path: Path, sheets: Mapping[str, Any], lang: str = "vi") -> None:
-    """``sheets``: ``{sheet name: DataFrame}``. An ``indicator`` table's share columns are
-    percentages on the rows whose statistic is a proportion (all of them when the table has no
-    ``statistic`` column and its estimates lie in [0, 1])."""
+    """``sheets``: ``{sheet name: DataFrame}``. An indicator table's share columns are
+    percentages on the rows whose statistic (its ``statistic`` column, else the catalogue's) is a
+    proportion; other tables' share columns wherever the value lies in [-1, 1]."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -77,6 +86,9 @@ def write_xlsx_tables(path: Path, sheets: Mapping[str, Any], lang: str = "vi") -
         share_rows = None
         if "statistic" in df.columns:
             share_rows = (df["statistic"].astype(str) == "proportion").tolist()
+        elif "indicator" in df.columns:  # the catalogue says which indicators are proportions
+            stat = _statistics()
+            share_rows = [stat.get(str(i), "proportion") == "proportion" for i in df["indicator"]]
         for r_i, row in enumerate(df.itertuples(index=False), start=2):
             for c_i, (col, v) in enumerate(zip(cols, row), start=1):
                 v = _value(v)
