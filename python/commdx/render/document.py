@@ -92,10 +92,6 @@ class Document:
         return [s.table for s in self.sections if s.table is not None]
 
 
-def _pct_kind(unit_pp: str, lang: str) -> str:
-    return f" ({w('pp', lang)})" if unit_pp else ""
-
-
 def build(rep: Any) -> Document:
     lang, d = rep.lang, rep.data
     f = Fmt(lang)
@@ -284,7 +280,6 @@ def _class_score(cs: dict[str, Any], f: Fmt) -> list[Section]:
     if srows:
         header = [w("unit", lang), w("index", lang), f"{w('score', lang)}: {when_name('baseline', lang)}",
                   f"{w('score', lang)}: {when_name('now', lang)}"]
-        out[0].after = []
         out.append(Section("scores", w("score", lang), [], Table("scores", header, srows, PAGE_ROWS["scores"])))
     return out
 
