@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 JOBS ?= 2
 # Everything a fresh Debian (bookworm) needs besides make itself; README.md lists the same.
 APT_PACKAGES := libeigen3-dev nlohmann-json3-dev libgtest-dev libgmock-dev cmake ninja-build g++ clang libclang-rt-14-dev \
-  python3 python3-dev python3-venv
+  python3 python3-dev python3-venv libreoffice-writer-nogui chromium poppler-utils fonts-liberation2
 # libFuzzer runs (docs/fuzzing.md): seconds per harness for `make fuzz`, executions per harness for
 # the bounded smoke run `make test` does
 FUZZ_SECONDS ?= 600
@@ -33,7 +33,7 @@ $(VENV)/.deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" ninja \
-	  numpy pandas openpyxl pyarrow matplotlib pytest hypothesis nbclient nbformat ipykernel ortools scipy mypy pybind11-stubgen
+	  numpy pandas openpyxl pyarrow matplotlib babel jinja2 python-docx pytest hypothesis nbclient nbformat ipykernel ortools scipy mypy pybind11-stubgen
 	touch $@
 
 venv: $(VENV)/.deps

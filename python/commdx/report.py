@@ -16,16 +16,13 @@ before it is published: suppressed cells are ``null`` in JSON and ``—`` in doc
 """
 from __future__ import annotations
 
-import base64
 import calendar
 import datetime as _dt
-import html
-import io
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,7 +33,7 @@ from .io import tables as _tables
 from .io.json import read_json, shipped_json
 from .monitor import round_changes
 
-__all__ = ["MonthlyReport", "monthly_report", "load_report_config", "load_city_folder"]
+__all__ = ["MonthlyReport", "monthly_report", "save_reports", "load_report_config", "load_city_folder", "FORMATS"]
 
 SUPPRESSED = "—"
 
@@ -252,40 +249,114 @@ class MonthlyReport:
     def to_json(self) -> dict[str, Any]:
         return self.data
 
+    def document(self) -> Any:
+        """The report as a document (summary, sections, typed tables): ``commdx.render.document``."""
+        from .render.document import build
+
+        return build(self)
+
     def to_markdown(self) -> str:
-        return _render_markdown(self)
+        from .render.markdown import render_markdown
+
+        return render_markdown(self.document(), self.charts, f"report-{self.unit}-{self.month}")
 
     def to_html(self) -> str:
-        return _render_html(self)
+        from .render.html import render_html
+
+        return render_html(self.document(), self.charts)
 
     def save(self, out: str | Path, formats: tuple[str, ...] = ("json", "md", "html"), *,
-             command: Optional[list[str]] = None, inputs: tuple = ()) -> dict[str, Path]:
-        """Writes ``report-<unit>-<month>.{json,md,html}`` (and the charts as PNG) into ``out``, then
+             command: Optional[list[str]] = None, inputs: tuple = (), city_name: Optional[str] = None) -> dict[str, Path]:
+        """Writes ``report-<unit>-<month>.<format>`` for each of ``formats`` (``FORMATS``: json, md
+        with its PNG charts, html, xlsx, docx, pdf) into ``out``, then
         ``report-<unit>-<month>.manifest.json`` last (``commdx.io.output.atomic_files``): the files
         are written to a temporary folder and moved in only when all are complete, so a failed run
-        leaves the previous report (or no manifest). Returns the final paths."""
-        from .io.output import atomic_files
+        leaves the previous report (or no manifest). ``city_name`` ("Thành phố Vũng Tàu") names
+        the place in the DOCX/PDF's place and date and the city report's issuing body. Returns the
+        final paths."""
+        return save_reports([self], out, formats, command=command, inputs=inputs, city_name=city_name)[0]
 
-        final = Path(out)
-        stem = f"report-{self.unit}-{self.month}"
-        with atomic_files(final, stem, command=command, inputs=inputs) as tmp:
-            paths = self._save_files(tmp, stem, formats)
-        return {k: final / p.name for k, p in paths.items()}
-
-    def _save_files(self, o: Path, stem: str, formats: tuple[str, ...]) -> dict[str, Path]:
+    def _save_files(self, o: Path, stem: str, formats: tuple[str, ...], city_name: Optional[str] = None) -> dict[str, Path]:
+        unknown = [x for x in formats if x not in FORMATS]
+        if unknown:
+            raise _core.ConfigError(f"report format '{unknown[0]}': expected one of {', '.join(FORMATS)}")
         paths: dict[str, Path] = {}
         if "json" in formats:
             paths["json"] = o / f"{stem}.json"
             paths["json"].write_text(json.dumps(self.data, ensure_ascii=False, indent=1, default=_json_default), "utf-8")
+        doc = self.document()
         if "md" in formats:
+            from .render.markdown import render_markdown
+
             paths["md"] = o / f"{stem}.md"
-            paths["md"].write_text(self.to_markdown(), "utf-8")
+            paths["md"].write_text(render_markdown(doc, self.charts, stem), "utf-8")
             for name, png in self.charts.items():
                 (o / f"{stem}-{name}.png").write_bytes(png)
         if "html" in formats:
+            from .render.html import render_html
+
             paths["html"] = o / f"{stem}.html"
-            paths["html"].write_text(self.to_html(), "utf-8")
+            paths["html"].write_text(render_html(doc, self.charts), "utf-8")
+        if "xlsx" in formats:
+            from .render.xlsx import write_xlsx
+
+            paths["xlsx"] = o / f"{stem}.xlsx"
+            write_xlsx(doc, paths["xlsx"])
+        if "docx" in formats or "pdf" in formats:
+            from .render.docx import write_docx
+
+            paths["docx"] = o / f"{stem}.docx"
+            place, superior = _place_names(city_name)
+            write_docx(doc, paths["docx"], place=place, superior=superior if self.data.get("level") == "city" else None)
         return paths
+
+
+#: the formats ``MonthlyReport.save`` writes
+FORMATS = ("json", "md", "html", "xlsx", "docx", "pdf")
+
+
+def _place_names(city_name: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """("Vũng Tàu", "Thành phố Vũng Tàu") from the city's name: the place of a document's
+    "place, date" line drops the kind of unit (Decree 30/2020, Appendix I)."""
+    if not city_name:
+        return None, None
+    for kind in ("Thành phố ", "Thị xã ", "Tỉnh ", "Huyện ", "Quận ", "Phường ", "Xã ", "Đặc khu "):
+        if city_name.startswith(kind):
+            return city_name[len(kind):], city_name
+    return city_name, city_name
+
+
+def save_reports(reports: list[MonthlyReport], out: str | Path | Sequence[str | Path],
+                 formats: tuple[str, ...] = ("json", "md", "html"), *, command: Optional[list[str]] = None,
+                 inputs: tuple = (), city_name: Optional[str] = None) -> list[dict[str, Path]]:
+    """``MonthlyReport.save`` for several reports into one folder (or ``out[i]`` for report i),
+    each its own file set with its manifest; their PDFs are made in one LibreOffice run (it takes
+    seconds to start). Returns each report's final paths."""
+    import contextlib
+
+    from .io.output import atomic_files
+
+    finals = [Path(out)] * len(reports) if isinstance(out, (str, Path)) else [Path(o) for o in out]
+    if len(finals) != len(reports):
+        raise ValueError(f"save_reports: {len(reports)} reports, {len(finals)} folders")
+    written: list[dict[str, Path]] = []
+    with contextlib.ExitStack() as stack:
+        for rep, final in zip(reports, finals):
+            stem = f"report-{rep.unit}-{rep.month}"
+            tmp = stack.enter_context(atomic_files(final, stem, command=command, inputs=inputs))
+            written.append(rep._save_files(tmp, stem, formats, city_name))
+        if "pdf" in formats:
+            from .render.docx import document_date
+            from .render.pdf import docx_to_pdf
+
+            pdfs = docx_to_pdf([p["docx"] for p in written],
+                               dates={p["docx"].stem: document_date(r.month).strftime("%Y%m%d000000")
+                                      for p, r in zip(written, reports)})
+            for p, pdf in zip(written, pdfs):
+                p["pdf"] = pdf
+                if "docx" not in formats:
+                    p.pop("docx").unlink()
+    return [{k: final / p.name for k, p in paths.items()} for paths, final in zip(written, finals)]
 
 
 def _json_default(x: Any) -> Any:
@@ -1246,240 +1317,10 @@ def _class_score_section(scores: Mapping[str, pd.DataFrame] | None, classes: Map
 
 
 # ---------------------------------------------------------------------------------------------
-# charts and documents
+# charts and documents: commdx.render (this module computes, that package renders)
 # ---------------------------------------------------------------------------------------------
 
-def _png(fig: Any) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def _charts(rep: MonthlyReport) -> dict[str, bytes]:
-    import matplotlib
+    from .render.charts import charts
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    lang = rep.lang
-    out: dict[str, bytes] = {}
-    ind = rep.tables.get("indicators")
-    if ind is not None and len(ind):
-        d = ind.dropna(subset=["now"]).sort_values("now")
-        if len(d):
-            fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(d) + 1.2))
-            y = np.arange(len(d))
-            ax.barh(y - 0.2, d["baseline"] * 100, height=0.4, color="#bbbbbb", label=_w("baseline", lang))
-            ax.barh(y + 0.2, d["now"] * 100, height=0.4, color="#2b7bb9", label=_w("now", lang),
-                    xerr=1.96 * d["se_now"].fillna(0) * 100, error_kw={"elinewidth": 0.8})
-            for yi, sig in zip(y, d["significant_baseline"]):
-                if sig:
-                    ax.text(101, float(yi), "*", va="center", fontsize=12, color="#c0392b")
-            ax.set_yticks(y)
-            ax.set_yticklabels(d["label"], fontsize=8)
-            ax.set_xlim(0, 105)
-            ax.set_xlabel("%")
-            ax.legend(loc="lower right", fontsize=8)
-            ax.set_title(_w("indicators", lang), fontsize=10)
-            out["indicators"] = _png(fig)
-    prog = rep.tables.get("progress")
-    if prog is not None and len(prog):
-        fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(prog) + 1.2))
-        y = np.arange(len(prog))
-        ax.barh(y, prog["now"].astype(float) * 100, color="#27ae60")
-        ax.scatter(prog["target"] * 100, y, marker="|", s=300, color="#c0392b", label=_w("target", lang))
-        ax.set_yticks(y)
-        ax.set_yticklabels(prog["label"], fontsize=8)
-        ax.set_xlim(0, 105)
-        ax.legend(fontsize=8)
-        ax.set_title(_w("progress", lang), fontsize=10)
-        out["progress"] = _png(fig)
-    mem = rep.tables.get("member_visits")
-    if mem is not None and len(mem):
-        team = rep.tables["team_visits"]
-        team = team.sort_values("visits", ascending=False).head(20)
-        fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(team) + 1.2))
-        y = np.arange(len(team))
-        ax.barh(y + 0.2, team["visits"], height=0.4, color="#2b7bb9", label=_w("visits_done", lang))
-        if team["visits_planned"].notna().any() and team["visits_planned"].sum() > 0:
-            ax.barh(y - 0.2, team["visits_planned"], height=0.4, color="#bbbbbb", label=_w("visits_planned", lang))
-        ax.set_yticks(y)
-        ax.set_yticklabels(team["team_id"], fontsize=7)
-        ax.legend(fontsize=8)
-        ax.set_title(_w("visits", lang), fontsize=10)
-        out["visits"] = _png(fig)
-    m1 = rep.tables.get("manual_processes")
-    if m1 is not None and len(m1):
-        d = m1.head(10).iloc[::-1]
-        fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(d) + 1.2))
-        ax.barh(d["process"], d["households"], color="#8e44ad")
-        ax.set_xlabel(_w("n", lang))
-        ax.set_title(_w("manual", lang), fontsize=10)
-        out["manual"] = _png(fig)
-    return out
-
-
-def _fmt_pct(x: Any, signed: bool = False) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return SUPPRESSED
-    return f"{x * 100:+.1f}" if signed else f"{x * 100:.1f}"
-
-
-def _fmt_num(x: Any, digits: int = 1) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return SUPPRESSED
-    if isinstance(x, (int, np.integer)) or float(x).is_integer():
-        return f"{int(x):,}".replace(",", ".")
-    return f"{x:.{digits}f}"
-
-
-def _yes(x: Any, lang: str) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return SUPPRESSED
-    return _w("yes", lang) if bool(x) else _w("no", lang)
-
-
-def _sections(rep: MonthlyReport) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
-    """(title, header, rows, paragraphs) of each section, shared by Markdown and HTML."""
-    lang, d = rep.lang, rep.data
-    out = []
-    if "indicators" in d:
-        header = [_w("indicator", lang), _w("baseline", lang) + " %", _w("last_month", lang) + " %", _w("now", lang) + " %",
-                  _w("change", lang) + " (pp)", _w("ci", lang), _w("significant", lang), _w("n", lang)]
-        rows = [[r["label"], _fmt_pct(r["baseline"]), _fmt_pct(r["last_month"]), _fmt_pct(r["now"]),
-                 _fmt_pct(r["change_baseline"], True),
-                 (SUPPRESSED if r["ci_low_baseline"] is None else f"[{r['ci_low_baseline'] * 100:+.1f}, {r['ci_high_baseline'] * 100:+.1f}]"),
-                 _yes(r["significant_baseline"], lang), _fmt_num(r["n_now"])] for r in d["indicators"]]
-        r0 = d["rounds"]
-        paras = [f"{_w('baseline', lang)}: {r0['baseline']['month']} · {_w('last_month', lang)}: {r0['last_month']['month']} · "
-                 f"{_w('now', lang)}: {r0['now']['month']}", *d.get("notes", []), _w("suppressed_note", lang, k=int(d["min_households"]))]
-        out.append((_w("indicators", lang), header, rows, paras))
-        if d.get("progress"):
-            header = [_w("indicator", lang), _w("now", lang) + " %", _w("target", lang) + " %", _w("deadline", lang),
-                      _w("gap", lang) + " (pp)", _w("pace_needed", lang) + " (pp)", _w("pace_so_far", lang) + " (pp)", _w("on_track", lang)]
-            words = {"met": _w("met", lang), "overdue": _w("overdue", lang), "on_track": _w("yes", lang),
-                     "behind": _w("no", lang), "unknown": SUPPRESSED}
-            rows = [[r["label"], _fmt_pct(r["now"]), _fmt_pct(r["target"]), str(r["target_date"]), _fmt_pct(r["gap"]),
-                     _fmt_pct(r["pace_needed_per_month"]), _fmt_pct(r["pace_so_far_per_month"]), words[r["status"]]]
-                    for r in d["progress"]]
-            out.append((_w("progress", lang), header, rows, [f"{r['label']}: {r['target_source']}" for r in d["progress"] if r.get("target_source")]))
-        areas = [r for r in d.get("areas", []) if r["variable"] in (d["indicators"][0]["variable"],) + tuple(
-            r2["variable"] for r2 in d["indicators"][:3])]
-        if areas:
-            header = [_w("area", lang), _w("indicator", lang), _w("baseline", lang) + " %", _w("now", lang) + " %",
-                      _w("change", lang) + " (pp)", _w("significant", lang), _w("n", lang)]
-            rows = [[f"{r['unit_name']} ({r['unit']})", r["label"], _fmt_pct(r["baseline"]), _fmt_pct(r["now"]),
-                     _fmt_pct(r["change_baseline"], True), _yes(r["significant_baseline"], lang), _fmt_num(r["n_now"])]
-                    for r in areas]
-            out.append((_w("areas", lang), header, rows, [_w("suppressed_note", lang, k=int(d["min_households"]))]))
-    t = d.get("teams")
-    if t:
-        paras = [_w("coverage_line", lang, covered=t["covered_by_deadline"], total=t["neighbourhoods"], deadline=t["deadline"])]
-        if t.get("deadline_override"):
-            paras.append(_w("deadline_override", lang, **t["deadline_override"]))
-        if t.get("composition_errors") is not None:
-            paras.append(_w("findings_line", lang, errors=t["composition_errors"], warnings=t["composition_warnings"]))
-        if t["uncovered"]:
-            paras.append(("Chưa có tổ đúng hạn: " if lang == "vi" else "No team by the deadline: ") + ", ".join(t["uncovered"][:30]))
-        header = [_w("team", lang), "level", "unit", _w("member", lang), "Youth Union", "bank", _w("hours", lang) + "/week"]
-        rows = [[r["team"], r["level"], r["unit"], str(r["members"]), str(r["youth_union_members"]), str(r["bank_staff"]),
-                 _fmt_num(r["weekly_hours"])] for r in t["teams"][:60]]
-        out.append((_w("teams", lang), header, rows, paras))
-    if "visits" in d:
-        v = d["visits"]
-        header = [_w("team", lang), _w("visits_planned", lang), _w("visits_done", lang), _w("households_visited", lang),
-                  _w("hours", lang), _w("conversions", lang), _w("per_hour", lang), _w("adjusted", lang)]
-        rows = [[r["team_id"], _fmt_num(r["visits_planned"]), _fmt_num(r["visits"]), _fmt_num(r["households"]), _fmt_num(r["hours"]),
-                 _fmt_num(r["conversions"]), _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in v["teams"]]
-        out.append((_w("visits", lang), header, rows,
-                    [f"{_w('visits_done', lang)}: {v['month_visits']} · {_w('households_visited', lang)}: {v['households_visited']}"]))
-        header = [_w("team", lang), _w("member", lang), _w("visits_planned", lang), _w("visits_done", lang),
-                  _w("households_visited", lang), _w("hours", lang), _w("conversions", lang), _w("expected", lang),
-                  _w("per_hour", lang), _w("adjusted", lang)]
-        rows = [[r["team_id"], f"{r['name']} ({r['member_id']})", _fmt_num(r["visits_planned"]), _fmt_num(r["visits"]),
-                 _fmt_num(r["households"]), _fmt_num(r["hours"]), _fmt_num(r["conversions"]), _fmt_num(r["expected"]),
-                 _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in v["members"]]
-        out.append((_w("member", lang), header, rows, []))
-        n = d["nominations"]
-        header = [_w("member", lang) + " / " + _w("team", lang), _w("conversions", lang), _w("expected", lang),
-                  _w("per_hour", lang), _w("adjusted", lang)]
-        rows = [[f"{r['name']} ({r['member_id']}, {r['team_id']})", _fmt_num(r["conversions"]), _fmt_num(r["expected"]),
-                 _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in n["members"]]
-        rows += [[f"{_w('team', lang)} {r['team_id']}", _fmt_num(r["conversions"]), _fmt_num(r["expected"]),
-                  _fmt_num(r["per_hour"], 2), _fmt_num(r["adjusted_rate"], 2)] for r in n["teams"]]
-        out.append((_w("nominations", lang), header, rows, [f"{_w('criterion', lang)}: {n['criterion']}"]))
-    m1 = d.get("manual_processes")
-    if m1:
-        header = ["#", _w("process", lang), _w("replacement", lang), _w("campaign", lang), _w("n", lang), _w("times_per_month", lang)]
-        rows = [[str(r["rank"]), r["process"], r["replacement"], r["campaign"], _fmt_num(r["households"]),
-                 _fmt_num(r["times_per_month"])] for r in m1["proposals"]]
-        paras = []
-        if m1.get("other"):
-            o = m1["other"]
-            paras.append(f"{o['label']}: {o['processes']} · {_w('n', lang)}: {_fmt_num(o['households'])}")
-        out.append((_w("manual", lang), header, rows, paras))
-    cs = d.get("class_and_scores") or {}
-    paras = []
-    for when, rows_ in (cs.get("classes") or {}).items():
-        for r in rows_[:20]:
-            paras.append(f"{_w(when, lang) if when in WORDS else when}: {r.get('name', r.get('code'))} — {r.get('class')}")
-    for when, rows_ in (cs.get("scores") or {}).items():
-        for r in rows_[:20]:
-            label = r.get("index", r.get("variable", "score"))
-            val = r.get("score", r.get("value"))
-            paras.append(f"{_w(when, lang) if when in WORDS else when}: {label} = {_fmt_num(val, 3)}")
-    if paras:
-        out.append((_w("class_score", lang), [], [], paras))
-    if rep.missing:
-        out.append((_w("missing", lang), [], [], list(rep.missing)))
-    return out
-
-
-def _render_markdown(rep: MonthlyReport) -> str:
-    lines = [f"# {_w('title', rep.lang, month=rep.month, unit=rep.unit_name)}", ""]
-    chart_after = {_w("indicators", rep.lang): "indicators", _w("progress", rep.lang): "progress",
-                   _w("visits", rep.lang): "visits", _w("manual", rep.lang): "manual"}
-    stem = f"report-{rep.unit}-{rep.month}"
-    for title, header, rows, paras in _sections(rep):
-        lines += [f"## {title}", ""]
-        for p in paras:
-            lines += [p, ""]
-        if header:
-            lines.append("| " + " | ".join(header) + " |")
-            lines.append("|" + "---|" * len(header))
-            for r in rows:
-                lines.append("| " + " | ".join(str(c).replace("|", "/") for c in r) + " |")
-            lines.append("")
-        name = chart_after.get(title)
-        if name and name in rep.charts:
-            lines += [f"![{title}]({stem}-{name}.png)", ""]
-    return "\n".join(lines)
-
-
-def _render_html(rep: MonthlyReport) -> str:
-    title = _w("title", rep.lang, month=rep.month, unit=rep.unit_name)
-    chart_after = {_w("indicators", rep.lang): "indicators", _w("progress", rep.lang): "progress",
-                   _w("visits", rep.lang): "visits", _w("manual", rep.lang): "manual"}
-    parts = [f"<!DOCTYPE html>\n<html lang=\"{rep.lang}\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
-             "<style>body{font-family:system-ui,'Segoe UI',Roboto,Arial,sans-serif;max-width:1000px;margin:2em auto;color:#222}"
-             "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.85em}td,th{border:1px solid #ccc;padding:3px 6px}"
-             "th{background:#eef3f8}td:not(:first-child){text-align:right}h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:2px solid #2b7bb9}"
-             "img{max-width:100%}</style></head><body>", f"<h1>{html.escape(title)}</h1>"]
-    for sec_title, header, rows, paras in _sections(rep):
-        parts.append(f"<h2>{html.escape(sec_title)}</h2>")
-        for p in paras:
-            parts.append(f"<p>{html.escape(p)}</p>")
-        if header:
-            parts.append("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>")
-            for r in rows:
-                parts.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>")
-            parts.append("</tbody></table>")
-        name = chart_after.get(sec_title)
-        if name and name in rep.charts:
-            b64 = base64.b64encode(rep.charts[name]).decode("ascii")
-            parts.append(f"<img alt=\"{html.escape(sec_title)}\" src=\"data:image/png;base64,{b64}\">")
-    parts.append(f"<footer><small>{html.escape(rep.data.get('generated_by', 'commdx'))}</small></footer></body></html>")
-    return "\n".join(parts)
+    return charts(rep)

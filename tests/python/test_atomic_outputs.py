@@ -148,9 +148,9 @@ def test_plan_and_report_manifests_hash_their_inputs(city: Path, tmp_path: Path,
             assert len(sheets) == len(list((out / "members").glob("*.xlsx"))) > 10
             (out / "members" / Path(sheets[0]["path"]).name).unlink()
             assert len(verify(out)) == 1
-        else:  # the report set's files: JSON, Markdown, HTML and the charts
+        else:  # the report set's files: JSON, Markdown, HTML, the charts, XLSX, DOCX and its PDF
             names = {Path(f["path"]).suffix for f in m["files"]}
-            assert names == {".json", ".md", ".html", ".png"}
+            assert names == {".json", ".md", ".html", ".png", ".xlsx", ".docx", ".pdf"}
 
 
 # ---- verification detects damage ----------------------------------------------------------------

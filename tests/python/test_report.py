@@ -255,7 +255,8 @@ def test_teams_section_follows_the_citys_rule_set_and_its_deadline(city) -> None
     t = rep.data["teams"]
     assert (t["deadline"], t["covered_by_deadline"]) == ("2022-09-01", 2)
     assert t["deadline_override"] == {"deadline": "2022-09-01", "rules_deadline": "2022-07-20"}
-    assert "Deadline 2022-09-01 used instead of the team rule set's 2022-07-20." in rep.to_markdown()
+    # dates in the documents as dd/mm/yyyy (commdx.render.fmt), the data keeps ISO dates
+    assert "Deadline 01/09/2022 used instead of the team rule set's 20/07/2022." in rep.to_markdown()
 
 
 def test_visit_outcomes_are_the_campaign_catalogues_words(city) -> None:
@@ -303,12 +304,12 @@ def test_a_default_the_report_config_lacks_is_a_config_error_naming_it(city, fie
 
 def test_documents_render_in_both_languages(ward_report, city, tmp_path) -> None:
     html = ward_report.to_html()
-    assert html.startswith("<!DOCTYPE html>") and "Báo cáo tháng 2022-10" in html
+    assert html.startswith("<!DOCTYPE html>") and "Báo cáo tháng 10 năm 2022: Phường 1" in html
     assert html.count("data:image/png;base64,") >= 3
     paths = ward_report.save(tmp_path)
     assert json.loads(paths["json"].read_text("utf-8"))["unit"] == "10001"
     en = commdx.monthly_report("2022-10", ward="10001", config=_config(), lang="en", charts=False, **city)
-    assert "Monthly report 2022-10" in en.to_markdown() and "Beyond noise?" in en.to_markdown()
+    assert "Monthly report, October 2022: Phường 1" in en.to_markdown() and "Beyond noise?" in en.to_markdown()
     with pytest.raises(commdx.Error):
         commdx.monthly_report("2022-13", ward="10001", **city)
     with pytest.raises(commdx.Error):
@@ -337,7 +338,7 @@ def test_command_line_report(city, tmp_path, capsys) -> None:
     out = tmp_path / "out"
     assert main(["report", "--month", "2022-10", "--data", str(data), "--ward", "Phường 1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Báo cáo tháng 2022-10: Phường 1 (10001)" in printed
+    assert "Báo cáo tháng 10 năm 2022: Phường 1 (10001)" in printed
     report = json.loads((out / "report-10001-2022-10.json").read_text("utf-8"))
     assert report["lang"] == "vi" and report["unit"] == "10001"
     bank = next(r for r in report["indicators"] if r["variable"] == "households_bank_account")

@@ -136,11 +136,14 @@ def _write(result, groups, path: str, lang: str) -> None:
     if low.endswith(".csv"):
         table.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel opens Vietnamese correctly
     elif low.endswith(".xlsx"):
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            table.to_excel(xw, sheet_name="classes", index=False)
-            result.attrs["agreement"].to_excel(xw, sheet_name="agreement")
-            if groups is not None:
-                groups.to_excel(xw, sheet_name="groups", index=False)
+        from pathlib import Path
+
+        from ..render.tables import write_xlsx_tables
+
+        sheets = {"classes": table, "agreement": result.attrs["agreement"].reset_index()}
+        if groups is not None:
+            sheets["groups"] = groups
+        write_xlsx_tables(Path(path), sheets, lang)
     else:
         payload = {
             "areas": frame_records(table),

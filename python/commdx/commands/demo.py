@@ -7,7 +7,7 @@ the whole pipeline on the example city.
 4. score the wards on adoption and readiness;
 5. class the wards central or remote, and the access segments of remote areas;
 6. plan the outreach (visit lists, one XLSX sheet per member);
-7. write the month's report for the city and for each ward (JSON, Markdown, HTML).
+7. write the month's report for the city and for each ward (JSON, Markdown, HTML, XLSX, DOCX, PDF).
 
 A progress line on stderr follows the steps (plain text, no extra dependency). A stage that is not
 available, or that refuses its input, is reported by name at the end and the demo goes on with the
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
     vi = args.lang == "vi"
-    state: dict[str, Any] = {}
+    state: dict[str, Any] = {"lang": args.lang}
     problems: list[str] = []
     outputs: list[tuple[str, Path]] = []
     steps: list[tuple[str, str, Callable[[], None]]] = [
@@ -197,9 +197,8 @@ def _teams(out: Path, state: dict[str, Any], outputs: list) -> None:
 
 
 def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
-    import pandas as pd
-
     from ..indicators import indicators
+    from ..render.tables import CSV_ENCODING, write_xlsx_tables
 
     d = out / "indicators"
     d.mkdir(exist_ok=True)
@@ -207,16 +206,18 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     biz = files.get("businesses")
     baseline_day, followup_day = _survey_days(state["calendar"])
     base = indicators(files["sample_households"], state["places"], businesses=biz, as_of=baseline_day)
-    base.to_csv(d / "indicators-baseline.csv", index=False)
+    base.to_csv(d / "indicators-baseline.csv", index=False, encoding=CSV_ENCODING)
     state["estimates"] = base
     if "followup_households" in files:
         now = indicators(files["followup_households"], state["places"], businesses=biz, as_of=followup_day)
-        now.to_csv(d / "indicators-followup.csv", index=False)
+        now.to_csv(d / "indicators-followup.csv", index=False, encoding=CSV_ENCODING)
         state["estimates_now"] = now
-    with pd.ExcelWriter(d / "indicators.xlsx") as xl:
-        base[base["level"].isin(["city", "ward"])].to_excel(xl, sheet_name="baseline", index=False)
-        if "estimates_now" in state:
-            state["estimates_now"][state["estimates_now"]["level"].isin(["city", "ward"])].to_excel(xl, sheet_name="followup", index=False)
+    vi = state.get("lang", "vi") == "vi"
+    sheets = {"Đầu kỳ" if vi else "Baseline": base[base["level"].isin(["city", "ward"])]}
+    if "estimates_now" in state:
+        now = state["estimates_now"]
+        sheets["Vòng lặp lại" if vi else "Follow-up"] = now[now["level"].isin(["city", "ward"])]
+    write_xlsx_tables(d / "indicators.xlsx", sheets, "vi" if vi else "en")
     del biz
     outputs.append(("indicators (CSV, XLSX)", d))
 
@@ -237,6 +238,7 @@ def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
     import pandas as pd
 
     from ..io.json import shipped_json
+    from ..render.tables import CSV_ENCODING
     from ..scores import CompositeIndex, estimates_to_wide
     d = out / "scores"
     d.mkdir(exist_ok=True)
@@ -252,7 +254,7 @@ def _scores(out: Path, state: dict[str, Any], outputs: list) -> None:
             node = res[res["node"] == name] if "node" in res.columns else res
             rows.append(pd.DataFrame({"unit": node["unit"], "index": name, "score": node.get("score", node.get("value"))}))
         result[when] = pd.concat(rows, ignore_index=True)
-        result[when].to_csv(d / f"scores-{when}.csv", index=False)
+        result[when].to_csv(d / f"scores-{when}.csv", index=False, encoding=CSV_ENCODING)  # BOM: Excel reads it right
     state["scores"] = result
     outputs.append(("scores", d))
 
@@ -268,8 +270,10 @@ def _classify(out: Path, state: dict[str, Any], outputs: list, lang: str) -> Non
     for when, key in (("baseline", "sample_households"), ("now", "followup_households")):
         if key in state["files"]:
             classes[when] = classify_areas(areas, lang=lang, households=state["files"][key])
-    classes["baseline"].to_excel(d / "classes.xlsx", index=False)
-    classes["baseline"].to_csv(d / "classes.csv", index=False)
+    from ..render.tables import CSV_ENCODING, write_xlsx_tables
+
+    write_xlsx_tables(d / "classes.xlsx", {"Phân loại" if lang == "vi" else "Classes": classes["baseline"]}, lang)
+    classes["baseline"].to_csv(d / "classes.csv", index=False, encoding=CSV_ENCODING)
     seg = access_segments(state["files"]["sample_households"], areas=classes["baseline"])
     groups = getattr(seg, "groups", None)
     if groups is not None:
@@ -325,7 +329,8 @@ def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: l
 def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: list, problems: list) -> None:
     import pandas as pd
 
-    from ..report import monthly_report
+    from ..render.pdf import soffice
+    from ..report import FORMATS, monthly_report, save_reports
 
     files = state["files"]
     d = out / "reports"
@@ -337,27 +342,26 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
                   manual_log=files.get("manual_processes"), households=files.get("households"),
                   plan=state.get("plan"), lang=args.lang, deadline=state["calendar"]["deadline"],
                   scores=state.get("scores"), classes=state.get("classes"))
+    formats = FORMATS if soffice() is not None else tuple(x for x in FORMATS if x != "pdf")
+    if "pdf" not in formats:  # said at the end with the other steps not done, never silently dropped
+        problems.append("report PDF: LibreOffice (soffice) is not installed (Debian package libreoffice-writer-nogui)")
+    places = state["places"].to_dataframe()
+    top = places[places["parent"].fillna("").astype(str) == ""]
+    city_name = str(top["name"].iloc[0]) if len(top) else None
     city = monthly_report(month, **common)
-    paths = city.save(d)
-    _tables_xlsx(city, d / f"report-{city.unit}-{month}.xlsx")
-    outputs.append(("report, city (HTML)", paths["html"]))
-    outputs.append(("report, city (Markdown, JSON, XLSX)", d))
-    wards = state["places"].to_dataframe()
-    wards = wards[wards["kind"].isin(["ward", "commune", "special_zone"])]["code"].tolist()
+    wards = places[places["kind"].isin(["ward", "commune", "special_zone"])]["code"].tolist()
     bar = state.get("progress")
+    reports = [city]
     for i, code in enumerate(wards, start=1):
         if bar is not None:
             bar.show(("báo cáo phường/xã" if args.lang == "vi" else "ward reports") + f" {i}/{len(wards)}")
-        monthly_report(month, ward=code, charts=True, **common).save(d / "wards")
+        reports.append(monthly_report(month, ward=code, charts=True, **common))
+    # the city's and every ward's file set, their PDFs made in one LibreOffice run
+    paths = save_reports(reports, [d] + [d / "wards"] * len(wards), formats, city_name=city_name)[0]
+    outputs.append(("report, city (HTML)", paths["html"]))
+    outputs.append(("report, city (" + ", ".join(x.upper() for x in formats if x != "html") + ")", d))
     outputs.append((f"reports, {len(wards)} wards", d / "wards"))
-    for m in city.missing:
-        problems.append(f"report section: {m}")
+    from ..render.words import missing_text
 
-
-def _tables_xlsx(rep: Any, path: Path) -> None:
-    import pandas as pd
-
-    with pd.ExcelWriter(path) as xl:
-        for name, df in rep.tables.items():
-            if len(df.columns):
-                df.to_excel(xl, sheet_name=name[:31], index=False)
+    for m in city.missing:  # in the demo's language, as the report prints them
+        problems.append(("phần báo cáo: " if args.lang == "vi" else "report section: ") + missing_text(m, args.lang))

@@ -97,9 +97,13 @@ def run(args: argparse.Namespace) -> int:
                 with open(tmp, "w", encoding="utf-8") as f:
                     f.write(frame_json(table, orient="records", force_ascii=False, indent=1))
             elif out.lower().endswith((".xlsx", ".xlsm")):
-                table.to_excel(tmp, index=False)
+                from ..render.tables import write_xlsx_tables
+
+                write_xlsx_tables(tmp, {"Chỉ tiêu" if args.lang == "vi" else "Indicators": table}, args.lang)
             else:
-                table.to_csv(tmp, index=False)
+                from ..render.tables import CSV_ENCODING
+
+                table.to_csv(tmp, index=False, encoding=CSV_ENCODING)  # BOM: Excel reads the Vietnamese
     if out is not None:
         print(t["done"].format(k=table.indicator.nunique(), u=table[["level", "unit"]].drop_duplicates().shape[0],
                                r=len(table), out=out))

@@ -4,8 +4,10 @@ monthly report of a ward team or of the city (T2, T5, R4, M1, S5), from the file
 section checks the roster by ``--rules`` (default the shipped team-rules.json) and its deadline;
 ``--deadline`` overrides that deadline, and the report says so.
 
-Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts) and ``.html`` (charts
-embedded) into ``--out`` and prints their paths, then every survey variable an indicator needs that
+Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts), ``.html`` (charts
+embedded), ``.xlsx`` (every table complete), ``.docx`` (the official document, Decree 30/2020/NĐ-CP)
+and its ``.pdf`` (LibreOffice; without it the PDF is skipped and the command says so) into
+``--out`` (``--formats`` chooses) and prints their paths, then every survey variable an indicator needs that
 a round of the files lacks (missing data, not suppressed cells; the files say so too). Every household figure is small-cell suppressed.
 The survey rounds, household ids, members, outcomes, M1 frequencies and places of the files are
 checked against what they refer to (``--places``, default DATA/places.csv, else the built-in city).
@@ -35,6 +37,9 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--config", help="report-config.json của thành phố / the city's report configuration")
     p.add_argument("--min-households", type=float, help="ngưỡng ô nhỏ k (mặc định: min_households của --config, không có thì của report-config.json có sẵn) / "
                                                                "small-cell threshold (default: the config's min_households)")
+    p.add_argument("--formats", default="json,md,html,xlsx,docx,pdf",
+                   help="các định dạng, cách nhau bằng dấu phẩy (mặc định: json,md,html,xlsx,docx,pdf) / "
+                        "formats, comma-separated (default: all)")
     p.add_argument("--plan", help="lịch thăm của kế hoạch (visits.csv của commdx plan --out DIR: member_id, date) để so "
                                "sánh / the plan's visits (commdx plan's visits.csv: member_id, date) to compare the visits with")
     from ..places import add_places_argument
@@ -55,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
 
     from ..io import tables
     from ..places import Places, places_from_option
-    from ..report import _w, monthly_report
+    from .. import _core
+    from ..render.pdf import soffice
+    from ..render.words import missing_text
+    from ..report import FORMATS, _w, monthly_report
 
     data = Path(args.data)
     if args.places:
@@ -73,10 +81,22 @@ def run(args: argparse.Namespace) -> int:
     rules = read_rules(args.rules) if args.rules else None
     rep = monthly_report(args.month, data, ward=ward, lang=args.lang, places=places, config=args.config,
                          min_households=args.min_households, plan=plan, rules=rules, deadline=args.deadline)
-    paths = rep.save(args.out, command=getattr(args, "argv", None),
-                     inputs=(args.data, args.config, args.plan, args.rules))
     vi = args.lang == "vi"
-    print(("Báo cáo tháng " if vi else "Monthly report ") + f"{rep.month}: {rep.unit_name} ({rep.unit})")
+    formats = tuple(x.strip() for x in args.formats.split(",") if x.strip())
+    unknown = [x for x in formats if x not in FORMATS]
+    if unknown:
+        raise _core.ConfigError(f"--formats '{unknown[0]}': " + ("cần một trong " if vi else "expected one of ")
+                                + ", ".join(FORMATS))
+    if "pdf" in formats and soffice() is None:  # said, never silently dropped
+        formats = tuple(x for x in formats if x != "pdf")
+        print("Không tạo PDF: máy chưa cài LibreOffice (gói Debian libreoffice-writer-nogui)" if vi else
+              "No PDF: LibreOffice is not installed (Debian package libreoffice-writer-nogui)", file=sys.stderr)
+    city_name = _city_name(places)
+    paths = rep.save(args.out, formats, command=getattr(args, "argv", None),
+                     inputs=(args.data, args.config, args.plan, args.rules), city_name=city_name)
+    from ..render.fmt import Fmt
+
+    print(("Báo cáo " if vi else "Monthly report, ") + f"{Fmt(args.lang).month(rep.month)}: {rep.unit_name} ({rep.unit})")
     for kind, path in paths.items():
         print(f"  {kind}: {path}")
     if rep.variables_missing:  # missing data, never to be taken for suppressed cells (issue 11)
@@ -86,5 +106,15 @@ def run(args: argparse.Namespace) -> int:
     if rep.missing:
         print(("Phần chưa có:" if vi else "Missing sections:"), file=sys.stderr)
         for m in rep.missing:
-            print(f"  - {m}", file=sys.stderr)
+            print(f"  - {missing_text(m, args.lang)}", file=sys.stderr)
     return 0
+
+
+def _city_name(places: object) -> str | None:
+    """The name of the places tree's top unit ("Thành phố Vũng Tàu"), for the official document."""
+    try:
+        df = places.to_dataframe()  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    top = df[df["parent"].fillna("").astype(str) == ""]
+    return str(top["name"].iloc[0]) if len(top) else None

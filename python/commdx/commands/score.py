@@ -145,9 +145,13 @@ def run(args: argparse.Namespace) -> int:
 
         with atomic_file(args.out) as tmp:  # temporary file beside OUT, renamed onto it when complete
             if args.out.lower().endswith(".xlsx"):
-                out.to_excel(tmp, index=False)
+                from ..render.tables import write_xlsx_tables
+
+                write_xlsx_tables(tmp, {"scores": out}, args.lang)
             else:
-                out.to_csv(tmp, index=False, encoding="utf-8")
+                from ..render.tables import CSV_ENCODING
+
+                out.to_csv(tmp, index=False, encoding=CSV_ENCODING)  # BOM: Excel reads the Vietnamese
     else:
         out.to_csv(sys.stdout, index=False)
     if len(missing):

@@ -20,8 +20,9 @@ Failures (a full disk, a file-size limit, Ctrl-C) remove the temporary folder or
 previous output as it was. OS errors are re-raised as :class:`OutputError` (an ``OSError``) naming
 the final path of the file that could not be written. ``verify(DIR)`` checks a folder (or a file
 set's manifest) against its manifest: sizes and SHA-256 of every file, no file missing, no file
-added. The manifest carries no time stamp and XLSX files lose the ones openpyxl puts in them, so
-the same input gives the same bytes and the same manifest.
+added. The manifest carries no time stamp and XLSX and DOCX files lose the ones openpyxl and
+python-docx put in them (zip entry times, created/modified dates), so the same input gives the
+same bytes and the same manifest.
 """
 from __future__ import annotations
 
@@ -138,7 +139,7 @@ def _reproducible_xlsx(path: Path) -> None:
 
 def _reproducible(root: Path) -> None:
     for p in _files_under(root):
-        if p.suffix.lower() in (".xlsx", ".xlsm"):
+        if p.suffix.lower() in (".xlsx", ".xlsm", ".docx"):
             _reproducible_xlsx(p)
 
 
@@ -486,7 +487,7 @@ def atomic_file(final: str | os.PathLike) -> Iterator[Path]:
     tmp = final.parent / f".{final.stem}{_PART}{os.getpid()}-{secrets.token_hex(4)}{final.suffix}"
     with _removed_on_failure(tmp, final):
         yield tmp
-        if tmp.suffix.lower() in (".xlsx", ".xlsm"):
+        if tmp.suffix.lower() in (".xlsx", ".xlsm", ".docx"):
             _reproducible_xlsx(tmp)
         _fsync(tmp)
         with _signals_held():
