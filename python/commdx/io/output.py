@@ -242,11 +242,29 @@ def _final_path(path: str, tmp: Path, final: Path) -> str:
     return os.fspath(final) + path[len(t):] if path.startswith(t) else path
 
 
+#: libxml2's names of the write errors that lxml raises as ``SerialisationError`` (no errno):
+#: openpyxl writes its worksheets through lxml when lxml is installed (python-docx brings it), so a
+#: full disk or a file-size limit arrives as ``SerialisationError('IO_EFBIG')``.
+_LIBXML_IO_ERRNOS = {"IO_EFBIG": errno.EFBIG, "IO_ENOSPC": errno.ENOSPC, "IO_EDQUOT": errno.EDQUOT,
+                     "IO_EROFS": errno.EROFS, "IO_EIO": errno.EIO}
+
+
+def _libxml_errno(exc: BaseException) -> Optional[int]:
+    """The errno of lxml's SerialisationError for a failed write, None for anything else."""
+    if type(exc).__name__ != "SerialisationError":
+        return None
+    return _LIBXML_IO_ERRNOS.get(str(exc).strip())
+
+
 def _fail(exc: BaseException, tmp: Path, final: Path) -> BaseException:
-    """What to raise for an exception inside the body: OS errors (and the C++ writers' errors that
-    name a temporary file) become OutputError naming the final file; anything else as it is."""
+    """What to raise for an exception inside the body: OS errors (lxml's failed writes included,
+    and the C++ writers' errors that name a temporary file) become OutputError naming the final
+    file; anything else as it is."""
     from .. import Error
 
+    code = _libxml_errno(exc)
+    if code is not None:
+        return _named(OSError(code, os.strerror(code)), tmp, final)
     if isinstance(exc, OSError):
         if exc.filename is not None and not os.fspath(exc.filename).startswith(os.fspath(tmp)):
             return exc  # about an input, not about this output
@@ -270,12 +288,15 @@ def _release(exc: BaseException) -> None:
     one is still printed."""
     err = getattr(exc, "errno", None)
     if err is None:
+        err = _libxml_errno(exc)
+    if err is None:
         return
     if not _MUTED_ERRNOS:
         previous = sys.unraisablehook
 
         def hook(u: Any) -> None:
             echo = (isinstance(u.exc_value, OSError) and u.exc_value.errno in _MUTED_ERRNOS) or (
+                _libxml_errno(u.exc_value) in _MUTED_ERRNOS) or (
                 isinstance(u.exc_value, ValueError) and "closed file" in str(u.exc_value))  # zipfile's __del__
             if not echo:
                 previous(u)
