@@ -541,7 +541,9 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     double headroom(std::size_t r) const { return covers(r) ? std::max(0.0, denominator(r) - numerator(r)) : 0.0; }
   };
   std::map<std::string, ind_eval> inds;
-  for (const auto& [id, rule] : cat.indicators) {
+  for (const auto& entry : cat.indicators) {
+    const std::string& id = entry.first;  // a named variable: lambdas may not capture bindings (C++17)
+    const auto& rule = entry.second;
     ind_eval e;
     e.rule = &rule;
     const indicator& def = rule.definition;

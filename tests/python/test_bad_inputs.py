@@ -131,7 +131,9 @@ def _csv_to_xlsx(src: Path, dst: Path) -> None:
 # ---- mutations of a file's bytes ---------------------------------------------------------------
 
 def text_of(p: Path) -> str:
-    return p.read_text("utf-8")
+    # the text without its byte-order mark: the commands write their CSVs with a UTF-8 BOM (for
+    # Excel), and a case that re-encodes the text must not carry it over as a UTF-16 BOM
+    return p.read_text("utf-8-sig")
 
 
 def lines_of(p: Path) -> list:
