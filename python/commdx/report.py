@@ -32,6 +32,7 @@ from .disclosure import CITY, _codes, indicator_pattern, merged_design, tree_sup
 from .io import tables as _tables
 from .io.json import read_json, shipped_json
 from .monitor import round_changes
+from .render import words as _words
 
 __all__ = ["MonthlyReport", "monthly_report", "save_reports", "load_report_config", "load_city_folder", "FORMATS"]
 
@@ -59,86 +60,11 @@ def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> 
     return merged
 
 
-WORDS: dict[str, dict[str, str]] = {
-    "title": {"vi": "Báo cáo tháng {month}: {unit}", "en": "Monthly report {month}: {unit}"},
-    "city": {"vi": "toàn thành phố", "en": "the whole city"},
-    # the report's top unit by its level in the places tree (_top_label)
-    "top_country": {"vi": "cả nước", "en": "the whole country"},
-    "top_province": {"vi": "toàn tỉnh", "en": "the whole province"},
-    "top_ward": {"vi": "toàn phường", "en": "the whole ward"},
-    "top_commune": {"vi": "toàn xã", "en": "the whole commune"},
-    "top_special_zone": {"vi": "toàn đặc khu", "en": "the whole special zone"},
-    "summary": {"vi": "Tóm tắt", "en": "Summary"},
-    "indicators": {"vi": "Chỉ tiêu: hiện tại, đầu kỳ, tháng trước", "en": "Indicators: now, baseline, last month"},
-    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
-    "now": {"vi": "Hiện tại", "en": "Now"},
-    "baseline": {"vi": "Đầu kỳ", "en": "Baseline"},
-    "last_month": {"vi": "Tháng trước", "en": "Last month"},
-    "change": {"vi": "Thay đổi", "en": "Change"},
-    "ci": {"vi": "KTC 95%", "en": "95% CI"},
-    "significant": {"vi": "Có ý nghĩa?", "en": "Beyond noise?"},
-    "yes": {"vi": "có", "en": "yes"},
-    "no": {"vi": "không", "en": "no"},
-    "n": {"vi": "Số hộ", "en": "Households"},
-    "progress": {"vi": "Tiến độ so với mục tiêu", "en": "Progress against targets"},
-    "target": {"vi": "Mục tiêu", "en": "Target"},
-    "deadline": {"vi": "Hạn", "en": "Deadline"},
-    "gap": {"vi": "Còn thiếu", "en": "Gap"},
-    "pace_needed": {"vi": "Cần tăng/tháng", "en": "Needed per month"},
-    "pace_so_far": {"vi": "Đã tăng/tháng", "en": "Achieved per month"},
-    "on_track": {"vi": "Đúng tiến độ?", "en": "On track?"},
-    "met": {"vi": "đã đạt", "en": "met"},
-    "overdue": {"vi": "quá hạn", "en": "past deadline"},
-    "areas": {"vi": "Theo địa bàn", "en": "By area"},
-    "area": {"vi": "Địa bàn", "en": "Area"},
-    "teams": {"vi": "Tổ công nghệ số: phủ kín và thành phần (T5, T1/T3)", "en": "Teams: coverage and composition (T5, T1/T3)"},
-    "visits": {"vi": "Lượt đến hộ theo tổ và thành viên so với kế hoạch", "en": "Visits per team and member against the plan"},
-    "member": {"vi": "Thành viên", "en": "Member"},
-    "team": {"vi": "Tổ", "en": "Team"},
-    "visits_done": {"vi": "Lượt đã đến", "en": "Visits done"},
-    "visits_planned": {"vi": "Lượt kế hoạch", "en": "Visits planned"},
-    "households_visited": {"vi": "Hộ đã đến", "en": "Households visited"},
-    "conversions": {"vi": "Hộ chuyển đổi", "en": "Adoptions"},
-    "hours": {"vi": "Giờ", "en": "Hours"},
-    "per_hour": {"vi": "Chuyển đổi/giờ", "en": "Adoptions per hour"},
-    "expected": {"vi": "Kỳ vọng", "en": "Expected"},
-    "adjusted": {"vi": "Hệ số so với kỳ vọng", "en": "Rate vs expected"},
-    "nominations": {"vi": "Đề nghị khen thưởng (T2)", "en": "Nominations for commendation (T2)"},
-    "criterion": {"vi": "Tiêu chí", "en": "Criterion"},
-    "manual": {"vi": "Quy trình thủ công còn tồn tại và đề xuất thay thế số (M1)", "en": "Manual processes still in use and proposed digital replacements (M1)"},
-    "process": {"vi": "Quy trình", "en": "Process"},
-    "replacement": {"vi": "Đề xuất thay thế", "en": "Proposed replacement"},
-    "campaign": {"vi": "Nội dung", "en": "Campaign item"},
-    "times_per_month": {"vi": "Lượt/tháng", "en": "Times per month"},
-    "class_score": {"vi": "Phân loại và điểm số", "en": "Class and scores"},
-    "not_available": {"vi": "Chưa có", "en": "Not available"},
-    "suppressed_note": {"vi": "Ô có dấu — bị ẩn: tính từ ít hơn {k} hộ, hoặc ẩn bổ sung để không suy ra được ô nhỏ từ tổng.",
-                        "en": "Cells marked — are suppressed: computed from fewer than {k} households, or suppressed as well so that no small cell can be recovered from the totals."},
-    "no_followup": {"vi": "Chưa có vòng khảo sát lặp lại trong tháng này: số liệu hiện tại là số liệu đầu kỳ.",
-                    "en": "No follow-up survey round by this month: the current figures are the baseline."},
-    "no_new_round": {"vi": "Không có vòng khảo sát mới trong tháng: thay đổi so với tháng trước bằng 0 theo định nghĩa.",
-                     "en": "No new survey round this month: the change since last month is zero by construction."},
-    "variable_missing": {"vi": "{label}: thiếu biến {where} — không có số liệu (không phải ô bị ẩn).",
-                         "en": "{label}: variable {where} is missing — no data (not a suppressed cell)."},
-    "variable_missing_later": {"vi": "{label}: thiếu biến {where} — vòng này chưa dùng trong báo cáo tháng này; "
-                                     "tháng nào so sánh vòng này thì chỉ tiêu không có số liệu (không phải ô bị ẩn).",
-                               "en": "{label}: variable {where} is missing — that round is not compared in this "
-                                     "month's report; a month that compares it has no data for the indicator "
-                                     "(missing, not a suppressed cell)."},
-    "variables_missing": {"vi": "Thiếu biến trong tệp khảo sát (thiếu số liệu, không phải ô bị ẩn):",
-                          "en": "Variables missing from the survey files (missing data, not suppressed cells):"},
-    "missing": {"vi": "Phần chưa có (giai đoạn chưa sẵn sàng)", "en": "Missing sections (stage not available)"},
-    "unmapped": {"vi": "(chưa có đề xuất: bổ sung vào report-config.json)", "en": "(no proposal yet: add one to report-config.json)"},
-    "other_processes": {"vi": "Các quy trình khác (gộp, mỗi loại dưới {k} hộ)", "en": "Other processes (merged, each under {k} households)"},
-    "deadline_override": {"vi": "Hạn {deadline} được dùng thay cho hạn {rules_deadline} của bộ quy tắc tổ.", "en": "Deadline {deadline} used instead of the team rule set's {rules_deadline}."},
-    "coverage_line": {"vi": "{covered}/{total} khu phố/thôn có tổ trước hạn {deadline}", "en": "{covered}/{total} neighbourhoods/villages had a team by {deadline}"},
-    "findings_line": {"vi": "Kiểm tra thành phần tổ: {errors} lỗi, {warnings} cảnh báo", "en": "Composition check: {errors} errors, {warnings} warnings"},
-}
+# The report's words live with the rest of its words in commdx.render.words (one vocabulary).
 
 
 def _w(key: str, lang: str, **kw: Any) -> str:
-    text = WORDS[key][lang]
-    return text.format(**kw) if kw else text
+    return _words.w(key, lang, **kw)
 
 
 # ---------------------------------------------------------------------------------------------
