@@ -11,6 +11,18 @@
 // Bindings of the monitor stage: the test of a change between survey rounds (monitor.hpp) and the
 // small-cell suppression of published tables (report.hpp). pandas conveniences live in
 // python/commdx/monitor.py.
+namespace {
+/// [[name, numerator, denominator], ...] from Python as the change tests' and the patterns' variables.
+std::vector<commdx::change_variable> variables_of(const std::vector<std::vector<std::string>>& variables) {
+  std::vector<commdx::change_variable> vars;
+  for (const auto& v : variables) {
+    if (v.size() != 3) throw commdx::error("commdx: each variable is [name, numerator, denominator]");
+    vars.push_back({v[0], v[1], v[2]});
+  }
+  return vars;
+}
+}  // namespace
+
 void bind_monitor(py::module_& m) {
   m.def(
       "_test_changes",
@@ -31,11 +43,7 @@ void bind_monitor(py::module_& m) {
         get("fpc", d.fpc);
         get("round", d.round);
         get("id", d.id);
-        std::vector<commdx::change_variable> vars;
-        for (const auto& v : variables) {
-          if (v.size() != 3) throw commdx::error("commdx: each change variable is [name, numerator, denominator]");
-          vars.push_back({v[0], v[1], v[2]});
-        }
+        const std::vector<commdx::change_variable> vars = variables_of(variables);
         commdx::change_options opt;
         opt.round_before = round_before;
         opt.round_after = round_after;
@@ -81,11 +89,7 @@ void bind_monitor(py::module_& m) {
       [](const py::dict& columns, const std::string& source, const std::vector<std::vector<std::string>>& variables,
          double min_households, double unanimous_below, const std::string& weight) {
         commdx::table rows = commdx::bind::table_from_py(columns, source);
-        std::vector<commdx::disclosure_variable> vars;
-        for (const auto& v : variables) {
-          if (v.size() != 3) throw commdx::error("commdx: each pattern variable is [name, numerator, denominator]");
-          vars.push_back({v[0], v[1], v[2]});
-        }
+        const std::vector<commdx::change_variable> vars = variables_of(variables);
         commdx::pattern_options opt;
         opt.min_households = min_households;
         opt.unanimous_below = unanimous_below;

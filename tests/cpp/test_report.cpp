@@ -53,7 +53,7 @@ commdx::pattern_options options(double k, double unanimous_below) {
   return o;
 }
 
-const std::vector<commdx::disclosure_variable> kWallet = {{"e_wallet", "e_wallet", ""}};
+const std::vector<commdx::change_variable> kWallet = {{"e_wallet", "e_wallet", ""}};
 
 }  // namespace
 

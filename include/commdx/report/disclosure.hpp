@@ -25,16 +25,11 @@
 #include <vector>
 
 #include "commdx/error.hpp"
+#include "commdx/monitor.hpp"
 #include "commdx/report.hpp"
 #include "commdx/table.hpp"
 
 namespace commdx {
-
-/// An indicator whose cells the pattern decides: a ratio numerator / denominator of survey
-/// columns, or a proportion of households when `denominator` is empty.
-struct disclosure_variable {
-  std::string id, numerator, denominator;
-};
 
 struct pattern_options {
   double min_households = default_min_households();  ///< k
@@ -110,7 +105,9 @@ inline std::string exact_text(double v) {
 
 }  // namespace report::detail
 
-/// The publication status of every unit of the place tree the survey `rows` reach (all rounds
+/// The publication status of every unit of the place tree the survey `rows` reach, per indicator
+/// of `variables` (monitor.hpp's change_variable: a ratio of survey columns, or a proportion of
+/// households when `denominator` is empty); the tree the survey `rows` reach (all rounds
 /// stacked: a numeric column `round`; text columns ward_code, neighbourhood_code, group_code down
 /// to the first one absent), per indicator, in the order of `variables`, each in the tree's order
 /// (the root, then the units of each level in order of first appearance).
@@ -118,7 +115,7 @@ inline std::string exact_text(double v) {
 /// A unit's households are its rows with a value of both the numerator and the denominator, the
 /// fewest over the rounds. Reasons: "small" (fewer than k), "unanimous", "remainder_unanimous",
 /// "remainder_weighted", or "" (published, or complementary to another cell).
-inline std::vector<pattern_cell> indicator_pattern(const table& rows, const std::vector<disclosure_variable>& variables,
+inline std::vector<pattern_cell> indicator_pattern(const table& rows, const std::vector<change_variable>& variables,
                                                    const pattern_options& options) {
   using report::detail::unit_sums;
   const double k = options.min_households;
@@ -297,7 +294,7 @@ inline std::vector<pattern_cell> indicator_pattern(const table& rows, const std:
       }
     }
     for (std::size_t u = 0; u < n_units; ++u)
-      out.push_back({v.id, tree[u].unit, tree[u].parent, tree[u].level, weight_class[u], reason[u], households[u], status[u]});
+      out.push_back({v.name, tree[u].unit, tree[u].parent, tree[u].level, weight_class[u], reason[u], households[u], status[u]});
   }
   return out;
 }
