@@ -1073,6 +1073,11 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
         if dcol is not None:
             pv[dcol] = pd.to_datetime(pv[dcol])
             pv = pv[(pv[dcol].dt.year == y) & (pv[dcol].dt.month == m)]
+        if ward:  # a ward's report counts the visits planned in the ward, as its log does
+            if "ward_code" in pv.columns:
+                pv = pv[pv["ward_code"].astype(str) == ward]
+            else:
+                pv = pv[pv["member_id"].astype(str).map(lambda x: ward_of.get(member_unit.get(x, ""), "")) == ward]
         planned = pv.groupby("member_id").size()
         mem["visits_planned"] = mem["member_id"].map(planned).fillna(0).astype(int)
         extra = planned[~planned.index.isin(mem["member_id"])]

@@ -370,3 +370,18 @@ def test_a_ward_hidden_in_the_city_report_stays_hidden_in_its_own(city) -> None:
     ward_rep = commdx.monthly_report("2022-10", ward="10001", config=cfg, charts=False, **c)
     top = pd.DataFrame(ward_rep.data["indicators"]).set_index("variable")
     assert top.loc["households_bank_account", ["now", "baseline", "n_now"]].isna().all()
+
+
+def test_a_wards_report_counts_only_the_visits_planned_in_the_ward(city) -> None:
+    # The plan covers the whole city: a ward's report must not list the other wards' members (the
+    # report a ward files listed 113 other teams and 613 other members), nor count their visits.
+    plan = pd.DataFrame({"member_id": ["M-2", "M-2", "M-3", "M-9", "M-9", "M-2"],
+                         "date": ["2022-10-03", "2022-10-04", "2022-10-05", "2022-10-03", "2022-10-04", "2022-10-06"],
+                         "ward_code": ["10001", "10001", "10001", "10002", "10002", "10002"]})
+    rep = commdx.monthly_report("2022-10", ward="10001", config=_config(), plan=plan, charts=False, **city)
+    planned = {m["member_id"]: m["visits_planned"] for m in rep.data["visits"]["members"]}
+    assert "M-9" not in planned
+    assert planned["M-2"] == 2 and planned["M-3"] == 1
+    whole = commdx.monthly_report("2022-10", config=_config(), plan=plan, charts=False, **city)
+    planned = {m["member_id"]: m["visits_planned"] for m in whole.data["visits"]["members"]}
+    assert planned["M-9"] == 2 and planned["M-2"] == 3
