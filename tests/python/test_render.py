@@ -387,3 +387,32 @@ def test_the_indicators_workbook_and_csv_for_excel(city: Path, tmp_path: Path) -
     assert ws.cell(row=2, column=n).number_format == "#,##0"
     raw = (tmp_path / "i.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbflevel,unit,unit_name,indicator,estimate")  # BOM, machine column names
+
+
+def test_a_document_libreoffice_aborts_on_is_converted_without_repeated_header_rows(tmp_path: Path) -> None:
+    # tests/data/render/repeated-headers-abort.docx is ward 26539's report of `commdx demo
+    # --households 2000 --seed 3` (synthetic data): LibreOffice 7.4 (Debian 12) aborts laying it out
+    # (exit 134 in CI, "Unspecified Application Error" here) while two of its tables repeat their
+    # header row, and converts it without. It comes out as a PDF with every figure of the DOCX,
+    # together with a document LibreOffice converts directly, in one call; the refused file is
+    # first, so the run also goes on after the abort.
+    import docx
+
+    from commdx.render.pdf import docx_to_pdf
+
+    refused = tmp_path / "refused.docx"
+    shutil.copy(Path(__file__).parent.parent / "data" / "render" / "repeated-headers-abort.docx", refused)
+    plain = docx.Document()
+    plain.add_paragraph("Báo cáo tháng 10 năm 2022")
+    plain.save(str(tmp_path / "plain.docx"))
+    (tmp_path / "out").mkdir()
+    pdfs = docx_to_pdf([refused, tmp_path / "plain.docx"], tmp_path / "out")
+    assert [p.name for p in pdfs] == ["refused.pdf", "plain.pdf"]
+    text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    words = " ".join(text.split())
+    cells = [c.text.strip() for t in docx.Document(str(refused)).tables for row in t.rows for c in row.cells]
+    numbers = {c for c in cells if re.fullmatch(r"[+-]?[\d.,]+( %)?", c) and len(c) > 2}
+    assert numbers and all(n in words for n in numbers), sorted(n for n in numbers if n not in words)[:5]
+    assert "Báo cáo tháng 10 năm 2022" in subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True,
+                                                          text=True, check=True).stdout
