@@ -416,3 +416,17 @@ def test_a_document_libreoffice_aborts_on_is_converted_without_repeated_header_r
     assert numbers and all(n in words for n in numbers), sorted(n for n in numbers if n not in words)[:5]
     assert "Báo cáo tháng 10 năm 2022" in subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True,
                                                           text=True, check=True).stdout
+
+
+def test_a_change_without_sampling_error_is_said_in_words(reports) -> None:
+    # In this 3,000-household city a ward's survey takes every household, so some changes have
+    # an SE of 0 in both rounds and an interval of zero width: the page says so instead of "[+14,4; +14,4]".
+    import json
+
+    paths = reports["ward-a"]
+    data = json.loads(paths["json"].read_text("utf-8"))
+    exact = [r for r in data["indicators"] if r["se_baseline"] == 0 and r["se_now"] == 0]
+    assert exact, "the test city no longer has a change without sampling error"
+    text = _html_text(paths["html"])
+    assert text.count("không có sai số chọn mẫu") >= len(exact)
+    assert not re.search(r"\[([+-]\d+,\d); \1\]", text)

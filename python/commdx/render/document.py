@@ -128,6 +128,18 @@ def _last_is_baseline(d: dict[str, Any]) -> bool:
 
 # ---- sections --------------------------------------------------------------------------------
 
+def _interval_cell(r: dict[str, Any], lang: str) -> Cell:
+    """The interval of the change since the baseline; where neither round has a sampling error
+    (a census, a full count: both SEs 0) said in words, since "[+14,4; +14,4]" reads like a
+    misprint."""
+    low, high = r["ci_low_baseline"], r["ci_high_baseline"]
+    if low is None:
+        return Cell(None, "interval")
+    if r["se_baseline"] == 0 and r["se_now"] == 0:
+        return Cell(w("no_sampling_error", lang))
+    return Cell((low, high), "interval")
+
+
 def _indicators(d: dict[str, Any], f: Fmt, same_last: bool) -> Section:
     lang = f.lang
     r0 = d["rounds"]
@@ -142,7 +154,7 @@ def _indicators(d: dict[str, Any], f: Fmt, same_last: bool) -> Section:
         if not same_last:
             row.append(Cell(r["last_month"], "pct"))
         row += [Cell(r["now"], "pct"), Cell(r["change_baseline"], "pp"),
-                Cell(None if r["ci_low_baseline"] is None else (r["ci_low_baseline"], r["ci_high_baseline"]), "interval"),
+                _interval_cell(r, lang),
                 Cell(r["significant_baseline"], "yes"), Cell(r["n_now"], "int")]
         rows.append(row)
     paras = [w("rounds_line", lang, baseline=f.month(r0["baseline"]["month"]), last=f.month(r0["last_month"]["month"]),

@@ -15,6 +15,7 @@ __all__ = ["w", "WORDS", "missing_text", "class_name", "level_name", "index_name
 WORDS: dict[str, dict[str, str]] = {
     "heading": {"vi": "Báo cáo {month}: {unit}", "en": "Monthly report, {month}: {unit}"},
     "ci": {"vi": "KTC 95 %", "en": "95% CI"},
+    "no_sampling_error": {"vi": "không có sai số chọn mẫu", "en": "no sampling error"},
     "rounds_line": {"vi": "Đầu kỳ: {baseline} · Tháng trước: {last} · Hiện tại: {now}",
                     "en": "Baseline: {baseline} · Last month: {last} · Now: {now}"},
     "last_is_baseline": {"vi": "Vòng khảo sát trước tháng này là vòng đầu kỳ ({baseline}): cột “tháng trước” trùng với cột "
