@@ -33,7 +33,7 @@ $(VENV)/.deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" ninja \
-	  numpy pandas openpyxl pyarrow matplotlib babel jinja2 python-docx pytest hypothesis nbclient nbformat ipykernel ortools scipy mypy pybind11-stubgen
+	  numpy pandas openpyxl pyarrow matplotlib babel jinja2 python-docx pytest pytest-xdist hypothesis nbclient nbformat ipykernel ortools scipy mypy pybind11-stubgen
 	touch $@
 
 venv: $(VENV)/.deps
@@ -69,7 +69,7 @@ fuzz-smoke: fuzz-build
 	tests/fuzz/run.sh build/fuzz runs $(FUZZ_SMOKE_RUNS)
 
 py-test: install
-	MPLBACKEND=Agg $(PY) -m pytest -q
+	MPLBACKEND=Agg $(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
 # mypy over python/commdx with the configuration in pyproject.toml ([tool.mypy]); _core is typed
 # by the checked-in python/commdx/_core.pyi (tests/python/test_stubs.py keeps it in sync)
