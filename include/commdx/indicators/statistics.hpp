@@ -53,7 +53,9 @@ struct indicator_statistics {
   bool record_psus = false;
   lonely_psu lonely = lonely_psu::fail;
   std::vector<indicator_level> levels;  ///< the levels summed (the city level has no column)
-  std::vector<std::string> sources;     ///< the survey files (or merged statistics files) summed
+  /// What the statistics were summed from, for messages: the survey files, or the statistics
+  /// file they were read from (statistics_from_json), or the merged inputs' names.
+  std::vector<std::string> sources;
   std::vector<records_part> parts;
 };
 
@@ -337,7 +339,10 @@ inline indicator_statistics statistics_from_json(const nlohmann::json& j, const 
   if (!lonely) throw config_error(at.in_column("/design/lonely_psu"), "unknown lonely-PSU rule");
   s.lonely = *lonely;
   for (const auto& l : io::require(j, "levels", at)) s.levels.push_back({l.at("name").get<std::string>(), l.at("column").get<std::string>()});
-  for (const auto& x : io::require(j, "sources", at)) s.sources.push_back(x.get<std::string>());
+  // the file is named in messages from here on; the survey files it was summed from stay in the
+  // document ("sources") for the record
+  if (!io::require(j, "sources", at).is_array()) throw config_error(at.in_column("/sources"), "expected an array");
+  s.sources = {source};
   std::size_t pi = 0;
   for (const auto& pj : io::require(j, "parts", at)) {
     const std::string here = "/parts/" + std::to_string(pi++);
@@ -390,7 +395,6 @@ inline indicator_statistics statistics_from_json(const nlohmann::json& j, const 
     }
     s.parts.push_back(std::move(p));
   }
-  s.sources = s.sources.empty() ? std::vector<std::string>{source} : s.sources;
   return s;
 } catch (const nlohmann::json::exception& e) {
   io::rethrow_config_error(e, source);
