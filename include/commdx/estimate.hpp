@@ -179,6 +179,20 @@ struct domain_estimate {
   bool estimable = false;
 };
 
+/// The weighted sums of one variable over a set of records (one PSU's records in one cell of every
+/// partition: a base cell) from which every estimate, SE, interval and design effect of the cells
+/// above it is computed: records with the variable present (n), of them those with a nonzero
+/// weight (nnz), and the sums of w, w y, w x, w y^2, w x^2 and w x y (x = 1 for a mean or total:
+/// then swx = sw, swxx = sw, swxy = swy). Sums of disjoint sets of records add up, which is what
+/// lets a city estimate from its wards' sums exactly as from their pooled records
+/// (indicators/statistics.hpp).
+struct cell_sums {
+  double n = 0, nnz = 0, sw = 0, swy = 0, swx = 0, swyy = 0, swxx = 0, swxy = 0;
+  void add(const cell_sums& o) {
+    n += o.n; nnz += o.nnz; sw += o.sw; swy += o.swy; swx += o.swx; swyy += o.swyy; swxx += o.swxx; swxy += o.swxy;
+  }
+};
+
 /// The design resolved on a table, plus any number of domain partitions; estimates every cell of
 /// every partition in one pass over the records per variable. Holds references to nothing: the
 /// table may go away after construction (the variables are passed to estimate()).
@@ -243,32 +257,89 @@ class domain_estimator {
                                                      interval_method ci, double level = 0.95,
                                                      const std::string& variable = "") const {
     detail::check_interrupt();  // one check per variable: a pass over the records takes milliseconds
+    check_request(x, stat, level, variable);
+    std::vector<sums> base = base_sums(y, stat == statistic_kind::ratio ? x : nullptr);
+    for (const sums& s : base)
+      for (double v : {s.sw, s.swy, s.swx, s.swyy, s.swxx, s.swxy}) check_finite(v, variable, y, x);
+    return estimate_base(base, stat, ci, level, variable, [&](double se) { check_finite(se, variable, y, x); });
+  }
+
+  /// The base cells: one PSU's records in one cell of every partition (a PSU is one base cell
+  /// while every partition nests in the PSUs). Valid until the next add_domains.
+  std::size_t base_cells() const {
+    build();
+    return base_cells_;
+  }
+  /// The first record of base cell `b` (its stratum, PSU and every partition's by-values).
+  std::size_t base_first_row(std::size_t b) const {
+    build();
+    return base_first_row_.at(b);
+  }
+  /// The sums of `y` (and of the ratio's denominator `x`; nullptr for a mean or total) per base
+  /// cell, in base cell order.
+  std::vector<cell_sums> base_sums(const double* y, const double* x) const {
+    build();
+    std::vector<sums> base(base_cells_);
+    accumulate(y, x, base);
+    return base;
+  }
+
+  /// Estimates as estimate() gives them, from sums accumulated elsewhere: `row_sums[r]` stands for
+  /// all the records that row r of this estimator's table stands for (a table of base cells,
+  /// indicators/statistics.hpp: one row per PSU and cell, with its stratum, PSU, fpc and by
+  /// columns, estimated unweighted). The design facts (PSUs per stratum, fpc, degrees of
+  /// freedom) are the table's; the sums are the records'.
+  std::vector<std::vector<domain_estimate>> estimate_sums(const std::vector<cell_sums>& row_sums, statistic_kind stat,
+                                                          interval_method ci, double level = 0.95,
+                                                          const std::string& variable = "") const {
+    detail::check_interrupt();
+    if (row_sums.size() != rows_)
+      throw config_error(location::in_file(source_).in_column(variable),
+                         "sums for " + std::to_string(row_sums.size()) + " rows, the table has " + std::to_string(rows_));
+    check_request(&row_sums, stat, level, variable);  // a ratio's denominator is in the sums
+    build();
+    std::vector<sums> base(base_cells_);
+    for (std::size_t r = 0; r < rows_; ++r) base[base_of_row_[r]].add(row_sums[r]);
+    auto overflow = [&](double v) {
+      if (std::isinf(v))
+        throw input_error(location::in_file(source_).in_column(variable),
+                          "weighted sums overflow a double; the weights or values are too large to estimate with");
+    };
+    for (const sums& s : base)
+      for (double v : {s.sw, s.swy, s.swx, s.swyy, s.swxx, s.swxy}) overflow(v);
+    return estimate_base(base, stat, ci, level, variable, overflow);
+  }
+
+  /// The text of a record's value in column `col` (a numeric code of a labelled column reads
+  /// its label).
+  std::string cell_label(const table& t, const std::string& col, std::size_t row) const {
+    return text_of(t, col, row, labels_);
+  }
+
+ private:
+  using sums = cell_sums;
+
+  // `x` is any non-null pointer when the request has a denominator.
+  void check_request(const void* x, statistic_kind stat, double level, const std::string& variable) const {
     if (!(level > 0.0 && level < 1.0))
       throw config_error(location::in_file(source_).in_column("level"), "confidence level must be strictly between 0 and 1");
     if (stat == statistic_kind::ratio && x == nullptr)
       throw config_error(location::in_file(source_).in_column(variable), "a ratio needs a denominator");
-    build();
-    std::vector<sums> base(base_cells_);
-    accumulate(y, stat == statistic_kind::ratio ? x : nullptr, base);
-    for (const sums& s : base)
-      for (double v : {s.sw, s.swy, s.swx, s.swyy, s.swxx, s.swxy}) check_finite(v, variable, y, x);
+  }
+
+  template <class CheckSe>
+  std::vector<std::vector<domain_estimate>> estimate_base(const std::vector<sums>& base, statistic_kind stat,
+                                                          interval_method ci, double level, const std::string& variable,
+                                                          CheckSe check_se) const {
     std::vector<std::vector<domain_estimate>> out;
     out.reserve(partitions_.size());
     for (const auto& p : partitions_) {
       out.push_back(estimate_partition(p, base, stat, ci, level, variable));
       for (const auto& e : out.back())
-        if (e.n > 0 && std::isfinite(e.estimate)) check_finite(e.se, variable, y, x);  // NaN: undefined, not overflow
+        if (e.n > 0 && std::isfinite(e.estimate)) check_se(e.se);  // NaN: undefined, not overflow
     }
     return out;
   }
-
- private:
-  struct sums {
-    double n = 0, nnz = 0, sw = 0, swy = 0, swx = 0, swyy = 0, swxx = 0, swxy = 0;
-    void add(const sums& o) {
-      n += o.n; nnz += o.nnz; sw += o.sw; swy += o.swy; swx += o.swx; swyy += o.swyy; swxx += o.swxx; swxy += o.swxy;
-    }
-  };
   struct partition {
     std::vector<std::string> by;
     std::vector<std::uint32_t> cell;      // per row
@@ -437,6 +508,7 @@ class domain_estimator {
       levels = detail::combine_codes(base_of_row_, levels, p.cell, p.cells, first);
     }
     base_cells_ = levels;
+    base_first_row_ = first;
     std::vector<char> base_weighted(base_cells_, 0);  // has a record with a nonzero weight
     for (std::size_t r = 0; r < rows_; ++r)
       if (weight_[r] != 0.0) base_weighted[base_of_row_[r]] = 1;
@@ -679,6 +751,7 @@ class domain_estimator {
   mutable std::vector<partition> partitions_;
   mutable std::vector<std::uint32_t> base_of_row_;
   mutable std::size_t base_cells_ = 0;
+  mutable std::vector<std::size_t> base_first_row_;  // per base cell
   mutable bool built_ = false;
 };
 

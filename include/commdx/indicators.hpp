@@ -303,82 +303,84 @@ inline std::vector<char> where_mask(const table& t, const std::vector<indicator_
 }
 }  // namespace detail
 
-/// One row per (level, unit, indicator): level, unit, unit_name, indicator, estimate, se, ci_low,
-/// ci_high, deff, n, target, target_date, gap, days_left (contracts.md). gap = target - estimate
-/// (what is still to do; <= 0 once met); days_left = target_date - as_of. Units are those with
-/// records, in the order of `places`; a unit code missing from `places` is an error naming it.
-/// A unit whose sampling error the design cannot estimate (one sampled PSU, see
-/// domain_estimate::estimable) gets se, CI and deff missing rather than a false 0.
-/// `businesses` may be null: business indicators are then left out.
-inline table compute_indicators(const table& households, const places& where, const survey_design& design,
-                                const indicator_catalogue& catalogue = indicator_catalogue::builtin(),
-                                const indicator_options& options = {}, const table* businesses = nullptr) {
-  std::optional<long> today;
-  if (!options.as_of.empty()) {
-    today = indicator_catalogue::parse_date(options.as_of);
-    if (!today) throw config_error(location::in_file("as_of"), "expected a date YYYY-MM-DD, got '" + options.as_of + "'");
-  }
-  std::string city_code;
-  for (const auto& root : where.roots()) city_code = root;
+namespace detail {
+// One estimate of the indicator table before it is laid out.
+struct indicator_result {
+  std::size_t level, unit_order;
+  std::string unit;
+  std::size_t indicator;
+  domain_estimate e;
+};
 
-  struct result_row {
-    std::size_t level, unit_order;
-    std::string unit;
-    std::size_t indicator;
-    domain_estimate e;
-  };
-  std::vector<result_row> rows;
-  std::map<std::string, std::size_t> unit_order;
-  {
-    std::size_t k = 0;
-    for (const auto& u : where.units()) unit_order[u.code] = k++;
-  }
-  auto run = [&](const table& records, const std::string& kind) {
-    std::vector<std::size_t> which;
-    for (std::size_t i = 0; i < catalogue.indicators().size(); ++i)
-      if (catalogue.indicators()[i].records == kind) which.push_back(i);
-    if (which.empty()) return;
-    domain_estimator est(records, design, options.labels);
-    std::vector<std::string> codes_of_level;  // the unit code of each level's cells
-    std::vector<std::vector<std::string>> cell_codes;
-    for (const auto& lvl : options.levels) {
-      const std::size_t p = est.add_domains(records, lvl.column.empty() ? std::vector<std::string>{}
-                                                                          : std::vector<std::string>{lvl.column});
-      std::vector<std::string> codes;
-      for (std::size_t c = 0; c < est.cells(p); ++c) {
-        std::string code = lvl.column.empty() ? city_code : est.label(p, 0, c);
-        if (!where.contains(code))
-          throw validation_error(location::in_file(records.source()).at_row(est.first_row(p, c) + 1).in_column(lvl.column).for_unit(code),
-                                 "unit code '" + code + "' is not in the places");
-        codes.push_back(std::move(code));
-      }
-      cell_codes.push_back(std::move(codes));
-    }
-    for (std::size_t i : which) {
-      const indicator& ind = catalogue.indicators()[i];
-      const auto keep = detail::where_mask(records, ind.where);
-      const auto y = detail::term_values(records, ind.numerator, keep);
-      std::vector<double> x;
-      if (ind.denominator) x = detail::term_values(records, *ind.denominator, keep);
-      statistic_kind kind_of = statistic_kind::mean;
-      if (ind.statistic == indicator_statistic::total) kind_of = statistic_kind::total;
-      if (ind.denominator) kind_of = statistic_kind::ratio;
-      if (ind.denominator && ind.statistic == indicator_statistic::total)
-        throw config_error(location::in_file("catalogue").in_column("denominator").for_unit(ind.id), "a total has no denominator");
-      const interval_method ci = ind.statistic == indicator_statistic::proportion ? interval_method::logit : interval_method::wald;
-      const auto res = est.estimate(y.data(), x.empty() ? nullptr : x.data(), kind_of, ci, options.level, ind.id);
-      for (std::size_t p = 0; p < res.size(); ++p)
-        for (std::size_t c = 0; c < res[p].size(); ++c)
-          rows.push_back({p, unit_order[cell_codes[p][c]], cell_codes[p][c], i, res[p][c]});
-    }
-  };
-  run(households, "households");
-  if (businesses != nullptr) run(*businesses, "businesses");
+inline std::optional<long> as_of_day(const indicator_options& options) {
+  if (options.as_of.empty()) return std::nullopt;
+  const auto today = indicator_catalogue::parse_date(options.as_of);
+  if (!today) throw config_error(location::in_file("as_of"), "expected a date YYYY-MM-DD, got '" + options.as_of + "'");
+  return today;
+}
+
+inline void check_record_kinds(const indicator_catalogue& catalogue) {
   for (const auto& ind : catalogue.indicators())
     if (ind.records != "households" && ind.records != "businesses")
-      throw config_error(location::in_file("catalogue").in_column("records").for_unit(ind.id), "records must be households or businesses, got '" + ind.records + "'");
+      throw config_error(location::in_file("catalogue").in_column("records").for_unit(ind.id),
+                         "records must be households or businesses, got '" + ind.records + "'");
+}
 
-  std::stable_sort(rows.begin(), rows.end(), [](const result_row& a, const result_row& b) {
+inline statistic_kind statistic_of(const indicator& ind) {
+  if (ind.denominator && ind.statistic == indicator_statistic::total)
+    throw config_error(location::in_file("catalogue").in_column("denominator").for_unit(ind.id), "a total has no denominator");
+  if (ind.denominator) return statistic_kind::ratio;
+  return ind.statistic == indicator_statistic::total ? statistic_kind::total : statistic_kind::mean;
+}
+
+inline interval_method interval_of(const indicator& ind) {
+  return ind.statistic == indicator_statistic::proportion ? interval_method::logit : interval_method::wald;
+}
+
+// One domain partition per level on `est` (whose table is `records`); returns the unit code of
+// each level's cells, every code checked against the places.
+inline std::vector<std::vector<std::string>> add_level_domains(domain_estimator& est, const table& records, const places& where,
+                                                               const std::vector<indicator_level>& levels) {
+  std::string city_code;
+  for (const auto& root : where.roots()) city_code = root;
+  std::vector<std::vector<std::string>> cell_codes;
+  for (const auto& lvl : levels) {
+    const std::size_t p = est.add_domains(records, lvl.column.empty() ? std::vector<std::string>{}
+                                                                        : std::vector<std::string>{lvl.column});
+    std::vector<std::string> codes;
+    for (std::size_t c = 0; c < est.cells(p); ++c) {
+      std::string code = lvl.column.empty() ? city_code : est.label(p, 0, c);
+      if (!where.contains(code))
+        throw validation_error(location::in_file(records.source()).at_row(est.first_row(p, c) + 1).in_column(lvl.column).for_unit(code),
+                               "unit code '" + code + "' is not in the places");
+      codes.push_back(std::move(code));
+    }
+    cell_codes.push_back(std::move(codes));
+  }
+  return cell_codes;
+}
+
+// Each unit's position in the places (the order of the indicator table).
+inline std::map<std::string, std::size_t> unit_order(const places& where) {
+  std::map<std::string, std::size_t> order;
+  std::size_t k = 0;
+  for (const auto& u : where.units()) order[u.code] = k++;
+  return order;
+}
+
+// The estimates of every level's cells for indicator i, into `rows`.
+inline void add_indicator_results(std::vector<indicator_result>& rows, const std::vector<std::vector<domain_estimate>>& res,
+                                  const std::vector<std::vector<std::string>>& cell_codes,
+                                  const std::map<std::string, std::size_t>& unit_order, std::size_t i) {
+  for (std::size_t p = 0; p < res.size(); ++p)
+    for (std::size_t c = 0; c < res[p].size(); ++c)
+      rows.push_back({p, unit_order.at(cell_codes[p][c]), cell_codes[p][c], i, res[p][c]});
+}
+
+// The indicator table (compute_indicators' layout) of the estimates in `rows`.
+inline table indicator_table(std::vector<indicator_result> rows, const indicator_catalogue& catalogue, const places& where,
+                             const indicator_options& options, std::optional<long> today) {
+  std::stable_sort(rows.begin(), rows.end(), [](const indicator_result& a, const indicator_result& b) {
     if (a.level != b.level) return a.level < b.level;
     if (a.unit_order != b.unit_order) return a.unit_order < b.unit_order;
     return a.indicator < b.indicator;
@@ -420,6 +422,44 @@ inline table compute_indicators(const table& households, const places& where, co
   out.set("gap", std::move(gap));
   out.set("days_left", std::move(days_left));
   return out;
+}
+}  // namespace detail
+
+/// One row per (level, unit, indicator): level, unit, unit_name, indicator, estimate, se, ci_low,
+/// ci_high, deff, n, target, target_date, gap, days_left (contracts.md). gap = target - estimate
+/// (what is still to do; <= 0 once met); days_left = target_date - as_of. Units are those with
+/// records, in the order of `places`; a unit code missing from `places` is an error naming it.
+/// A unit whose sampling error the design cannot estimate (one sampled PSU, see
+/// domain_estimate::estimable) gets se, CI and deff missing rather than a false 0.
+/// `businesses` may be null: business indicators are then left out.
+inline table compute_indicators(const table& households, const places& where, const survey_design& design,
+                                const indicator_catalogue& catalogue = indicator_catalogue::builtin(),
+                                const indicator_options& options = {}, const table* businesses = nullptr) {
+  const auto today = detail::as_of_day(options);
+  const auto unit_order = detail::unit_order(where);
+  std::vector<detail::indicator_result> rows;
+  auto run = [&](const table& records, const std::string& kind) {
+    std::vector<std::size_t> which;
+    for (std::size_t i = 0; i < catalogue.indicators().size(); ++i)
+      if (catalogue.indicators()[i].records == kind) which.push_back(i);
+    if (which.empty()) return;
+    domain_estimator est(records, design, options.labels);
+    const auto cell_codes = detail::add_level_domains(est, records, where, options.levels);
+    for (std::size_t i : which) {
+      const indicator& ind = catalogue.indicators()[i];
+      const auto keep = detail::where_mask(records, ind.where);
+      const auto y = detail::term_values(records, ind.numerator, keep);
+      std::vector<double> x;
+      if (ind.denominator) x = detail::term_values(records, *ind.denominator, keep);
+      const auto res = est.estimate(y.data(), x.empty() ? nullptr : x.data(), detail::statistic_of(ind),
+                                    detail::interval_of(ind), options.level, ind.id);
+      detail::add_indicator_results(rows, res, cell_codes, unit_order, i);
+    }
+  };
+  run(households, "households");
+  if (businesses != nullptr) run(*businesses, "businesses");
+  detail::check_record_kinds(catalogue);
+  return detail::indicator_table(std::move(rows), catalogue, where, options, today);
 }
 
 }  // namespace commdx

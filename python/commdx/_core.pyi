@@ -383,10 +383,22 @@ def _indicator_catalogue() -> typing.Any:
     """
 def _indicator_pattern(columns: dict, source: str, variables: collections.abc.Sequence[collections.abc.Sequence[str]], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, weight: str) -> dict:
     ...
+def _indicator_statistics(households: dict, places: Places, design: dict, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> typing.Any:
+    """
+    The sufficient statistics of _indicators' table (include/commdx/indicators/statistics.hpp), as a JSON-ready dict.
+    """
 def _indicators(households: dict, places: Places, design: dict, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex, businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> dict:
     ...
+def _indicators_from_statistics(documents: list, sources: collections.abc.Sequence[str], places: Places, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+    """
+    _indicators' table from (merged) statistics documents.
+    """
 def _manual_process_pattern(households: collections.abc.Sequence[str], processes: collections.abc.Sequence[str], wards: collections.abc.Sequence[str], months: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], min_households: typing.SupportsFloat | typing.SupportsIndex) -> dict:
     ...
+def _merge_statistics(documents: list, sources: collections.abc.Sequence[str]) -> typing.Any:
+    """
+    Wards' statistics documents merged into the city's.
+    """
 def _merge_suppressed_design(strata: collections.abc.Sequence[str], psu: collections.abc.Sequence[str], fpc: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], finest: collections.abc.Sequence[str], ward: collections.abc.Sequence[str], units: collections.abc.Sequence[str], statuses: collections.abc.Sequence[str]) -> dict:
     ...
 def _parse_design(spec: str) -> typing.Any:

@@ -25,7 +25,8 @@ from . import _core
 from .estimate import SurveyDesign, _codes, _design, _numeric
 from .io.json import read_json
 
-__all__ = ["indicators", "indicator_catalogue", "LEVELS"]
+__all__ = ["indicators", "indicator_catalogue", "LEVELS", "indicator_statistics", "merge_statistics",
+           "indicators_from_statistics", "write_statistics"]
 
 #: The levels of the place hierarchy and the household/business column holding each unit code.
 LEVELS: dict[str, str] = {"city": "", "ward": "ward_code", "neighbourhood": "neighbourhood_code",
@@ -138,6 +139,23 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
     as_of : the day ``days_left`` counts from (default: today)
     level : confidence level of the intervals
     """
+    as_of_text = _as_of_text(as_of)
+    places, d, cat, lv, h_cols, b_cols, labels_h, sources = _prepared(households, places, design, catalogue, levels,
+                                                                      businesses)
+    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h, **sources)
+    return _tidy(res)
+
+
+def _as_of_text(as_of: _dt.date | str | None) -> str:
+    if as_of is None:
+        as_of = _dt.date.today()
+    return as_of.isoformat() if isinstance(as_of, _dt.date) else str(as_of)
+
+
+def _prepared(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None, catalogue: Any,
+              levels: Sequence[str] | Mapping[str, str] | None, businesses: pd.DataFrame | None) -> tuple[Any, ...]:
+    """What the core takes for the indicators of these records: places, design, catalogue,
+    levels, the records' columns, their labels and the files they came from."""
     if isinstance(places, pd.DataFrame):
         places = _core.Places.from_dataframe(places)
     d = _design(design) if design is not None else SurveyDesign.default_for(households)
@@ -145,9 +163,6 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
     cat_for_needs = cat if cat is not None else indicator_catalogue()
     lv = _levels(levels)
     level_cols = [c for _, c in lv if c]
-    if as_of is None:
-        as_of = _dt.date.today()
-    as_of_text = as_of.isoformat() if isinstance(as_of, _dt.date) else str(as_of)
     num_h, text_h = _needed(cat_for_needs, "households")
     labels_h: dict[str, list[str]] = {}
     h_cols = _record_columns(households, num_h, level_cols + text_h, d, labels_h, text_h)
@@ -158,11 +173,88 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
         if bd != d:
             raise _core.ConfigError("indicators: households and businesses need the same design columns")
         b_cols = _record_columns(businesses, num_b, level_cols + text_b, d)
-    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h,
-                            households_source=str(households.attrs.get("source", "households")),
-                            businesses_source=str(businesses.attrs.get("source", "businesses"))
-                            if businesses is not None else "businesses")
+    sources = {"households_source": str(households.attrs.get("source", "households")),
+               "businesses_source": str(businesses.attrs.get("source", "businesses"))
+               if businesses is not None else "businesses"}
+    return places, d, cat, lv, h_cols, b_cols, labels_h, sources
+
+
+def _tidy(res: Any) -> pd.DataFrame:
     out = pd.DataFrame(res)
     out["n"] = out["n"].astype("int64")
     out["target_date"] = out["target_date"].replace("", None)
+    return out
+
+
+# ---- the city roll-up without microdata (issue 16) -------------------------------------------
+
+StatisticsLike = Any  # a statistics dict, or the path of a statistics JSON file
+
+
+def indicator_statistics(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None = None,
+                         catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
+                         businesses: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The sufficient statistics of :func:`indicators`' table: per PSU and unit of every level,
+    the weighted sums each indicator's estimates and SEs are computed from, with the design's
+    strata, PSUs and fpc; no household record (include/commdx/indicators/statistics.hpp).
+
+    A ward writes them (:func:`write_statistics`, ``commdx indicators --statistics``) and sends
+    them to the city, which merges every ward's (:func:`merge_statistics`) and gets, with
+    :func:`indicators_from_statistics`, the table the pooled records give: the same estimates,
+    SEs, intervals, design effects and n, up to the order of floating-point additions (1e-12).
+    Same arguments as :func:`indicators` (the levels summed are the levels the city can ask for)."""
+    places, d, cat, lv, h_cols, b_cols, labels_h, sources = _prepared(households, places, design, catalogue, levels,
+                                                                      businesses)
+    return dict(_core._indicator_statistics(h_cols, places, d.to_dict(), cat, lv, b_cols, labels_h, **sources))
+
+
+def _documents(statistics: StatisticsLike | Sequence[StatisticsLike]) -> tuple[list[Any], list[str]]:
+    items = [statistics] if isinstance(statistics, (dict, str, Path)) else list(statistics)
+    if not items:
+        raise _core.ConfigError("statistics: nothing to merge (give one ward's statistics or several)")
+    docs, sources = [], []
+    for i, item in enumerate(items):
+        if isinstance(item, (str, Path)):
+            docs.append(read_json(item))
+            sources.append(str(item))
+        elif isinstance(item, Mapping):
+            docs.append(dict(item))
+            sources.append(f"statistics[{i}]")
+        else:
+            raise _core.ConfigError(f"statistics[{i}]: expected a statistics dict or a .json path, got {type(item).__name__}")
+    return docs, sources
+
+
+def merge_statistics(statistics: Sequence[StatisticsLike]) -> dict[str, Any]:
+    """The statistics of several wards' records together (dicts or .json paths). Refused, naming
+    the files: the same PSU in two of them (a ward given twice), another design, other levels,
+    or an indicator summed with another definition."""
+    docs, sources = _documents(statistics)
+    return dict(_core._merge_statistics(docs, sources))
+
+
+def indicators_from_statistics(statistics: StatisticsLike | Sequence[StatisticsLike], places: Any,
+                               catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
+                               as_of: _dt.date | str | None = None, level: float = 0.95) -> pd.DataFrame:
+    """:func:`indicators`' table from statistics (one ward's, or several merged) instead of the
+    records. ``catalogue`` gives the targets and must define every indicator as the wards
+    summed it; ``levels`` are among the levels summed."""
+    if isinstance(places, pd.DataFrame):
+        places = _core.Places.from_dataframe(places)
+    docs, sources = _documents(statistics)
+    res = _core._indicators_from_statistics(docs, sources, places, _catalogue(catalogue), _levels(levels),
+                                            _as_of_text(as_of), float(level))
+    return _tidy(res)
+
+
+def write_statistics(statistics: Mapping[str, Any], path: str | Path) -> Path:
+    """Write statistics as the JSON file a ward sends the city (atomically: a failed write
+    leaves no partial file). Returns the path."""
+    import json
+
+    from .io.output import atomic_file
+
+    out = Path(path)
+    with atomic_file(out) as tmp:
+        Path(tmp).write_text(json.dumps(statistics, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return out

@@ -1,5 +1,6 @@
 """``commdx indicators SURVEY [--places P] [--design weight=..,strata=..,psu=..,fpc=..] [--levels ...]
-[--businesses B] [--catalogue C.json] [--as-of YYYY-MM-DD] [-o OUT.csv|.json|.xlsx] [--lang vi|en]``
+[--businesses B] [--catalogue C.json] [--as-of YYYY-MM-DD] [-o OUT.csv|.json|.xlsx]
+[--statistics STATS.json] [--lang vi|en]``, or ``commdx indicators --merge STATS.json... [...]``
 
 S1-S4, K1-K10, R3: every catalogue indicator for every unit of every level, with standard errors,
 confidence intervals, design effects, targets, gaps and days left (one row per unit and
@@ -9,6 +10,11 @@ group placed in another ward is refused. Without ``--design`` the data dictionar
 columns present in the file are used (weight, stratum, psu, fpc); a file without a weight column
 is refused unless ``--design weight=none,...`` says the sample is unweighted. Exit status 0; 2 on
 unreadable input or config.
+
+The city roll-up without microdata (issue 16): ``--statistics STATS.json`` also writes the ward's
+sufficient statistics (weighted sums per residential group, no household record) for the city;
+``--merge`` takes the wards' files instead of a survey and gives the table the pooled records
+give (``commdx.indicators_from_statistics``).
 """
 from __future__ import annotations
 
@@ -27,6 +33,12 @@ TEXT = {
         "out": "tệp kết quả .csv, .json hoặc .xlsx (mặc định in ra màn hình)",
         "done": "Đã ước lượng {k} chỉ tiêu cho {u} đơn vị ({r} dòng); ghi vào {out}.",
         "behind": "Chỉ tiêu cấp thành phố chưa đạt mục tiêu: {items}.",
+        "statistics": "ghi thêm tệp thống kê tổng hợp (tổng có trọng số theo tổ dân cư, không có dữ liệu từng hộ) "
+                      "để gửi thành phố",
+        "merge": "tính từ các tệp thống kê của các phường/xã (--statistics) thay cho tệp khảo sát",
+        "one_input": "commdx indicators: cần đúng một nguồn: tệp khảo sát SURVEY hoặc --merge các tệp thống kê",
+        "stats_done": "Đã ghi tệp thống kê {out} ({c} ô tổ dân cư); gửi tệp này lên thành phố thay cho dữ liệu hộ.",
+        "no_stats_merge": "commdx indicators: --statistics ghi tệp từ một tệp khảo sát; với --merge hãy dùng -o",
     },
     "en": {
         "help": "estimate the indicators (with standard errors) for every unit at every level",
@@ -39,6 +51,12 @@ TEXT = {
         "out": "output .csv, .json or .xlsx (stdout by default)",
         "done": "Estimated {k} indicators for {u} units ({r} rows); written to {out}.",
         "behind": "City-level indicators below target: {items}.",
+        "statistics": "also write the sufficient statistics (weighted sums per residential group, no household "
+                      "record) to send to the city",
+        "merge": "estimate from the wards' statistics files (--statistics) instead of a survey file",
+        "one_input": "commdx indicators: give exactly one source: a SURVEY file or --merge statistics files",
+        "stats_done": "Wrote the statistics file {out} ({c} group cells); send it to the city instead of the household data.",
+        "no_stats_merge": "commdx indicators: --statistics writes a survey's statistics; with --merge use -o",
     },
 }
 
@@ -48,7 +66,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
     t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
     p = subparsers.add_parser("indicators", help=t["help"], description=t["help"])
-    p.add_argument("survey", metavar="SURVEY", help=t["survey"])
+    p.add_argument("survey", metavar="SURVEY", nargs="?", default=None, help=t["survey"])
     add_places_argument(p)
     p.add_argument("--design", default=None, help=t["design"])
     p.add_argument("--levels", default="city,ward,neighbourhood,residential_group", help=t["levels"])
@@ -56,6 +74,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--catalogue", default=None, help=t["catalogue"])
     p.add_argument("--as-of", dest="as_of", default=None, help=t["as_of"])
     p.add_argument("-o", "--out", default=None, help=t["out"])
+    p.add_argument("--statistics", metavar="STATS.json", default=None, help=t["statistics"])
+    p.add_argument("--merge", metavar="STATS.json", nargs="+", default=None, help=t["merge"])
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
 
@@ -80,12 +100,28 @@ def run(args: argparse.Namespace) -> int:
     from ..places import places_from_option
 
     places = places_from_option(args.places) if args.places else commdx.Places.vung_tau()
-    households = _read(args.survey, "households", places)
-    businesses = _read(args.businesses, "businesses", places) if args.businesses else None
-    design = commdx.SurveyDesign.parse(args.design) if args.design else None
+    if (args.survey is None) == (args.merge is None):
+        print(t["one_input"], file=sys.stderr)
+        return 2
+    if args.merge is not None and args.statistics:
+        print(t["no_stats_merge"], file=sys.stderr)
+        return 2
     levels = [s.strip() for s in args.levels.split(",") if s.strip()]
-    table = commdx.indicators(households, places, design, catalogue=args.catalogue, levels=levels,
-                              businesses=businesses, as_of=args.as_of)
+    if args.merge is not None:
+        table = commdx.indicators_from_statistics(args.merge, places, catalogue=args.catalogue, levels=levels,
+                                                  as_of=args.as_of)
+    else:
+        households = _read(args.survey, "households", places)
+        businesses = _read(args.businesses, "businesses", places) if args.businesses else None
+        design = commdx.SurveyDesign.parse(args.design) if args.design else None
+        table = commdx.indicators(households, places, design, catalogue=args.catalogue, levels=levels,
+                                  businesses=businesses, as_of=args.as_of)
+        if args.statistics:
+            stats = commdx.indicator_statistics(households, places, design, catalogue=args.catalogue, levels=levels,
+                                                businesses=businesses)
+            commdx.write_statistics(stats, args.statistics)
+            cells = sum(len(part["cells"]["psu"]) for part in stats["parts"])
+            print(t["stats_done"].format(out=args.statistics, c=cells), file=sys.stderr if args.out is None else sys.stdout)
     out = args.out
     if out is None:
         table.to_csv(sys.stdout, index=False)
