@@ -219,7 +219,9 @@ def _documents(statistics: StatisticsLike | Sequence[StatisticsLike]) -> tuple[l
             sources.append(str(item))
         elif isinstance(item, Mapping):
             docs.append(dict(item))
-            sources.append(f"statistics[{i}]")
+            # named in messages by what it was summed from (the survey file), or its position
+            summed = item.get("sources")
+            sources.append(" + ".join(map(str, summed)) if isinstance(summed, list) and summed else f"statistics[{i}]")
         else:
             raise _core.ConfigError(f"statistics[{i}]: expected a statistics dict or a .json path, got {type(item).__name__}")
     return docs, sources
