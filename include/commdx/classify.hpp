@@ -583,7 +583,7 @@ inline void write_reasons(area_result& a, const classify_config& c) {
     if (d >= c.urban_centre_density) {
       double pct = 100.0 * (d / c.urban_centre_density - 1);
       parts.push_back(vi ? "Mật độ " + dens + " người/km² ≥ ngưỡng trung tâm đô thị " + centre + " (cao hơn " +
-                               format_localised(pct, 0, vi) + "%)"
+                               format_localised(pct, 0, vi) + " %)"
                          : "Density " + dens + " inhabitants/km² ≥ the urban-centre threshold " + centre + " (" +
                                format_localised(pct, 0, vi) + "% above)");
     } else {
@@ -595,7 +595,7 @@ inline void write_reasons(area_result& a, const classify_config& c) {
         band = vi ? "; dưới cả ngưỡng cụm đô thị " + cluster + ": mức nông thôn"
                   : "; below the urban-cluster threshold " + cluster + " as well: rural level";
       parts.push_back(vi ? "Mật độ " + dens + " người/km² < ngưỡng trung tâm đô thị " + centre + " (thấp hơn " +
-                               format_localised(pct, 0, vi) + "%)" + band
+                               format_localised(pct, 0, vi) + " %)" + band
                          : "Density " + dens + " inhabitants/km² < the urban-centre threshold " + centre + " (" +
                                format_localised(pct, 0, vi) + "% below)" + band);
     }
@@ -639,12 +639,12 @@ inline void write_reasons(area_result& a, const classify_config& c) {
     if (a.borderline) {
       std::string which;
       for (const auto& t : a.borderline_on) which += (which.empty() ? "" : vi ? " hoặc " : " or ") + threshold_label(t, vi);
-      std::string pct = format_localised(100.0 * c.borderline_fraction, 0, vi) + "%";
+      std::string pct = format_localised(100.0 * c.borderline_fraction, 0, vi) + detail::percent_sign(vi);
       parts.push_back(vi ? "Sát ngưỡng: đổi loại khi " + which + " thay đổi ±" + pct
                          : "Borderline: the class flips when " + which + " moves by ±" + pct);
     }
     if (!is_missing(a.p_central))
-      parts.push_back(vi ? "Xác suất là trung tâm (theo sai số mẫu của học vấn): " + format_localised(100.0 * a.p_central, 0, vi) + "%"
+      parts.push_back(vi ? "Xác suất là trung tâm (theo sai số mẫu của học vấn): " + format_localised(100.0 * a.p_central, 0, vi) + " %"
                          : "Probability of being central (sampling error of education): " +
                                format_localised(100.0 * a.p_central, 0, vi) + "%");
     std::string text;

@@ -249,8 +249,12 @@ def access_segments(
 
 
 def _label_table(result: pd.DataFrame, lang: str = "vi") -> str:
-    """A readable fixed-width table of a classify_areas result (used by ``commdx classify``)."""
+    """A readable fixed-width table of a classify_areas result (used by ``commdx classify``),
+    figures in the language's formats (Babel, commdx.render.fmt)."""
+    from .render.fmt import Fmt
+
     vi = lang == "vi"
+    f = Fmt(lang)
     head = (
         ["Mã", "Tên", "Mật độ (người/km²)", "Học vấn", "Loại", "Sát ngưỡng", "2-means"]
         if vi
@@ -262,10 +266,10 @@ def _label_table(result: pd.DataFrame, lang: str = "vi") -> str:
             [
                 str(r["code"]),
                 str(r["name"]),
-                _fmt(r["density"], 0, vi),
+                f.int(r["density"]),
                 "—" if r["education_measure"] is None else (
-                    _fmt(100 * r["education"], 1, vi) + "%" if r["education_measure"] == "upper_secondary_share"
-                    else _fmt(r["education"], 1, vi) + (" năm" if vi else " yrs")),
+                    f.pct(r["education"]) if r["education_measure"] == "upper_secondary_share"
+                    else f.num(r["education"], 1) + (" năm" if vi else " yrs")),
                 str(r["class_label"]),
                 ("có" if vi else "yes") if r["borderline"] else "",
                 "" if r["kmeans_class"] is None else (
@@ -281,8 +285,3 @@ def _label_table(result: pd.DataFrame, lang: str = "vi") -> str:
     return "\n".join(out)
 
 
-def _fmt(x: float, decimals: int, vi: bool) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "—"
-    s = f"{x:,.{decimals}f}"
-    return s.replace(",", "\0").replace(".", ",").replace("\0", ".") if vi else s

@@ -69,14 +69,14 @@ TEST(Classify, LongSonAndTheOuterWardsAreRemoteTheCoreCentral) {
     EXPECT_NEAR(ls.density, 17767.0 / 56.5, 1e-9);
     EXPECT_EQ(ls.density_band, "urban_cluster");
     // 17,767 / 56.5 = 314.5; 1 - 314.5/1500 = 79% below.
-    EXPECT_NE(ls.reasons_vi.find("Mật độ 314 người/km² < ngưỡng trung tâm đô thị 1.500 (thấp hơn 79%)"), std::string::npos)
+    EXPECT_NE(ls.reasons_vi.find("Mật độ 314 người/km² < ngưỡng trung tâm đô thị 1.500 (thấp hơn 79 %)"), std::string::npos)
         << ls.reasons_vi;
     EXPECT_NE(ls.reasons_en.find("Density 314 inhabitants/km² < the urban-centre threshold 1,500 (79% below)"), std::string::npos)
         << ls.reasons_en;
     EXPECT_NE(ls.reasons_vi.find("Kết luận: xa (quyết định bởi: mật độ)"), std::string::npos);
     const auto& p1 = by_code(r, "26506");
     EXPECT_NEAR(p1.density, 16774 / 2.41, 1e-9);  // 6,960.2
-    EXPECT_NE(p1.reasons_vi.find("Mật độ 6.960 người/km² ≥ ngưỡng trung tâm đô thị 1.500 (cao hơn 364%)"), std::string::npos)
+    EXPECT_NE(p1.reasons_vi.find("Mật độ 6.960 người/km² ≥ ngưỡng trung tâm đô thị 1.500 (cao hơn 364 %)"), std::string::npos)
         << p1.reasons_vi;
     EXPECT_NE(p1.reasons_vi.find("Kết luận: trung tâm"), std::string::npos);
     // Second opinion on density alone: the 14 dense wards against the 3 sparse ones.
@@ -115,7 +115,7 @@ TEST(Classify, RuleNeedsDensityAndEducation) {
   EXPECT_EQ(r.areas[1].cls, area_class::remote);
   EXPECT_EQ(r.areas[1].decided_by, (std::vector<std::string>{"education"}));
   // 30.0% vs 36.5%: 6.5 points below.
-  EXPECT_NE(r.areas[1].reasons_vi.find("Tỷ lệ người lớn có học vấn THPT trở lên 30,0% < ngưỡng 36,5% (thấp hơn 6,5 điểm %)"),
+  EXPECT_NE(r.areas[1].reasons_vi.find("Tỷ lệ người lớn có học vấn THPT trở lên 30,0 % < ngưỡng 36,5 % (thấp hơn 6,5 điểm %)"),
             std::string::npos)
       << r.areas[1].reasons_vi;
   EXPECT_NE(r.areas[1].reasons_en.find("Adults with upper secondary or more 30.0% < the threshold 36.5% (6.5 points below)"),
@@ -134,7 +134,7 @@ TEST(Classify, BorderlineWhenAThresholdMovedTenPercentFlipsTheClass) {
   // 1,400/km² is remote, but central once 1,500 drops 10% to 1,350.
   EXPECT_EQ(r.areas[5].cls, area_class::remote);
   EXPECT_EQ(r.areas[5].borderline_on, (std::vector<std::string>{"urban_centre"}));
-  EXPECT_NE(r.areas[5].reasons_vi.find("Sát ngưỡng: đổi loại khi ngưỡng mật độ trung tâm đô thị thay đổi ±10%"), std::string::npos);
+  EXPECT_NE(r.areas[5].reasons_vi.find("Sát ngưỡng: đổi loại khi ngưỡng mật độ trung tâm đô thị thay đổi ±10 %"), std::string::npos);
   // 7,000/km² and 55%: far from every threshold.
   EXPECT_FALSE(r.areas[0].borderline);
   // 1,100/km²: 1,350 is still above it.
@@ -151,7 +151,7 @@ TEST(Classify, ProbabilityCentralFromTheEducationStandardError) {
   EXPECT_NEAR(r.areas[2].p_central, 0.9599408431, 1e-9);
   EXPECT_DOUBLE_EQ(r.areas[3].p_central, 0.0);
   EXPECT_TRUE(commdx::is_missing(r.areas[0].p_central));  // no SE given
-  EXPECT_NE(r.areas[2].reasons_vi.find("Xác suất là trung tâm (theo sai số mẫu của học vấn): 96%"), std::string::npos);
+  EXPECT_NE(r.areas[2].reasons_vi.find("Xác suất là trung tâm (theo sai số mẫu của học vấn): 96 %"), std::string::npos);
 }
 
 TEST(Classify, KMeansSecondOpinionMatchesR) {

@@ -35,7 +35,7 @@ def test_example_city_outer_wards_remote_core_central():
         long_son = res[res["code"] == "26545"].iloc[0]
         assert long_son["name"] == "Xã Long Sơn"
         assert long_son["class_label"] == "xa"
-        assert "Mật độ 314 người/km² < ngưỡng trung tâm đô thị 1.500 (thấp hơn 79%)" in long_son["reasons"]
+        assert "Mật độ 314 người/km² < ngưỡng trung tâm đô thị 1.500 (thấp hơn 79 %)" in long_son["reasons"]
 
 
 def test_xlsx_with_names_only_mixed_cells_and_percent_education():
@@ -215,8 +215,8 @@ def test_script_with_households_lists_remote_groups(tmp_path, capsys):
     _households().to_csv(h, index=False)
     assert cli.main(["classify", str(DATA / "vungtau-wards-derived.csv"), "--households", str(h)]) == 0
     printed = capsys.readouterr().out
-    assert "- G1: hộ tiếp cận thấp 75% → cơ bản" in printed
-    assert "- G2: hộ tiếp cận thấp 0% → như trung tâm" in printed
+    assert "- G1: hộ tiếp cận thấp 75,0 % → cơ bản" in printed
+    assert "- G2: hộ tiếp cận thấp 0,0 % → như trung tâm" in printed
 
 
 # ---- the example city of commdx.synth, with the estimation stage's standard errors ------------

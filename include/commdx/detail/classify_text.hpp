@@ -27,9 +27,13 @@ inline std::string format_localised(double x, int decimals, bool vietnamese) {
   return out;
 }
 
-/// A share as a percentage with one decimal ("36,5%").
+/// The percent sign after a number: "36,5 %" in Vietnamese (a space before the sign, as
+/// Vietnamese typography and the reports' Babel vi_VN format write it), "36.5%" in English.
+inline const char* percent_sign(bool vietnamese) { return vietnamese ? " %" : "%"; }
+
+/// A share as a percentage with one decimal ("36,5 %", "36.5%").
 inline std::string format_percent(double share, bool vietnamese) {
-  return format_localised(100.0 * share, 1, vietnamese) + "%";
+  return format_localised(100.0 * share, 1, vietnamese) + percent_sign(vietnamese);
 }
 
 }  // namespace commdx::detail

@@ -106,8 +106,11 @@ def run(args: argparse.Namespace) -> int:
         groups = seg.groups[seg.groups["ward_code"].isin(remote)]
         print("", file=out)
         print("Tổ dân cư ở vùng xa (R2/R3):" if vi else "Residential groups in remote areas (R2/R3):", file=out)
+        from ..render.fmt import Fmt
+
+        f = Fmt("vi" if vi else "en")
         for _, g in groups.iterrows():
-            share = "—" if pd.isna(g["low_access_share"]) else f"{100 * g['low_access_share']:.0f}%"
+            share = f.pct(g["low_access_share"])  # "75,0 %" / "75.0%", "—" when unknown
             cat = {"basic": "cơ bản" if vi else "basic", "central": "như trung tâm" if vi else "central",
                    "unknown": "chưa rõ: khảo sát trước" if vi else "unknown: survey first"}[g["catalogue"]]
             print(f"- {g['group_code']}: {'hộ tiếp cận thấp' if vi else 'low-access households'} {share} → {cat}", file=out)
