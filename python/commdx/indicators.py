@@ -121,7 +121,7 @@ def _record_columns(df: pd.DataFrame, numeric: list[str], grouping: list[str], d
 def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None = None,
                catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
                businesses: pd.DataFrame | None = None, as_of: _dt.date | str | None = None,
-               level: float = 0.95) -> pd.DataFrame:
+               level: float = 0.95, targets: Any = None) -> pd.DataFrame:
     """Every catalogue indicator for every unit of every level, with its sampling error.
 
     Parameters
@@ -137,11 +137,20 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
         same design column names apply to them
     as_of : the day ``days_left`` counts from (default: today)
     level : confidence level of the intervals
+    targets : this run's targets (``commdx.read_targets``: a Targets, a CSV/XLSX/JSON file or a
+        shipped name such as ``"national-2025"``) in place of the catalogue's for the indicators it
+        lists: ``target``, ``target_date``, ``gap`` and ``days_left`` follow them
     """
     if isinstance(places, pd.DataFrame):
         places = _core.Places.from_dataframe(places)
     d = _design(design) if design is not None else SurveyDesign.default_for(households)
     cat = _catalogue(catalogue)
+    if targets is not None:
+        from .targets import as_targets
+
+        run = as_targets(targets, catalogue=cat)
+        if run is not None:
+            cat = run.apply(cat if cat is not None else indicator_catalogue())
     cat_for_needs = cat if cat is not None else indicator_catalogue()
     lv = _levels(levels)
     level_cols = [c for _, c in lv if c]

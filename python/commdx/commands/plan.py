@@ -32,6 +32,9 @@ def add_parser(sub) -> None:
     p.add_argument("--deadline", help="hạn của kế hoạch YYYY-MM-DD, ngày thăm cuối cùng (mặc định: như --start, ngày cuối "
                                       "kỳ) / the plan's deadline, its last day of visits (default: as --start, the "
                                       "period's end)")
+    from ..targets import add_targets_argument
+
+    add_targets_argument(p)
     p.add_argument("--ward", default="", help="chỉ lập kế hoạch cho mã đơn vị này / plan only this unit code")
     p.add_argument("--out", default="plan-out", help="thư mục kết quả (mặc định: plan-out) / output folder")
     p.add_argument("--with-names", action="store_true", help="mã thật thay cho mã ẩn danh / real ids instead of pseudonyms")
@@ -83,7 +86,10 @@ def run(args) -> int:
 
         households.attrs["source"] = args.households
         check_places(households, places.to_dataframe())
+    from ..targets import read_targets
     from ..teams import read_roster
+
+    targets = read_targets(args.targets, lang=args.lang) if args.targets else None
 
     start, deadline = args.start, args.deadline
     if start is None or deadline is None:  # the households folder's calendar (commdx synth --start), if any
@@ -101,9 +107,9 @@ def run(args) -> int:
         estimates=_read_csv(args.estimates) if args.estimates else None,
         visits=_read_csv(args.visits) if args.visits else None, ward=args.ward,
         catalogue=_read_catalogue(args.catalogue) if args.catalogue else None,
-        key=key, with_names=args.with_names)
+        key=key, with_names=args.with_names, targets=targets)
     inputs = (args.households, args.businesses, args.roster, args.places, args.classes, args.estimates,
-              args.visits, args.catalogue)
+              args.visits, args.catalogue, targets.path if targets else None)
     with atomic_directory(out, command=getattr(args, "argv", None), inputs=inputs) as tmp:
         plan.write_files(tmp, lang=args.lang)
     s = plan.summary
