@@ -72,6 +72,21 @@ def test_a_json_list_with_english_keys(tmp_path):
     _expected(commdx.read_targets(path), "targets.json")
 
 
+def test_the_national_2025_set_by_name_and_by_path():
+    named = commdx.read_targets("national-2025")
+    assert commdx.shipped_targets()["national-2025"].name == "targets-national-2025.csv"
+    by_path = commdx.read_targets(commdx.shipped_targets()["national-2025"])
+    assert named.rows == by_path.rows
+    # Decision 411/QĐ-TTg's two 2025 targets that the survey measures (data/README-targets.md)
+    assert {k: (v["target"], v["target_date"]) for k, v in named.rows.items()} == {
+        "adults_smartphone": (0.8, "2025-12-31"), "adults_bank_account": (0.8, "2025-12-31")}
+    assert all("411/QĐ-TTg" in v["target_source_vi"] and "411/QĐ-TTg" in v["target_source_en"]
+               for v in named.rows.values())
+    readme = (Path(commdx.__file__).parent / "data" / "README-targets.md").read_text(encoding="utf-8")
+    for unmatched in ("basic digital skills", "749/QĐ-TTg", "2023 national plan"):
+        assert unmatched in readme
+
+
 @pytest.mark.parametrize("row, kind, column, words", [
     ("adults_smartfone,80%,", "indicator", "chi_tieu", ["adults_smartfone", "closest: adults_smartphone"]),
     ("adults_smartphone,80,", "value", "muc_tieu", ["[0, 1]", "80%"]),
@@ -237,3 +252,12 @@ def test_a_bad_targets_file_is_refused_in_vietnamese_by_default(folder):
         assert "sai.csv, row 1, column 'muc_tieu'" in res.stderr and "outside the range" in res.stderr, res.stderr
     assert not (work / "z").exists()
 
+
+def test_the_national_set_by_its_short_name_on_the_command_line(folder):
+    work = folder.parent
+    cli("indicators", "data/sample_households.csv", "--places", "data/places.csv", "--levels", "city",
+        "--targets", "national-2025", "--as-of", "2025-06-30", "-o", "quoc-gia.csv", cwd=work)
+    ind = pd.read_csv(work / "quoc-gia.csv").set_index("indicator")
+    assert ind.loc["adults_smartphone", "target"] == pytest.approx(0.8)
+    assert ind.loc["adults_smartphone", "days_left"] == (dt.date(2025, 12, 31) - dt.date(2025, 6, 30)).days
+    assert pd.isna(ind.loc["e_wallet", "target"])  # no national target for it: the catalogue's (none)
