@@ -321,7 +321,7 @@ def test_every_command_runs_on_the_commune(work, generated):
     assert set(classes["code"]) == {COMMUNE} and set(classes["class"]) <= {"central", "remote"}
     # the shipped campaign catalogue: its Vũng Tàu action (the city's app) applies only there
     cli("plan", "--households", "households.xlsx", "--roster", "teams.xlsx", "--places", "don-vi.xlsx",
-        "--start", "2026-02-09", "--deadline", "2026-06-30", "--with-names", "--out", "ke-hoach", cwd=work)
+        "--start", "2026-02-09", "--until", "2026-06-30", "--with-names", "--out", "ke-hoach", cwd=work)
     steps = pd.read_csv(work / "ke-hoach" / "steps.csv", dtype=str)
     assert len(steps) > 0
     month = str(pd.to_datetime(pd.read_csv(generated / "visits.csv")["date"]).max())[:7]

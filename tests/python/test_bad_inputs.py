@@ -1000,7 +1000,7 @@ def test_the_catalogue_is_large_enough_and_covers_every_reader():
     ["score", "{city}/estimates.csv", "--config", "adoption", "--draws", "0", "--level", "ward"],
     ["report", "--month", "2022-09", "--data", "{city}", "--out", "{work}/r"],
     ["plan", "--households", "{city}/households.csv", "--roster", "{city}/teams.json", "--visits",
-     "{city}/plan_visits_log.csv", "--start", "2022-10-01", "--deadline", "2022-10-31", "--ward", WARD,
+     "{city}/plan_visits_log.csv", "--start", "2022-10-01", "--until", "2022-10-31", "--ward", WARD,
      "--out", "{work}/p", "--key-file", "{city}/../keys/" + WARD + ".key"],
 ], ids=["classify", "classify-xlsx", "score", "report", "plan"])
 def test_the_clean_files_are_accepted(argv, city: Path, tmp_path: Path):

@@ -1,6 +1,7 @@
 """``commdx plan``: a prioritised outreach plan (T6). Exit status 0 with a plan, 2 on bad input."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -29,9 +30,11 @@ def add_parser(sub) -> None:
                                    "có, không có thì của kỳ chiến dịch trong campaigns.json) / first day of visits "
                                    "(default: calendar.json's beside --households when there is one, else the campaign "
                                    "period's start in campaigns.json)")
-    p.add_argument("--deadline", help="hạn của kế hoạch YYYY-MM-DD, ngày thăm cuối cùng (mặc định: như --start, ngày cuối "
-                                      "kỳ) / the plan's deadline, its last day of visits (default: as --start, the "
-                                      "period's end)")
+    p.add_argument("--until", metavar="YYYY-MM-DD",
+                   help="ngày thăm cuối cùng của kế hoạch (mặc định: như --start, ngày cuối kỳ) / the plan's last day "
+                        "of visits (default: as --start, the period's end)")
+    # the old spelling: --deadline is the teams' deadline (T5) in every other command
+    p.add_argument("--deadline", dest="old_deadline", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     from ..targets import add_targets_argument
 
     add_targets_argument(p)
@@ -91,7 +94,19 @@ def run(args) -> int:
 
     targets = read_targets(args.targets, lang=args.lang) if args.targets else None
 
-    start, deadline = args.start, args.deadline
+    start, deadline = args.start, args.until
+    if args.old_deadline is not None:  # the old spelling still works, said once
+        if deadline is not None and deadline != args.old_deadline:
+            from .. import ConfigError
+
+            raise ConfigError(f"--until {deadline} --deadline {args.old_deadline}: "
+                              + ("hai ngày thăm cuối khác nhau; chỉ dùng --until" if args.lang == "vi" else
+                                 "two different last days of visits; use --until alone"))
+        deadline = args.old_deadline
+        print("Lưu ý: --deadline của commdx plan nay là --until (ngày thăm cuối cùng); --deadline ở các lệnh khác là "
+              "hạn thành lập tổ (T5)" if args.lang == "vi" else
+              "Note: commdx plan's --deadline is now --until (the last day of visits); --deadline in the other "
+              "commands is the teams' deadline (T5)", file=sys.stderr)
     if start is None or deadline is None:  # the households folder's calendar (commdx synth --start), if any
         from ..synth import folder_calendar
 

@@ -50,9 +50,10 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
                            "neighbourhoods and groups are checked against it")
     p.add_argument("--rules", help="bộ quy tắc tổ của thành phố (mặc định: team-rules.json có sẵn) / the city's team rule "
                                    "set (default: the shipped team-rules.json); T1/T3 and T5 by it, by its deadline")
-    p.add_argument("--deadline", help="hạn T5 YYYY-MM-DD thay hạn của bộ quy tắc (báo cáo ghi rõ; mặc định: hạn trong "
-                                      "DATA/calendar.json nếu có và không có --rules) / T5 deadline overriding the rule "
-                                      "set's (the report says so; default: DATA/calendar.json's when there is one and no --rules)")
+    from ..teams import add_deadline_argument
+
+    add_deadline_argument(p, "hạn trong DATA/calendar.json nếu có và không có --rules, không có thì hạn của bộ quy tắc",
+                          "DATA/calendar.json's when there is one and no --rules, else the rule set's")
     from ..targets import add_targets_argument
 
     add_targets_argument(p)
