@@ -970,7 +970,7 @@ def _ward_of(places_df: pd.DataFrame) -> dict[str, str]:
     out = {}
     for c in parent:
         u = c
-        while u and kind.get(u) not in ("ward", "commune"):
+        while u and kind.get(u) not in ("ward", "commune", "special_zone"):
             u = parent.get(u, "")
         out[c] = u
     return out
