@@ -271,7 +271,7 @@ def _parse(header: list[str], rows: list[list[Any]], places: list[tuple[str, int
             kind, n = places[r - 1] if r - 1 < len(places) else ("", 0)
             if kind == "cell":
                 return ("ô " if vi else "cell ") + f"{_column_letter(fields[f])}{n}"
-            return ((f"dòng {n} của tệp" if vi else f"line {n}")) if kind == "line" else ""
+            return (("dòng văn bản " if vi else "line ") + str(n)) if kind == "line" else ""
 
         raw_id = cell("indicator")
         if not raw_id and not any(cell_text(c).strip() for c in cells):
