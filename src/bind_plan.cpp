@@ -57,7 +57,8 @@ void bind_plan(py::module_& m) {
          const std::map<std::string, std::string>& classes, const std::map<std::string, std::string>& names,
          const std::map<std::string, std::string>& parents, const py::object& estimates, const py::object& visits,
          const std::string& start, const std::string& deadline, const std::string& scope, const py::object& catalogue,
-         const py::bytes& key, bool with_names, std::uint64_t improve_work, std::uint64_t bound_work) {
+         const py::bytes& key, bool with_names, std::uint64_t improve_work, std::uint64_t bound_work,
+         const py::object& indicators) {
         commdx::plan_inputs in;
         in.households = commdx::bind::table_from_py(households, "households");
         in.businesses = optional_table(businesses, "businesses");
@@ -71,8 +72,16 @@ void bind_plan(py::module_& m) {
         in.deadline = deadline;
         in.scope = scope;
         commdx::plan_options opt;
-        if (!catalogue.is_none())
+        // indicators: the indicator catalogue the plan's ids resolve in (the shipped one with a run's
+        // targets, commdx.targets); None: the shipped indicators.json
+        if (!indicators.is_none()) {
+          const auto ind = commdx::indicator_catalogue::from_json(commdx::bind::json_from_py(indicators, "indicators"), "indicators");
+          opt.catalogue = catalogue.is_none()
+                              ? commdx::campaign_catalogue::from_json(commdx::campaign_catalogue::shipped().raw, "campaigns.json", ind)
+                              : commdx::campaign_catalogue::from_json(commdx::bind::json_from_py(catalogue, "catalogue"), "catalogue", ind);
+        } else if (!catalogue.is_none()) {
           opt.catalogue = commdx::campaign_catalogue::from_json(commdx::bind::json_from_py(catalogue, "catalogue"), "catalogue");
+        }
         opt.key = std::string(key);  // raw key bytes, never a text password
         opt.with_names = with_names;
         if (improve_work > 0) opt.solver.improve_work = improve_work;  // 0: the solver's default
@@ -87,7 +96,7 @@ void bind_plan(py::module_& m) {
       py::arg("households"), py::arg("businesses"), py::arg("roster"), py::arg("classes"), py::arg("names"),
       py::arg("parents"), py::arg("estimates"), py::arg("visits"), py::arg("start"), py::arg("deadline"), py::arg("scope"),
       py::arg("catalogue"), py::arg("key"), py::arg("with_names"), py::arg("improve_work") = 0,
-      py::arg("bound_work") = 0);
+      py::arg("bound_work") = 0, py::arg("indicators") = py::none());
 
   m.def(
       "_solve_plan_problem",

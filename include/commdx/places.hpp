@@ -629,10 +629,11 @@ class places {
   }
   /// Level by kind: city 0, ward/commune 1, neighbourhood/village 2, residential group 3.
   int level(const std::string& code) const { return kind_level(at(code).kind); }
-  /// The ward or commune a unit lies in (itself for a ward); none for the city.
+  /// The ward, commune or special zone (đặc khu) a unit lies in (itself for one of them); none
+  /// for the units above that level.
   std::optional<std::string> ward_of(const std::string& code) const {
     const unit* u = &at(code);
-    while (u->kind != unit_kind::ward && u->kind != unit_kind::commune) {
+    while (!is_commune_level(u->kind)) {
       if (u->parent.empty()) return std::nullopt;
       u = &at(u->parent);
     }

@@ -405,7 +405,7 @@ def _parse_design(spec: str) -> typing.Any:
     """
     'weight=w,strata=s,psu=p,fpc=f,lonely_psu=adjust' -> dict
     """
-def _plan_outreach(households: dict, businesses: typing.Any, roster: Roster, classes: collections.abc.Mapping[str, str], names: collections.abc.Mapping[str, str], parents: collections.abc.Mapping[str, str], estimates: typing.Any, visits: typing.Any, start: str, deadline: str, scope: str, catalogue: typing.Any, key: bytes, with_names: bool, improve_work: typing.SupportsInt | typing.SupportsIndex = 0, bound_work: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+def _plan_outreach(households: dict, businesses: typing.Any, roster: Roster, classes: collections.abc.Mapping[str, str], names: collections.abc.Mapping[str, str], parents: collections.abc.Mapping[str, str], estimates: typing.Any, visits: typing.Any, start: str, deadline: str, scope: str, catalogue: typing.Any, key: bytes, with_names: bool, improve_work: typing.SupportsInt | typing.SupportsIndex = 0, bound_work: typing.SupportsInt | typing.SupportsIndex = 0, indicators: typing.Any = None) -> dict:
     ...
 def _plan_pseudonym(key: bytes, id: str) -> str:
     """

@@ -122,7 +122,7 @@ def _record_columns(df: pd.DataFrame, numeric: list[str], grouping: list[str], d
 def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None = None,
                catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
                businesses: pd.DataFrame | None = None, as_of: _dt.date | str | None = None,
-               level: float = 0.95) -> pd.DataFrame:
+               level: float = 0.95, targets: Any = None) -> pd.DataFrame:
     """Every catalogue indicator for every unit of every level, with its sampling error.
 
     Parameters
@@ -138,10 +138,13 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
         same design column names apply to them
     as_of : the day ``days_left`` counts from (default: today)
     level : confidence level of the intervals
+    targets : this run's targets (``commdx.read_targets``: a Targets, a CSV/XLSX/JSON file or a
+        shipped name such as ``"national-2025"``) in place of the catalogue's for the indicators it
+        lists: ``target``, ``target_date``, ``gap`` and ``days_left`` follow them
     """
     as_of_text = _as_of_text(as_of)
     places, d, cat, lv, h_cols, b_cols, labels_h, sources = _prepared(households, places, design, catalogue, levels,
-                                                                      businesses)
+                                                                      businesses, targets)
     res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h, **sources)
     return _tidy(res)
 
@@ -153,13 +156,14 @@ def _as_of_text(as_of: _dt.date | str | None) -> str:
 
 
 def _prepared(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None, catalogue: Any,
-              levels: Sequence[str] | Mapping[str, str] | None, businesses: pd.DataFrame | None) -> tuple[Any, ...]:
+              levels: Sequence[str] | Mapping[str, str] | None, businesses: pd.DataFrame | None,
+              targets: Any = None) -> tuple[Any, ...]:
     """What the core takes for the indicators of these records: places, design, catalogue,
     levels, the records' columns, their labels and the files they came from."""
     if isinstance(places, pd.DataFrame):
         places = _core.Places.from_dataframe(places)
     d = _design(design) if design is not None else SurveyDesign.default_for(households)
-    cat = _catalogue(catalogue)
+    cat = _with_targets(_catalogue(catalogue), targets)
     cat_for_needs = cat if cat is not None else indicator_catalogue()
     lv = _levels(levels)
     level_cols = [c for _, c in lv if c]
@@ -177,6 +181,16 @@ def _prepared(households: pd.DataFrame, places: Any, design: SurveyDesign | dict
                "businesses_source": str(businesses.attrs.get("source", "businesses"))
                if businesses is not None else "businesses"}
     return places, d, cat, lv, h_cols, b_cols, labels_h, sources
+
+
+def _with_targets(cat: dict[str, Any] | None, targets: Any) -> dict[str, Any] | None:
+    """The catalogue with this run's targets (commdx.read_targets) in place of its own."""
+    if targets is None:
+        return cat
+    from .targets import as_targets
+
+    run = as_targets(targets, catalogue=cat)
+    return cat if run is None else run.apply(cat if cat is not None else indicator_catalogue())
 
 
 def _tidy(res: Any) -> pd.DataFrame:
@@ -237,14 +251,17 @@ def merge_statistics(statistics: Sequence[StatisticsLike]) -> dict[str, Any]:
 
 def indicators_from_statistics(statistics: StatisticsLike | Sequence[StatisticsLike], places: Any,
                                catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
-                               as_of: _dt.date | str | None = None, level: float = 0.95) -> pd.DataFrame:
+                               as_of: _dt.date | str | None = None, level: float = 0.95,
+                               targets: Any = None) -> pd.DataFrame:
     """:func:`indicators`' table from statistics (one ward's, or several merged) instead of the
-    records. ``catalogue`` gives the targets and must define every indicator as the wards
-    summed it; ``levels`` are among the levels summed."""
+    records. ``catalogue`` (with this run's ``targets``, as in :func:`indicators`) gives the
+    targets and must define every indicator as the wards summed it; ``levels`` are among the
+    levels summed."""
     if isinstance(places, pd.DataFrame):
         places = _core.Places.from_dataframe(places)
     docs, sources = _documents(statistics)
-    res = _core._indicators_from_statistics(docs, sources, places, _catalogue(catalogue), _levels(levels),
+    res = _core._indicators_from_statistics(docs, sources, places, _with_targets(_catalogue(catalogue), targets),
+                                            _levels(levels),
                                             _as_of_text(as_of), float(level))
     return _tidy(res)
 

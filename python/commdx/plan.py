@@ -201,7 +201,7 @@ def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = 
                   visits: Optional[pd.DataFrame] = None, ward: str = "",
                   catalogue: Optional[dict] = None, key: Optional[bytes] = None,
                   with_names: bool = False, improve_work: Optional[int] = None,
-                  bound_work: Optional[int] = None) -> Plan:
+                  bound_work: Optional[int] = None, targets: Any = None) -> Plan:
     """Build a prioritised outreach plan (T6).
 
     Parameters
@@ -226,6 +226,10 @@ def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = 
         without it they cannot be reversed. There is no default key: without one (and without
         ``with_names``) the plan is refused.
     with_names : real ids instead of pseudonyms (no key needed; for the ward's own machine).
+    targets : this run's targets (``commdx.read_targets``: a Targets, a CSV/XLSX/JSON file or a
+        shipped name such as ``"national-2025"``) in place of the indicator catalogue's for the
+        indicators it lists, and of the ``target`` of ``estimates`` for those indicators: the
+        priorities, the ``indicators`` table (``target``, ``target_source``) and the gaps follow them.
     improve_work, bound_work : the optimiser's budgets, in candidates examined (None: the defaults of
         ``plan_solver_options``, about a second each on a laptop). Budgets count work, not seconds, so
         the same inputs give the same plan on any machine, however fast or loaded.
@@ -250,9 +254,21 @@ def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = 
             if up:
                 parents[code] = up[0]
     from .teams import _as_roster
+    from .targets import as_targets
 
+    run_targets = as_targets(targets)
+    indicator_defs = None
+    if run_targets is not None:
+        from .indicators import indicator_catalogue
+
+        indicator_defs = run_targets.apply(indicator_catalogue())
+        if estimates is not None and "target" in estimates.columns and "indicator" in estimates.columns:
+            # the estimates' targets are the catalogue's of their day: the run's file replaces them
+            estimates = estimates.copy()
+            estimates["target"] = estimates["target"].where(~estimates["indicator"].astype(str).isin(list(run_targets.rows)))
     raw = _core._plan_outreach(
         _frame(households), _frame(businesses), _as_roster(roster), _classes(classes), names, parents, _frame(estimates),
         _frame(visits), "" if start is None else str(start), "" if deadline is None else str(deadline), str(ward),
-        catalogue, bytes(key or b""), bool(with_names), int(improve_work or 0), int(bound_work or 0))
+        catalogue, bytes(key or b""), bool(with_names), int(improve_work or 0), int(bound_work or 0),
+        indicators=indicator_defs)
     return Plan(raw)

@@ -43,9 +43,17 @@ SUPPRESSED = "—"
 # configuration and words
 # ---------------------------------------------------------------------------------------------
 
-def load_report_config(config: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The shipped ``report-config.json``, or a city's own (path or dict), complete with defaults."""
+def load_report_config(config: str | Path | Mapping[str, Any] | None = None, *,
+                       targets: Any = None) -> dict[str, Any]:
+    """The shipped ``report-config.json``, or a city's own (path or dict), complete with defaults;
+    ``targets`` (commdx.targets: a Targets, a file or a shipped name) replaces the catalogue's
+    targets of the indicators it lists (kept under ``_targets``, applied by _indicator_defs)."""
+    from .targets import as_targets
+
     base = shipped_json("report-config.json")
+    t = as_targets(targets)
+    if t is not None:
+        base["_targets"] = {"source": t.source, "indicators": t.overrides()}
     if config is None:
         return base
     if isinstance(config, (str, Path)):
@@ -390,6 +398,7 @@ def monthly_report(
     round_months: Mapping[int, str] | None = None,
     deadline: str | None = None,
     rules: Any = None,
+    targets: Any = None,
     charts: bool = True,
 ) -> MonthlyReport:
     """The monthly report of ``ward`` (a ward/commune code or a name the place matcher knows), or
@@ -415,11 +424,14 @@ def monthly_report(
         override (``teams.deadline_override``, and a line in the teams section). Without it and
         without ``rules``, the deadline of ``data``'s ``calendar.json`` (the calendar ``commdx synth
         --start`` generated the folder on), when it has one.
+    targets : this run's targets (``commdx.read_targets``: a Targets, a CSV/XLSX/JSON file or a
+        shipped name such as ``"national-2025"``) in place of the catalogue's for the indicators it
+        lists; the progress section shows them with their source (the file when it names none).
     """
     if lang not in ("vi", "en"):
         raise _core.ConfigError(f"lang '{lang}': expected 'vi' or 'en'")
     _parse_month(month)
-    cfg = load_report_config(config)
+    cfg = load_report_config(config, targets=targets)
     k = float(min_households if min_households is not None else cfg["min_households"])
     if k < 1:
         raise _core.ConfigError(f"min_households {k}: must be at least 1")
@@ -542,7 +554,11 @@ def _indicator_defs(cfg: Mapping[str, Any], label: str = "report config") -> lis
     ids = cfg.get("indicators")
     if not isinstance(ids, list):
         raise _core.ConfigError(f"{label}, field 'indicators': expected a list of indicator ids of indicators.json")
-    by_id = {str(i["id"]): i for i in indicator_catalogue()["indicators"]}
+    from .targets import apply_overrides
+
+    run = cfg.get("_targets") or {}  # a run's targets file (load_report_config(targets=)) over the catalogue's
+    catalogue = apply_overrides(indicator_catalogue(), run.get("indicators"), str(run.get("source", "targets")))
+    by_id = {str(i["id"]): i for i in catalogue["indicators"]}
     defs: list[dict[str, Any]] = []
     for row, ind in enumerate(ids, start=1):
         if not isinstance(ind, str):
@@ -954,7 +970,7 @@ def _ward_of(places_df: pd.DataFrame) -> dict[str, str]:
     out = {}
     for c in parent:
         u = c
-        while u and kind.get(u) not in ("ward", "commune"):
+        while u and kind.get(u) not in ("ward", "commune", "special_zone"):
             u = parent.get(u, "")
         out[c] = u
     return out

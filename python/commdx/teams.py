@@ -124,6 +124,15 @@ def read_rules(path: PathLike) -> "RuleSet":
     return RuleSet.from_json(read_json(path), os.fspath(path))
 
 
+def add_deadline_argument(parser: Any, default_vi: str, default_en: str) -> None:
+    """The one ``--deadline`` of the commands with the rule set's team deadline (T5: ``teams
+    check``/``coverage``, ``report``); ``commdx plan``'s last day of visits is ``--until``."""
+    parser.add_argument(
+        "--deadline", metavar="YYYY-MM-DD",
+        help=(f"hạn thành lập tổ (T5), thay hạn của bộ quy tắc; lệnh ghi rõ khi thay (mặc định: {default_vi}) / the "
+              f"teams' deadline (T5) in place of the rule set's, stated when it differs (default: {default_en})"))
+
+
 def _as_roster(roster: Any) -> "Roster":
     if isinstance(roster, Roster):
         return roster

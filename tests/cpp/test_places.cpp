@@ -231,4 +231,25 @@ TEST(Places, ACommuneAddsItsOwnUnitsUnderTheNationalList) {
   EXPECT_THROW(vn.with_units(places::vung_tau(), "00640"), commdx::validation_error);  // 2022 into 2025
 }
 
+TEST(Places, UnitsInsideASpecialZoneLieInIt) {
+  // Đặc khu Côn Đảo (26732, Ho Chi Minh City) of the national list, with a khu phố and a tổ of its
+  // own: the special zone is their commune-level unit, as a ward or a commune is
+  const auto own = places::from_csv_text(
+      "ma,ten,cap,ma_cha\n26732,Đặc khu Côn Đảo,đặc khu,\n26732-KP1,Khu phố 1,khu phố,26732\n26732-KP1-T1,Tổ 1,tổ,26732-KP1\n", "con-dao.csv");
+  const auto p = places::vietnam().subtree("26732").with_units(own, "26732");
+  EXPECT_EQ(p.at("26732").kind, commdx::unit_kind::special_zone);
+  EXPECT_EQ(p.ward_of("26732-KP1-T1").value(), "26732");
+  EXPECT_EQ(p.ward_of("26732-KP1").value(), "26732");
+  EXPECT_EQ(p.ward_of("26732").value(), "26732");
+  EXPECT_FALSE(p.ward_of("79").has_value());
+  EXPECT_FALSE(p.ward_of("VN").has_value());
+  const auto t = p.to_table();
+  const auto& ward = t.text("ward");
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    if (t.text("code")[r].rfind("26732", 0) == 0) {
+      EXPECT_EQ(ward[r], "26732") << t.text("code")[r];
+    }
+  }
+}
+
 }  // namespace

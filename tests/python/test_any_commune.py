@@ -321,7 +321,7 @@ def test_every_command_runs_on_the_commune(work, generated):
     assert set(classes["code"]) == {COMMUNE} and set(classes["class"]) <= {"central", "remote"}
     # the shipped campaign catalogue: its Vũng Tàu action (the city's app) applies only there
     cli("plan", "--households", "households.xlsx", "--roster", "teams.xlsx", "--places", "don-vi.xlsx",
-        "--start", "2026-02-09", "--deadline", "2026-06-30", "--with-names", "--out", "ke-hoach", cwd=work)
+        "--start", "2026-02-09", "--until", "2026-06-30", "--with-names", "--out", "ke-hoach", cwd=work)
     steps = pd.read_csv(work / "ke-hoach" / "steps.csv", dtype=str)
     assert len(steps) > 0
     month = str(pd.to_datetime(pd.read_csv(generated / "visits.csv")["date"]).max())[:7]
@@ -337,6 +337,46 @@ def test_every_command_runs_on_the_commune(work, generated):
                 _no_built_in_city(f.read_text(encoding="utf-8"), str(f.relative_to(work)))
     for f in ("chi-tieu.csv", "diem.csv", "xep-loai.csv"):
         _no_built_in_city((work / f).read_text(encoding="utf-8"), f)
+
+
+def test_report_and_plan_take_a_vietnamese_xlsx_targets_file(work, generated):
+    """The commune's own targets of 2026, typed in Excel with Vietnamese headers: the report's
+    progress rows and the plan show the file's target and date; a target the file does not list
+    stays the catalogue's (Decision 411/QĐ-TTg, 80 % by 2025-12-31, overdue in 2026)."""
+    _xlsx(work / "muc-tieu.xlsx", [
+        ("Mã chỉ tiêu", "Mục tiêu", "Thời hạn", "Nguồn"),
+        ("adults_smartphone", "85 %", "31/12/2026", "Nghị quyết của Đảng ủy xã Tân Thuận năm 2026"),
+        ("Tỷ lệ hộ dùng ví điện tử", 0.6, dt.datetime(2027, 6, 30), None)])
+    month = str(pd.to_datetime(pd.read_csv(generated / "visits.csv")["date"]).max())[:7]
+    assert month == "2026-05"
+    cli("report", "--month", month, "--data", "data", "--places", "don-vi.xlsx", "--ward", COMMUNE,
+        "--targets", "muc-tieu.xlsx", "--formats", "json,md", "--out", "bao-cao-muc-tieu", cwd=work)
+    rep = json.loads((work / "bao-cao-muc-tieu" / f"report-{COMMUNE}-{month}.json").read_text(encoding="utf-8"))
+    progress = {r["variable"]: r for r in rep["progress"]}
+    phone, wallet, bank = progress["adults_smartphone"], progress["e_wallet"], progress["adults_bank_account"]
+    assert (phone["target"], phone["target_date"]) == (pytest.approx(0.85), "2026-12-31")
+    assert phone["target_source"] == "Nghị quyết của Đảng ủy xã Tân Thuận năm 2026"
+    assert phone["months_left"] == 7 and phone["status"] != "overdue"
+    assert (wallet["target"], wallet["target_date"]) == (pytest.approx(0.6), "2027-06-30")
+    assert wallet["target_source"] == "tệp mục tiêu muc-tieu.xlsx"
+    assert (bank["target"], bank["target_date"], bank["status"]) == (pytest.approx(0.8), "2025-12-31", "overdue")
+    md = (work / "bao-cao-muc-tieu" / f"report-{COMMUNE}-{month}.md").read_text(encoding="utf-8")
+    assert "31/12/2026" in md and "30/06/2027" in md
+    cli("plan", "--households", "households.xlsx", "--roster", "teams.xlsx", "--places", "don-vi.xlsx",
+        "--start", "2026-02-09", "--until", "2026-06-30", "--targets", "muc-tieu.xlsx", "--with-names",
+        "--out", "ke-hoach-muc-tieu", cwd=work)
+    ind = pd.read_csv(work / "ke-hoach-muc-tieu" / "indicators.csv").set_index("indicator")
+    assert ind.loc["adults_smartphone", "target"] == pytest.approx(0.85)
+    assert ind.loc["adults_smartphone", "target_source"] == "Nghị quyết của Đảng ủy xã Tân Thuận năm 2026"
+    assert ind.loc["e_wallet", "target"] == pytest.approx(0.6)
+    assert ind.loc["adults_bank_account", "target"] == pytest.approx(0.8)
+    # and from Python, the same file
+    places = Places.from_file(work / "don-vi.xlsx")
+    py = commdx.monthly_report(month, generated, ward=COMMUNE, places=places, targets=work / "muc-tieu.xlsx",
+                               charts=False)
+    got = {r["variable"]: (r["target"], r["target_date"]) for r in py.data["progress"]}
+    assert got["adults_smartphone"] == (pytest.approx(0.85), "2026-12-31")
+    assert got["e_wallet"] == (pytest.approx(0.6), "2027-06-30")
 
 
 def test_demo_runs_on_the_commune(work, generated):

@@ -68,7 +68,7 @@ def _args(command: str, city: Path, out: Path, variant: int = 0) -> list[str]:
             keys.create(WARD, store)
         return ["plan", "--households", str(city / "households.csv"), "--roster", str(city / "teams.json"),
                 "--places", str(city / "places.csv"), "--ward", WARD, "--start", "2022-07-21",
-                "--deadline", ["2022-08-16", "2022-08-31"][variant], "--key-file", str(keys_path(WARD, store)), "--out", str(out)]
+                "--until", ["2022-08-16", "2022-08-31"][variant], "--key-file", str(keys_path(WARD, store)), "--out", str(out)]
     if command == "report":
         return ["report", "--month", "2022-10", "--data", str(city), "--ward", WARD,
                 "--lang", ["vi", "en"][variant], "--out", str(out)]
@@ -269,7 +269,7 @@ def _long_call(command: str, city: Path, out: Path) -> tuple[str, list[str]]:
     if command == "plan":
         return "_plan_outreach", ["plan", "--households", str(city / "households.csv"), "--roster",
                                   str(city / "teams.json"), "--with-names", "--start", "2022-07-21",
-                                  "--deadline", "2022-08-31", "--out", str(out)]
+                                  "--until", "2022-08-31", "--out", str(out)]
     if command == "score":  # Monte Carlo draws of the composite index for every residential group
         return "_CompositeIndex._uncertainty", ["score", str(city.parent / "estimates.csv"), "--config", "adoption",
                                                 "--level", "residential_group", "--draws", "20000", "-o", str(out)]

@@ -108,6 +108,17 @@ def city(tmp_path_factory) -> Path:
     # The city's own visit log is what plan --visits reads (synth writes the campaign catalogue's
     # action ids and outcome words; issue 12's one action vocabulary).
     shutil.copyfile(data / "visits.csv", data / "plan_visits_log.csv")
+    # A ward's own targets for the run (report --targets), Vietnamese headers as a ward types them.
+    (data / "targets.csv").write_text(
+        "chi_tieu,muc_tieu,han,nguon\n"
+        + "".join(f"{i},{v},{d},{s}\n" for i, v, d, s in (
+            ("adults_smartphone", "85%", "31/12/2026", "Nghị quyết của phường"),
+            ("adults_bank_account", "0.85", "31/12/2026", "Nghị quyết của phường"),
+            ("e_wallet", "60%", "30/06/2027", ""), ("home_internet", "0.8", "31/12/2026", ""),
+            ("online_public_service", "50 %", "2026-12-31", "Kế hoạch của phường"),
+            ("app_vneid", "0.9", "31/12/2026", ""), ("app_vssid", "0.7", "31/12/2026", ""),
+            ("pay_online_electricity", "0.6", "31/12/2026", ""), ("pay_online_water", "0.5", "31/12/2026", ""),
+            ("zalo_neighbourhood_group", "0.7", "31/12/2026", ""))), encoding="utf-8")
     commdx_keys.create(WARD, data.parent / "keys")  # the ward's pseudonym key, outside every output folder
     for name in ("areas", "teams", "sample_households"):
         _csv_to_xlsx(data / f"{name}.csv", data / f"{name}.xlsx")
@@ -331,7 +342,7 @@ def report_cmd(data: Path, work: Path, config: Optional[Path] = None):
 
 def plan_cmd(city: Path, work: Path, **over):
     args = {"households": city / "households.csv", "roster": city / "teams.json", "start": "2022-10-01",
-            "deadline": "2022-10-31", "ward": WARD, "out": work / "plan",
+            "until": "2022-10-31", "ward": WARD, "out": work / "plan",
             "key-file": commdx_keys.key_path(WARD, city.parent / "keys")}
     args.update(over)
     argv = ["plan"]
@@ -371,13 +382,15 @@ def _run_on(name: str, city: Path, work: Path, p: Path):
         return report_cmd(d, work)
     if name == "plan_visits_log.csv":
         return plan_cmd(city, work, visits=p)
+    if name == "targets.csv":
+        return report_cmd(city, work) + ["--targets", p]
     raise AssertionError(name)
 
 
 READERS = {  # file -> the helper whose reader it goes through
     "areas.csv": "tables", "households.csv": "tables", "estimates.csv": "tables",
     "followup_households.csv": "tables", "visits.csv": "tables", "manual_processes.csv": "tables",
-    "plan_visits_log.csv": "tables",
+    "plan_visits_log.csv": "tables", "targets.csv": "tables",
     "places.csv": "csv", "teams.csv": "csv", "sample_households.csv": "csv", "businesses.csv": "csv",
 }
 
@@ -565,6 +578,14 @@ _value_case("date-month-13", "manual_processes.csv", "date", 7, "2022-13-45",
             ROWCOL + ["2022-13-45", "dd/mm/yyyy"], "tables")
 _value_case("date-month-first", "plan_visits_log.csv", "date", 4, "10/25/2022",
             ROWCOL + ["10/25/2022", "dd/mm/yyyy"], "tables")
+_value_case("date-month-first", "targets.csv", "han", 4, "12/31/2026", ROWCOL + ["12/31/2026", "dd/mm/yyyy"], "tables")
+_value_case("share-above-one", "targets.csv", "muc_tieu", 3, "85", ROWCOL + [r"\[0, 1\]"], "tables")
+_value_case("percent-above-100", "targets.csv", "muc_tieu", 5, "120%", ROWCOL + [r"\[0, 1\]"], "tables")
+_value_case("value-text", "targets.csv", "muc_tieu", 2, "tám mươi", ROWCOL, "tables")
+_value_case("unknown-indicator", "targets.csv", "chi_tieu", 6, "adults_smartfone",
+            ROWCOL + ["adults_smartfone", "adults_smartphone"], "tables")
+_value_case("indicator-twice", "targets.csv", "chi_tieu", 7, "e_wallet", ROWCOL + ["e_wallet", r"\b(row|dòng) 3\b"],
+            "tables")
 _value_case("decision-date-month-13", "teams.csv", "decision_date", 2, "2022-13-45",
             ROWCOL + ["2022-13-45"], "csv")
 
@@ -989,7 +1010,7 @@ def test_the_catalogue_is_large_enough_and_covers_every_reader():
     assert ISSUE <= ids, ISSUE - ids
     for prefix in ("areas.", "households.csv", "places.csv", "teams.", "sample_households.", "businesses.csv",
                    "followup_households.csv", "visits.csv", "manual_processes.csv", "estimates.csv",
-                   "plan_visits_log.csv", "classify-config.json", "index-adoption.json", "indicators.json",
+                   "plan_visits_log.csv", "targets.csv", "classify-config.json", "index-adoption.json", "indicators.json",
                    "campaigns.json", "team-rules.json", "report-config.json", "teams.json"):
         assert any(i.startswith(prefix) for i in ids), prefix
 
@@ -1000,7 +1021,7 @@ def test_the_catalogue_is_large_enough_and_covers_every_reader():
     ["score", "{city}/estimates.csv", "--config", "adoption", "--draws", "0", "--level", "ward"],
     ["report", "--month", "2022-09", "--data", "{city}", "--out", "{work}/r"],
     ["plan", "--households", "{city}/households.csv", "--roster", "{city}/teams.json", "--visits",
-     "{city}/plan_visits_log.csv", "--start", "2022-10-01", "--deadline", "2022-10-31", "--ward", WARD,
+     "{city}/plan_visits_log.csv", "--start", "2022-10-01", "--until", "2022-10-31", "--ward", WARD,
      "--out", "{work}/p", "--key-file", "{city}/../keys/" + WARD + ".key"],
 ], ids=["classify", "classify-xlsx", "score", "report", "plan"])
 def test_the_clean_files_are_accepted(argv, city: Path, tmp_path: Path):

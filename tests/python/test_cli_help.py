@@ -36,3 +36,27 @@ def test_every_option_has_help_in_the_language(lang, monkeypatch):
     else:  # English, or bilingual "Vietnamese / English"
         bad = [f"{c} {o}: {h}" for c, o, h in helps if VI.search(h) and " / " not in h and "/ " not in h]
     assert not bad, bad
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_help_shows_a_placeholder(lang, monkeypatch):
+    """A help string written without its f prefix prints its field: synth --households showed
+    "{DEFAULT_HOUSEHOLDS}" in its English half."""
+    monkeypatch.setattr(sys, "argv", ["commdx", "--lang", "en"] if lang == "en" else ["commdx"])
+    bad = [f"{c} {o}: {h}" for c, o, h in _helps(cli.build_parser()) if h and re.search(r"\{[A-Za-z_]\w*\}", h)]
+    assert not bad, bad
+
+
+def test_deadline_is_the_teams_deadline_in_every_command(monkeypatch):
+    """Issue 13: one meaning of --deadline (the rule set's team deadline, T5) wherever it is
+    offered, with the same help; the plan's last day of visits is --until."""
+    monkeypatch.setattr(sys, "argv", ["commdx"])
+    helps = {(c, o): h for c, o, h in _helps(cli.build_parser())}
+    deadline = {c: h for (c, o), h in helps.items() if "--deadline" in o.split("/")}
+    assert set(deadline) == {"commdx report", "commdx teams check", "commdx teams coverage"}
+    for c, h in deadline.items():
+        assert h.startswith("hạn thành lập tổ (T5), thay hạn của bộ quy tắc") and "the teams' deadline (T5)" in h, c
+    until = helps[("commdx plan", "--until")]
+    assert "ngày thăm cuối cùng" in until and "last day of visits" in until
+    targets = {c for (c, o) in helps if o == "--targets"}
+    assert targets == {"commdx report", "commdx plan", "commdx indicators", "commdx demo"}

@@ -189,3 +189,20 @@ def test_a_commune_of_another_province_adds_its_own_units(tmp_path):
         vn.with_units(clash, code)
     with pytest.raises(commdx.ValidationError, match="2022.*2025|2025.*2022"):
         vn.with_units(Places.vung_tau(), code)
+
+
+def test_units_inside_a_special_zone_lie_in_it(tmp_path):
+    """Đặc khu Côn Đảo (26732) of the national list with a khu phố and a tổ of its own: the special
+    zone is their commune-level unit (ward_of, the ward column, the report's wards), as a ward is."""
+    own = tmp_path / "con-dao.csv"
+    own.write_text("ma,ten,cap,ma_cha\n26732,Đặc khu Côn Đảo,đặc khu,\n26732-KP1,Khu phố 1,khu phố,26732\n26732-KP1-T1,Tổ 1,tổ,26732-KP1\n",
+                   encoding="utf-8")
+    pl = Places.vietnam().subtree("26732").with_units(own, "26732")
+    assert pl.kind("26732") == "special_zone"
+    assert [pl.ward_of(c) for c in ("26732", "26732-KP1", "26732-KP1-T1")] == ["26732"] * 3
+    assert pl.ward_of("79") is None
+    df = pl.to_dataframe().set_index("code")
+    assert df.loc[["26732", "26732-KP1", "26732-KP1-T1"], "ward"].tolist() == ["26732"] * 3
+    from commdx.report import _ward_of
+
+    assert _ward_of(pl.to_dataframe())["26732-KP1-T1"] == "26732"

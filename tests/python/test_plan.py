@@ -193,7 +193,7 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
     store = tmp_path / "keys"
     commdx.keys.create("26506", store)
     rc = main(["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
-               "--start", "2022-07-20", "--deadline", "2022-08-16", "--out", str(out), "--ward", "26506",
+               "--start", "2022-07-20", "--until", "2022-08-16", "--out", str(out), "--ward", "26506",
                "--key-store", str(store)])
     assert rc == 0
     text = capsys.readouterr().out
@@ -210,7 +210,30 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
     shown = set(pd.read_csv(out / "visits.csv")["unit_id"])
     assert shown and shown <= {commdx._core._plan_pseudonym(key, i) for i in h["household_id"]}
     rc = main(["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
-               "--start", "2022-07-20", "--deadline", "2022-07-01", "--out", str(out), "--lang", "en",
+               "--start", "2022-07-20", "--until", "2022-07-01", "--out", str(out), "--lang", "en",
                "--ward", "26506", "--key-store", str(store)])
     assert rc == 2
     assert "not after the start" in capsys.readouterr().err
+
+
+def test_cli_plans_until_the_last_day_and_keeps_the_old_deadline_spelling(tmp_path, capsys):
+    """--until is the plan's last day of visits; --deadline is the teams' deadline (T5) in every
+    other command, so plan's old --deadline still works, saying so, and never contradicts --until."""
+    h = ward(n=60)
+    h.to_csv(tmp_path / "households.csv", index=False)
+    (tmp_path / "teams.json").write_text(json.dumps(roster(), ensure_ascii=False), encoding="utf-8")
+    common = ["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
+              "--start", "2022-07-20", "--with-names", "--lang", "en"]
+    assert main([*common, "--until", "2022-08-16", "--out", str(tmp_path / "a")]) == 0
+    res = capsys.readouterr()
+    assert "Plan 2022-07-20 → 2022-08-16" in res.out and "--until" not in res.err
+    assert main([*common, "--deadline", "2022-08-16", "--out", str(tmp_path / "b")]) == 0
+    res = capsys.readouterr()
+    assert "Plan 2022-07-20 → 2022-08-16" in res.out
+    assert "commdx plan's --deadline is now --until" in res.err
+    for name in ("steps.csv", "visits.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert main([*common, "--until", "2022-08-16", "--deadline", "2022-08-31", "--out", str(tmp_path / "c")]) == 2
+    assert "two different last days of visits" in capsys.readouterr().err
+    assert "--deadline" not in next(a for a in commdx.cli.build_parser()._actions
+                                     if a.dest == "command").choices["plan"].format_help()

@@ -1,4 +1,4 @@
-"""``commdx demo [--out DIR] [--households N] [--seed S] [--places P] [--start D] [--lang vi|en]``: the README's main job,
+"""``commdx demo [--out DIR] [--households N] [--seed S] [--places P] [--start D] [--targets T] [--lang vi|en]``: the README's main job,
 the whole pipeline on the example city.
 
 1. generate the example city (``commdx.synth``) and write its files, as a city would have them;
@@ -50,6 +50,9 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.add_argument("--month", help="tháng báo cáo YYYY-MM (mặc định: tháng của vòng khảo sát lặp lại) / report month "
                                     "(default: the follow-up round's)")
+    from ..targets import add_targets_argument
+
+    add_targets_argument(p)
     p.add_argument("--key-store", help="kho khóa ẩn danh, ngoài --out (mặc định $COMMDX_KEY_STORE hoặc "
                                        "~/.config/commdx/keys) / pseudonym key store, outside --out")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -87,17 +90,22 @@ def run(args: argparse.Namespace) -> int:
     # manifest.json when every step has run (an interrupted demo leaves the previous one)
     final = Path(args.out)
     _key_store_outside(args, final)  # refused now (exit 2), before the city is generated or a folder made
-    with atomic_directory(final, command=getattr(args, "argv", None)) as out:
+    from ..targets import read_targets
+
+    # a targets file is read now too: a bad one is bad usage (exit 2), not a stage that failed
+    targets = read_targets(args.targets, lang=args.lang) if getattr(args, "targets", None) else None
+    with atomic_directory(final, command=getattr(args, "argv", None),
+                          inputs=(targets.path if targets else None,)) as out:
         try:
-            return _run(args, out, final)
+            return _run(args, out, final, targets)
         except (OSError, KeyboardInterrupt):
             sys.stderr.write("\n")  # end the progress bar's line before the CLI's one-line message
             raise
 
 
-def _run(args: argparse.Namespace, out: Path, final: Path) -> int:
+def _run(args: argparse.Namespace, out: Path, final: Path, targets: Any = None) -> int:
     vi = args.lang == "vi"
-    state: dict[str, Any] = {"lang": args.lang}
+    state: dict[str, Any] = {"lang": args.lang, "targets": targets}
     problems: list[str] = []
     outputs: list[tuple[str, Path]] = []
     steps: list[tuple[str, str, Callable[[], None]]] = [
@@ -205,11 +213,13 @@ def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
     files = state["files"]
     biz = files.get("businesses")
     baseline_day, followup_day = _survey_days(state["calendar"])
-    base = indicators(files["sample_households"], state["places"], businesses=biz, as_of=baseline_day)
+    base = indicators(files["sample_households"], state["places"], businesses=biz, as_of=baseline_day,
+                      targets=state.get("targets"))
     base.to_csv(d / "indicators-baseline.csv", index=False, encoding=CSV_ENCODING)
     state["estimates"] = base
     if "followup_households" in files:
-        now = indicators(files["followup_households"], state["places"], businesses=biz, as_of=followup_day)
+        now = indicators(files["followup_households"], state["places"], businesses=biz, as_of=followup_day,
+                         targets=state.get("targets"))
         now.to_csv(d / "indicators-followup.csv", index=False, encoding=CSV_ENCODING)
         state["estimates_now"] = now
     vi = state.get("lang", "vi") == "vi"
@@ -320,7 +330,7 @@ def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: l
     period = state["calendar"]["period"]
     plan = plan_outreach(files["households"], state["roster"], period["start"], period["end"],
                          businesses=files.get("businesses"), places=state["places"], classes=classes,
-                         estimates=state.get("estimates"), key=key)
+                         estimates=state.get("estimates"), key=key, targets=state.get("targets"))
     plan.write(d, lang=lang)
     state["plan"] = plan
     outputs.append(("plan (JSON, CSV, XLSX per member)", d))
@@ -341,7 +351,7 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
                   followup=files.get("followup_households"), visits=files["visits"],
                   manual_log=files.get("manual_processes"), households=files.get("households"),
                   plan=state.get("plan"), lang=args.lang, deadline=state["calendar"]["deadline"],
-                  scores=state.get("scores"), classes=state.get("classes"))
+                  scores=state.get("scores"), classes=state.get("classes"), targets=state.get("targets"))
     formats = FORMATS if soffice() is not None else tuple(x for x in FORMATS if x != "pdf")
     if "pdf" not in formats:  # said at the end with the other steps not done, never silently dropped
         problems.append("report PDF: LibreOffice (soffice) is not installed (Debian package libreoffice-writer-nogui)")

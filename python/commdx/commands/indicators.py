@@ -1,10 +1,11 @@
 """``commdx indicators SURVEY [--places P] [--design weight=..,strata=..,psu=..,fpc=..] [--levels ...]
-[--businesses B] [--catalogue C.json] [--as-of YYYY-MM-DD] [-o OUT.csv|.json|.xlsx]
+[--businesses B] [--catalogue C.json] [--targets T] [--as-of YYYY-MM-DD] [-o OUT.csv|.json|.xlsx]
 [--statistics STATS.json] [--lang vi|en]``, or ``commdx indicators --merge STATS.json... [...]``
 
 S1-S4, K1-K10, R3: every catalogue indicator for every unit of every level, with standard errors,
 confidence intervals, design effects, targets, gaps and days left (one row per unit and
-indicator; columns as contracts.md). SURVEY is a household file (CSV/XLSX) read with
+indicator; columns as contracts.md); ``--targets`` replaces the catalogue's targets for the run
+(commdx.targets). SURVEY is a household file (CSV/XLSX) read with
 ``commdx.read_households`` against the places (``--places``, default the built-in city), so a
 group placed in another ward is refused. Without ``--design`` the data dictionary's design
 columns present in the file are used (weight, stratum, psu, fpc); a file without a weight column
@@ -73,6 +74,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--businesses", default=None, help=t["businesses"])
     p.add_argument("--catalogue", default=None, help=t["catalogue"])
     p.add_argument("--as-of", dest="as_of", default=None, help=t["as_of"])
+    from ..targets import add_targets_argument
+
+    add_targets_argument(p)
     p.add_argument("-o", "--out", default=None, help=t["out"])
     p.add_argument("--statistics", metavar="STATS.json", default=None, help=t["statistics"])
     p.add_argument("--merge", metavar="STATS.json", nargs="+", default=None, help=t["merge"])
@@ -107,15 +111,21 @@ def run(args: argparse.Namespace) -> int:
         print(t["no_stats_merge"], file=sys.stderr)
         return 2
     levels = [s.strip() for s in args.levels.split(",") if s.strip()]
+    targets = None
+    if args.targets:
+        from ..indicators import _catalogue
+        from ..targets import read_targets
+
+        targets = read_targets(args.targets, catalogue=_catalogue(args.catalogue), lang=args.lang)
     if args.merge is not None:
         table = commdx.indicators_from_statistics(args.merge, places, catalogue=args.catalogue, levels=levels,
-                                                  as_of=args.as_of)
+                                                  as_of=args.as_of, targets=targets)
     else:
         households = _read(args.survey, "households", places)
         businesses = _read(args.businesses, "businesses", places) if args.businesses else None
         design = commdx.SurveyDesign.parse(args.design) if args.design else None
         table = commdx.indicators(households, places, design, catalogue=args.catalogue, levels=levels,
-                                  businesses=businesses, as_of=args.as_of)
+                                  businesses=businesses, as_of=args.as_of, targets=targets)
         if args.statistics:
             stats = commdx.indicator_statistics(households, places, design, catalogue=args.catalogue, levels=levels,
                                                 businesses=businesses)

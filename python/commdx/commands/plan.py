@@ -1,6 +1,7 @@
 """``commdx plan``: a prioritised outreach plan (T6). Exit status 0 with a plan, 2 on bad input."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -29,9 +30,14 @@ def add_parser(sub) -> None:
                                    "có, không có thì của kỳ chiến dịch trong campaigns.json) / first day of visits "
                                    "(default: calendar.json's beside --households when there is one, else the campaign "
                                    "period's start in campaigns.json)")
-    p.add_argument("--deadline", help="hạn của kế hoạch YYYY-MM-DD, ngày thăm cuối cùng (mặc định: như --start, ngày cuối "
-                                      "kỳ) / the plan's deadline, its last day of visits (default: as --start, the "
-                                      "period's end)")
+    p.add_argument("--until", metavar="YYYY-MM-DD",
+                   help="ngày thăm cuối cùng của kế hoạch (mặc định: như --start, ngày cuối kỳ) / the plan's last day "
+                        "of visits (default: as --start, the period's end)")
+    # the old spelling: --deadline is the teams' deadline (T5) in every other command
+    p.add_argument("--deadline", dest="old_deadline", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    from ..targets import add_targets_argument
+
+    add_targets_argument(p)
     p.add_argument("--ward", default="", help="chỉ lập kế hoạch cho mã đơn vị này / plan only this unit code")
     p.add_argument("--out", default="plan-out", help="thư mục kết quả (mặc định: plan-out) / output folder")
     p.add_argument("--with-names", action="store_true", help="mã thật thay cho mã ẩn danh / real ids instead of pseudonyms")
@@ -83,9 +89,24 @@ def run(args) -> int:
 
         households.attrs["source"] = args.households
         check_places(households, places.to_dataframe())
+    from ..targets import read_targets
     from ..teams import read_roster
 
-    start, deadline = args.start, args.deadline
+    targets = read_targets(args.targets, lang=args.lang) if args.targets else None
+
+    start, deadline = args.start, args.until
+    if args.old_deadline is not None:  # the old spelling still works, said once
+        if deadline is not None and deadline != args.old_deadline:
+            from .. import ConfigError
+
+            raise ConfigError(f"--until {deadline} --deadline {args.old_deadline}: "
+                              + ("hai ngày thăm cuối khác nhau; chỉ dùng --until" if args.lang == "vi" else
+                                 "two different last days of visits; use --until alone"))
+        deadline = args.old_deadline
+        print("Lưu ý: --deadline của commdx plan nay là --until (ngày thăm cuối cùng); --deadline ở các lệnh khác là "
+              "hạn thành lập tổ (T5)" if args.lang == "vi" else
+              "Note: commdx plan's --deadline is now --until (the last day of visits); --deadline in the other "
+              "commands is the teams' deadline (T5)", file=sys.stderr)
     if start is None or deadline is None:  # the households folder's calendar (commdx synth --start), if any
         from ..synth import folder_calendar
 
@@ -101,9 +122,9 @@ def run(args) -> int:
         estimates=_read_csv(args.estimates) if args.estimates else None,
         visits=_read_csv(args.visits) if args.visits else None, ward=args.ward,
         catalogue=_read_catalogue(args.catalogue) if args.catalogue else None,
-        key=key, with_names=args.with_names)
+        key=key, with_names=args.with_names, targets=targets)
     inputs = (args.households, args.businesses, args.roster, args.places, args.classes, args.estimates,
-              args.visits, args.catalogue)
+              args.visits, args.catalogue, targets.path if targets else None)
     with atomic_directory(out, command=getattr(args, "argv", None), inputs=inputs) as tmp:
         plan.write_files(tmp, lang=args.lang)
     s = plan.summary

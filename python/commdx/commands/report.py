@@ -2,7 +2,8 @@
 monthly report of a ward team or of the city (T2, T5, R4, M1, S5), from the files of
 ``commdx synth --out DIR`` (or a ward's own files with the same names and columns). The teams
 section checks the roster by ``--rules`` (default the shipped team-rules.json) and its deadline;
-``--deadline`` overrides that deadline, and the report says so.
+``--deadline`` overrides that deadline, and the report says so. ``--targets`` replaces the
+indicator catalogue's targets (the progress section) for the indicators it lists.
 
 Writes ``report-<unit>-<month>.json``, ``.md`` (with its PNG charts), ``.html`` (charts
 embedded), ``.xlsx`` (every table complete), ``.docx`` (the official document, Decree 30/2020/NĐ-CP)
@@ -49,9 +50,13 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
                            "neighbourhoods and groups are checked against it")
     p.add_argument("--rules", help="bộ quy tắc tổ của thành phố (mặc định: team-rules.json có sẵn) / the city's team rule "
                                    "set (default: the shipped team-rules.json); T1/T3 and T5 by it, by its deadline")
-    p.add_argument("--deadline", help="hạn T5 YYYY-MM-DD thay hạn của bộ quy tắc (báo cáo ghi rõ; mặc định: hạn trong "
-                                      "DATA/calendar.json nếu có và không có --rules) / T5 deadline overriding the rule "
-                                      "set's (the report says so; default: DATA/calendar.json's when there is one and no --rules)")
+    from ..teams import add_deadline_argument
+
+    add_deadline_argument(p, "hạn trong DATA/calendar.json nếu có và không có --rules, không có thì hạn của bộ quy tắc",
+                          "DATA/calendar.json's when there is one and no --rules, else the rule set's")
+    from ..targets import add_targets_argument
+
+    add_targets_argument(p)
     p.set_defaults(func=run)
 
 
@@ -79,8 +84,12 @@ def run(args: argparse.Namespace) -> int:
     from ..teams import read_rules
 
     rules = read_rules(args.rules) if args.rules else None
+    from ..targets import read_targets
+
+    targets = read_targets(args.targets, lang=args.lang) if args.targets else None
     rep = monthly_report(args.month, data, ward=ward, lang=args.lang, places=places, config=args.config,
-                         min_households=args.min_households, plan=plan, rules=rules, deadline=args.deadline)
+                         min_households=args.min_households, plan=plan, rules=rules, deadline=args.deadline,
+                         targets=targets)
     vi = args.lang == "vi"
     formats = tuple(x.strip() for x in args.formats.split(",") if x.strip())
     unknown = [x for x in formats if x not in FORMATS]
@@ -93,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
               "No PDF: LibreOffice is not installed (Debian package libreoffice-writer-nogui)", file=sys.stderr)
     city_name = _city_name(places)
     paths = rep.save(args.out, formats, command=getattr(args, "argv", None),
-                     inputs=(args.data, args.config, args.plan, args.rules), city_name=city_name)
+                     inputs=(args.data, args.config, args.plan, args.rules, targets.path if targets else None), city_name=city_name)
     from ..render.fmt import Fmt
 
     print(("Báo cáo " if vi else "Monthly report, ") + f"{Fmt(args.lang).month(rep.month)}: {rep.unit_name} ({rep.unit})")

@@ -51,7 +51,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "your own place tree (--places), deterministic by seed")
     p.add_argument("--households", type=int, default=None, metavar="N",
                    help=f"số hộ (mặc định {DEFAULT_HOUSEHOLDS}, cả thành phố; với --places: số hộ của cây đơn vị, "
-                        "có N thì co giãn theo N) / households (default {DEFAULT_HOUSEHOLDS}, the real city; above "
+                        f"có N thì co giãn theo N) / households (default {DEFAULT_HOUSEHOLDS}, the real city; above "
                         "300000 synthetic wards are added, up to national scale; with --places: the tree's own "
                         "counts, N scales them to N)")
     add_places_argument(p, "thành phố mẫu Vũng Tàu 2022; khu phố/thôn và tổ không có trong tệp được tạo thêm",

@@ -58,11 +58,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("roster", metavar="ROSTER", help="danh sách tổ: .json, .csv hoặc .xlsx (docs/contracts.md) / roster file: "
                                                   ".json, .csv or .xlsx (docs/contracts.md)")
         add_places_argument(q)
-        q.add_argument("--deadline", metavar="D",
-                       help="hạn T5 YYYY-MM-DD, thay hạn của bộ quy tắc (mặc định: hạn của --rules, không có thì "
-                            "của calendar.json cạnh ROSTER nếu có, không có thì của team-rules.json có sẵn) / T5 "
-                            "deadline YYYY-MM-DD, overriding the rule set's (default: the deadline of --rules, else of "
-                            "calendar.json beside ROSTER when there is one, else of the shipped team-rules.json)")
+        from ..teams import add_deadline_argument
+
+        add_deadline_argument(q, "hạn của --rules, không có thì của calendar.json cạnh ROSTER nếu có, không có thì "
+                                 "của team-rules.json có sẵn", "the deadline of --rules, else of calendar.json beside "
+                                 "ROSTER when there is one, else of the shipped team-rules.json")
         q.add_argument("--rules", metavar="R", help="bộ quy tắc tổ JSON (mặc định: team-rules.json có sẵn) / rule set JSON "
                                                     "(default: the shipped team-rules.json)")
         q.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / output language")
