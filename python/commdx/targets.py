@@ -222,7 +222,7 @@ def _ranges(catalogue: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _number(s: str) -> str:
+def _number(s: float | str) -> str:
     return f"{s:g}" if isinstance(s, float) else str(s)
 
 
