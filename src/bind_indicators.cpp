@@ -22,7 +22,7 @@ void bind_indicators(py::module_& m) {
       py::arg("catalogue"), py::arg("source") = "<catalogue>");
   m.def(
       "_indicators",
-      [](const py::dict& households, const commdx::places& where, const py::dict& design, const py::object& catalogue,
+      [](const py::dict& households, const commdx::places& where, const py::object& design, const py::object& catalogue,
          const std::vector<std::pair<std::string, std::string>>& levels, const std::string& as_of, double level,
          const py::object& businesses, const std::map<std::string, std::vector<std::string>>& labels,
          const std::string& households_source, const std::string& businesses_source) {
@@ -31,7 +31,7 @@ void bind_indicators(py::module_& m) {
         commdx::table b;
         const bool have_b = !businesses.is_none();
         if (have_b) b = commdx::bind::estimate_table_from_py(businesses.cast<py::dict>(), businesses_source);
-        const commdx::survey_design d = commdx::bind::design_from_py(design);
+        const auto [d, calibration] = commdx::bind::design_of(design);
         const commdx::indicator_catalogue cat =
             catalogue.is_none() ? commdx::indicator_catalogue::builtin()
                                 : commdx::indicator_catalogue::from_json(commdx::bind::json_from_py(catalogue, "catalogue"), "catalogue");
@@ -41,6 +41,7 @@ void bind_indicators(py::module_& m) {
         opt.as_of = as_of;
         opt.level = level;
         opt.labels = labels;
+        opt.calibration = calibration;
         commdx::table out;
         {
           py::gil_scoped_release release;

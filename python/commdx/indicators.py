@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .estimate import SurveyDesign, _codes, _design, _numeric
+from .estimate import SurveyDesign, _codes, _core_design, _design, _numeric
 from .io.json import read_json
 
 __all__ = ["indicators", "indicator_catalogue", "LEVELS"]
@@ -158,7 +158,7 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
         if bd != d:
             raise _core.ConfigError("indicators: households and businesses need the same design columns")
         b_cols = _record_columns(businesses, num_b, level_cols + text_b, d)
-    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h,
+    res = _core._indicators(h_cols, places, _core_design(design, d), cat, lv, as_of_text, float(level), b_cols, labels_h,
                             households_source=str(households.attrs.get("source", "households")),
                             businesses_source=str(businesses.attrs.get("source", "businesses"))
                             if businesses is not None else "businesses")
