@@ -167,7 +167,19 @@ def test_refusals_name_the_margin_and_category(sample, margins):
         commdx.calibrate(sample, d, margins, bounds=(1.1, 2))
     with pytest.raises(commdx.InputError, match=r"column 'nope'"):
         commdx.calibrate(sample, d, {"nope": 3.0})
+    holed = sample.copy()
+    holed.loc[41, "head_education"] = np.nan
+    with pytest.raises(commdx.InputError, match=r"row 42, column 'head_education': missing value in a calibration column"):
+        commdx.calibrate(holed, d, margins)
+    with pytest.raises(commdx.InputError, match=r"column 'psu': a total margin needs a numeric column"):
+        commdx.calibrate(sample, d, {"ward_code": margins["ward_code"], "psu": 5.0})
+    with pytest.raises(commdx.ConfigError, match=r"margin 'head_education', category '2': a population count must be a number"):
+        commdx.calibrate(sample, d, {"head_education": {**edu, "2": "many"}})
+    with pytest.raises(commdx.ConfigError, match=r"method must be one of"):
+        commdx.calibrate(sample, d, margins, method="logit")
     cal = commdx.calibrate(sample, d, margins)
+    with pytest.raises(commdx.ConfigError, match=r"already calibrated"):
+        commdx.calibrate(sample, cal, margins)
     with pytest.raises(commdx.InputError, match=r"records"):
         commdx.estimate(sample.iloc[:100], cal, "bank_account")
     shuffled = sample.iloc[::-1].reset_index(drop=True)
