@@ -1,6 +1,6 @@
 """Issue 14: calibration to known totals agrees with R's survey (postStratify, calibrate with
 calfun="linear" / "raking", bounded calibrate) to a relative 1e-8, with and without fpc, overall
-and by ward, for means, totals and a ratio; a calibrated design works in estimate,
+and by ward, for means, totals and a ratio (estimates, SEs and design effects); a calibrated design works in estimate,
 estimate_ratio and indicators; bad margins are refused naming the margin and category.
 
 The reference figures are tests/data/calibrate/expected.csv and weights.csv, made by
@@ -102,6 +102,8 @@ def _compare(got: pd.DataFrame, want: pd.DataFrame, by: bool, what: str) -> int:
     zero = want_se < 1e-12 * np.abs(est)
     assert (se[zero] < 1e-12 * np.abs(est[zero])).all(), what + " se (zero)"
     np.testing.assert_allclose(se[~zero], want_se[~zero], rtol=RTOL, atol=0, err_msg=what + " se")
+    np.testing.assert_allclose(got["deff"].to_numpy()[~zero], want["deff"].astype(float).to_numpy()[~zero], rtol=RTOL,
+                               atol=0, err_msg=what + " deff")
     return len(want)
 
 
@@ -180,6 +182,8 @@ def test_refusals_name_the_margin_and_category(sample, margins):
     cal = commdx.calibrate(sample, d, margins)
     with pytest.raises(commdx.ConfigError, match=r"already calibrated"):
         commdx.calibrate(sample, cal, margins)
+    with pytest.raises(commdx.ConfigError, match=r"round_changes does not take a calibrated design"):
+        commdx.round_changes(sample.assign(round=0), ["bank_account"], design=cal)
     with pytest.raises(commdx.InputError, match=r"records"):
         commdx.estimate(sample.iloc[:100], cal, "bank_account")
     shuffled = sample.iloc[::-1].reset_index(drop=True)

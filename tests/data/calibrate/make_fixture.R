@@ -8,8 +8,8 @@
 # the calibration has work to do (as a commune's records differ from its survey): households by
 # ward, households by head's education (0-5), and the number of residents (a total). They are
 # written to margins.csv, which the Python test reads, so both sides calibrate to the same totals.
-# Writes margins.csv, weights.csv (calibrated weights per household) and expected.csv (estimates
-# and SEs), with 17 significant digits.
+# Writes margins.csv, weights.csv (calibrated weights per household) and expected.csv (estimates,
+# SEs and design effects), with 17 significant digits.
 suppressPackageStartupMessages(library(survey))
 options(survey.lonely.psu = "fail")
 here <- "tests/data/calibrate"
@@ -58,9 +58,10 @@ stopifnot(min(g_lin) < bounds[1] || max(g_lin) > bounds[2])
 # --- estimates ---------------------------------------------------------------------------------
 means <- ~bank_account + e_wallet + members + car_etc
 rows <- list()
-add <- function(cal, fpc, stat, variable, domain, cell, est, se) {
+add <- function(cal, fpc, stat, variable, domain, cell, e) {
   rows[[length(rows) + 1]] <<- data.frame(calibration = cal, fpc = fpc, stat = stat, variable = variable,
-                                          domain = domain, cell = cell, estimate = as.vector(est), se = as.vector(se))
+                                          domain = domain, cell = cell, estimate = as.vector(coef(e)),
+                                          se = as.vector(SE(e)), deff = as.vector(deff(e)))
 }
 weights_out <- data.frame(household_id = d$household_id)
 for (fpc in names(base)) {
@@ -71,22 +72,23 @@ for (fpc in names(base)) {
     for (stat in c("mean", "total")) {
       f <- if (stat == "mean") svymean else svytotal
       for (v in all.vars(means)) {
-        e <- f(as.formula(paste0("~", v)), des, na.rm = TRUE)
-        add(cal, fpc, stat, v, "", "", coef(e), SE(e))
-        b <- svyby(as.formula(paste0("~", v)), ~ward_code, des, f, na.rm = TRUE)
-        add(cal, fpc, stat, v, "ward_code", as.character(b$ward_code), coef(b), SE(b))
+        e <- f(as.formula(paste0("~", v)), des, na.rm = TRUE, deff = TRUE)
+        add(cal, fpc, stat, v, "", "", e)
+        b <- svyby(as.formula(paste0("~", v)), ~ward_code, des, f, na.rm = TRUE, deff = TRUE)
+        add(cal, fpc, stat, v, "ward_code", as.character(b$ward_code), b)
       }
     }
-    r <- svyratio(~adults_bank_account, ~adults, des, na.rm = TRUE)
-    add(cal, fpc, "ratio", "adults_bank_account/adults", "", "", coef(r), SE(r))
-    b <- svyby(~adults_bank_account, ~ward_code, des, svyratio, denominator = ~adults, na.rm = TRUE)
-    add(cal, fpc, "ratio", "adults_bank_account/adults", "ward_code", as.character(b$ward_code), coef(b), SE(b))
+    r <- svyratio(~adults_bank_account, ~adults, des, na.rm = TRUE, deff = TRUE)
+    add(cal, fpc, "ratio", "adults_bank_account/adults", "", "", r)
+    b <- svyby(~adults_bank_account, ~ward_code, des, svyratio, denominator = ~adults, na.rm = TRUE, deff = TRUE)
+    add(cal, fpc, "ratio", "adults_bank_account/adults", "ward_code", as.character(b$ward_code), b)
   }
 }
 out <- do.call(rbind, rows)
 fmt <- function(x) formatC(x, digits = 17, format = "g")
 out$estimate <- fmt(out$estimate)
 out$se <- fmt(out$se)
+out$deff <- fmt(out$deff)
 write.csv(out, file.path(here, "expected.csv"), row.names = FALSE)
 for (k in names(weights_out)[-1]) weights_out[[k]] <- fmt(weights_out[[k]])
 write.csv(weights_out, file.path(here, "weights.csv"), row.names = FALSE)
