@@ -5,7 +5,9 @@
 // is missing) - turned into text here in C++, much faster than a million Python str objects.
 #include "prelude.hpp"
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commdx/estimate.hpp"
@@ -56,5 +58,9 @@ inline survey_design design_from_py(const py::dict& d) {
   }
   return out;
 }
+
+/// A design argument from Python: a SurveyDesign's dict, or a CalibratedDesign (bind_estimate.cpp)
+/// with its calibration.
+std::pair<survey_design, std::shared_ptr<const detail::calibration_residuals>> design_of(const py::object& design);
 
 }  // namespace commdx::bind

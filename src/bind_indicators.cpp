@@ -42,7 +42,7 @@ void bind_indicators(py::module_& m) {
     opt.level = level;
     return opt;
   };
-  auto request_of = [catalogue_of, options_of](const py::dict& households, const py::dict& design, const py::object& catalogue,
+  auto request_of = [catalogue_of, options_of](const py::dict& households, const py::object& design, const py::object& catalogue,
                                                const std::vector<std::pair<std::string, std::string>>& levels,
                                                const std::string& as_of, double level, const py::object& businesses,
                                                const std::map<std::string, std::vector<std::string>>& labels,
@@ -52,15 +52,17 @@ void bind_indicators(py::module_& m) {
     r.h = commdx::bind::estimate_table_from_py(households, households_source);
     r.have_b = !businesses.is_none();
     if (r.have_b) r.b = commdx::bind::estimate_table_from_py(businesses.cast<py::dict>(), businesses_source);
-    r.design = commdx::bind::design_from_py(design);
+    auto [d, calibration] = commdx::bind::design_of(design);  // a SurveyDesign's dict, or a CalibratedDesign
+    r.design = std::move(d);
     r.catalogue = catalogue_of(catalogue);
     r.options = options_of(levels, as_of, level);
     r.options.labels = labels;
+    r.options.calibration = std::move(calibration);
     return r;
   };
   m.def(
       "_indicators",
-      [request_of](const py::dict& households, const commdx::places& where, const py::dict& design, const py::object& catalogue,
+      [request_of](const py::dict& households, const commdx::places& where, const py::object& design, const py::object& catalogue,
                    const std::vector<std::pair<std::string, std::string>>& levels, const std::string& as_of, double level,
                    const py::object& businesses, const std::map<std::string, std::vector<std::string>>& labels,
                    const std::string& households_source, const std::string& businesses_source) {
@@ -79,7 +81,7 @@ void bind_indicators(py::module_& m) {
       py::arg("households_source") = "households", py::arg("businesses_source") = "businesses");
   m.def(
       "_indicator_statistics",
-      [request_of](const py::dict& households, const commdx::places& where, const py::dict& design, const py::object& catalogue,
+      [request_of](const py::dict& households, const commdx::places& where, const py::object& design, const py::object& catalogue,
                    const std::vector<std::pair<std::string, std::string>>& levels, const py::object& businesses,
                    const std::map<std::string, std::vector<std::string>>& labels, const std::string& households_source,
                    const std::string& businesses_source) {

@@ -11,6 +11,7 @@
 #include "commdx/synth.hpp"
 #include "commdx/survey.hpp"
 #include "commdx/estimate.hpp"
+#include "commdx/calibrate.hpp"
 #include "commdx/indicators.hpp"
 #include "commdx/scores.hpp"
 #include "commdx/classify.hpp"

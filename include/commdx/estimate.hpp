@@ -25,6 +25,11 @@
 //  * Missing values: a record whose variable (or, for a ratio, numerator or denominator) is
 //    missing is outside the domain of that estimate, as survey's na.rm=TRUE does. The count n
 //    reports the records used.
+//  * Calibrated designs (calibrate.hpp): estimates take the calibrated weights; an estimate's
+//    influence values are the calibrated weight times the residual of its linearised value from
+//    the design-weighted regression on the calibration variables (R's svyrecvar with the qr of a
+//    calibrate() or postStratify() design), for every record, inside the domain or not; every
+//    stratum then counts as present in every domain. docs/calibration.md.
 //  * Design effect: against simple random sampling WITHOUT replacement of the same number of
 //    records (R's deff=TRUE): v / (s^2 (N - n) / (N n)) for a mean, with s^2 the weighted
 //    population-variance estimate n/(n-1) sum w (y - ybar)^2 / sum w and N = sum w; for a total
@@ -51,6 +56,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -60,6 +66,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commdx/detail/calibration_residuals.hpp"
 #include "commdx/detail/estimate_factor.hpp"
 #include "commdx/detail/distributions.hpp"
 #include "commdx/detail/interrupt.hpp"
@@ -202,10 +209,14 @@ class domain_estimator {
   /// `labels`: code k of column c reads labels.at(c)[k] in messages.
   using column_labels = std::map<std::string, std::vector<std::string>>;
 
-  domain_estimator(const table& t, survey_design design, const column_labels& labels = {})
-      : design_(std::move(design)), source_(t.source()), labels_(labels) {
+  /// `calibration` (calibrate.hpp): estimate with its calibrated weights and take the SEs from the
+  /// calibration residuals; `design` is then the design that was calibrated.
+  domain_estimator(const table& t, survey_design design, const column_labels& labels = {},
+                   std::shared_ptr<const detail::calibration_residuals> calibration = nullptr)
+      : design_(std::move(design)), source_(t.source()), labels_(labels), cal_(std::move(calibration)) {
     rows_ = t.rows();
     resolve_design(t);
+    if (cal_) attach_calibration();
   }
 
   const survey_design& design() const noexcept { return design_; }
@@ -261,7 +272,10 @@ class domain_estimator {
     std::vector<sums> base = base_sums(y, stat == statistic_kind::ratio ? x : nullptr);
     for (const sums& s : base)
       for (double v : {s.sw, s.swy, s.swx, s.swyy, s.swxx, s.swxy}) check_finite(v, variable, y, x);
-    return estimate_base(base, stat, ci, level, variable, [&](double se) { check_finite(se, variable, y, x); });
+    std::vector<double> base_a, base_b;  // calibrated designs: design-weighted sums of basis * y, basis * x
+    if (cal_) accumulate_basis(y, stat == statistic_kind::ratio ? x : nullptr, base_a, base_b);
+    return estimate_base(base, base_a, base_b, stat, ci, level, variable,
+                         [&](double se) { check_finite(se, variable, y, x); });
   }
 
   /// The base cells: one PSU's records in one cell of every partition (a PSU is one base cell
@@ -293,6 +307,9 @@ class domain_estimator {
                                                           interval_method ci, double level = 0.95,
                                                           const std::string& variable = "") const {
     detail::check_interrupt();
+    if (cal_)  // the calibration residuals need the records (they are not in the cell sums)
+      throw config_error(location::in_file(source_).in_column(variable),
+                         "a calibrated design estimates from its records, not from sums");
     if (row_sums.size() != rows_)
       throw config_error(location::in_file(source_).in_column(variable),
                          "sums for " + std::to_string(row_sums.size()) + " rows, the table has " + std::to_string(rows_));
@@ -307,7 +324,7 @@ class domain_estimator {
     };
     for (const sums& s : base)
       for (double v : {s.sw, s.swy, s.swx, s.swyy, s.swxx, s.swxy}) overflow(v);
-    return estimate_base(base, stat, ci, level, variable, overflow);
+    return estimate_base(base, {}, {}, stat, ci, level, variable, overflow);
   }
 
   /// The text of a record's value in column `col` (a numeric code of a labelled column reads
@@ -327,14 +344,17 @@ class domain_estimator {
       throw config_error(location::in_file(source_).in_column(variable), "a ratio needs a denominator");
   }
 
+  // base_a, base_b: a calibrated design's design-weighted sums of basis * y and basis * x per
+  // base cell (accumulate_basis); empty otherwise.
   template <class CheckSe>
-  std::vector<std::vector<domain_estimate>> estimate_base(const std::vector<sums>& base, statistic_kind stat,
+  std::vector<std::vector<domain_estimate>> estimate_base(const std::vector<sums>& base, const std::vector<double>& base_a,
+                                                          const std::vector<double>& base_b, statistic_kind stat,
                                                           interval_method ci, double level, const std::string& variable,
                                                           CheckSe check_se) const {
     std::vector<std::vector<domain_estimate>> out;
     out.reserve(partitions_.size());
     for (const auto& p : partitions_) {
-      out.push_back(estimate_partition(p, base, stat, ci, level, variable));
+      out.push_back(estimate_partition(p, base, base_a, base_b, stat, ci, level, variable));
       for (const auto& e : out.back())
         if (e.n > 0 && std::isfinite(e.estimate)) check_se(e.se);  // NaN: undefined, not overflow
     }
@@ -613,6 +633,7 @@ class domain_estimator {
   }
 
   std::vector<domain_estimate> estimate_partition(const partition& p, const std::vector<sums>& base,
+                                                  const std::vector<double>& base_a, const std::vector<double>& base_b,
                                                   statistic_kind stat, interval_method ci, double level,
                                                   const std::string& variable) const {
     const std::size_t npairs = p.pair_cell.size();
@@ -634,30 +655,24 @@ class domain_estimator {
       }
     }
     const double z_level = detail::normal_quantile(1.0 - 0.5 * (1.0 - level));
+    // Calibrated designs: each cell's regression coefficients of its linearised values on the
+    // (orthonormalised) calibration variables, beta_c = sum_k w_k basis_k z_k.
+    const std::size_t rank = cal_ ? cal_->rank : 0;
+    std::vector<double> beta;
+    if (cal_) beta = calibration_coefficients(p, base_a, base_b, est, scale, stat);
     // Walk the pairs cell by cell, stratum by stratum.
     std::size_t k = 0;
-    std::vector<double> z;
+    std::vector<double> z, zpsu;
     while (k < npairs) {
       const std::uint32_t c = p.pair_cell[p.order[k]];
       double variance = 0;
       std::size_t strata_present = 0, strata_ok = 0;
       bool census = true;
-      while (k < npairs && p.pair_cell[p.order[k]] == c) {
-        const std::uint32_t h = stratum_of_psu_[p.pair_psu[p.order[k]]];
-        z.clear();
-        bool present = false;
-        for (; k < npairs && p.pair_cell[p.order[k]] == c && stratum_of_psu_[p.pair_psu[p.order[k]]] == h; ++k) {
-          const sums& s = pair[p.order[k]];
-          if (s.n == 0) continue;
-          present = true;
-          const double lin = stat == statistic_kind::total ? s.swy : (s.swy - est[c] * s.swx) / scale[c];
-          z.push_back(lin);
-        }
-        if (!present) continue;
+      auto add_stratum = [&](std::uint32_t h) {  // z: the stratum's PSU totals of influence values
         ++strata_present;
         const double f = fpc_factor_[h];
         const std::size_t nh = npsu_[h];
-        if (f < 1e-7) { ++strata_ok; continue; }  // self-representing (census) stratum
+        if (f < 1e-7) { ++strata_ok; return; }  // self-representing (census) stratum
         census = false;
         if (nh > 1) {
           double s1 = 0;
@@ -667,7 +682,7 @@ class domain_estimator {
           for (double v : z) ss += (v - mean) * (v - mean);
           variance += f * static_cast<double>(nh) / static_cast<double>(nh - 1) * ss;
           ++strata_ok;
-          continue;
+          return;
         }
         switch (design_.lonely) {
           case lonely_psu::fail:
@@ -680,6 +695,40 @@ class domain_estimator {
           case lonely_psu::adjust: variance += f * z[0] * z[0]; ++strata_ok; break;
           case lonely_psu::average: break;
         }
+      };
+      if (cal_) {
+        // Every PSU carries the regression part of the residual, inside the cell or not.
+        const double* bc = beta.data() + static_cast<std::size_t>(c) * rank;
+        zpsu.assign(psus(), 0.0);
+        for (std::size_t j = 0; j < zpsu.size(); ++j) {
+          const double* cj = psu_basis_.data() + j * rank;
+          double fit = 0;
+          for (std::size_t q = 0; q < rank; ++q) fit += cj[q] * bc[q];
+          zpsu[j] = -fit;
+        }
+        for (; k < npairs && p.pair_cell[p.order[k]] == c; ++k) {
+          const sums& s = pair[p.order[k]];
+          if (s.n == 0) continue;
+          zpsu[p.pair_psu[p.order[k]]] += stat == statistic_kind::total ? s.swy : (s.swy - est[c] * s.swx) / scale[c];
+        }
+        for (std::uint32_t h = 0; h < psus_of_stratum_.size(); ++h) {
+          z.clear();
+          for (std::uint32_t j : psus_of_stratum_[h]) z.push_back(zpsu[j]);
+          add_stratum(h);
+        }
+      }
+      while (k < npairs && p.pair_cell[p.order[k]] == c) {
+        const std::uint32_t h = stratum_of_psu_[p.pair_psu[p.order[k]]];
+        z.clear();
+        bool present = false;
+        for (; k < npairs && p.pair_cell[p.order[k]] == c && stratum_of_psu_[p.pair_psu[p.order[k]]] == h; ++k) {
+          const sums& s = pair[p.order[k]];
+          if (s.n == 0) continue;
+          present = true;
+          const double lin = stat == statistic_kind::total ? s.swy : (s.swy - est[c] * s.swx) / scale[c];
+          z.push_back(lin);
+        }
+        if (present) add_stratum(h);
       }
       if (strata_ok < strata_present)
         variance = strata_ok == 0 ? missing : variance * static_cast<double>(strata_present) / static_cast<double>(strata_ok);
@@ -693,6 +742,72 @@ class domain_estimator {
       set_interval(e, ci, level, z_level);
     }
     return out;
+  }
+
+  // Calibrated weights replace the design's; the design's own weights must be the ones that
+  // were calibrated (the same records in the same order).
+  void attach_calibration() {
+    const auto& c = *cal_;
+    if (c.weights.size() != rows_ || c.original.size() != rows_ || c.basis.size() != rows_ * c.rank)
+      throw input_error(location::in_file(source_),
+                        "the calibrated design was made on " + std::to_string(c.weights.size()) + " records, this table has " +
+                            std::to_string(rows_) + "; estimate from the records that were calibrated");
+    for (std::size_t r = 0; r < rows_; ++r)
+      if (c.original[r] != weight_[r])
+        throw input_error(where(r, design_.weight.empty() ? std::string("weight") : design_.weight),
+                          "weight " + format_number(weight_[r]) + " is not the " + format_number(c.original[r]) +
+                              " the calibration started from; estimate from the records that were calibrated");
+    weight_ = c.weights;
+    psu_basis_.assign(psus() * c.rank, 0.0);
+    for (std::size_t r = 0; r < rows_; ++r) {
+      double* cj = psu_basis_.data() + static_cast<std::size_t>(psu_of_row_[r]) * c.rank;
+      const double* b = c.basis.data() + r * c.rank;
+      for (std::size_t q = 0; q < c.rank; ++q) cj[q] += weight_[r] * b[q];
+    }
+    psus_of_stratum_.assign(npsu_.size(), {});
+    for (std::uint32_t j = 0; j < stratum_of_psu_.size(); ++j) psus_of_stratum_[stratum_of_psu_[j]].push_back(j);
+  }
+
+  // Per base cell: sum of w basis y and of w basis x (x = 1 for a mean) over the records that
+  // have the variable, w the design weight before calibration.
+  void accumulate_basis(const double* y, const double* x, std::vector<double>& a, std::vector<double>& b) const {
+    const std::size_t rank = cal_->rank;
+    a.assign(base_cells_ * rank, 0.0);
+    b.assign(base_cells_ * rank, 0.0);
+    for (std::size_t r = 0; r < rows_; ++r) {
+      if (std::isnan(y[r]) || (x != nullptr && std::isnan(x[r]))) continue;
+      const double w = cal_->original[r], u = x != nullptr ? x[r] : 1.0;
+      const double* q = cal_->basis.data() + r * rank;
+      double* ar = a.data() + static_cast<std::size_t>(base_of_row_[r]) * rank;
+      double* br = b.data() + static_cast<std::size_t>(base_of_row_[r]) * rank;
+      for (std::size_t j = 0; j < rank; ++j) {
+        ar[j] += w * y[r] * q[j];
+        br[j] += w * u * q[j];
+      }
+    }
+  }
+
+  // beta_c = sum over the cell's records of w basis z, z = (y - est x) / scale (y for a total).
+  std::vector<double> calibration_coefficients(const partition& p, const std::vector<double>& base_a,
+                                               const std::vector<double>& base_b, const std::vector<double>& est,
+                                               const std::vector<double>& scale, statistic_kind stat) const {
+    const std::size_t rank = cal_->rank;
+    std::vector<double> a(p.cells * rank, 0.0), b(p.cells * rank, 0.0);
+    for (std::size_t base = 0; base < base_cells_; ++base) {
+      const std::size_t c = p.pair_cell[p.pair_of_base[base]];
+      for (std::size_t q = 0; q < rank; ++q) {
+        a[c * rank + q] += base_a[base * rank + q];
+        b[c * rank + q] += base_b[base * rank + q];
+      }
+    }
+    for (std::size_t c = 0; c < p.cells; ++c) {
+      if (std::isnan(est[c])) continue;
+      for (std::size_t q = 0; q < rank; ++q) {
+        double& v = a[c * rank + q];
+        v = stat == statistic_kind::total ? v : (v - est[c] * b[c * rank + q]) / scale[c];
+      }
+    }
+    return a;
   }
 
   static double design_effect(const sums& s, double est, double variance, statistic_kind stat) {
@@ -753,6 +868,9 @@ class domain_estimator {
   mutable std::size_t base_cells_ = 0;
   mutable std::vector<std::size_t> base_first_row_;  // per base cell
   mutable bool built_ = false;
+  std::shared_ptr<const detail::calibration_residuals> cal_;
+  std::vector<double> psu_basis_;  // calibrated designs: per PSU, sum of w_cal basis (PSUs x rank)
+  std::vector<std::vector<std::uint32_t>> psus_of_stratum_;
 };
 
 /// Which interval: "auto" takes the logit interval for proportions (every present value 0 or 1
@@ -844,10 +962,11 @@ inline table estimates_table(const table& t, const std::vector<std::string>& by,
 /// se, ci_low, ci_high, deff, n; cells sorted by their by-values, variables in the given order.
 inline table estimate(const table& t, const survey_design& design, const std::vector<std::string>& variables,
                       statistic_kind stat = statistic_kind::mean, const std::vector<std::string>& by = {},
-                      double level = 0.95, interval_choice ci = interval_choice::automatic) {
+                      double level = 0.95, interval_choice ci = interval_choice::automatic,
+                      std::shared_ptr<const detail::calibration_residuals> calibration = nullptr) {
   if (stat == statistic_kind::ratio)
     throw config_error(location::in_file(t.source()).in_column("stat"), "use estimate_ratio for ratios");
-  domain_estimator est(t, design);
+  domain_estimator est(t, design, {}, std::move(calibration));
   est.add_domains(t, by);
   std::vector<std::vector<domain_estimate>> results;
   for (const auto& v : variables) {
@@ -865,8 +984,9 @@ inline table estimate(const table& t, const survey_design& design, const std::ve
 /// output as estimate() with variable "numerator/denominator".
 inline table estimate_ratio(const table& t, const survey_design& design, const std::string& numerator,
                             const std::string& denominator, const std::vector<std::string>& by = {},
-                            double level = 0.95, interval_choice ci = interval_choice::automatic) {
-  domain_estimator est(t, design);
+                            double level = 0.95, interval_choice ci = interval_choice::automatic,
+                            std::shared_ptr<const detail::calibration_residuals> calibration = nullptr) {
+  domain_estimator est(t, design, {}, std::move(calibration));
   est.add_domains(t, by);
   const auto& y = t.numeric(numerator);
   const auto& x = t.numeric(denominator);

@@ -245,6 +245,9 @@ struct indicator_options {
   /// Level or design columns passed as numeric codes (pandas categoricals) and their labels:
   /// code k of column c is the unit code labels.at(c)[k].
   domain_estimator::column_labels labels;
+  /// A calibrated design (calibrate.hpp) of the household records: their estimates take its
+  /// weights and SEs. Business records have their own weights, so they are then refused.
+  std::shared_ptr<const detail::calibration_residuals> calibration;
 };
 
 namespace detail {
@@ -443,7 +446,10 @@ inline table compute_indicators(const table& households, const places& where, co
     for (std::size_t i = 0; i < catalogue.indicators().size(); ++i)
       if (catalogue.indicators()[i].records == kind) which.push_back(i);
     if (which.empty()) return;
-    domain_estimator est(records, design, options.labels);
+    if (options.calibration && kind != "households")
+      throw config_error(location::in_file(records.source()),
+                         "the calibrated design is of the household records; estimate the businesses with their own design");
+    domain_estimator est(records, design, options.labels, kind == "households" ? options.calibration : nullptr);
     const auto cell_codes = detail::add_level_domains(est, records, where, options.levels);
     for (std::size_t i : which) {
       const indicator& ind = catalogue.indicators()[i];

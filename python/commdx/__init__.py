@@ -34,6 +34,8 @@ from .survey import *  # noqa: E402,F401,F403
 from .survey import __all__ as _survey_all  # noqa: E402
 from .estimate import *  # noqa: E402,F401,F403
 from .estimate import __all__ as _estimate_all  # noqa: E402
+from .calibrate import *  # noqa: E402,F401,F403
+from .calibrate import __all__ as _calibrate_all  # noqa: E402
 from .indicators import *  # noqa: E402,F401,F403
 from .indicators import __all__ as _indicators_all  # noqa: E402
 from .scores import *  # noqa: E402,F401,F403
@@ -52,6 +54,6 @@ from . import keys  # noqa: E402,F401  (commdx.keys: the wards' pseudonym keys)
 
 __all__ = [
     "Error", "InputError", "ValidationError", "ConfigError", "NameMatchError", "synth",
-    *_places_all, *_teams_all, *_survey_all, *_estimate_all, *_indicators_all,
+    *_places_all, *_teams_all, *_survey_all, *_estimate_all, *_calibrate_all, *_indicators_all,
     *_scores_all, *_classify_all, *_plan_all, *_monitor_all, *_targets_all,
 ]

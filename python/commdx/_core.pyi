@@ -12,8 +12,10 @@ from commdx.errors import Error
 from commdx.errors import InputError
 from commdx.errors import NameMatchError
 from commdx.errors import ValidationError
+import numpy
+import numpy.typing
 import typing
-__all__: list[str] = ['ConfigError', 'Error', 'InputError', 'Member', 'NameMatchError', 'Places', 'Roster', 'RuleSet', 'Team', 'ValidationError']
+__all__: list[str] = ['CalibratedDesign', 'ConfigError', 'Error', 'InputError', 'Member', 'NameMatchError', 'Places', 'Roster', 'RuleSet', 'Team', 'ValidationError']
 class Places:
     """
     The administrative tree: city, wards/communes, neighbourhoods/villages, residential groups.
@@ -309,6 +311,42 @@ class RuleSet:
     @property
     def name(self) -> str:
         ...
+class CalibratedDesign:
+    """
+    A survey design whose weights are calibrated to known totals (commdx.calibrate); works wherever a SurveyDesign does, with SEs from the calibration residuals.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """
+        (lo, hi) on g = calibrated / original weight; (-inf, inf) when unbounded.
+        """
+    @property
+    def constraints(self) -> list[tuple[str, float]]:
+        """
+        (calibration variable, population total) pairs: 'column=category' or 'column'.
+        """
+    @property
+    def design(self) -> dict:
+        """
+        The design that was calibrated (SurveyDesign fields).
+        """
+    @property
+    def iterations(self) -> int:
+        """
+        Newton steps taken (1 for the direct methods).
+        """
+    @property
+    def method(self) -> str:
+        """
+        poststratify, linear or raking.
+        """
+    @property
+    def weights(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        The calibrated weights, in row order.
+        """
 class _CompositeIndex:
     """
     A composite index defined by a JSON configuration (compiled core).
@@ -349,7 +387,11 @@ class _CompositeIndex:
         ...
 def _access_segments(columns: dict, source: str, config: typing.Any = None, central_wards: collections.abc.Sequence[str] = []) -> tuple[dict, dict]:
     ...
+def _adjust_nonresponse(columns: dict, weight: str, responded: str, cells: collections.abc.Sequence[str], source: str = 'DataFrame') -> numpy.typing.NDArray[numpy.float64]:
+    ...
 def _area_classes(classes: dict, source: str = 'classes table', lines: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> dict[str, str]:
+    ...
+def _calibrate(columns: dict, design: dict, margins: collections.abc.Sequence[tuple[str, bool, typing.SupportsFloat | typing.SupportsIndex, collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex]]]], method: str, lower: typing.SupportsFloat | typing.SupportsIndex, upper: typing.SupportsFloat | typing.SupportsIndex, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, source: str = 'DataFrame') -> CalibratedDesign:
     ...
 def _check_campaign_catalogue(catalogue: typing.Any, source: str) -> None:
     ...
@@ -367,9 +409,9 @@ def _classify_read_csv_text(text: str, source: str) -> dict:
     ...
 def _education_by_ward(columns: dict, source: str) -> dict:
     ...
-def _estimate(columns: dict, design: dict, variables: collections.abc.Sequence[str], stat: str, by: collections.abc.Sequence[str], level: typing.SupportsFloat | typing.SupportsIndex, ci: str, source: str = 'DataFrame') -> dict:
+def _estimate(columns: dict, design: typing.Any, variables: collections.abc.Sequence[str], stat: str, by: collections.abc.Sequence[str], level: typing.SupportsFloat | typing.SupportsIndex, ci: str, source: str = 'DataFrame') -> dict:
     ...
-def _estimate_ratio(columns: dict, design: dict, numerator: str, denominator: str, by: collections.abc.Sequence[str], level: typing.SupportsFloat | typing.SupportsIndex, ci: str, source: str = 'DataFrame') -> dict:
+def _estimate_ratio(columns: dict, design: typing.Any, numerator: str, denominator: str, by: collections.abc.Sequence[str], level: typing.SupportsFloat | typing.SupportsIndex, ci: str, source: str = 'DataFrame') -> dict:
     ...
 def _estimates_to_wide(estimates: dict, level: str = '') -> dict:
     ...
@@ -383,11 +425,11 @@ def _indicator_catalogue() -> typing.Any:
     """
 def _indicator_pattern(columns: dict, source: str, variables: collections.abc.Sequence[collections.abc.Sequence[str]], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, weight: str) -> dict:
     ...
-def _indicator_statistics(households: dict, places: Places, design: dict, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> typing.Any:
+def _indicator_statistics(households: dict, places: Places, design: typing.Any, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> typing.Any:
     """
     The sufficient statistics of _indicators' table (include/commdx/indicators/statistics.hpp), as a JSON-ready dict.
     """
-def _indicators(households: dict, places: Places, design: dict, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex, businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> dict:
+def _indicators(households: dict, places: Places, design: typing.Any, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex, businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> dict:
     ...
 def _indicators_from_statistics(documents: list, sources: collections.abc.Sequence[str], places: Places, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], as_of: str, level: typing.SupportsFloat | typing.SupportsIndex) -> dict:
     """

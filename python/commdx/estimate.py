@@ -163,14 +163,21 @@ def _columns(df: pd.DataFrame, numeric: Sequence[str], grouping: Sequence[str]) 
     return out
 
 
-def _design(design: SurveyDesign | dict | str | None) -> SurveyDesign:
+def _design(design: SurveyDesign | _core.CalibratedDesign | dict | str | None) -> SurveyDesign:
     if design is None:
         raise _core.ConfigError(f"design None: {_NO_WEIGHT}")
     if isinstance(design, SurveyDesign):
         return design
+    if isinstance(design, _core.CalibratedDesign):  # commdx.calibrate: the design it calibrated
+        return SurveyDesign(**design.design)
     if isinstance(design, str):
         return SurveyDesign.parse(design)
     return SurveyDesign(**design)
+
+
+def _core_design(design: Any, d: SurveyDesign) -> Any:
+    """What the core takes: a CalibratedDesign itself (its weights and residuals), else the dict."""
+    return design if isinstance(design, _core.CalibratedDesign) else d.to_dict()
 
 
 def _source(df: pd.DataFrame) -> str:
@@ -188,7 +195,7 @@ def _frame(cols: dict[str, Any], df: pd.DataFrame, by: list[str]) -> pd.DataFram
     return out
 
 
-def estimate(df: pd.DataFrame, design: SurveyDesign | dict | str | None, variables: str | Sequence[str],
+def estimate(df: pd.DataFrame, design: SurveyDesign | _core.CalibratedDesign | dict | str | None, variables: str | Sequence[str],
              stat: str = "mean", by: str | Sequence[str] | None = None, level: float = 0.95,
              ci: str = "auto") -> pd.DataFrame:
     """Design-based means (``stat="mean"``; of a 0/1 variable, a proportion) or totals
@@ -206,11 +213,11 @@ def estimate(df: pd.DataFrame, design: SurveyDesign | dict | str | None, variabl
     grouping = [c for c in (d.strata, d.psu) if c] + by
     numeric = [c for c in (d.weight, d.fpc) if c] + variables
     cols = _columns(df, numeric, grouping)
-    res = _core._estimate(cols, d.to_dict(), variables, stat, by, float(level), ci, _source(df))
+    res = _core._estimate(cols, _core_design(design, d), variables, stat, by, float(level), ci, _source(df))
     return _frame(res, df, by)
 
 
-def estimate_ratio(df: pd.DataFrame, design: SurveyDesign | dict | str | None, numerator: str, denominator: str,
+def estimate_ratio(df: pd.DataFrame, design: SurveyDesign | _core.CalibratedDesign | dict | str | None, numerator: str, denominator: str,
                    by: str | Sequence[str] | None = None, level: float = 0.95, ci: str = "auto") -> pd.DataFrame:
     """The ratio of weighted totals ``numerator / denominator`` (e.g. adults with a bank account
     per adult), overall or per ``by`` cell; same columns as :func:`estimate`, with variable
@@ -220,5 +227,5 @@ def estimate_ratio(df: pd.DataFrame, design: SurveyDesign | dict | str | None, n
     grouping = [c for c in (d.strata, d.psu) if c] + by
     numeric = [c for c in (d.weight, d.fpc) if c] + [numerator, denominator]
     cols = _columns(df, numeric, grouping)
-    res = _core._estimate_ratio(cols, d.to_dict(), numerator, denominator, by, float(level), ci, _source(df))
+    res = _core._estimate_ratio(cols, _core_design(design, d), numerator, denominator, by, float(level), ci, _source(df))
     return _frame(res, df, by)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .estimate import SurveyDesign, _codes, _design, _numeric
+from .estimate import SurveyDesign, _codes, _core_design, _design, _numeric
 from .io.json import read_json
 
 __all__ = ["indicators", "indicator_catalogue", "LEVELS", "indicator_statistics", "merge_statistics",
@@ -119,7 +119,7 @@ def _record_columns(df: pd.DataFrame, numeric: list[str], grouping: list[str], d
     return cols
 
 
-def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None = None,
+def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | _core.CalibratedDesign | dict | str | None = None,
                catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
                businesses: pd.DataFrame | None = None, as_of: _dt.date | str | None = None,
                level: float = 0.95, targets: Any = None) -> pd.DataFrame:
@@ -145,7 +145,7 @@ def indicators(households: pd.DataFrame, places: Any, design: SurveyDesign | dic
     as_of_text = _as_of_text(as_of)
     places, d, cat, lv, h_cols, b_cols, labels_h, sources = _prepared(households, places, design, catalogue, levels,
                                                                       businesses, targets)
-    res = _core._indicators(h_cols, places, d.to_dict(), cat, lv, as_of_text, float(level), b_cols, labels_h, **sources)
+    res = _core._indicators(h_cols, places, _core_design(design, d), cat, lv, as_of_text, float(level), b_cols, labels_h, **sources)
     return _tidy(res)
 
 
@@ -155,7 +155,7 @@ def _as_of_text(as_of: _dt.date | str | None) -> str:
     return as_of.isoformat() if isinstance(as_of, _dt.date) else str(as_of)
 
 
-def _prepared(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None, catalogue: Any,
+def _prepared(households: pd.DataFrame, places: Any, design: SurveyDesign | _core.CalibratedDesign | dict | str | None, catalogue: Any,
               levels: Sequence[str] | Mapping[str, str] | None, businesses: pd.DataFrame | None,
               targets: Any = None) -> tuple[Any, ...]:
     """What the core takes for the indicators of these records: places, design, catalogue,
@@ -205,7 +205,7 @@ def _tidy(res: Any) -> pd.DataFrame:
 StatisticsLike = Any  # a statistics dict, or the path of a statistics JSON file
 
 
-def indicator_statistics(households: pd.DataFrame, places: Any, design: SurveyDesign | dict | str | None = None,
+def indicator_statistics(households: pd.DataFrame, places: Any, design: SurveyDesign | _core.CalibratedDesign | dict | str | None = None,
                          catalogue: Any = None, levels: Sequence[str] | Mapping[str, str] | None = None,
                          businesses: pd.DataFrame | None = None) -> dict[str, Any]:
     """The sufficient statistics of :func:`indicators`' table: per PSU and unit of every level,
@@ -219,7 +219,7 @@ def indicator_statistics(households: pd.DataFrame, places: Any, design: SurveyDe
     Same arguments as :func:`indicators` (the levels summed are the levels the city can ask for)."""
     places, d, cat, lv, h_cols, b_cols, labels_h, sources = _prepared(households, places, design, catalogue, levels,
                                                                       businesses)
-    return dict(_core._indicator_statistics(h_cols, places, d.to_dict(), cat, lv, b_cols, labels_h, **sources))
+    return dict(_core._indicator_statistics(h_cols, places, _core_design(design, d), cat, lv, b_cols, labels_h, **sources))
 
 
 def _documents(statistics: StatisticsLike | Sequence[StatisticsLike]) -> tuple[list[Any], list[str]]:

@@ -31,6 +31,9 @@ def _design_dict(design: Any) -> dict[str, str]:
     out = dict(_DEFAULT_DESIGN)
     if design is None:
         return out
+    if isinstance(design, _core.CalibratedDesign):  # its weights are one round's: not silently dropped
+        raise _core.ConfigError("design: round_changes does not take a calibrated design (commdx.calibrate) yet; "
+                                "give the design, or each round's calibrated weights as its weight column")
     if isinstance(design, Mapping):
         items = dict(design)
     else:

@@ -102,6 +102,10 @@ inline indicator_statistics summarise_indicators(const table& households, const 
                                                  const indicator_options& options = {},
                                                  const table* businesses = nullptr) {
   detail::check_record_kinds(catalogue);
+  if (options.calibration)  // its SEs need every record's calibration residual, not cell sums
+    throw config_error(location::in_file(households.source()).in_column("design"),
+                       "a calibrated design cannot be summarised into statistics (its SEs need every record's "
+                       "calibration residual); summarise with the design weights");
   indicator_statistics s;
   s.has_strata = !design.strata.empty();
   s.has_fpc = !design.fpc.empty();

@@ -97,6 +97,27 @@ def _read(path: str, kind: str, places):
     return records
 
 
+def write_table(table, out: str | None, lang: str) -> None:
+    """The indicators table to OUT (.csv with a BOM, .json, .xlsx), or to stdout as CSV."""
+    if out is None:
+        table.to_csv(sys.stdout, index=False)
+        return
+    from ..io.output import atomic_file, frame_json
+
+    with atomic_file(out) as tmp:  # temporary file beside OUT, renamed onto it when complete
+        if out.lower().endswith(".json"):
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(frame_json(table, orient="records", force_ascii=False, indent=1))
+        elif out.lower().endswith((".xlsx", ".xlsm")):
+            from ..render.tables import write_xlsx_tables
+
+            write_xlsx_tables(tmp, {"Chỉ tiêu" if lang == "vi" else "Indicators": table}, lang)
+        else:
+            from ..render.tables import CSV_ENCODING
+
+            table.to_csv(tmp, index=False, encoding=CSV_ENCODING)  # BOM: Excel reads the Vietnamese
+
+
 def run(args: argparse.Namespace) -> int:
     import commdx
 
@@ -133,23 +154,7 @@ def run(args: argparse.Namespace) -> int:
             cells = sum(len(part["cells"]["psu"]) for part in stats["parts"])
             print(t["stats_done"].format(out=args.statistics, c=cells), file=sys.stderr if args.out is None else sys.stdout)
     out = args.out
-    if out is None:
-        table.to_csv(sys.stdout, index=False)
-    else:
-        from ..io.output import atomic_file, frame_json
-
-        with atomic_file(out) as tmp:  # temporary file beside OUT, renamed onto it when complete
-            if out.lower().endswith(".json"):
-                with open(tmp, "w", encoding="utf-8") as f:
-                    f.write(frame_json(table, orient="records", force_ascii=False, indent=1))
-            elif out.lower().endswith((".xlsx", ".xlsm")):
-                from ..render.tables import write_xlsx_tables
-
-                write_xlsx_tables(tmp, {"Chỉ tiêu" if args.lang == "vi" else "Indicators": table}, args.lang)
-            else:
-                from ..render.tables import CSV_ENCODING
-
-                table.to_csv(tmp, index=False, encoding=CSV_ENCODING)  # BOM: Excel reads the Vietnamese
+    write_table(table, out, args.lang)
     if out is not None:
         print(t["done"].format(k=table.indicator.nunique(), u=table[["level", "unit"]].drop_duplicates().shape[0],
                                r=len(table), out=out))
