@@ -18,4 +18,5 @@
 #include "commdx/monitor.hpp"
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
+#include "commdx/report/indicators.hpp"
 #include "commdx/pipeline.hpp"
