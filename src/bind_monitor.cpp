@@ -1,12 +1,17 @@
 #include "prelude.hpp"
 
+#include <cmath>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
 #include "commdx/monitor.hpp"
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
+#include "commdx/report/indicators.hpp"
 
 // Bindings of the monitor stage: the test of a change between survey rounds (monitor.hpp) and the
 // small-cell suppression of published tables (report.hpp). pandas conveniences live in
@@ -20,6 +25,73 @@ std::vector<commdx::change_variable> variables_of(const std::vector<std::vector<
     vars.push_back({v[0], v[1], v[2]});
   }
   return vars;
+}
+
+/// A number or None (NaN, and an infinity where `infinite_is_none`).
+py::object number_or_none(double x, bool infinite_is_none = false) {
+  if (std::isnan(x) || (infinite_is_none && std::isinf(x))) return py::none();
+  return py::float_(x);
+}
+
+/// The report's indicators from Python: [{id, numerator, denominator, where: [{column, in}],
+/// target, target_date}, ...] (report.py's _indicator_defs).
+std::vector<commdx::report::indicator_def> indicator_defs_of(const std::vector<py::dict>& defs) {
+  std::vector<commdx::report::indicator_def> out;
+  for (const auto& d : defs) {
+    commdx::report::indicator_def def;
+    def.id = py::str(d["id"]);
+    def.numerator = py::str(d["numerator"]);
+    def.denominator = d["denominator"].is_none() ? std::string() : std::string(py::str(d["denominator"]));
+    for (auto w : py::list(d["where"])) {
+      commdx::report::domain_rule rule;
+      rule.column = py::str(w["column"]);
+      for (auto v : w["in"]) rule.values.emplace_back(py::str(v));
+      def.where.push_back(std::move(rule));
+    }
+    def.target = d["target"].is_none() ? commdx::missing : py::cast<double>(d["target"]);
+    def.target_date = d["target_date"].is_none() ? std::string() : std::string(py::str(d["target_date"]));
+    out.push_back(std::move(def));
+  }
+  return out;
+}
+
+/// The published indicator cells as columns (figures as float64 arrays; a test's significance
+/// True, False or None).
+py::dict cells_to_py(const std::vector<commdx::report::indicator_cell>& cells) {
+  using cell = commdx::report::indicator_cell;
+  std::vector<std::string> by, unit, parent, variable, suppression;
+  py::list sig_base, sig_last;
+  for (const auto& c : cells) {
+    by.push_back(c.by);
+    unit.push_back(c.unit);
+    parent.push_back(c.parent);
+    variable.push_back(c.variable);
+    suppression.emplace_back(commdx::report::to_string(c.suppression));
+    sig_base.append(c.significant_baseline ? py::object(py::bool_(*c.significant_baseline)) : py::object(py::none()));
+    sig_last.append(c.significant_last_month ? py::object(py::bool_(*c.significant_last_month)) : py::object(py::none()));
+  }
+  py::dict out;
+  out["by"] = by;
+  out["unit"] = unit;
+  out["parent"] = parent;
+  out["variable"] = variable;
+  const std::pair<const char*, double cell::*> figures[] = {
+      {"baseline", &cell::baseline}, {"se_baseline", &cell::se_baseline}, {"last_month", &cell::last_month},
+      {"now", &cell::now}, {"se_now", &cell::se_now}, {"change_baseline", &cell::change_baseline},
+      {"se_change_baseline", &cell::se_change_baseline}, {"ci_low_baseline", &cell::ci_low_baseline},
+      {"ci_high_baseline", &cell::ci_high_baseline}, {"p_value_baseline", &cell::p_value_baseline},
+      {"change_last_month", &cell::change_last_month}, {"se_change_last_month", &cell::se_change_last_month},
+      {"p_value_last_month", &cell::p_value_last_month}, {"n_baseline", &cell::n_baseline}, {"n_now", &cell::n_now}};
+  for (const auto& [name, member] : figures) {
+    py::array_t<double> arr(static_cast<py::ssize_t>(cells.size()));
+    double* data = arr.mutable_data();
+    for (std::size_t i = 0; i < cells.size(); ++i) data[i] = cells[i].*member;
+    out[name] = arr;
+  }
+  out["significant_baseline"] = sig_base;
+  out["significant_last_month"] = sig_last;
+  out["suppression"] = suppression;
+  return out;
 }
 }  // namespace
 
@@ -173,4 +245,69 @@ void bind_monitor(py::module_& m) {
         return out;
       },
       py::arg("households"), py::arg("processes"), py::arg("wards"), py::arg("months"), py::arg("min_households"));
+
+  m.def(
+      "_indicator_section",
+      [](const py::dict& columns, const std::string& source, const std::vector<py::dict>& indicators,
+         const std::string& month, const std::string& ward, const std::vector<std::pair<int, std::string>>& dated,
+         const std::optional<std::pair<long, long>>& visit_months,
+         const std::unordered_map<std::string, std::string>& parent_of, double min_households,
+         double unanimous_below, double level) {
+        commdx::report::indicator_inputs in;
+        in.rows = commdx::bind::table_from_py(columns, source);
+        in.indicators = indicator_defs_of(indicators);
+        in.month = month;
+        in.ward = ward;
+        in.dated = std::map<int, std::string>(dated.begin(), dated.end());
+        in.visit_months = visit_months;
+        in.parent_of = parent_of;
+        in.min_households = min_households;
+        in.unanimous_below = unanimous_below;
+        in.level = level;
+        commdx::report::indicator_result res;
+        {
+          py::gil_scoped_release release;
+          res = commdx::report::indicator_section(in);
+        }
+        py::dict out;
+        out["round_months"] = res.round_months;
+        py::dict rounds;
+        rounds["baseline"] = res.rounds.baseline;
+        rounds["last_month"] = res.rounds.last_month;
+        rounds["now"] = res.rounds.now;
+        out["rounds"] = rounds;
+        out["root"] = res.root;
+        out["cells"] = cells_to_py(res.cells);
+        py::list progress;
+        for (const auto& p : res.progress) {
+          py::dict row;
+          row["variable"] = p.variable;
+          row["now"] = number_or_none(p.now);
+          row["target"] = p.target;
+          row["gap"] = number_or_none(p.gap);
+          row["months_left"] = p.months_left ? py::object(py::int_(*p.months_left)) : py::object(py::none());
+          row["pace_needed_per_month"] = number_or_none(p.pace_needed, true);
+          row["pace_so_far_per_month"] = number_or_none(p.pace_so_far);
+          row["status"] = commdx::report::to_string(p.status);
+          progress.append(row);
+        }
+        out["progress"] = progress;
+        out["estimated"] = res.estimated;
+        out["absent"] = res.absent;
+        py::list lacking;
+        for (const auto& l : res.lacking) {
+          py::dict row;
+          row["indicator"] = l.indicator;
+          row["column"] = l.column;
+          row["round"] = l.round;
+          row["compared"] = l.compared;
+          lacking.append(row);
+        }
+        out["lacking"] = lacking;
+        out["notes"] = res.notes;
+        return out;
+      },
+      py::arg("columns"), py::arg("source"), py::arg("indicators"), py::arg("month"), py::arg("ward"),
+      py::arg("dated"), py::arg("visit_months"), py::arg("parent_of"), py::arg("min_households"),
+      py::arg("unanimous_below"), py::arg("level"));
 }

@@ -19,4 +19,5 @@
 #include "commdx/monitor.hpp"
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
+#include "commdx/report/indicators.hpp"
 #include "commdx/pipeline.hpp"

@@ -425,6 +425,8 @@ def _indicator_catalogue() -> typing.Any:
     """
 def _indicator_pattern(columns: dict, source: str, variables: collections.abc.Sequence[collections.abc.Sequence[str]], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, weight: str) -> dict:
     ...
+def _indicator_section(columns: dict, source: str, indicators: collections.abc.Sequence[dict], month: str, ward: str, dated: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, str]], visit_months: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex] | None, parent_of: collections.abc.Mapping[str, str], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, level: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+    ...
 def _indicator_statistics(households: dict, places: Places, design: typing.Any, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> typing.Any:
     """
     The sufficient statistics of _indicators' table (include/commdx/indicators/statistics.hpp), as a JSON-ready dict.

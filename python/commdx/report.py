@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .disclosure import CITY, _codes, indicator_pattern, merged_design, tree_suppression
+from ._frame import to_columns
+from .disclosure import CITY, LEVELS, _codes, tree_suppression
 from .io import tables as _tables
 from .io.json import read_json, shipped_json
-from .monitor import round_changes
 from .render import words as _words
 
 __all__ = ["MonthlyReport", "monthly_report", "save_reports", "load_report_config", "load_city_folder", "FORMATS"]
@@ -339,38 +339,9 @@ def _month_index(month: str) -> int:
     return y * 12 + m - 1
 
 
-def _month_text(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def _month_end(month: str) -> _dt.date:
     y, m = _parse_month(month)
     return _dt.date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _round_months(rounds: dict[int, pd.DataFrame], visits: pd.DataFrame | None,
-                  given: Mapping[int, str] | None) -> dict[int, str]:
-    """The month each survey round describes. Given explicitly, or read from a ``survey_date``
-    (or ``date``) column, or else: the baseline is the month before the first visit and each
-    follow-up round the month of the last visit (the follow-up surveys after the outreach)."""
-    out: dict[int, str] = {}
-    for r, df in rounds.items():
-        if given and r in given:
-            out[r] = str(given[r])
-            continue
-        for col in ("survey_date", "date"):
-            if col in df.columns and df[col].notna().any():
-                out[r] = str(pd.to_datetime(df[col]).max())[:7]
-                break
-    if visits is not None and len(visits) and "date" in visits.columns:
-        dates = pd.to_datetime(visits["date"])
-        first, last = _month_index(str(dates.min())[:7]), _month_index(str(dates.max())[:7])
-        for r in rounds:
-            if r not in out:
-                out[r] = _month_text(first - 1) if r == 0 else _month_text(last)
-    for r in rounds:
-        out.setdefault(r, "0000-01" if r == 0 else "9999-12")
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -583,27 +554,31 @@ def _indicator_defs(cfg: Mapping[str, Any], label: str = "report config") -> lis
     return defs
 
 
-def _in_domain(rows: pd.DataFrame, defs: list[dict[str, Any]]) -> pd.DataFrame:
-    """The numerator of an indicator with a domain (indicators.json ``where``: column in values,
-    as the estimation stage reads it) is missing outside that domain."""
-    for d in defs:
-        if not d["where"] or d["numerator"] not in rows.columns or any(w["column"] not in rows.columns for w in d["where"]):
-            continue
-        inside = pd.Series(True, index=rows.index)
-        for w in d["where"]:
-            col = rows[w["column"]]
-            if pd.api.types.is_numeric_dtype(col):
-                inside &= col.isin([float(v) for v in w["in"]])
-            else:
-                inside &= col.astype(str).isin([str(v) for v in w["in"]])
-        rows[d["numerator"]] = rows[d["numerator"]].where(inside)
-    return rows
+def _survey_columns(rows: pd.DataFrame, defs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The stacked survey rows as the compiled indicator section reads them: the round, the design
+    (strata and PSUs as text, as the merged design reads them), the place codes and household ids
+    as text, and every column an indicator needs (numeric, or text for a text domain column)."""
+    cols: dict[str, Any] = {"round": pd.to_numeric(rows["round"], errors="coerce").to_numpy(dtype="float64")}
+    for c in ("stratum", "psu"):
+        if c in rows.columns:
+            cols[c] = rows[c].astype(str).tolist()
+    for c in ("household_id",) + LEVELS:
+        if c in rows.columns:
+            cols[c] = _codes(rows[c])
+    needed = ["weight", "fpc"] + [c for d in defs for c in (d["numerator"], d["denominator"], *(w["column"] for w in d["where"]))]
+    present = [c for c in dict.fromkeys(needed) if c and c in rows.columns and c not in cols]
+    cols.update(to_columns(rows[present]))
+    return cols
 
 
 def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame | None,
                        visits: pd.DataFrame | None, places_df: pd.DataFrame, ward: str | None,
                        cfg: Mapping[str, Any], k: float, lang: str,
                        round_months: Mapping[int, str] | None) -> dict[str, Any]:
+    """The indicator section: computed by C++ ``commdx::report::indicator_section``
+    (include/commdx/report/indicators.hpp: the rounds compared, the change tables per level on
+    the merged designs, the published cells and the progress against targets); this adapter
+    gives it the survey rows and the dates pandas reads, and words its result."""
     missing: list[str] = []
     sample = sample.copy()
     if "round" not in sample.columns:
@@ -615,39 +590,48 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
             f["round"] = 1
         stacked.append(f)
     all_defs = _indicator_defs(cfg)
-    rows = _in_domain(pd.concat(stacked, ignore_index=True), all_defs)
-    rounds = {int(r): rows[rows["round"] == r] for r in sorted(rows["round"].unique())}
-    months = _round_months(rounds, visits, round_months)
-    mi = _month_index(month)
-    avail = [r for r in rounds if _month_index(months[r]) <= mi]
-    now_round = max(avail) if avail else 0
-    prev = [r for r in rounds if _month_index(months[r]) <= mi - 1]
-    last_round = max(prev) if prev else 0
+    rows = pd.concat(stacked, ignore_index=True)
+    rounds = sorted(int(r) for r in rows["round"].unique())
+    # The month each round describes: given, or its survey dates' latest month (the C++ section
+    # dates the others from the visit log).
+    dated: dict[int, str] = {}
+    for r in rounds:
+        if round_months and r in round_months:
+            dated[r] = str(round_months[r])
+            continue
+        df = rows[rows["round"] == r]
+        for col in ("survey_date", "date"):
+            if col in df.columns and df[col].notna().any():
+                dated[r] = str(pd.to_datetime(df[col]).max())[:7]
+                break
+    visit_months = None
+    if visits is not None and len(visits) and "date" in visits.columns:
+        dates = pd.to_datetime(visits["date"])
+        visit_months = (_month_index(str(dates.min())[:7]), _month_index(str(dates.max())[:7]))
     if followup is None:
         missing.append("follow-up round: no followup_households.csv, so no change can be tested")
-    defs = [d for d in all_defs if d["numerator"] in rows.columns
-            and (not d["denominator"] or d["denominator"] in rows.columns)
-            and all(w["column"] in rows.columns for w in d["where"])]
-    absent = [d["id"] for d in all_defs if d not in defs
-              and (d["numerator"] not in rows.columns or any(w["column"] not in rows.columns for w in d["where"]))]
-    if absent:
-        missing.append("indicators without their survey columns: " + ", ".join(absent))
-    # A variable a compared round lacks (the follow-up file has no such column, or it is empty
-    # there) makes every cell's n 0: those cells are missing data, not small cells, and are
-    # labelled and reported so (issue 11: they were published as "suppressed").
     sources = {0: str(sample.attrs.get("source") or "sample")}
     if followup is not None:
-        sources.update({int(r): str(followup.attrs.get("source") or "followup") for r in rounds if r != 0})
-    # The rounds this month does not compare are checked too: a round that lacks a variable is a
-    # fact about the files, stated now rather than in the month that first compares the round.
+        sources.update({r: str(followup.attrs.get("source") or "followup") for r in rounds if r != 0})
+    parent_of = dict(zip(places_df["code"].astype(str), places_df["parent"].astype(str))) if len(places_df) else {}
+    res = _core._indicator_section(
+        _survey_columns(rows, all_defs), sources[0],
+        [{"id": d["id"], "numerator": d["numerator"], "denominator": d["denominator"] or None, "where": d["where"],
+          "target": d["target"], "target_date": d["target_date"]} for d in all_defs],
+        month, ward or "", list(dated.items()), visit_months, parent_of, float(k),
+        float(_config_number(cfg, "unanimous_below_households")), float(cfg.get("level", 0.95)))
+    months = {int(r): m for r, m in res["round_months"].items()}
+    now_round, last_round = res["rounds"]["now"], res["rounds"]["last_month"]
+    estimated = set(res["estimated"])
+    defs = [d for d in all_defs if d["id"] in estimated]
+    if res["absent"]:
+        missing.append("indicators without their survey columns: " + ", ".join(res["absent"]))
+    # A variable a round lacks (the follow-up file has no such column, or it is empty there) is
+    # missing data, not a small cell; stated for every round of the files (issue 11).
     lacking: dict[str, list[tuple[str, int]]] = {}
     lacking_later: dict[str, list[tuple[str, int]]] = {}
-    compared = {0, now_round, last_round}
-    for d in defs:
-        for r in sorted(rounds):
-            for col in (d["numerator"], d["denominator"]):
-                if col and rounds[r][col].isna().all():
-                    (lacking if r in compared else lacking_later).setdefault(d["id"], []).append((col, r))
+    for gap in res["lacking"]:
+        (lacking if gap["compared"] else lacking_later).setdefault(gap["indicator"], []).append((gap["column"], gap["round"]))
 
     def lacking_text(ind: str, word: str, which: Mapping[str, list[tuple[str, int]]] = lacking) -> str:
         return ", ".join(f"'{col}' ({word} {r}, {sources.get(r, 'survey')})" for col, r in which[ind])
@@ -655,181 +639,32 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
     for ind in lacking:
         missing.append(f"indicator {ind}: variable {lacking_text(ind, 'round')} is missing, so it is not estimated "
                        "(missing data, not suppressed)")
-    variables = {d["id"]: (d["numerator"], d["denominator"] or None) for d in defs}
-    if "weight" not in rows.columns:
-        raise _core.InputError(f"{sources[0]}, column 'weight': missing; the survey's design weights are needed "
-                               "(a census has weight 1 on every row)")
-    design = {"weight": "weight",
-              "strata": "stratum" if "stratum" in rows.columns else None,
-              "psu": "psu" if "psu" in rows.columns else None,
-              "fpc": "fpc" if "fpc" in rows.columns else None, "round": "round"}
-    level = float(cfg.get("level", 0.95))
-
-    # One call per pair of rounds, level of the tree and disclosure pattern (each keeps the full
-    # design: domains). The pattern (docs/disclosure.md) is decided on the whole place tree from
-    # every survey round in the files, so the city's and every ward's report, in every month,
-    # publish the same cells; the SEs of indicators that share a pattern are computed on the
-    # design with that pattern's suppressed groups merged into one PSU per stratum.
-    levels: list[str | None] = [None, "ward_code"] + (["neighbourhood_code", "group_code"] if ward else [])
-    unanimous_below = _config_number(cfg, "unanimous_below_households")
-    # A round in which an indicator's variable has no value at all publishes nothing of it (its
-    # cells are "missing" in a month that compares the round): it is left out of that indicator's
-    # pattern, or its n of 0 everywhere would hide the indicator as "suppressed" in every month.
-    rounds_without: dict[str, frozenset[int]] = {}
-    for which in (lacking, lacking_later):
-        for ind, lacks in which.items():
-            rounds_without[ind] = rounds_without.get(ind, frozenset()) | {r for _, r in lacks}
-    by_absent: dict[frozenset[int], dict[str, tuple[str, str | None]]] = {}
-    for v, num_den in variables.items():
-        gone = rounds_without.get(v, frozenset())
-        by_absent.setdefault(gone if gone != frozenset(rounds) else frozenset(), {})[v] = num_den
-    pattern = pd.concat([indicator_pattern(rows[~rows["round"].isin(list(gone))], vs, k=k,
-                                           unanimous_below=float(unanimous_below))
-                         for gone, vs in by_absent.items()], ignore_index=True)
-    if len(by_absent) > 1:  # the indicators in the catalogue's order, as with one pattern call
-        pattern = pd.concat([pattern[pattern["variable"] == v] for v in variables], ignore_index=True)
-    status_of = {v: dict(zip(g["unit"], g["status"])) for v, g in pattern.groupby("variable")}
-    # Indicators whose patterns hide the same groups and wards share one merged design.
-    finest = next((c for c in ("group_code", "neighbourhood_code", "ward_code") if c in rows.columns), None)
-    by_design: dict[tuple, list[str]] = {}
-    for v, g in pattern.groupby("variable", sort=False):
-        key = tuple(sorted(g.loc[(g["status"] != "published") & g["level"].isin([finest, "ward_code"]), "unit"]))
-        by_design.setdefault(key, []).append(v)
-    designs = []
-    no_se: list[tuple[str, set[str]]] = []  # (variable, wards) whose SEs the merging made 0
-    for names in by_design.values():
-        d_rows, d_design = merged_design(rows, pattern[pattern["variable"] == names[0]], design)
-        collapsed = set(d_design.pop("collapsed"))
-        if collapsed:
-            no_se += [(v, collapsed) for v in names]
-        designs.append((d_rows, d_design, {v: variables[v] for v in names}))
-
-    def changes(before: int, after: int, by: str | None) -> pd.DataFrame:
-        out = []
-        for d_rows, d_design, d_vars in designs:
-            if before == after:  # the same round twice: estimates of that round, change zero
-                res = round_changes(d_rows, d_vars, d_design, before=before, after=before + 10**6, by=by,
-                                    include_total=by is None, level=level)
-                for c in ("after", "se_after"):
-                    res[c] = res[c.replace("after", "before")]
-                res["n_after"] = res["n_before"]
-                res[["change", "se_change", "z", "ci_low", "ci_high"]] = 0.0
-                res["p_value"] = 1.0
-                res["significant"] = False
-            else:
-                res = round_changes(d_rows, d_vars, d_design, before=before, after=after, by=by,
-                                    include_total=by is None, level=level)
-            out.append(res)
-        return pd.concat(out, ignore_index=True)
-
-    def scoped(df: pd.DataFrame, by: str | None) -> pd.DataFrame:
-        if by is None:
-            return df.assign(unit="__city__")
-        df = df[df["domain"] != ""].rename(columns={"domain": "unit"})
-        if ward and by != "ward_code":
-            codes = set(rows.loc[rows["ward_code"] == ward, by].astype(str))
-            df = df[df["unit"].isin(codes)]
-        return df
-
-    base_vs_now: list[pd.DataFrame] = []
-    last_vs_now: list[pd.DataFrame] = []
-    for by in levels:
-        base_vs_now.append(scoped(changes(0, now_round, by), by).assign(by=by or "city"))
-        last_vs_now.append(scoped(changes(last_round, now_round, by), by).assign(by=by or "city"))
-    base = pd.concat(base_vs_now, ignore_index=True)
-    last = pd.concat(last_vs_now, ignore_index=True)
-
-    # Parents along the tree for the small-cell rule.
-    parent_of = dict(zip(places_df["code"].astype(str), places_df["parent"].astype(str))) if len(places_df) else {}
-    root = ward or ""
-    merged = base.merge(
-        last[["unit", "variable", "before", "se_before", "change", "se_change", "p_value", "significant", "n_before"]]
-        .rename(columns={"before": "last_month", "se_before": "se_last_month", "change": "change_last_month",
-                         "se_change": "se_change_last_month", "p_value": "p_value_last_month",
-                         "significant": "significant_last_month", "n_before": "n_last_month"}),
-        on=["unit", "variable"], how="left")
-    merged = merged.rename(columns={"before": "baseline", "se_before": "se_baseline", "after": "now",
-                                    "se_after": "se_now", "change": "change_baseline",
-                                    "se_change": "se_change_baseline", "p_value": "p_value_baseline",
-                                    "significant": "significant_baseline", "ci_low": "ci_low_baseline",
-                                    "ci_high": "ci_high_baseline", "n_before": "n_baseline", "n_after": "n_now"})
-    merged["parent"] = ["" if b == "city" else "__city__" if b == "ward_code" else parent_of.get(u, "")
-                        for u, b in zip(merged["unit"], merged["by"])]
-    merged["households"] = merged[["n_baseline", "n_now", "n_last_month"]].min(axis=1)
-    merged["suppression"] = [status_of[v].get(u, "primary") for u, v in zip(merged["unit"], merged["variable"])]
-    figures = ["baseline", "se_baseline", "now", "se_now", "change_baseline", "se_change_baseline",
-               "p_value_baseline", "ci_low_baseline", "ci_high_baseline", "last_month", "se_last_month",
-               "change_last_month", "se_change_last_month", "p_value_last_month", "n_baseline", "n_now",
-               "n_last_month", "households", "z", "covariance"]
-    merged.loc[merged["variable"].isin(list(lacking)), "suppression"] = "missing"
-    hidden = merged["suppression"] != "published"
-    merged[figures] = merged[figures].astype(float)
-    merged.loc[hidden, figures] = np.nan
-    # Where merging left a ward's stratum one PSU its variance would read 0: no SE, CI or test
-    # for that ward, the units in it and the city (docs/disclosure.md).
-    ward_of_unit: dict[str, str] = {}
-    for col in ("ward_code", "neighbourhood_code", "group_code"):
-        if col in rows.columns:
-            ward_of_unit.update(zip(rows[col].astype(str), rows["ward_code"].astype(str)))
-    errors = ["se_baseline", "se_now", "se_change_baseline", "p_value_baseline", "ci_low_baseline", "ci_high_baseline",
-              "se_last_month", "se_change_last_month", "p_value_last_month", "z", "covariance"]
-    for v, wards in no_se:
-        gone = (merged["variable"] == v) & ((merged["unit"] == CITY) | merged["unit"].map(ward_of_unit).isin(wards))
-        merged.loc[gone, errors] = np.nan
-        hidden = hidden | gone
-    merged["significant_baseline"] = merged["significant_baseline"].astype(object).where(~hidden, None)
-    merged["significant_last_month"] = merged["significant_last_month"].astype(object).where(~hidden, None)
-    if ward:  # publish the ward's own subtree only
-        merged = merged[(merged["unit"] == ward) | merged["by"].isin(["neighbourhood_code", "group_code"])]
-    merged.loc[merged["unit"] == "__city__", "unit"] = ""
-    merged.loc[merged["parent"] == "__city__", "parent"] = ""
+    cells = pd.DataFrame(res["cells"])
+    for c in ("significant_baseline", "significant_last_month"):
+        cells[c] = pd.Series(res["cells"][c], dtype=object)
     labels = {d["id"]: d[f"label_{lang}"] for d in defs}
-    merged["label"] = merged["variable"].map(labels)
+    cells["label"] = cells["variable"].map(labels)
     unit_names = dict(zip(places_df["code"].astype(str), places_df["name"].astype(str)))
-    top = _top_label(places_df, lang)
-    merged["unit_name"] = [(top if u == "" else unit_names.get(u, u)) for u in merged["unit"]]
+    top_label = _top_label(places_df, lang)
+    cells["unit_name"] = [(top_label if u == "" else unit_names.get(u, u)) for u in cells["unit"]]
     published_cols = ["by", "unit", "unit_name", "parent", "variable", "label", "baseline", "se_baseline",
                       "last_month", "now", "se_now", "change_baseline", "se_change_baseline",
                       "ci_low_baseline", "ci_high_baseline", "p_value_baseline", "significant_baseline",
                       "change_last_month", "se_change_last_month", "p_value_last_month",
                       "significant_last_month", "n_baseline", "n_now", "suppression"]
-    published = merged[published_cols].reset_index(drop=True)
+    published = cells[published_cols].reset_index(drop=True)
+    root = res["root"]
     top = published[published["unit"] == root]
 
     # ---- progress against targets ----
-    base_month = months.get(0, month)
-    elapsed = max(_month_index(month) - _month_index(base_month), 0)
-    prog_rows = []
-    for d in defs:
-        if d.get("target") is None:
-            continue
-        r = top[top["variable"] == d["id"]]
-        if r.empty:
-            continue
-        r = r.iloc[0]
-        deadline = d.get("target_date")
-        months_left = None
-        if deadline:
-            months_left = _month_index(str(deadline)[:7]) - _month_index(month)
-        now_v, base_v = r["now"], r["baseline"]
-        gap = None if pd.isna(now_v) else max(float(d["target"]) - float(now_v), 0.0)
-        pace_needed = None
-        if gap is not None and months_left is not None:
-            pace_needed = (gap / months_left) if months_left > 0 else (0.0 if gap == 0 else math.inf)
-        pace_so_far = None if (pd.isna(now_v) or pd.isna(base_v) or elapsed == 0) else (float(now_v) - float(base_v)) / elapsed
-        if gap == 0:
-            status = "met"
-        elif months_left is not None and months_left <= 0:
-            status = "overdue"
-        elif pace_so_far is None or pace_needed is None:
-            status = "unknown"
-        else:
-            status = "on_track" if pace_so_far >= pace_needed else "behind"
-        prog_rows.append({"variable": d["id"], "label": d[f"label_{lang}"], "now": now_v, "target": float(d["target"]),
-                          "target_date": deadline, "target_source": d.get(f"target_source_{lang}"), "gap": gap,
-                          "months_left": months_left, "pace_needed_per_month": pace_needed if pace_needed != math.inf else None,
-                          "pace_so_far_per_month": pace_so_far, "status": status})
-    progress = pd.DataFrame(prog_rows)
+    by_id = {d["id"]: d for d in defs}
+    progress = pd.DataFrame([{"variable": p["variable"], "label": by_id[p["variable"]][f"label_{lang}"],
+                              "now": math.nan if p["now"] is None else p["now"], "target": p["target"],
+                              "target_date": by_id[p["variable"]].get("target_date"),
+                              "target_source": by_id[p["variable"]].get(f"target_source_{lang}"), "gap": p["gap"],
+                              "months_left": p["months_left"], "pace_needed_per_month": p["pace_needed_per_month"],
+                              "pace_so_far_per_month": p["pace_so_far_per_month"], "status": p["status"]}
+                             for p in res["progress"]])
     word = "vòng" if lang == "vi" else "round"
     variables_missing = ([_w("variable_missing", lang, label=labels.get(ind, ind), where=lacking_text(ind, word))
                           for ind in lacking]
@@ -842,9 +677,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         "indicators": _records(top.drop(columns=["by", "parent"])),
         "areas": _records(published[published["unit"] != root].drop(columns=["parent"])),
         "progress": _records(progress),
-        "notes": ([_w("no_followup", lang)] if now_round == 0 else [])
-        + ([_w("no_new_round", lang)] if now_round == last_round and now_round != 0 else [])
-        + variables_missing,
+        "notes": [_w(note, lang) for note in res["notes"]] + variables_missing,
     }
     return {"data": data, "tables": {"indicators": top.reset_index(drop=True), "areas": published[published["unit"] != root].reset_index(drop=True),
                                      "progress": progress},

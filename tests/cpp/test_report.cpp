@@ -1,12 +1,16 @@
-// The report's disclosure pattern and merged design (include/commdx/report/disclosure.hpp), on
-// hand-worked trees: every expected status, reason and fpc below is worked out in the comments
-// from the rules in docs/disclosure.md, not taken from the code.
+// The report's disclosure pattern and merged design (include/commdx/report/disclosure.hpp) and its
+// indicator section (report/indicators.hpp), on hand-worked trees: every expected status, reason,
+// fpc, round, pace and hidden figure below is worked out in the comments from the rules in
+// docs/disclosure.md and the headers, not taken from the code.
 #include <gtest/gtest.h>
 
 #include <commdx/report/disclosure.hpp>
+#include <commdx/report/indicators.hpp>
 
 #include <cmath>
+#include <limits>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <string>
 #include <vector>
@@ -207,4 +211,220 @@ TEST(ManualProcessPattern, CumulativeCountsNeverRevealASmallRise) {
   EXPECT_EQ((m1[{all, city}]), commdx::cell_status::primary);
   EXPECT_EQ((m1[{all, "A"}]), commdx::cell_status::published);
   EXPECT_EQ(m1.size(), 6u);
+}
+
+// ---- the indicator section (include/commdx/report/indicators.hpp) -------------------------------
+
+TEST(ReportIndicators, MonthsAreCountedFromYearZero) {
+  // 2022-10: 2022 * 12 + 10 - 1 = 24264 + 9 = 24273; and back.
+  EXPECT_EQ(commdx::report::month_index("2022-10"), 24273);
+  EXPECT_EQ(commdx::report::month_text(24273), "2022-10");
+  // 24272 = 2022 * 12 + 8: September (month 9).
+  EXPECT_EQ(commdx::report::month_text(24272), "2022-09");
+  EXPECT_THROW(commdx::report::month_index("2022-13"), commdx::input_error);
+  EXPECT_THROW(commdx::report::month_index("October"), commdx::input_error);
+}
+
+TEST(ReportIndicators, UndatedRoundsAreDatedByTheVisitLog) {
+  // Visits from 2022-08 (24271) to 2022-10 (24273): the baseline describes the month before the
+  // first visit (24270 = 2022-07), a follow-up round the month of the last visit (2022-10); a
+  // round given a month keeps it.
+  const auto months = commdx::report::round_months({0, 1, 2}, {{2, "2023-01"}}, std::make_pair(24271L, 24273L));
+  EXPECT_EQ(months.at(0), "2022-07");
+  EXPECT_EQ(months.at(1), "2022-10");
+  EXPECT_EQ(months.at(2), "2023-01");
+  // Without visits: the baseline is before every month, a follow-up after every month.
+  const auto undated = commdx::report::round_months({0, 1}, {}, std::nullopt);
+  EXPECT_EQ(undated.at(0), "0000-01");
+  EXPECT_EQ(undated.at(1), "9999-12");
+}
+
+TEST(ReportIndicators, AMonthComparesItsLatestRoundWithLastMonthsAndTheBaseline) {
+  const std::map<int, std::string> months{{0, "2022-07"}, {1, "2022-10"}, {2, "2023-01"}};
+  // 2022-10: rounds dated in or before October are 0 and 1 -> now 1; before October (September
+  // and earlier) only round 0 -> last month 0.
+  auto c = commdx::report::choose_rounds(months, "2022-10");
+  EXPECT_EQ(c.baseline, 0);
+  EXPECT_EQ(c.now, 1);
+  EXPECT_EQ(c.last_month, 0);
+  // 2022-12: round 1 is both now and last month's (no new round).
+  c = commdx::report::choose_rounds(months, "2022-12");
+  EXPECT_EQ(c.now, 1);
+  EXPECT_EQ(c.last_month, 1);
+  // 2023-01: round 2 now, round 1 last month.
+  c = commdx::report::choose_rounds(months, "2023-01");
+  EXPECT_EQ(c.now, 2);
+  EXPECT_EQ(c.last_month, 1);
+  // 2022-06, before every round: round 0 for both.
+  c = commdx::report::choose_rounds(months, "2022-06");
+  EXPECT_EQ(c.now, 0);
+  EXPECT_EQ(c.last_month, 0);
+}
+
+TEST(ReportIndicators, ProgressStatusAndPace) {
+  using commdx::report::progress_status;
+  using commdx::report::progress_towards;
+  // Target 0.8, now 0.5 with 10 months left: gap 0.3, pace needed 0.3 / 10 = 0.03 a month. From a
+  // baseline of 0.3 four months ago the pace so far is (0.5 - 0.3) / 4 = 0.05 >= 0.03: on track.
+  auto p = progress_towards("x", 0.5, 0.3, 4, 0.8, 10L);
+  EXPECT_NEAR(p.gap, 0.3, 1e-12);
+  EXPECT_NEAR(p.pace_needed, 0.03, 1e-12);
+  EXPECT_NEAR(p.pace_so_far, 0.05, 1e-12);
+  EXPECT_EQ(p.status, progress_status::on_track);
+  // From 0.45 five months ago: (0.5 - 0.45) / 5 = 0.01 < 0.03: behind.
+  p = progress_towards("x", 0.5, 0.45, 5, 0.8, 10L);
+  EXPECT_NEAR(p.pace_so_far, 0.01, 1e-12);
+  EXPECT_EQ(p.status, progress_status::behind);
+  // Now 0.85 above the target: gap max(0.8 - 0.85, 0) = 0, met even past the deadline; the pace
+  // needed with no month left and no gap is 0.
+  p = progress_towards("x", 0.85, 0.3, 4, 0.8, -2L);
+  EXPECT_EQ(p.gap, 0.0);
+  EXPECT_EQ(p.pace_needed, 0.0);
+  EXPECT_EQ(p.status, progress_status::met);
+  // A gap of 0.3 in the deadline's month (0 months left): an infinite pace needed, overdue.
+  p = progress_towards("x", 0.5, 0.3, 4, 0.8, 0L);
+  EXPECT_EQ(p.pace_needed, std::numeric_limits<double>::infinity());
+  EXPECT_EQ(p.status, progress_status::overdue);
+  // Now hidden (NaN): no gap, unknown; no target date: no pace needed, unknown; the baseline's own
+  // month (0 months elapsed): no pace so far, unknown.
+  p = progress_towards("x", commdx::missing, 0.3, 4, 0.8, 10L);
+  EXPECT_TRUE(std::isnan(p.gap));
+  EXPECT_EQ(p.status, progress_status::unknown);
+  p = progress_towards("x", 0.5, 0.3, 4, 0.8, std::nullopt);
+  EXPECT_TRUE(std::isnan(p.pace_needed));
+  EXPECT_EQ(p.status, progress_status::unknown);
+  p = progress_towards("x", 0.5, 0.3, 0, 0.8, 10L);
+  EXPECT_TRUE(std::isnan(p.pace_so_far));
+  EXPECT_EQ(p.status, progress_status::unknown);
+}
+
+namespace {
+
+/// Two rounds of a city of two wards, one row (and one PSU) per household, weight 1:
+///   round 0: ward A 30 households, 6 answering yes; ward B 3 households, none yes;
+///   round 1: ward A 30 households, 15 yes; ward B 3 households, all 3 yes.
+/// `app` has values in round 0 only (the follow-up file lacks it).
+commdx::report::indicator_inputs two_ward_city() {
+  commdx::text_column ward;
+  commdx::numeric_column round, yes, app, weight;
+  auto add = [&](int r, const std::string& w, int households, int yes_count) {
+    for (int i = 0; i < households; ++i) {
+      round.push_back(r);
+      ward.push_back(w);
+      yes.push_back(i < yes_count ? 1.0 : 0.0);
+      app.push_back(r == 0 ? 1.0 : commdx::missing);
+      weight.push_back(1.0);
+    }
+  };
+  add(0, "A", 30, 6);
+  add(0, "B", 3, 0);
+  add(1, "A", 30, 15);
+  add(1, "B", 3, 3);
+  commdx::report::indicator_inputs in;
+  in.rows = commdx::table("sample_households.csv");
+  in.rows.set("round", round);
+  in.rows.set("ward_code", ward);
+  in.rows.set("yes", yes);
+  in.rows.set("app", app);
+  in.rows.set("weight", weight);
+  commdx::report::indicator_def d_yes;
+  d_yes.id = "yes";
+  d_yes.numerator = "yes";
+  d_yes.target = 0.8;
+  d_yes.target_date = "2022-12-31";
+  commdx::report::indicator_def d_app;
+  d_app.id = "app";
+  d_app.numerator = "app";
+  in.indicators = {d_yes, d_app};
+  in.month = "2022-10";
+  in.dated = {{0, "2022-07"}, {1, "2022-10"}};
+  in.parent_of = {{"A", "C"}, {"B", "C"}};
+  in.min_households = 10;
+  return in;
+}
+
+}  // namespace
+
+TEST(ReportIndicators, ASmallWardAndItsSiblingAreHiddenAndTheCityPublishesNoSE) {
+  const auto res = commdx::report::indicator_section(two_ward_city());
+  // 2022-10 compares round 1 (October) with the baseline and with last month's round 0.
+  EXPECT_EQ(res.rounds.now, 1);
+  EXPECT_EQ(res.rounds.last_month, 0);
+  EXPECT_TRUE(res.notes.empty());
+  // `app` has no value in round 1, a compared round.
+  ASSERT_EQ(res.lacking.size(), 1u);
+  EXPECT_EQ(res.lacking[0].indicator, "app");
+  EXPECT_EQ(res.lacking[0].column, "app");
+  EXPECT_EQ(res.lacking[0].round, 1);
+  EXPECT_TRUE(res.lacking[0].compared);
+  // A city report: the city, then its wards; per level the indicators in order, wards sorted.
+  ASSERT_EQ(res.cells.size(), 6u);
+  const std::vector<std::pair<std::string, std::string>> order{{"", "yes"}, {"", "app"}, {"A", "yes"},
+                                                               {"B", "yes"}, {"A", "app"}, {"B", "app"}};
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    EXPECT_EQ(res.cells[i].unit, order[i].first) << i;
+    EXPECT_EQ(res.cells[i].variable, order[i].second) << i;
+  }
+  using commdx::report::indicator_status;
+  const auto& city = res.cells[0];
+  // k = 10: ward B (3 households) is primary; the city minus ward A would give B, so A is hidden
+  // too (complementary); the city, of 33 households with two hidden wards holding 33 >= k, is
+  // published.
+  EXPECT_EQ(res.cells[2].suppression, indicator_status::complementary);
+  EXPECT_EQ(res.cells[3].suppression, indicator_status::primary);
+  EXPECT_TRUE(std::isnan(res.cells[2].now) && std::isnan(res.cells[3].baseline) && std::isnan(res.cells[3].n_now));
+  EXPECT_FALSE(res.cells[2].significant_baseline.has_value());
+  EXPECT_EQ(city.suppression, indicator_status::published);
+  // The city's estimates: 6 + 0 = 6 of 33 yes at the baseline (also last month's round), 15 + 3 =
+  // 18 of 33 now; change 12/33.
+  EXPECT_NEAR(city.baseline, 6.0 / 33, 1e-12);
+  EXPECT_NEAR(city.last_month, 6.0 / 33, 1e-12);
+  EXPECT_NEAR(city.now, 18.0 / 33, 1e-12);
+  EXPECT_NEAR(city.change_baseline, 12.0 / 33, 1e-12);
+  EXPECT_NEAR(city.change_last_month, 12.0 / 33, 1e-12);
+  EXPECT_EQ(city.n_baseline, 33.0);
+  EXPECT_EQ(city.n_now, 33.0);
+  // Both wards hidden: every household's PSU (its group: here the ward) is merged into one PSU of
+  // one stratum, whose variance would read 0; so no SE, CI or test for the city.
+  EXPECT_TRUE(std::isnan(city.se_baseline) && std::isnan(city.se_now) && std::isnan(city.se_change_baseline));
+  EXPECT_TRUE(std::isnan(city.ci_low_baseline) && std::isnan(city.p_value_baseline));
+  EXPECT_FALSE(city.significant_baseline.has_value());
+  EXPECT_FALSE(city.significant_last_month.has_value());
+  // `app`'s cells are missing data, not suppressed: no figure.
+  for (std::size_t i : {1u, 4u, 5u}) {
+    EXPECT_EQ(res.cells[i].suppression, indicator_status::missing) << i;
+    EXPECT_TRUE(std::isnan(res.cells[i].baseline)) << i;
+  }
+  // Wards' parent is the city (""); the city has none.
+  EXPECT_EQ(res.cells[2].parent, "");
+  EXPECT_EQ(city.by, "city");
+  EXPECT_EQ(res.cells[2].by, "ward_code");
+  // Progress of `yes` (target 0.8 by 2022-12-31): now 18/33; gap 0.8 - 18/33 = 0.25454...; 2
+  // months left (December - October): pace needed 0.12727...; 3 months since the baseline
+  // (October - July): pace so far (12/33) / 3 = 0.12121... < 0.12727...: behind.
+  ASSERT_EQ(res.progress.size(), 1u);
+  const auto& p = res.progress[0];
+  EXPECT_EQ(p.variable, "yes");
+  EXPECT_NEAR(p.gap, 0.8 - 18.0 / 33, 1e-12);
+  ASSERT_TRUE(p.months_left.has_value());
+  EXPECT_EQ(*p.months_left, 2);
+  EXPECT_NEAR(p.pace_needed, (0.8 - 18.0 / 33) / 2, 1e-12);
+  EXPECT_NEAR(p.pace_so_far, 12.0 / 33 / 3, 1e-12);
+  EXPECT_EQ(p.status, commdx::report::progress_status::behind);
+}
+
+TEST(ReportIndicators, RowsWithoutWeightsAreRefusedNamingTheFile) {
+  auto in = two_ward_city();
+  commdx::table t("sample_households.csv");
+  t.set("round", in.rows.numeric("round"));
+  t.set("ward_code", in.rows.text("ward_code"));
+  t.set("yes", in.rows.numeric("yes"));
+  in.rows = t;
+  in.indicators.resize(1);
+  try {
+    commdx::report::indicator_section(in);
+    FAIL() << "no error";
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("sample_households.csv, column 'weight'"), std::string::npos) << e.what();
+  }
 }
