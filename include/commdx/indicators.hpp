@@ -363,6 +363,15 @@ inline std::vector<std::vector<std::string>> add_level_domains(domain_estimator&
   return cell_codes;
 }
 
+// The record-level numerator y and denominator x (empty without one) of an indicator, NaN
+// outside its domain.
+inline std::pair<std::vector<double>, std::vector<double>> record_values(const table& records, const indicator& ind) {
+  const auto keep = where_mask(records, ind.where);
+  std::vector<double> x;
+  if (ind.denominator) x = term_values(records, *ind.denominator, keep);
+  return {term_values(records, ind.numerator, keep), std::move(x)};
+}
+
 // Each unit's position in the places (the order of the indicator table).
 inline std::map<std::string, std::size_t> unit_order(const places& where) {
   std::map<std::string, std::size_t> order;
@@ -453,10 +462,7 @@ inline table compute_indicators(const table& households, const places& where, co
     const auto cell_codes = detail::add_level_domains(est, records, where, options.levels);
     for (std::size_t i : which) {
       const indicator& ind = catalogue.indicators()[i];
-      const auto keep = detail::where_mask(records, ind.where);
-      const auto y = detail::term_values(records, ind.numerator, keep);
-      std::vector<double> x;
-      if (ind.denominator) x = detail::term_values(records, *ind.denominator, keep);
+      const auto [y, x] = detail::record_values(records, ind);
       const auto res = est.estimate(y.data(), x.empty() ? nullptr : x.data(), detail::statistic_of(ind),
                                     detail::interval_of(ind), options.level, ind.id);
       detail::add_indicator_results(rows, res, cell_codes, unit_order, i);

@@ -148,10 +148,7 @@ inline indicator_statistics summarise_indicators(const table& households, const 
       if (!options.levels[l].column.empty()) part.cells.set(options.levels[l].column, std::move(level_codes[l]));
     for (std::size_t i : which) {
       const indicator& ind = catalogue.indicators()[i];
-      const auto keep = detail::where_mask(records, ind.where);
-      const auto y = detail::term_values(records, ind.numerator, keep);
-      std::vector<double> x;
-      if (ind.denominator) x = detail::term_values(records, *ind.denominator, keep);
+      const auto [y, x] = detail::record_values(records, ind);
       detail::statistic_of(ind);  // refuses a total with a denominator here, as compute_indicators does
       part.indicators.push_back(ind.id);
       part.definitions.push_back(detail::summed_definition(ind));
