@@ -11,10 +11,11 @@ still shown as one line naming the input files, and fixed where it comes from.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import pkgutil
 import sys
-from typing import NoReturn, Sequence
+from typing import Iterator, NoReturn, Sequence
 
 from . import commands
 
@@ -28,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         from .errors import reason_text
 
-        lang = _lang(sys.argv[1:])
+        lang = _run_lang()
         hint = "xem" if lang == "vi" else "see"
         self.exit(EXIT_USAGE, f"{self.prog}: {reason_text('commdx.cli.usage', lang)}: {message} "
                               f"({hint} {self.prog} --help)\n")
@@ -64,6 +65,75 @@ def _lang(argv: Sequence[str]) -> str:
         if a.startswith("--lang="):
             return "en" if a.split("=", 1)[1] == "en" else "vi"
     return "vi"
+
+
+# argparse's own words (the usage line, its section titles, its error messages) come through
+# gettext, and Python ships no Vietnamese catalogue for them: argparse 3.11's message ids, translated.
+# An id missing here (another Python) is shown in English rather than failing.
+_ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "tham số theo vị trí",
+    "options": "tùy chọn",
+    "show this help message and exit": "in trợ giúp này rồi thoát",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "giá trị không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "the following arguments are required: %s": "thiếu các tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "expected one argument": "cần đúng một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "expected %s argument": "cần %s giá trị",
+    "expected %s arguments": "cần %s giá trị",
+    "not allowed with argument %s": "không dùng được cùng tham số %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "ignored explicit argument %r": "giá trị %r bị bỏ qua",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
+    "unexpected option string: %s": "tùy chọn không mong đợi: %s",
+    "can't open '%(filename)s': %(error)s": "không mở được '%(filename)s': %(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+}
+
+
+_ARGV: list[str] | None = None  # the command line main() is parsing (None: sys.argv's)
+
+
+def _run_lang() -> str:
+    return _lang(sys.argv[1:] if _ARGV is None else _ARGV)
+
+
+@contextlib.contextmanager
+def _argparse_words(argv: list[str]) -> Iterator[None]:
+    """argparse in the run's language while ``argv`` is parsed (and --help printed). argparse looks
+    its words up through the module globals ``_`` and ``ngettext`` at the moment it formats them,
+    so they are swapped for the parse and put back after (a notebook that calls ``main`` keeps
+    English argparse for its own parsers)."""
+    global _ARGV
+    saved = argparse._, argparse.ngettext, _ARGV  # type: ignore[attr-defined]
+    _ARGV = list(argv)
+    if _lang(argv) == "vi":
+        argparse._ = lambda m: _ARGPARSE_VI.get(m, m)  # type: ignore[attr-defined]
+        argparse.ngettext = lambda s, p, n: _ARGPARSE_VI.get(s if n == 1 else p, s if n == 1 else p)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext, _ARGV = saved  # type: ignore[attr-defined]
+
+
+def option_date(value: str) -> str:
+    """``type=`` of every date option (``--from``, ``--until``, ``--deadline``, ``--start``): the
+    ``YYYY-MM-DD`` form, also ``DD/MM/YYYY`` as Vietnamese users write it (never month first),
+    refused in the run's language naming the option (argparse adds it) before anything runs."""
+    from .io.tables import parse_date
+
+    day = parse_date(value) if len(value.strip()) <= 10 else None
+    if day is None:
+        if _run_lang() == "vi":
+            raise argparse.ArgumentTypeError(f"'{value}' không phải một ngày có thật dạng YYYY-MM-DD hoặc DD/MM/YYYY "
+                                             "(ví dụ 2022-07-20 hoặc 20/07/2022)")
+        raise argparse.ArgumentTypeError(f"'{value}' is not a real date written YYYY-MM-DD or DD/MM/YYYY (e.g. "
+                                         "2022-07-20 or 20/07/2022)")
+    return day.isoformat()
 
 
 def _input_files(args: argparse.Namespace) -> list[str]:
@@ -111,15 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     raw = sys.argv[1:] if argv is None else argv
     lang = _lang(raw)
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        with _argparse_words(raw):
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if not getattr(args, "func", None):
+                parser.print_help()
+                return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"commdx: {reason_text('commdx.cli.interrupted', lang)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     lang = getattr(args, "lang", lang) if getattr(args, "lang", None) in ("vi", "en") else lang
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_USAGE
     prefix = f"commdx {args.command}"
     args.argv = ["commdx", *raw]  # recorded in output manifests
     try:

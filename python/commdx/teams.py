@@ -127,8 +127,10 @@ def read_rules(path: PathLike) -> "RuleSet":
 def add_deadline_argument(parser: Any, default_vi: str, default_en: str) -> None:
     """The one ``--deadline`` of the commands with the rule set's team deadline (T5: ``teams
     check``/``coverage``, ``report``); ``commdx plan``'s last day of visits is ``--until``."""
+    from .cli import option_date
+
     parser.add_argument(
-        "--deadline", metavar="YYYY-MM-DD",
+        "--deadline", metavar="YYYY-MM-DD", type=option_date,
         help=(f"hạn thành lập tổ (T5), thay hạn của bộ quy tắc; lệnh ghi rõ khi thay (mặc định: {default_vi}) / the "
               f"teams' deadline (T5) in place of the rule set's, stated when it differs (default: {default_en})"))
 

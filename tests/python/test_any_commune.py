@@ -321,7 +321,7 @@ def test_every_command_runs_on_the_commune(work, generated):
     assert set(classes["code"]) == {COMMUNE} and set(classes["class"]) <= {"central", "remote"}
     # the shipped campaign catalogue: its Vũng Tàu action (the city's app) applies only there
     cli("plan", "--households", "households.xlsx", "--roster", "teams.xlsx", "--places", "don-vi.xlsx",
-        "--start", "2026-02-09", "--until", "2026-06-30", "--with-names", "--out", "ke-hoach", cwd=work)
+        "--from", "2026-02-09", "--until", "2026-06-30", "--with-names", "--out", "ke-hoach", cwd=work)
     steps = pd.read_csv(work / "ke-hoach" / "steps.csv", dtype=str)
     assert len(steps) > 0
     month = str(pd.to_datetime(pd.read_csv(generated / "visits.csv")["date"]).max())[:7]
@@ -363,7 +363,7 @@ def test_report_and_plan_take_a_vietnamese_xlsx_targets_file(work, generated):
     md = (work / "bao-cao-muc-tieu" / f"report-{COMMUNE}-{month}.md").read_text(encoding="utf-8")
     assert "31/12/2026" in md and "30/06/2027" in md
     cli("plan", "--households", "households.xlsx", "--roster", "teams.xlsx", "--places", "don-vi.xlsx",
-        "--start", "2026-02-09", "--until", "2026-06-30", "--targets", "muc-tieu.xlsx", "--with-names",
+        "--from", "2026-02-09", "--until", "2026-06-30", "--targets", "muc-tieu.xlsx", "--with-names",
         "--out", "ke-hoach-muc-tieu", cwd=work)
     ind = pd.read_csv(work / "ke-hoach-muc-tieu" / "indicators.csv").set_index("indicator")
     assert ind.loc["adults_smartphone", "target"] == pytest.approx(0.85)

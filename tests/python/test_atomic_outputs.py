@@ -67,7 +67,7 @@ def _args(command: str, city: Path, out: Path, variant: int = 0) -> list[str]:
 
             keys.create(WARD, store)
         return ["plan", "--households", str(city / "households.csv"), "--roster", str(city / "teams.json"),
-                "--places", str(city / "places.csv"), "--ward", WARD, "--start", "2022-07-21",
+                "--places", str(city / "places.csv"), "--ward", WARD, "--from", "2022-07-21",
                 "--until", ["2022-08-16", "2022-08-31"][variant], "--key-file", str(keys_path(WARD, store)), "--out", str(out)]
     if command == "report":
         return ["report", "--month", "2022-10", "--data", str(city), "--ward", WARD,
@@ -268,7 +268,7 @@ def _long_call(command: str, city: Path, out: Path) -> tuple[str, list[str]]:
     """The C++ call that does a command's work, and arguments that make it last seconds."""
     if command == "plan":
         return "_plan_outreach", ["plan", "--households", str(city / "households.csv"), "--roster",
-                                  str(city / "teams.json"), "--with-names", "--start", "2022-07-21",
+                                  str(city / "teams.json"), "--with-names", "--from", "2022-07-21",
                                   "--until", "2022-08-31", "--out", str(out)]
     if command == "score":  # Monte Carlo draws of the composite index for every residential group
         return "_CompositeIndex._uncertainty", ["score", str(city.parent / "estimates.csv"), "--config", "adoption",

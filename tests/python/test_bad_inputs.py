@@ -341,7 +341,7 @@ def report_cmd(data: Path, work: Path, config: Optional[Path] = None):
 
 
 def plan_cmd(city: Path, work: Path, **over):
-    args = {"households": city / "households.csv", "roster": city / "teams.json", "start": "2022-10-01",
+    args = {"households": city / "households.csv", "roster": city / "teams.json", "from": "2022-10-01",
             "until": "2022-10-31", "ward": WARD, "out": work / "plan",
             "key-file": commdx_keys.key_path(WARD, city.parent / "keys")}
     args.update(over)
@@ -731,7 +731,7 @@ case("classes.csv:unknown-class", domain="silent")(_classes_unknown)
 
 
 def _plan_start(city, work):
-    return plan_cmd(city, work, start="01/13/2022"), ["start", "01/13/2022"]
+    return plan_cmd(city, work, **{"from": "01/13/2022"}), ["from", "01/13/2022"]
 
 
 case("plan:start-date-month-13", domain="tables")(_plan_start)
@@ -1021,7 +1021,7 @@ def test_the_catalogue_is_large_enough_and_covers_every_reader():
     ["score", "{city}/estimates.csv", "--config", "adoption", "--draws", "0", "--level", "ward"],
     ["report", "--month", "2022-09", "--data", "{city}", "--out", "{work}/r"],
     ["plan", "--households", "{city}/households.csv", "--roster", "{city}/teams.json", "--visits",
-     "{city}/plan_visits_log.csv", "--start", "2022-10-01", "--until", "2022-10-31", "--ward", WARD,
+     "{city}/plan_visits_log.csv", "--from", "2022-10-01", "--until", "2022-10-31", "--ward", WARD,
      "--out", "{work}/p", "--key-file", "{city}/../keys/" + WARD + ".key"],
 ], ids=["classify", "classify-xlsx", "score", "report", "plan"])
 def test_the_clean_files_are_accepted(argv, city: Path, tmp_path: Path):

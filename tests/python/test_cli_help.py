@@ -60,3 +60,59 @@ def test_deadline_is_the_teams_deadline_in_every_command(monkeypatch):
     assert "ngày thăm cuối cùng" in until and "last day of visits" in until
     targets = {c for (c, o) in helps if o == "--targets"}
     assert targets == {"commdx report", "commdx plan", "commdx indicators", "commdx demo"}
+
+
+def _exit_status(argv: list[str]) -> int:
+    """``commdx ARGV``'s exit status: a usage error leaves argparse through SystemExit."""
+    try:
+        return cli.main(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+
+
+def test_argparse_speaks_the_run_language(capsys):
+    """argparse's own words (usage line, section titles, its errors) in Vietnamese by default and
+    English with --lang en; they were English under a Vietnamese help before."""
+    with pytest.raises(SystemExit):
+        cli.main(["plan", "--help"])
+    vi = capsys.readouterr().out
+    assert vi.startswith("cách dùng: commdx plan") and "tùy chọn:" in vi and "in trợ giúp này rồi thoát" in vi
+    assert "usage:" not in vi and "show this help" not in vi
+    assert _exit_status(["plan", "--lang", "en", "--from", "2022-07-20"]) == 2
+    en = capsys.readouterr().err
+    assert "the following arguments are required: --households, --roster" in en
+    assert _exit_status(["plan", "--from", "2022-07-20"]) == 2
+    assert "thiếu các tham số bắt buộc: --households, --roster" in capsys.readouterr().err
+    assert _exit_status(["teams", "check", "x.json", "--format", "pdf"]) == 2
+    assert "tham số --format: giá trị không hợp lệ: 'pdf' (chọn một trong" in capsys.readouterr().err
+    # a notebook calling main keeps English argparse for its own parsers afterwards
+    assert argparse.ArgumentParser(prog="x").format_usage().startswith("usage: x")
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["plan", "--households", "h.csv", "--roster", "r.json", "--from", "01/13/2022"], "--from"),
+    (["plan", "--households", "h.csv", "--roster", "r.json", "--until", "2022-02-30"], "--until"),
+    (["teams", "check", "r.json", "--deadline", "20-07-2022"], "--deadline"),
+    (["report", "--month", "2022-09", "--deadline", "2022/07/20"], "--deadline"),
+    (["synth", "--out", "x", "--start", "2026-13-05"], "--start"),
+    (["demo", "--start", "tomorrow"], "--start"),
+])
+def test_every_date_option_refuses_an_impossible_date_naming_it(argv, option, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _exit_status(argv) == 2
+    vi = capsys.readouterr().err.strip()
+    assert len(vi.splitlines()) == 1 and f"tham số {option}: '" in vi and "không phải một ngày có thật" in vi
+    assert _exit_status([*argv, "--lang", "en"]) == 2
+    en = capsys.readouterr().err
+    assert f"argument {option}: '" in en and "is not a real date" in en
+    assert not list(tmp_path.iterdir())  # refused before anything is written
+
+
+def test_date_options_take_the_vietnamese_day_month_year(monkeypatch):
+    """20/07/2022 is 20 July (never month first), passed on as 2022-07-20."""
+    monkeypatch.setattr(sys, "argv", ["commdx"])
+    parser = cli.build_parser()
+    args = parser.parse_args(["plan", "--households", "h.csv", "--roster", "r.json", "--from", "09/02/2026",
+                              "--until", "2026-6-30"])
+    assert (args.first_day, args.until) == ("2026-02-09", "2026-06-30")
+    assert parser.parse_args(["teams", "check", "r.json", "--deadline", "20/07/2022"]).deadline == "2022-07-20"

@@ -142,7 +142,7 @@ def test_cli_catalogue_out_of_range_number(tmp_path):
     households = tmp_path / "households.csv"
     households.write_text("household_id,ward_code,neighbourhood_code,group_code\nH1,26506,26506-KP1,26506-KP1-T1\n", "utf-8")
     res = commdx_cli("plan", "--households", str(households), "--roster", str(DATA / "teams" / "compliant.json"),
-                     "--catalogue", str(cat), "--start", "2022-08-01", "--until", "2022-12-31",
+                     "--catalogue", str(cat), "--from", "2022-08-01", "--until", "2022-12-31",
                      "--with-names", "--out", str(tmp_path / "out"), "--lang", "en")
     assert res.returncode == 2
     line = one_line_no_traceback(res)

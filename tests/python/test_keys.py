@@ -149,7 +149,7 @@ def test_fingerprint_is_stable_short_and_not_the_key():
 
 def test_cli_create_list_path_fingerprint_never_print_the_key(tmp_path, capsys):
     store = tmp_path / "k"
-    assert main(["keys", "create", "--ward", "26506", "--store", str(store)]) == 0
+    assert main(["keys", "create", "--ward", "26506", "--key-store", str(store)]) == 0
     text = capsys.readouterr().out
     key = keys.load("26506", store)
     assert "Đã tạo khóa ẩn danh cho 26506" in text and str(store / "26506.key") in text

@@ -193,7 +193,7 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
     store = tmp_path / "keys"
     commdx.keys.create("26506", store)
     rc = main(["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
-               "--start", "2022-07-20", "--until", "2022-08-16", "--out", str(out), "--ward", "26506",
+               "--from", "2022-07-20", "--until", "2022-08-16", "--out", str(out), "--ward", "26506",
                "--key-store", str(store)])
     assert rc == 0
     text = capsys.readouterr().out
@@ -210,30 +210,37 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
     shown = set(pd.read_csv(out / "visits.csv")["unit_id"])
     assert shown and shown <= {commdx._core._plan_pseudonym(key, i) for i in h["household_id"]}
     rc = main(["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
-               "--start", "2022-07-20", "--until", "2022-07-01", "--out", str(out), "--lang", "en",
+               "--from", "2022-07-20", "--until", "2022-07-01", "--out", str(out), "--lang", "en",
                "--ward", "26506", "--key-store", str(store)])
     assert rc == 2
     assert "not after the start" in capsys.readouterr().err
 
 
-def test_cli_plans_until_the_last_day_and_keeps_the_old_deadline_spelling(tmp_path, capsys):
-    """--until is the plan's last day of visits; --deadline is the teams' deadline (T5) in every
-    other command, so plan's old --deadline still works, saying so, and never contradicts --until."""
+def test_cli_plans_from_the_first_to_the_last_day_and_keeps_the_old_spellings(tmp_path, capsys):
+    """--from and --until are the plan's first and last days of visits; --start is the campaign's first
+    day in synth and demo and --deadline the teams' deadline (T5) in every other command, so plan's
+    old --start and --deadline still work, saying so, and never contradict --from and --until."""
     h = ward(n=60)
     h.to_csv(tmp_path / "households.csv", index=False)
     (tmp_path / "teams.json").write_text(json.dumps(roster(), ensure_ascii=False), encoding="utf-8")
     common = ["plan", "--households", str(tmp_path / "households.csv"), "--roster", str(tmp_path / "teams.json"),
-              "--start", "2022-07-20", "--with-names", "--lang", "en"]
+              "--from", "2022-07-20", "--with-names", "--lang", "en"]
     assert main([*common, "--until", "2022-08-16", "--out", str(tmp_path / "a")]) == 0
     res = capsys.readouterr()
     assert "Plan 2022-07-20 → 2022-08-16" in res.out and "--until" not in res.err
-    assert main([*common, "--deadline", "2022-08-16", "--out", str(tmp_path / "b")]) == 0
-    res = capsys.readouterr()
-    assert "Plan 2022-07-20 → 2022-08-16" in res.out
-    assert "commdx plan's --deadline is now --until" in res.err
-    for name in ("steps.csv", "visits.csv"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert main([*common, "--until", "2022-08-16", "--deadline", "2022-08-31", "--out", str(tmp_path / "c")]) == 2
-    assert "two different last days of visits" in capsys.readouterr().err
-    assert "--deadline" not in next(a for a in commdx.cli.build_parser()._actions
-                                     if a.dest == "command").choices["plan"].format_help()
+    # --start is the campaign's first day in synth and demo, --deadline the teams' deadline elsewhere
+    old_spellings = [("b", "--from", "--start", "2022-07-21", "the first day of visits"),
+                     ("c", "--until", "--deadline", "2022-08-31", "the last day of visits")]
+    for folder, new, old, other_day, meaning in old_spellings:
+        argv = [*common, "--until", "2022-08-16"]
+        argv[argv.index(new)] = old
+        assert main([*argv, "--out", str(tmp_path / folder)]) == 0
+        res = capsys.readouterr()
+        assert "Plan 2022-07-20 → 2022-08-16" in res.out
+        assert f"commdx plan's {old} is now {new} ({meaning})" in res.err
+        for name in ("steps.csv", "visits.csv"):
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / folder / name).read_bytes()
+        assert main([*common, "--until", "2022-08-16", old, other_day, "--out", str(tmp_path / "x")]) == 2
+        assert f"two different values for {meaning}" in capsys.readouterr().err
+    plan_help = next(a for a in commdx.cli.build_parser()._actions if a.dest == "command").choices["plan"].format_help()
+    assert "--deadline" not in plan_help and "--start" not in plan_help and "--from" in plan_help

@@ -33,7 +33,7 @@ HOUSEHOLD_NUMBERS, BUSINESS_NUMBERS = 3000, 1000
 def plan_args(data: Path, out: Path, start: str, deadline: str, *extra: str) -> list:
     return ["plan", "--households", str(data / "households.csv"), "--businesses", str(data / "businesses.csv"),
             "--roster", str(data / "teams.json"), "--places", str(data / "places.csv"),
-            "--start", start, "--until", deadline, "--out", str(out), "--lang", "en", *extra]
+            "--from", start, "--until", deadline, "--out", str(out), "--lang", "en", *extra]
 
 
 @pytest.fixture(scope="module")

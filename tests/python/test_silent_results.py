@@ -293,7 +293,7 @@ def test_plan_and_classify_check_households_against_the_places_they_are_given(ci
     roster = city_files["dir"] / "teams.json"
     roster.write_text(json.dumps(commdx.synth.city(households=20000, seed=1).roster, ensure_ascii=False), encoding="utf-8")
     assert main(["plan", "--households", str(path), "--roster", str(roster), "--places", str(city_files["places"]),
-                 "--start", "2022-07-25", "--until", "2022-10-31", "--with-names", "--lang", "en",
+                 "--from", "2022-07-25", "--until", "2022-10-31", "--with-names", "--lang", "en",
                  "--out", str(city_files["dir"] / "plan")]) == 2
     err = capsys.readouterr().err
     assert "misplaced_households.csv, row 3, column 'ward_code'" in err

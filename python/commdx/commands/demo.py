@@ -22,6 +22,8 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
+from ..cli import option_date
+
 
 def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p = subparsers.add_parser(
@@ -42,7 +44,7 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
 
     add_places_argument(p, "thành phố mẫu Vũng Tàu 2022; có cây đơn vị thì dữ liệu mẫu được tạo trên đó",
                         "the built-in Vũng Tàu of 2022; given, the example data are generated on that tree")
-    p.add_argument("--start", metavar="YYYY-MM-DD", default=None,
+    p.add_argument("--start", metavar="YYYY-MM-DD", default=None, type=option_date,
                    help="ngày đầu của chiến dịch như commdx synth --start: quyết định thành lập tổ, hạn, lượt đến hộ, "
                         "hai vòng khảo sát và kỳ kế hoạch theo đó (mặc định: lịch năm 2022 của chỉ thị) / first day "
                         "of the campaign, as commdx synth --start: team decisions, deadline, visits, the two survey "

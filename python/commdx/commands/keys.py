@@ -40,7 +40,8 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     sub = p.add_subparsers(dest="keys_command", metavar="ACTION")
 
     def common(q: argparse.ArgumentParser) -> None:
-        q.add_argument("--store", help="thư mục kho khóa (mặc định $COMMDX_KEY_STORE hoặc ~/.config/commdx/keys) / key store")
+        # --key-store as in plan and demo; --store, its first spelling here, still works
+        q.add_argument("--key-store", "--store", dest="store", help="thư mục kho khóa (mặc định $COMMDX_KEY_STORE hoặc ~/.config/commdx/keys) / key store")
         q.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định vi) / language")
 
     q = sub.add_parser("create", help="tạo khóa mới cho một phường/xã / create a ward's key")

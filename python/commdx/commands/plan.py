@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli import option_date
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("plan", help="kế hoạch đi thăm hộ dân / prioritised outreach plan (T6)")
@@ -26,15 +28,19 @@ def add_parser(sub) -> None:
     p.add_argument("--visits", help="nhật ký đến hộ (household_id, action, member_id, date, outcome) / visit log")
     p.add_argument("--catalogue", help="danh mục chiến dịch JSON (mặc định: campaigns.json có sẵn) / a campaign "
                                     "catalogue JSON (default: the shipped campaigns.json)")
-    p.add_argument("--start", help="ngày bắt đầu đi thăm YYYY-MM-DD (mặc định: của calendar.json cạnh --households nếu "
-                                   "có, không có thì của kỳ chiến dịch trong campaigns.json) / first day of visits "
-                                   "(default: calendar.json's beside --households when there is one, else the campaign "
-                                   "period's start in campaigns.json)")
-    p.add_argument("--until", metavar="YYYY-MM-DD",
-                   help="ngày thăm cuối cùng của kế hoạch (mặc định: như --start, ngày cuối kỳ) / the plan's last day "
-                        "of visits (default: as --start, the period's end)")
+    p.add_argument("--from", dest="first_day", metavar="YYYY-MM-DD", type=option_date,
+                   help="ngày đi thăm đầu tiên của kế hoạch (mặc định: của calendar.json cạnh --households nếu có, "
+                        "không có thì ngày đầu kỳ chiến dịch trong campaigns.json) / the plan's first day of visits "
+                        "(default: calendar.json's beside --households when there is one, else the campaign period's "
+                        "start in campaigns.json)")
+    p.add_argument("--until", metavar="YYYY-MM-DD", type=option_date,
+                   help="ngày thăm cuối cùng của kế hoạch (mặc định: như --from, ngày cuối kỳ) / the plan's last day "
+                        "of visits (default: as --from, the period's end)")
+    # the old spellings: --start is the campaign's first day in synth and demo (the calendar it
+    # moves), --deadline the teams' deadline (T5) in every other command
+    p.add_argument("--start", dest="old_start", metavar="YYYY-MM-DD", type=option_date, help=argparse.SUPPRESS)
     # the old spelling: --deadline is the teams' deadline (T5) in every other command
-    p.add_argument("--deadline", dest="old_deadline", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    p.add_argument("--deadline", dest="old_deadline", metavar="YYYY-MM-DD", type=option_date, help=argparse.SUPPRESS)
     from ..targets import add_targets_argument
 
     add_targets_argument(p)
@@ -69,6 +75,26 @@ def _read_csv(path):
                              non_finite=("deff",))  # commdx indicators writes deff inf where SRS variance is 0
 
 
+def _old_spelling(value: str | None, old: str | None, name: str, old_name: str, meaning_vi: str,
+                  meaning_en: str, other_vi: str, other_en: str, lang: str) -> str | None:
+    """An option of ``commdx plan`` renamed so that each name means one thing in every command: the
+    old spelling still works, with a note on stderr; both spellings with two different dates are
+    refused rather than one of them silently winning."""
+    if old is None:
+        return value
+    if value is not None and value != old:
+        from .. import ConfigError
+
+        raise ConfigError(f"{name} {value} {old_name} {old}: "
+                          + (f"hai giá trị khác nhau cho {meaning_vi}; chỉ dùng {name}" if lang == "vi" else
+                             f"two different values for {meaning_en}; use {name} alone"))
+    print(f"Lưu ý: {old_name} của commdx plan nay là {name} ({meaning_vi}); {old_name} ở các lệnh khác là {other_vi}"
+          if lang == "vi" else
+          f"Note: commdx plan's {old_name} is now {name} ({meaning_en}); {old_name} in the other commands is "
+          f"{other_en}", file=sys.stderr)
+    return old
+
+
 def run(args) -> int:
     from ..io.json import read_json
     from ..plan import plan_outreach
@@ -94,19 +120,12 @@ def run(args) -> int:
 
     targets = read_targets(args.targets, lang=args.lang) if args.targets else None
 
-    start, deadline = args.start, args.until
-    if args.old_deadline is not None:  # the old spelling still works, said once
-        if deadline is not None and deadline != args.old_deadline:
-            from .. import ConfigError
-
-            raise ConfigError(f"--until {deadline} --deadline {args.old_deadline}: "
-                              + ("hai ngày thăm cuối khác nhau; chỉ dùng --until" if args.lang == "vi" else
-                                 "two different last days of visits; use --until alone"))
-        deadline = args.old_deadline
-        print("Lưu ý: --deadline của commdx plan nay là --until (ngày thăm cuối cùng); --deadline ở các lệnh khác là "
-              "hạn thành lập tổ (T5)" if args.lang == "vi" else
-              "Note: commdx plan's --deadline is now --until (the last day of visits); --deadline in the other "
-              "commands is the teams' deadline (T5)", file=sys.stderr)
+    start = _old_spelling(args.first_day, args.old_start, "--from", "--start", "ngày đi thăm đầu tiên",
+                          "the first day of visits", "ngày đầu chiến dịch (lịch của commdx synth và demo)",
+                          "the campaign's first day (the calendar of commdx synth and demo)", args.lang)
+    deadline = _old_spelling(args.until, args.old_deadline, "--until", "--deadline", "ngày thăm cuối cùng",
+                             "the last day of visits", "hạn thành lập tổ (T5)", "the teams' deadline (T5)",
+                             args.lang)
     if start is None or deadline is None:  # the households folder's calendar (commdx synth --start), if any
         from ..synth import folder_calendar
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from ..cli import option_date
+
 _TEXT = {
     "vi": {
         "start": "Đang tạo thành phố mẫu: {households} hộ, hạt giống {seed}, khảo sát {design} → {out}",
@@ -56,7 +58,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "counts, N scales them to N)")
     add_places_argument(p, "thành phố mẫu Vũng Tàu 2022; khu phố/thôn và tổ không có trong tệp được tạo thêm",
                         "the built-in Vũng Tàu of 2022; neighbourhoods and groups the file lacks are generated")
-    p.add_argument("--start", metavar="YYYY-MM-DD", default=None,
+    p.add_argument("--start", metavar="YYYY-MM-DD", default=None, type=option_date,
                    help="ngày bắt đầu chiến dịch: ngày quyết định thành lập tổ, hạn, ngày đến hộ tính từ đó "
                         "(mặc định: lịch năm 2022 của chỉ thị, commdx.synth.calendar() cho biết) / first day of the campaign: "
                         "team decisions, deadline and visits follow it (default: the directive's 2022 calendar, "
