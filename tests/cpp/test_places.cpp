@@ -187,6 +187,30 @@ TEST(Places, OneReaderForVietnameseHeadersNumbersAndKinds) {
   EXPECT_EQ(j.to_json(), p.to_json());
 }
 
+TEST(Places, ScientificNotationAsSpreadsheetsExportIt) {
+  // Excel's General format exports 0.0007 as "7E-04"; a Vietnamese-locale Excel as "1,2E-03".
+  // commdx synth on 300 households wrote "7e-04" itself, and its places reader refused it.
+  const std::string csv = "code,name,kind,parent,area_km2,population\n"
+                          "26506,Phường 1,ward,,0.0053,52\n"
+                          "26506-KP05,Khu phố 5,neighbourhood,26506,7e-04,11\n"
+                          "26506-KP06,Khu phố 6,neighbourhood,26506,\"1,2E-03\",9\n"
+                          "26506-KP07,Khu phố 7,neighbourhood,26506,+2.5e+0,1.2e3\n";
+  const auto p = places::from_csv_text(csv, "places.csv");
+  EXPECT_DOUBLE_EQ(p.at("26506-KP05").area_km2, 0.0007);
+  EXPECT_DOUBLE_EQ(p.at("26506-KP06").area_km2, 0.0012);
+  EXPECT_DOUBLE_EQ(p.at("26506-KP07").area_km2, 2.5);
+  EXPECT_DOUBLE_EQ(p.at("26506-KP07").population, 1200);
+  EXPECT_DOUBLE_EQ(p.at("26506").area_km2, 0.0053);  // the plain cells of the column unchanged
+  for (const std::string bad : {"7e", "e5", "1.2.3e4", "7e-0x", "1e400", "5e2%"}) {
+    try {
+      places::from_csv_text("code,name,kind,parent,area_km2\n26506,Phường 1,ward,," + bad + "\n", "p.csv");
+      ADD_FAILURE() << bad;
+    } catch (const commdx::input_error& e) {
+      EXPECT_NE(std::string(e.what()).find("area_km2"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Places, WorkbooksAreRefusedNotReadAsCsv) {
   try {
     places::from_file("/nonexistent/places.xlsx");

@@ -197,4 +197,24 @@ TEST(Statistics, AMalformedFileNamesTheField) {
   EXPECT_THROW(commdx::statistics_from_json(nlohmann::json{{"format", "other"}}, "x.json"), commdx::config_error);
 }
 
+TEST(Statistics, DamagedCountsAreRefusedNotCast) {
+  // A file edited by hand or damaged in transit: record counts that are negative, fractional or
+  // beyond 2^53, or more weighted records than records, were cast to size_t by the estimator.
+  const auto cat = indicator_catalogue::builtin().select({"adults_bank_account"});
+  const auto good = commdx::to_json(commdx::summarise_indicators(city(), city_places(), kDesign, cat));
+  EXPECT_NO_THROW(commdx::statistics_from_json(good, "ward.json"));
+  const std::vector<std::pair<std::string, double>> damaged = {
+      {"n", -1.0}, {"n", 2.5}, {"nnz", 1e300}, {"nnz", 1e6}};
+  for (const auto& [field, value] : damaged) {
+    auto j = good;
+    j["parts"][0]["indicators"][0][field][0] = value;
+    try {
+      commdx::statistics_from_json(j, "ward.json");
+      ADD_FAILURE() << field << " = " << value;
+    } catch (const commdx::config_error& e) {
+      EXPECT_NE(std::string(e.what()).find("/parts/0/indicators/0/" + field + "/0"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace

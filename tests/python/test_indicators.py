@@ -5,6 +5,7 @@ Per-unit estimates are checked against R's survey (tests/data/r/expected.csv, se
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -137,7 +138,16 @@ def test_cli_writes_csv_json_xlsx(tmp_path: Path, city_places: commdx.Places, ca
     got = pd.read_csv(out, dtype={"unit": str})
     assert list(got.columns) == COLUMNS
     assert set(got.level) == {"city", "ward"}
-    assert "Đã ước lượng" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "Đã ước lượng" in said
+    # the indicators below target, named and formatted in Vietnamese: label, "45,4 %" (decimal
+    # comma, a space before the sign), the target in words; it printed "adults_bank_account 45.4% / 80%"
+    behind = got[(got.level == "city") & got.target.notna() & (got.gap > 0)]
+    assert len(behind)
+    bank = behind[behind.indicator == "adults_bank_account"].iloc[0]
+    share = f"{bank.estimate * 100:.1f}".replace(".", ",")
+    assert f"Tỷ lệ người từ 15 tuổi có tài khoản ngân hàng: {share} % (mục tiêu 80,0 %)" in said
+    assert "adults_bank_account" not in said and not re.search(r"\d\.\d %", said)
     assert main(["indicators", str(survey), "--places", str(places), "--levels", "ward", "-o",
                  str(tmp_path / "ind.json"), "--lang", "en"]) == 0
     js = json.loads((tmp_path / "ind.json").read_text(encoding="utf-8"))

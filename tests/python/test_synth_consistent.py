@@ -45,3 +45,25 @@ def test_the_business_full_count_has_no_sampling_error(small):
     rows = est[est["indicator"].isin(business) & est["estimate"].notna()]
     assert len(rows) > 0 and set(rows["level"]) == {"city", "ward"}
     assert np.allclose(rows["se"].fillna(0), 0.0), rows.loc[rows["se"] > 0, ["level", "unit", "indicator", "se"]].head()
+
+
+def test_a_tiny_city_reads_back_its_own_places_file(tmp_path):
+    """300 households: a neighbourhood of 2 households keeps 0.0007 km². ``commdx synth`` wrote it
+    as "7e-04" (the shortest form), which its own places reader refused, so ``commdx indicators
+    --places places.csv`` on the folder failed. Now written "0.0007"; and the reader takes the
+    scientific form too (what Excel exports)."""
+    import subprocess
+    import sys
+
+    city = tmp_path / "city"
+    run = [sys.executable, "-m", "commdx"]
+    subprocess.run([*run, "synth", "--households", "300", "--seed", "2", "--out", str(city)], check=True,
+                   capture_output=True)
+    text = (city / "places.csv").read_text(encoding="utf-8")
+    assert "e-0" not in text and ",0.0007," in text
+    res = subprocess.run([*run, "indicators", str(city / "sample_households.csv"), "--places", str(city / "places.csv"),
+                          "--levels", "city,ward", "-o", str(tmp_path / "estimates.csv")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    places = commdx.places.places_from_option(str(city / "places.csv"))
+    areas = places.to_dataframe().set_index("code")["area_km2"]
+    assert areas["26506-KP05"] == pytest.approx(0.0007) and areas.min() > 0

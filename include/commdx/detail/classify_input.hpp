@@ -116,6 +116,31 @@ struct cleaned_number {
 /// reader puts it before such cells; it is never typed by people.
 inline constexpr char spreadsheet_number_mark = '\x01';
 
+/// "7e-04", "1,2E+03", "-3.5e2": the scientific notation spreadsheets write in a CSV export for a
+/// very small or large number. Unambiguous (its one separator, dot or comma, is the decimal mark),
+/// so it is read as an exact number; a percent sign, a second separator or a number beyond the
+/// range of a double make it not a number.
+inline cleaned_number scientific_number(const std::string& t, cleaned_number out) {
+  std::string plain = t[0] == '+' ? t.substr(1) : t;
+  const std::size_t e = plain.find_first_of("eE");
+  std::size_t digits = 0, marks = 0;
+  for (std::size_t i = plain[0] == '-' ? 1 : 0; i < e; ++i) {
+    if (plain[i] >= '0' && plain[i] <= '9') ++digits;
+    else if (plain[i] == '.' || plain[i] == ',') { plain[i] = '.'; ++marks; }
+    else return out;
+  }
+  std::size_t i = e + 1;
+  if (i < plain.size() && (plain[i] == '-' || plain[i] == '+')) ++i;
+  if (digits == 0 || marks > 1 || i == plain.size() || out.percent) return out;
+  for (; i < plain.size(); ++i)
+    if (plain[i] < '0' || plain[i] > '9') return out;
+  double v = 0;
+  const auto res = std::from_chars(plain.data(), plain.data() + plain.size(), v);  // locale-independent
+  out.valid = out.exact = res.ec == std::errc() && res.ptr == plain.data() + plain.size();
+  out.digits = std::move(plain);
+  return out;
+}
+
 inline cleaned_number clean_number_text(std::string_view s) {
   cleaned_number out;
   if (!s.empty() && s.front() == spreadsheet_number_mark) {
@@ -143,6 +168,7 @@ inline cleaned_number clean_number_text(std::string_view s) {
     t.pop_back();
   }
   if (t.empty()) return out;
+  if (t.find_first_of("eE") != std::string::npos) return scientific_number(t, out);
   std::size_t start = (t[0] == '-' || t[0] == '+') ? 1 : 0;
   bool any_digit = false;
   for (std::size_t i = start; i < t.size(); ++i) {

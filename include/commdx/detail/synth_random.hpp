@@ -124,8 +124,11 @@ inline void append_real(std::string& out, double v) {
     append_int(out, static_cast<long long>(v));
     return;
   }
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  // the shortest fixed form that reads back exactly: never "7e-04", which a spreadsheet user
+  // would not type (the places reader takes it, other tools may not)
+  char buf[400];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  if (r.ec != std::errc()) r = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, r.ptr);
 }
 /// Fixed decimals (coordinates, areas).

@@ -388,10 +388,22 @@ inline indicator_statistics statistics_from_json(const nlohmann::json& j, const 
         if (!a.is_array() || a.size() != rows)
           throw config_error(at.in_column(ihere + "/" + field), "expected " + std::to_string(rows) + " numbers, one per cell");
         for (std::size_t r = 0; r < rows; ++r) {
-          if (!a[r].is_number()) throw config_error(at.in_column(ihere + "/" + field + "/" + std::to_string(r)), "expected a number");
-          v[r].*member = a[r].get<double>();
+          const location cell = at.in_column(ihere + "/" + field + "/" + std::to_string(r));
+          if (!a[r].is_number()) throw config_error(cell, "expected a number");
+          const double x = a[r].get<double>();
+          if (!std::isfinite(x)) throw config_error(cell, "expected a finite number");
+          // counts of records: the estimator takes them as whole numbers (a cast of anything else is
+          // undefined behaviour, and no ward's run writes one)
+          const bool count = member == &cell_sums::n || member == &cell_sums::nnz;
+          if (count && !(x >= 0 && x <= 9007199254740992.0 && std::floor(x) == x))
+            throw config_error(cell, "expected a whole number of records, 0 or more");
+          v[r].*member = x;
         }
       }
+      for (std::size_t r = 0; r < rows; ++r)
+        if (v[r].nnz > v[r].n)
+          throw config_error(at.in_column(ihere + "/nnz/" + std::to_string(r)),
+                             "more records with a weight than records in the cell");
       p.sums.push_back(std::move(v));
     }
     s.parts.push_back(std::move(p));

@@ -34,6 +34,7 @@ TEXT = {
         "out": "tệp kết quả .csv, .json hoặc .xlsx (mặc định in ra màn hình)",
         "done": "Đã ước lượng {k} chỉ tiêu cho {u} đơn vị ({r} dòng); ghi vào {out}.",
         "behind": "Chỉ tiêu cấp thành phố chưa đạt mục tiêu: {items}.",
+        "behind_item": "{label}: {estimate} (mục tiêu {target})",
         "statistics": "ghi thêm tệp thống kê tổng hợp (tổng có trọng số theo tổ dân cư, không có dữ liệu từng hộ) "
                       "để gửi thành phố",
         "merge": "tính từ các tệp thống kê của các phường/xã (--statistics) thay cho tệp khảo sát",
@@ -52,6 +53,7 @@ TEXT = {
         "out": "output .csv, .json or .xlsx (stdout by default)",
         "done": "Estimated {k} indicators for {u} units ({r} rows); written to {out}.",
         "behind": "City-level indicators below target: {items}.",
+        "behind_item": "{label}: {estimate} (target {target})",
         "statistics": "also write the sufficient statistics (weighted sums per residential group, no household "
                       "record) to send to the city",
         "merge": "estimate from the wards' statistics files (--statistics) instead of a survey file",
@@ -156,9 +158,18 @@ def run(args: argparse.Namespace) -> int:
     out = args.out
     write_table(table, out, args.lang)
     if out is not None:
-        print(t["done"].format(k=table.indicator.nunique(), u=table[["level", "unit"]].drop_duplicates().shape[0],
-                               r=len(table), out=out))
+        from ..indicators import _catalogue, indicator_catalogue
+        from ..render.fmt import Fmt
+
+        fmt = Fmt(args.lang)
+        print(t["done"].format(k=fmt.int(table.indicator.nunique()),
+                               u=fmt.int(table[["level", "unit"]].drop_duplicates().shape[0]),
+                               r=fmt.int(len(table)), out=out))
         city = table[(table.level == "city") & table.target.notna() & (table.gap > 0)]
-        if len(city):
-            print(t["behind"].format(items=", ".join(f"{r.indicator} {r.estimate:.1%} / {r.target:.0%}" for r in city.itertuples())))
+        if len(city):  # named in the run's language, in its number format ("45,4 % / 80,0 %")
+            doc = _catalogue(args.catalogue) or indicator_catalogue()
+            label = {i["id"]: i.get(f"label_{args.lang}") or i["id"] for i in doc["indicators"]}
+            print(t["behind"].format(items="; ".join(
+                t["behind_item"].format(label=label.get(r.indicator, r.indicator), estimate=fmt.pct(r.estimate),
+                                        target=fmt.pct(r.target)) for r in city.itertuples())))
     return 0
