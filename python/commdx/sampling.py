@@ -220,7 +220,8 @@ def allocate(strata: pd.DataFrame, n: int | None = None, method: str = "proporti
     ``method``: "proportional" (N_h), "equal", "neyman" (N_h S_h), "optimal" (N_h S_h / sqrt c_h)
     or "power" (Bankier 1988: N_h^q S_h Y_h^(q-1), S_h and Y_h optional; ``power`` is q). For
     "optimal", ``budget`` (sum c_h n_h) or ``variance`` (of the stratified mean) can set the
-    total instead of ``n`` (it is then rounded to the nearest whole number). ``minimum`` and
+    total instead of ``n``, and ``variance`` for "neyman" (equal costs); the total is then rounded
+    to the nearest whole number. ``minimum`` and
     ``maximum`` apply to every stratum lacking its own column. Returns the strata's name and
     population, then ``weight`` (a_h), ``unconstrained`` (n a_h / sum a), ``exact`` (after the
     bounds, before rounding), ``n`` (integers adding up to the total) and ``bound`` ("minimum",
@@ -258,11 +259,14 @@ def allocate(strata: pd.DataFrame, n: int | None = None, method: str = "proporti
     if sum(x is not None for x in (n, budget, variance)) != 1:
         raise _core.ConfigError("give exactly one of n, budget or variance (the last two for method='optimal')", column="n")
     if n is None:
-        if method != "optimal":
-            raise _core.ConfigError("a budget or a target variance sets the total of the optimal allocation only "
-                                    f"(method='optimal'), not of {method!r}", column="budget" if budget is not None else "variance")
+        if method != "optimal" and not (method == "neyman" and variance is not None):
+            raise _core.ConfigError("a budget sets the total of the optimal allocation only, a target variance that of "
+                                    f"the optimal or Neyman allocation, not of {method!r}",
+                                    column="budget" if budget is not None else "variance")
         by, value = ("budget", budget) if budget is not None else ("variance", variance)
-        total = _core._optimal_total(names, pop, sd, cost, by, float(value), source)  # type: ignore[arg-type]
+        # Neyman's allocation is the optimal one with equal costs
+        costs = [1.0] * rows if method == "neyman" else cost
+        total = _core._optimal_total(names, pop, sd, costs, by, float(value), source)  # type: ignore[arg-type]
         n_total = int(round(total))
     else:
         if isinstance(n, bool) or not float(n).is_integer() or n < 0:

@@ -17,6 +17,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -169,6 +170,13 @@ def test_neyman_and_optimal_as_practools_stralloc():
     assert v.attrs["total"] == pytest.approx(406.078240637092, rel=1e-12)
     assert int(v.n.sum()) == 406
     assert (v.n <= v.population).all()
+    # Neyman for a target variance: (sum W S)^2 / (V0 + sum W S^2 / N), the equal-cost case
+    W = SMHO.population / SMHO.population.sum()
+    V0 = (0.05 * 11664181) ** 2
+    expected = (W * SMHO.sd).sum() ** 2 / (V0 + (W * SMHO.sd ** 2).sum() / SMHO.population.sum())
+    ney = commdx.allocate(SMHO.drop(columns="cost"), variance=V0, method="neyman")
+    assert ney.attrs["total"] == pytest.approx(expected, rel=1e-12)
+    assert int(ney.n.sum()) == round(expected)
 
 
 def test_bounds_and_power_allocation():
@@ -265,9 +273,70 @@ def test_cli_allocate_refuses_bad_tables_naming_file_row_column(tmp_path, rows, 
         assert w in line, line
 
 
+def test_cli_size_refuses_previous_estimates_without_a_deff_column(tmp_path):
+    previous = tmp_path / "estimates.csv"
+    pd.read_csv(BASELINE, encoding="utf-8-sig", dtype=str).drop(columns="deff").to_csv(previous, index=False)
+    res = run("size", "--p", "0.5", "--margin", "0.05", "--previous", str(previous), "--indicator", "adults_bank_account")
+    assert res.returncode == 2
+    assert str(previous) in res.stderr and "'deff'" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
 def test_cli_size_refuses_a_negative_population_in_english(tmp_path):
     domains = tmp_path / "wards.csv"
     pd.DataFrame({"domain": ["26506", "26508"], "population": [4000, -1], "p": [0.3, 0.4]}).to_csv(domains, index=False)
     res = run("size", str(domains), "--margin", "0.05", "--lang", "en")
     assert res.returncode == 2
     assert f"{domains}, row 2, column 'population', unit 26508: the population must be a positive number" in res.stderr
+
+
+def _iterative(n, a, lo, hi):
+    """The textbook recomputation (Cochran 1977 §5.5's remark on n_h > N_h, extended to minimums):
+    share what is left among the free strata in proportion to a_h, fix every stratum that breaks a
+    bound at it, and start again from all strata whenever a fixed one would come back inside."""
+    fixed: dict[int, float] = {}
+    for _ in range(10 * len(a) + 10):
+        free = [h for h in range(len(a)) if h not in fixed]
+        left = n - sum(fixed.values())
+        total = sum(a[h] for h in free)
+        x = {h: left * a[h] / total for h in free}
+        broken = {h: (lo[h] if x[h] < lo[h] else hi[h]) for h in free if x[h] < lo[h] - 1e-12 or x[h] > hi[h] + 1e-12}
+        if not broken:
+            return [fixed.get(h, x.get(h)) for h in range(len(a))]
+        # fix the worst side first: the upper bounds when the free strata overflow, else the lower
+        over = {h: v for h, v in broken.items() if x[h] > hi[h]}
+        fixed.update(over or broken)
+    raise AssertionError("no convergence")
+
+
+def test_bounded_neyman_is_the_iteration_and_the_constrained_optimum():
+    """Random strata with minimums and maximums: the allocation's exact n_h equal the textbook
+    iteration's (written out above), and minimise sum N_h^2 S_h^2 / n_h under the bounds as SciPy's
+    constrained optimiser finds it."""
+    from scipy.optimize import Bounds, LinearConstraint, minimize
+
+    rng = np.random.default_rng(14)
+    for _ in range(25):
+        H = int(rng.integers(3, 9))
+        N = rng.integers(40, 3000, H).astype(float)
+        S = rng.uniform(0.1, 3.0, H)
+        lo = np.minimum(rng.integers(0, 40, H), N).astype(float)
+        hi = np.minimum(N, rng.integers(60, 2000, H)).astype(float)
+        n = int(rng.integers(int(lo.sum()) + 1, int(hi.sum())))
+        table = pd.DataFrame({"stratum": [f"S{h}" for h in range(H)], "population": N.astype(int), "sd": S,
+                              "minimum": lo.astype(int), "maximum": hi.astype(int)})
+        r = commdx.allocate(table, n=n, method="neyman")
+        assert int(r.n.sum()) == n and (r.n >= lo).all() and (r.n <= hi).all()
+        assert (np.abs(r.n - r.exact) < 1).all()
+        assert list(r.exact) == pytest.approx(_iterative(n, list(N * S), list(lo), list(hi)), rel=1e-9, abs=1e-9)
+        f = lambda x: float(np.sum(N ** 2 * S ** 2 / x))  # noqa: E731
+        x0 = np.clip(np.full(H, n / H), np.maximum(lo, 1e-9), hi)
+        scale = f(x0)
+        A2 = N ** 2 * S ** 2
+        best = minimize(lambda x: f(x) / scale, x0, jac=lambda x: -A2 / x ** 2 / scale,
+                        hess=lambda x: np.diag(2 * A2 / x ** 3 / scale), method="trust-constr",
+                        bounds=Bounds(np.maximum(lo, 1e-9), hi),
+                        constraints=[LinearConstraint(np.ones((1, H)), n, n)],
+                        options={"gtol": 1e-12, "xtol": 1e-12, "maxiter": 5000})
+        assert abs(best.x.sum() - n) < 1e-6
+        assert f(r.exact.to_numpy()) <= f(best.x) * (1 + 1e-9)
+        assert list(r.exact) == pytest.approx(list(best.x), rel=1e-3, abs=1e-3)
