@@ -231,6 +231,49 @@ TEST(Allocate, MinimumsAndMaximumsRecomputeTheFreeStrata) {
   EXPECT_EQ(r.strata[2].bound, "minimum");
 }
 
+// Published: the README of the R package stratallo (Wesolowski, Wieczorkowski & Wojciak;
+// github.com/wwojciech/stratallo, README.md at commit 0198b6e), its four-stratum example
+// N = (3000, 4000, 5000, 2000), S = (48, 79, 76, 16), a = N S, printed to 6-7 digits:
+//   opt(n = 190, a)                  31.376147 68.853211 82.798165  6.972477
+//   opt(n = 190, a, M = (100, 90, 70, 80))        35.121951 77.073171 70.000000 7.804878
+//   opt(n = 190, a, m = (50, 120, 1, 2))          50 120 18 2
+//   opt(n = 1284, a, m = (100, 90, 500, 50), M = (300, 400, 800, 90))  228.9496 400.0000 604.1727 50.8777
+//   with a = (3000, 4000, 5000, 2000) and the same box: 297.4286 396.5714 500 90, and its
+//   round_oric: 297 397 500 90 (our largest remainder gives the same integers).
+TEST(Allocate, BoxConstrainedNeymanAsStratallo) {
+  auto st = strata({3000, 4000, 5000, 2000}, {48, 79, 76, 16});
+  auto exact = [](const s::allocation_result& r) {
+    std::vector<double> out;
+    for (const auto& x : r.strata) out.push_back(x.exact);
+    return out;
+  };
+  auto expect = [](const std::vector<double>& got, const std::vector<double>& want, double tol) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t h = 0; h < got.size(); ++h) EXPECT_NEAR(got[h], want[h], tol) << "stratum " << h + 1;
+  };
+  const s::allocation_options ney{s::allocation_method::neyman, 0.5};
+  expect(exact(s::allocate(st, 190, ney)), {31.376147, 68.853211, 82.798165, 6.972477}, 5e-7);
+  auto upper = st;
+  const double M[] = {100, 90, 70, 80};
+  for (std::size_t h = 0; h < 4; ++h) upper[h].maximum = M[h];
+  expect(exact(s::allocate(upper, 190, ney)), {35.121951, 77.073171, 70.0, 7.804878}, 5e-7);
+  auto lower = st;
+  const double m[] = {50, 120, 1, 2};
+  for (std::size_t h = 0; h < 4; ++h) lower[h].minimum = m[h];
+  expect(exact(s::allocate(lower, 190, ney)), {50, 120, 18, 2}, 1e-9);
+  auto box = st;
+  const double bm[] = {100, 90, 500, 50}, bM[] = {300, 400, 800, 90};
+  for (std::size_t h = 0; h < 4; ++h) {
+    box[h].minimum = bm[h];
+    box[h].maximum = bM[h];
+  }
+  expect(exact(s::allocate(box, 1284, ney)), {228.9496, 400.0, 604.1727, 50.8777}, 5e-5);
+  for (auto& x : box) x.sd = 1.0;  // a = N: (3000, 4000, 5000, 2000)
+  const auto r = s::allocate(box, 1284, ney);
+  expect(exact(r), {297.4286, 396.5714, 500, 90}, 5e-5);
+  EXPECT_EQ(counts(r), (sizes{297, 397, 500, 90}));
+}
+
 TEST(Allocate, EqualAllocationAndLargestRemainderKeepTheTotal) {
   auto r = s::allocate(strata({500, 400, 300}), 100, {s::allocation_method::equal, 0.5});
   EXPECT_EQ(counts(r), (sizes{34, 33, 33}));  // 33.33 each: the one left over to the first (tie)

@@ -179,6 +179,21 @@ def test_neyman_and_optimal_as_practools_stralloc():
     assert int(ney.n.sum()) == round(expected)
 
 
+def test_box_constrained_neyman_as_stratallo_publishes_it():
+    # the README of the R package stratallo (github.com/wwojciech/stratallo, commit 0198b6e): four
+    # strata, a = N S; its printed allocations under upper bounds and under box constraints
+    st = pd.DataFrame({"stratum": ["1", "2", "3", "4"], "population": [3000, 4000, 5000, 2000], "sd": [48, 79, 76, 16]})
+    r = commdx.allocate(st.assign(maximum=[100, 90, 70, 80]), n=190, method="neyman")
+    assert list(r.exact) == pytest.approx([35.121951, 77.073171, 70.000000, 7.804878], abs=5e-7)
+    box = st.assign(minimum=[100, 90, 500, 50], maximum=[300, 400, 800, 90])
+    r = commdx.allocate(box, n=1284, method="neyman")
+    assert list(r.exact) == pytest.approx([228.9496, 400.0000, 604.1727, 50.8777], abs=5e-5)
+    assert list(r.bound) == ["", "maximum", "", ""]  # stratum 2 held at its maximum of 400
+    # its rounding example (a = (3000, 4000, 5000, 2000), the same box): round_oric gives 297 397 500 90
+    r = commdx.allocate(box.assign(sd=1.0), n=1284, method="neyman")
+    assert list(r.n) == [297, 397, 500, 90]
+
+
 def test_bounds_and_power_allocation():
     wards = pd.DataFrame({"stratum": ["W1", "W2", "W3"], "population": [9000, 800, 200]})
     r = commdx.allocate(wards, n=300, minimum=30)
