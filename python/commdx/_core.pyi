@@ -389,6 +389,10 @@ def _access_segments(columns: dict, source: str, config: typing.Any = None, cent
     ...
 def _adjust_nonresponse(columns: dict, weight: str, responded: str, cells: collections.abc.Sequence[str], source: str = 'DataFrame') -> numpy.typing.NDArray[numpy.float64]:
     ...
+def _allocate(name: collections.abc.Sequence[str], population: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], sd: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], mean: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], cost: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], minimum: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], maximum: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], n: typing.SupportsInt | typing.SupportsIndex, method: str, power: typing.SupportsFloat | typing.SupportsIndex, source: str) -> dict:
+    """
+    Allocation of n among strata (commdx::sampling::allocate); use commdx.allocate.
+    """
 def _area_classes(classes: dict, source: str = 'classes table', lines: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> dict[str, str]:
     ...
 def _calibrate(columns: dict, design: dict, margins: collections.abc.Sequence[tuple[str, bool, typing.SupportsFloat | typing.SupportsIndex, collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex]]]], method: str, lower: typing.SupportsFloat | typing.SupportsIndex, upper: typing.SupportsFloat | typing.SupportsIndex, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, source: str = 'DataFrame') -> CalibratedDesign:
@@ -445,6 +449,10 @@ def _merge_statistics(documents: list, sources: collections.abc.Sequence[str]) -
     """
 def _merge_suppressed_design(strata: collections.abc.Sequence[str], psu: collections.abc.Sequence[str], fpc: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], finest: collections.abc.Sequence[str], ward: collections.abc.Sequence[str], units: collections.abc.Sequence[str], statuses: collections.abc.Sequence[str]) -> dict:
     ...
+def _optimal_total(name: collections.abc.Sequence[str], population: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], sd: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], cost: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], by: str, value: typing.SupportsFloat | typing.SupportsIndex, source: str) -> float:
+    """
+    The optimal allocation's total for a budget (by='budget') or a target variance of the mean (by='variance').
+    """
 def _parse_design(spec: str) -> typing.Any:
     """
     'weight=w,strata=s,psu=p,fpc=f,lonely_psu=adjust' -> dict
@@ -454,6 +462,10 @@ def _plan_outreach(households: dict, businesses: typing.Any, roster: Roster, cla
 def _plan_pseudonym(key: bytes, id: str) -> str:
     """
     The pseudonym plan_outreach shows for id under key (for tests and audits).
+    """
+def _sample_sizes(name: collections.abc.Sequence[str], what: str, p: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], mean: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], population: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], deff: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], response_rate: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], kind: str, value: typing.SupportsFloat | typing.SupportsIndex, confidence: typing.SupportsFloat | typing.SupportsIndex, source: str) -> dict:
+    """
+    Sample size of every domain, in steps (commdx::sampling::sample_sizes); use commdx.sample_size.
     """
 def _shipped_campaigns() -> typing.Any:
     ...

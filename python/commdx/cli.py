@@ -46,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
             continue
-        importlib.import_module(f"{commands.__name__}.{info.name}").add_parser(sub)
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        if hasattr(module, "add_parser"):  # a command's helper module (survey_design) registers through its command
+            module.add_parser(sub)
     return parser
 
 
