@@ -21,3 +21,4 @@
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
 #include "commdx/pipeline.hpp"
+#include "commdx/selection.hpp"
