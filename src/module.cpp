@@ -7,6 +7,7 @@
 #include "commdx/error.hpp"
 
 void bind_pipeline(py::module_& m);  // src/bind_pipeline.cpp (declared here: prelude.hpp stays as the stages left it)
+void bind_selection(py::module_& m);  // src/bind_selection.cpp
 namespace {
 void bind_interrupt(py::module_& m);  // below: Ctrl-C inside a long C++ call
 }
@@ -27,6 +28,7 @@ PYBIND11_MODULE(_core, m) {
   bind_plan(m);
   bind_monitor(m);
   bind_pipeline(m);
+  bind_selection(m);
 }
 
 // The exception hierarchy: the Python classes of commdx.errors (python/commdx/errors.py), exposed

@@ -17,8 +17,8 @@
 //     undecided units at a time "fight" over their summed probability until one of them is
 //     decided (0 or 1). It gives exactly the target pi for any n, needs no rejection loop (unlike
 //     Sampford's method, whose acceptance rate falls as the pi approach 1), runs in one pass, and
-//     the random order (a seeded shuffle) makes every joint inclusion probability positive for
-//     the frames met here, unlike the ordered variant on a fixed list.
+//     the random order (a seeded shuffle) gives pairs of units positive joint inclusion
+//     probabilities (tested on every pair of a 12-unit frame), unlike systematic PPS.
 // Second stage: m households of a drawn group's list, by simple random sampling (a seeded partial
 // Fisher-Yates shuffle; the sample is given back in list order) or by systematic sampling (interval
 // N/m, one random start; reproducible from the list order). Reserves: a further R households of

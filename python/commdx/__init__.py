@@ -48,6 +48,8 @@ from .monitor import *  # noqa: E402,F401,F403
 from .monitor import __all__ as _monitor_all  # noqa: E402
 from .targets import *  # noqa: E402,F401,F403
 from .targets import __all__ as _targets_all  # noqa: E402
+from .selection import *  # noqa: E402,F401,F403
+from .selection import __all__ as _selection_all  # noqa: E402
 from . import synth  # noqa: E402,F401  (commdx.synth: the example city generator)
 from . import report  # noqa: E402,F401  (commdx.report: the monthly report document)
 from . import keys  # noqa: E402,F401  (commdx.keys: the wards' pseudonym keys)
@@ -55,5 +57,5 @@ from . import keys  # noqa: E402,F401  (commdx.keys: the wards' pseudonym keys)
 __all__ = [
     "Error", "InputError", "ValidationError", "ConfigError", "NameMatchError", "synth",
     *_places_all, *_teams_all, *_survey_all, *_estimate_all, *_calibrate_all, *_indicators_all,
-    *_scores_all, *_classify_all, *_plan_all, *_monitor_all, *_targets_all,
+    *_scores_all, *_classify_all, *_plan_all, *_monitor_all, *_targets_all, *_selection_all,
 ]

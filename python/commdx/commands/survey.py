@@ -78,6 +78,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("-o", "--out", default=None, help=t["out"])
     c.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     c.set_defaults(func=run_calibrate)
+    from .survey_select import add_parser as add_select  # commdx survey select (survey_select.py)
+
+    add_select(sub)
 
 
 def read_margins(path: str, lang: str = "en") -> dict:
