@@ -27,10 +27,12 @@
 // Design columns of the sample (the shape of commdx synth's households.csv, so it goes straight
 // into SurveyDesign/estimate): weight = 1 / (pi_group pi_household); a non-certainty group is a PSU
 // of its ward's stratum, whose fpc is the number of groups of positive size in that stratum that
-// are not certainty units (an SRS-without-replacement approximation of the PPS first stage; leave
-// fpc out of the design for the with-replacement approximation); a certainty group is a stratum of
-// its own ("<ward>/<group>", self-representing) whose PSUs are its households, fpc = the group's
-// listed households (its second stage is the one that varies). A reserve household takes the place
+// are not certainty units (an SRS-without-replacement approximation of the PPS first stage); a
+// certainty group is a stratum of its own ("<ward>/<group>", self-representing) whose PSUs are its
+// households, fpc = the group's listed households. The fpc is right for a one-stage sample (every
+// household of a drawn group); with subsampling the estimator's one-stage fpc would shrink the
+// second stage's variance too, so commdx.select_sample leaves it out then (docs/selection.md has
+// the measurements). A reserve household takes the place
 // of a non-responding household of the same group with the same weight (substitution within the
 // group): the group's weight is kept, and reserves weigh nothing unless used.
 //

@@ -36,7 +36,8 @@ class Selection:
         the list, ``position`` (1-based, in the group's list), ``stratum`` (the ward, or
         ``ward/group`` for a certainty group, a stratum of its own), ``psu`` (the group, or the
         household in a certainty group), ``pi_group``, ``pi_household``, ``pi`` (their product),
-        ``weight`` = 1/pi, ``fpc`` and ``certainty``
+        ``weight`` = 1/pi, ``certainty``, and ``fpc`` when every household of a drawn group is taken
+        (``m=0``); with subsampling the design is the with-replacement approximation, no fpc
     reserves : per drawn group, the reserve households in ``rank`` order (1 = the first to use in
         place of a household that does not respond; it takes that household's weight)
     groups : every group of the frame: ``size``, ``listed`` households, ``pi``, ``certainty``,
@@ -69,7 +70,7 @@ def _text(df: pd.DataFrame, column: str, source: str) -> list[str]:
     if missing.any():
         row = int(missing.argmax()) + 1
         raise _core.InputError("empty value", file=source, row=row, column=column)
-    return [str(x) for x in col]
+    return col.astype(str).tolist()  # one conversion (iterating an Arrow-backed column is slow)
 
 
 def _count(value, what: str) -> int:
@@ -140,7 +141,8 @@ def select_sample(households: pd.DataFrame, groups: Optional[pd.DataFrame] = Non
     })
     sample["pi"] = sample["pi_group"] * sample["pi_household"]
     sample["weight"] = hh["weight"]
-    sample["fpc"] = hh["fpc"]
+    if m == 0:  # one-stage: the first-stage fpc holds (docs/selection.md, "The sample file")
+        sample["fpc"] = hh["fpc"]
     sample["certainty"] = hh["certainty"]
     if id != "household_id":
         sample = sample.rename(columns={"household_id": id})
@@ -151,4 +153,4 @@ def select_sample(households: pd.DataFrame, groups: Optional[pd.DataFrame] = Non
     frame_out = pd.DataFrame({stratum: g["stratum"], group: g["group"], "size": g["size"], "listed": g["listed"],
                               "pi": g["pi"], "certainty": g["certainty"], "selected": g["selected"]})
     return Selection(sample=sample, reserves=res, groups=frame_out,
-                     design=SurveyDesign(weight="weight", strata="stratum", psu="psu", fpc="fpc"))
+                     design=SurveyDesign(weight="weight", strata="stratum", psu="psu", fpc="fpc" if m == 0 else None))

@@ -65,7 +65,7 @@ def test_certainty_groups_are_strata_of_their_own(city):
     hh = city.households
     groups = hh[hh["ward_code"] == "26506"]["group_code"].nunique()
     n = {w: (int(np.ceil(0.8 * groups)) if w == "26506" else 3) for w in hh["ward_code"].unique()}  # 26506: 80%
-    sel = commdx.select_sample(hh, n=n, m=5, seed=2, method="systematic", within="systematic")
+    sel = commdx.select_sample(hh, n=n, m=0, seed=2, method="systematic")  # every household: one-stage, with fpc
     g = sel.groups
     sure = g[g["certainty"]]
     assert len(sure) > 0 and (sure["ward_code"] == "26506").all() and sure["selected"].all()
@@ -82,15 +82,17 @@ def test_certainty_groups_are_strata_of_their_own(city):
     np.testing.assert_allclose(est.set_index("ward_code")["estimate"], hh.groupby("ward_code").size(), rtol=1e-12)
 
 
-def test_selected_sample_estimates_through_estimate(city, answers):
-    """200 samples selected by the library, surveyed and estimated with the design columns it wrote:
-    the mean estimate within 3 Monte Carlo SEs of the population value, and the 95% intervals
-    covering it in 90-99% of the samples (about 2 binomial SEs around 95% at 200 samples)."""
+@pytest.mark.parametrize("m", [10, 0])  # subsampled (no fpc) and one-stage (fpc)
+def test_selected_sample_estimates_through_estimate(city, answers, m):
+    """200 samples selected by the library, surveyed and estimated with the design it wrote: the
+    mean estimate within 3 Monte Carlo SEs of the population value, and the 95% intervals covering
+    it in 90-99% of the samples (about 2 binomial SEs around 95% at 200 samples)."""
     pop = answers["bank_account"].mean()
     pop_members = answers["members"].sum()
     est, se, tot = [], [], []
     for seed in range(1, 201):
-        sel = commdx.select_sample(answers, n=6, m=10, seed=seed)
+        sel = commdx.select_sample(answers, n=6, m=m, seed=seed)
+        assert ("fpc" in sel.sample.columns) == (m == 0) and sel.design.fpc == ("fpc" if m == 0 else None)
         df = surveyed(sel, answers)
         assert df["bank_account"].notna().all()
         e = commdx.estimate(df, sel.design, "bank_account").iloc[0]

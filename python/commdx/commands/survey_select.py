@@ -7,7 +7,7 @@ Issue 14: the survey's sample drawn from the team's household list (docs/selecti
 ward N residential groups (or the ward's ``n`` of an allocation file ``stratum,n``, as
 ``commdx survey allocate`` writes) by probability proportional to size, M households per drawn
 group and R reserves. Writes into DIR: ``sample.csv`` (the design columns ``commdx estimate``
-reads: stratum, psu, weight, fpc, with the inclusion probabilities), ``reserves.csv``,
+reads: stratum, psu, weight, and fpc when M is 0; with the inclusion probabilities), ``reserves.csv``,
 ``groups.csv`` (every group's size, probability, certainty, selection) and one visit list per drawn
 group for the interviewers, ``visit-lists/<ward>/<group>.xlsx`` (Vietnamese headers). Households
 appear as the pseudonyms of their ward's key (``commdx keys``), the same as in ``commdx plan``,
