@@ -156,7 +156,8 @@ def test_cli_writes_sample_reserves_and_visit_lists(city, listing, tmp_path):
     for w in wards:
         commdx.keys.create(w, store)
     alloc = tmp_path / "alloc.csv"
-    pd.DataFrame({"stratum": wards, "n": [2] * len(wards)}).to_csv(alloc, index=False)
+    # households per ward, as commdx survey allocate writes them: 11 households at 6 a group = 2 groups
+    pd.DataFrame({"stratum": wards, "n": [11] * len(wards)}).to_csv(alloc, index=False)
     out = tmp_path / "out"
     res = run("--households", str(listing), "--allocation", str(alloc), "--households-per-group", "6",
               "--reserves", "2", "--seed", "4", "--out", str(out), env={"COMMDX_KEY_STORE": str(store)})
@@ -218,6 +219,10 @@ def test_cli_bad_inputs_name_file_row_column(city, listing, tmp_path):
     res = run("--households", str(listing), "--allocation", str(alloc), "--with-names", "--out", str(tmp_path / "o3"),
               "--lang", "en")
     assert res.returncode == 2 and "alloc.csv" in res.stderr and "'n'" in res.stderr and "row 2" in res.stderr, res.stderr
+    alloc.write_text("stratum,n\n26506,2\n", encoding="utf-8")  # households, but no M to make groups of them
+    res = run("--households", str(listing), "--allocation", str(alloc), "--with-names", "--out", str(tmp_path / "o5"),
+              "--lang", "en")
+    assert res.returncode == 2 and "--households-per-group" in res.stderr, res.stderr
     groups = tmp_path / "groups.csv"
     g = city.households.groupby(["ward_code", "group_code"]).size().rename("size").reset_index()
     g.loc[4, "size"] = -3

@@ -1,11 +1,12 @@
-"""``commdx survey select --households LIST (--groups-per-ward N | --allocation FILE)
-[--households-per-group M] [--reserves R] [--seed S] [--method pivotal|systematic]
+"""``commdx survey select --households LIST (--groups-per-ward N | --allocation FILE
+[--allocation-unit households|groups]) [--households-per-group M] [--reserves R] [--seed S] [--method pivotal|systematic]
 [--within srs|systematic] [--groups FRAME] --out DIR [--with-names | --key-file F | --key-ward W]
 [--lang vi|en]``
 
 Issue 14: the survey's sample drawn from the team's household list (docs/selection.md): in every
 ward N residential groups (or the ward's ``n`` of an allocation file ``stratum,n``, as
-``commdx survey allocate`` writes) by probability proportional to size, M households per drawn
+``commdx survey allocate`` writes; its n counts households, so a ward draws n/M groups rounded up,
+unless ``--allocation-unit groups``) by probability proportional to size, M households per drawn
 group and R reserves. Writes into DIR: ``sample.csv`` (the design columns ``commdx estimate``
 reads: stratum, psu, weight, and fpc when M is 0; with the inclusion probabilities), ``reserves.csv``,
 ``groups.csv`` (every group's size, probability, certainty, selection) and one visit list per drawn
@@ -30,6 +31,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "groups": "khung tổ dân phố (CSV/XLSX, cột ward_code, group_code, size); mặc định: các tổ trong danh sách hộ, quy mô = số hộ",
         "gpw": "số tổ chọn trong mỗi phường/xã",
         "allocation": "tệp phân bổ (CSV/XLSX, cột stratum,n; như của commdx survey allocate)",
+        "unit": "n của tệp phân bổ là số hộ (mặc định, như commdx survey allocate ghi: số tổ = n/M làm tròn lên) hoặc số tổ",
+        "need_m": "--allocation-unit households cần --households-per-group M > 0 để đổi số hộ thành số tổ",
         "hpg": "số hộ phỏng vấn trong mỗi tổ được chọn (mặc định 0: mọi hộ)",
         "reserves": "số hộ dự phòng cho mỗi tổ được chọn (mặc định 0)",
         "seed": "hạt giống ngẫu nhiên (cùng hạt giống, cùng mẫu trên mọi máy)",
@@ -51,6 +54,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "groups": "the frame of groups (CSV/XLSX, columns ward_code, group_code, size); default: the list's groups, size = households",
         "gpw": "groups to draw in every ward",
         "allocation": "allocation file (CSV/XLSX, columns stratum,n; as commdx survey allocate writes)",
+        "unit": "the allocation's n counts households (default, as commdx survey allocate writes: groups = n/M rounded up) or groups",
+        "need_m": "--allocation-unit households needs --households-per-group M > 0 to turn households into groups",
         "hpg": "households to interview per drawn group (default 0: all)",
         "reserves": "reserve households per drawn group (default 0)",
         "seed": "random seed (the same seed gives the same sample on every machine)",
@@ -78,6 +83,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--groups", default=None, help=t["groups"])
     p.add_argument("--groups-per-ward", type=int, default=None, help=t["gpw"])
     p.add_argument("--allocation", default=None, help=t["allocation"])
+    p.add_argument("--allocation-unit", choices=("households", "groups"), default="households", help=t["unit"])
     p.add_argument("--households-per-group", type=int, default=0, help=t["hpg"])
     p.add_argument("--reserves", type=int, default=0, help=t["reserves"])
     p.add_argument("--seed", type=int, default=1, help=t["seed"])
@@ -163,6 +169,10 @@ def run(args: argparse.Namespace) -> int:
     if args.groups:
         groups = read_table(args.groups, text=("ward_code", "group_code"), required=("ward_code", "group_code", "size"))
     n = _read_allocation(args.allocation) if args.allocation else args.groups_per_ward
+    if args.allocation and args.allocation_unit == "households":  # households per stratum -> groups
+        if args.households_per_group <= 0:
+            raise commdx.ConfigError(t["need_m"], column="--households-per-group")
+        n = {s: -(-k // args.households_per_group) for s, k in n.items()}
     sel = commdx.select_sample(households, groups, n=n, m=args.households_per_group, reserves=args.reserves,
                                seed=args.seed, method=args.method, within=args.within)
     wards = list(dict.fromkeys(sel.sample["ward_code"]))
