@@ -124,7 +124,8 @@ TEST(Selection, SystematicFrequenciesMatchPi) {
 }
 
 TEST(Selection, PivotalJointInclusionPositive) {
-  // Systematic PPS never draws units 0 and 1 together here (cumulated .1, .34: closer than 1);
+  // Systematic PPS never draws units 0 and 1 together here (pi .105, .253, cumulated .105, .358:
+  // both inside the first unit interval);
   // the pivotal method over a random order does, for every pair.
   const int draws = 20000;
   std::vector<double> pi = sel::inclusion_probabilities(twelve, 5);
