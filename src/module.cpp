@@ -8,6 +8,7 @@
 
 void bind_pipeline(py::module_& m);  // src/bind_pipeline.cpp (declared here: prelude.hpp stays as the stages left it)
 void bind_sampling(py::module_& m);  // src/bind_sampling.cpp
+void bind_selection(py::module_& m);  // src/bind_selection.cpp
 namespace {
 void bind_interrupt(py::module_& m);  // below: Ctrl-C inside a long C++ call
 }
@@ -29,6 +30,7 @@ PYBIND11_MODULE(_core, m) {
   bind_monitor(m);
   bind_pipeline(m);
   bind_sampling(m);
+  bind_selection(m);
 }
 
 // The exception hierarchy: the Python classes of commdx.errors (python/commdx/errors.py), exposed

@@ -22,3 +22,4 @@
 #include "commdx/report/indicators.hpp"
 #include "commdx/pipeline.hpp"
 #include "commdx/sampling.hpp"
+#include "commdx/selection.hpp"

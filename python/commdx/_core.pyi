@@ -423,6 +423,10 @@ def _hmac_sha256_hex(key: bytes, message: bytes) -> str:
     """
     HMAC-SHA-256 of message under key, hex (checked against hashlib in the tests).
     """
+def _inclusion_probabilities(sizes: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], n: typing.SupportsInt | typing.SupportsIndex) -> tuple[list[float], list[bool]]:
+    """
+    PPS inclusion probabilities n x / sum(x) with certainty units (R sampling's inclusionprobabilities): (pi, certainty).
+    """
 def _indicator_catalogue() -> typing.Any:
     """
     The shipped indicator catalogue as a JSON-ready dict.
@@ -466,6 +470,9 @@ def _plan_pseudonym(key: bytes, id: str) -> str:
 def _sample_sizes(name: collections.abc.Sequence[str], what: str, p: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], mean: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], population: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], deff: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], response_rate: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], kind: str, value: typing.SupportsFloat | typing.SupportsIndex, confidence: typing.SupportsFloat | typing.SupportsIndex, source: str) -> dict:
     """
     Sample size of every domain, in steps (commdx::sampling::sample_sizes); use commdx.sample_size.
+def _select_sample(group_stratum: collections.abc.Sequence[str], group_code: collections.abc.Sequence[str], group_size: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], household_stratum: collections.abc.Sequence[str], household_group: collections.abc.Sequence[str], household_id: collections.abc.Sequence[str], groups: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex], groups_per_stratum: typing.SupportsInt | typing.SupportsIndex, households_per_group: typing.SupportsInt | typing.SupportsIndex, reserves: typing.SupportsInt | typing.SupportsIndex, method: str, within: str, seed: typing.SupportsInt | typing.SupportsIndex, groups_source: str, households_source: str) -> dict:
+    """
+    The two-stage sample (commdx::selection::select): {'groups', 'households', 'reserves'}, each a dict of columns.
     """
 def _shipped_campaigns() -> typing.Any:
     ...

@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        if hasattr(module, "add_parser"):  # a command's helper module (survey_design) registers through its command
+        if hasattr(module, "add_parser"):  # a command's helper modules (survey_design, survey_select) register through it
             module.add_parser(sub)
     return parser
 

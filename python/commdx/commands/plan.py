@@ -46,13 +46,18 @@ def add_parser(sub) -> None:
     add_targets_argument(p)
     p.add_argument("--ward", default="", help="chỉ lập kế hoạch cho mã đơn vị này / plan only this unit code")
     p.add_argument("--out", default="plan-out", help="thư mục kết quả (mặc định: plan-out) / output folder")
-    p.add_argument("--with-names", action="store_true", help="mã thật thay cho mã ẩn danh / real ids instead of pseudonyms")
-    p.add_argument("--key-file", help="tệp khóa ẩn danh (commdx keys create) / the pseudonym key file")
-    p.add_argument("--key-ward", help="dùng khóa của đơn vị này trong kho khóa (mặc định: phường/xã của --ward) / "
-                                      "use this unit's key from the key store (default: the ward of --ward)")
-    p.add_argument("--key-store", help="kho khóa (mặc định $COMMDX_KEY_STORE hoặc ~/.config/commdx/keys) / key store")
+    add_key_arguments(p)
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
+
+
+def add_key_arguments(p, key_ward: str = "dùng khóa của đơn vị này trong kho khóa (mặc định: phường/xã của --ward) / "
+                                          "use this unit's key from the key store (default: the ward of --ward)") -> None:
+    """--with-names, --key-file, --key-ward, --key-store: the options _key reads (also commdx survey select's)."""
+    p.add_argument("--with-names", action="store_true", help="mã thật thay cho mã ẩn danh / real ids instead of pseudonyms")
+    p.add_argument("--key-file", help="tệp khóa ẩn danh (commdx keys create) / the pseudonym key file")
+    p.add_argument("--key-ward", help=key_ward)
+    p.add_argument("--key-store", help="kho khóa (mặc định $COMMDX_KEY_STORE hoặc ~/.config/commdx/keys) / key store")
 
 
 def _read_catalogue(path: str) -> dict:

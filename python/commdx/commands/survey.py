@@ -81,6 +81,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from .survey_design import add_parsers as add_design_parsers  # survey size, survey allocate
 
     add_design_parsers(sub)
+    from .survey_select import add_parsers as add_select  # survey select
+
+    add_select(sub)
 
 
 def read_margins(path: str, lang: str = "en") -> dict:
