@@ -116,3 +116,25 @@ def test_date_options_take_the_vietnamese_day_month_year(monkeypatch):
                               "--until", "2026-6-30"])
     assert (args.first_day, args.until) == ("2026-02-09", "2026-06-30")
     assert parser.parse_args(["teams", "check", "r.json", "--deadline", "20/07/2022"]).deadline == "2022-07-20"
+
+
+def _parsers(parser: argparse.ArgumentParser, name: str = "commdx"):
+    yield name, parser
+    for a in parser._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            for cname, sub in a.choices.items():
+                yield from _parsers(sub, f"{name} {cname}")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_command_prints_its_help(lang, monkeypatch):
+    """argparse expands '%' in help texts when it prints them: "10%" in commdx survey size's help
+    crashed `--help` with a traceback, which the per-option checks above did not print."""
+    monkeypatch.setattr(sys, "argv", ["commdx", "--lang", "en"] if lang == "en" else ["commdx"])
+    failed = []
+    for name, parser in _parsers(cli.build_parser()):
+        try:
+            assert parser.format_help().startswith("usage: ")
+        except Exception as exc:  # noqa: BLE001 - the command and the error are the finding
+            failed.append(f"{name}: {exc!r}")
+    assert not failed, failed

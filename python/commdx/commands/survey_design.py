@@ -25,7 +25,7 @@ TEXT = {
         "domains": "bảng địa bàn CSV/XLSX: domain, population, p hoặc variance, deff, response_rate (tùy chọn)",
         "strata": "bảng tầng CSV/XLSX: stratum, population, và sd (hoặc p), mean, cost, minimum, maximum tùy phương pháp",
         "margin": "sai số biên mong muốn (nửa độ rộng khoảng tin cậy, 0.05 = 5 điểm phần trăm)",
-        "relative_se": "sai số chuẩn tương đối mong muốn (0.1 = 10%)",
+        "relative_se": "sai số chuẩn tương đối mong muốn (0.1 = 10%%)",
         "confidence": "độ tin cậy (mặc định 0.95)",
         "p": "tỉ lệ dự kiến (0.5 khi chưa biết) cho mọi địa bàn không có cột p",
         "variance": "phương sai dự kiến của biến (ước lượng trung bình)",
@@ -47,10 +47,10 @@ TEXT = {
         "maximum": "cỡ mẫu tối đa của mỗi tầng (khi bảng không có cột maximum)",
         "out": "tệp kết quả .csv (mặc định in ra màn hình)",
         "size_done": "Cỡ mẫu cho {k} địa bàn: cần tiếp cận {n} hộ để có {r} hộ trả lời; lớn nhất {top} ({top_n} hộ). Ghi vào {out}.",
-        "size_one": "Cỡ mẫu: cần tiếp cận {n} hộ để có {r} hộ trả lời (n0 = {n0:.1f}, sau deff {nd:.1f}, sau hiệu chỉnh tổng thể {nf:.1f}).",
+        "size_one": "Cỡ mẫu: cần tiếp cận {n} hộ để có {r} hộ trả lời (n0 = {n0}, sau deff {nd}, sau hiệu chỉnh tổng thể {nf}).",
         "allocate_done": "Đã phân bổ {n} hộ cho {k} tầng theo phương pháp {m}{bounds}. Ghi vào {out}.",
         "bounds": "; {b} tầng chạm giới hạn",
-        "se": " Sai số chuẩn dự kiến của trung bình: {se:.4g}.",
+        "se": " Sai số chuẩn dự kiến của trung bình: {se}.",
     },
     "en": {
         "size": "sample size (households to survey) per domain or overall",
@@ -58,7 +58,7 @@ TEXT = {
         "domains": "CSV/XLSX table of domains: domain, population, p or variance, deff, response_rate (optional)",
         "strata": "CSV/XLSX table of strata: stratum, population, and as the method needs sd (or p), mean, cost, minimum, maximum",
         "margin": "margin of error (the confidence interval's half-width; 0.05 is five percentage points)",
-        "relative_se": "relative standard error (0.1 is 10%)",
+        "relative_se": "relative standard error (0.1 is 10%%)",
         "confidence": "confidence level (default 0.95)",
         "p": "expected proportion (0.5 when unknown) for domains without a p column",
         "variance": "expected variance of the variable (for a mean)",
@@ -80,10 +80,10 @@ TEXT = {
         "maximum": "maximum per stratum (when the table has no maximum column)",
         "out": "output .csv (stdout by default)",
         "size_done": "Sample size for {k} domains: contact {n} households for {r} respondents; largest {top} ({top_n}). Written to {out}.",
-        "size_one": "Sample size: contact {n} households for {r} respondents (n0 = {n0:.1f}, after deff {nd:.1f}, after the fpc {nf:.1f}).",
+        "size_one": "Sample size: contact {n} households for {r} respondents (n0 = {n0}, after deff {nd}, after the fpc {nf}).",
         "allocate_done": "Allocated {n} households to {k} strata by {m}{bounds}. Written to {out}.",
         "bounds": "; {b} strata at a bound",
-        "se": " Anticipated SE of the mean: {se:.4g}.",
+        "se": " Anticipated SE of the mean: {se}.",
     },
 }
 
@@ -154,13 +154,17 @@ def run_size(args: argparse.Namespace) -> int:
                                previous=args.previous, indicator=args.indicator, level=args.level)
     _write(table, args.out)
     if args.out is not None:
+        from ..render.fmt import Fmt
+
+        fmt = Fmt(args.lang)  # "384,1" and "1.234" in Vietnamese
         if domains is None:
             r = table.iloc[0]
-            print(t["size_one"].format(n=int(r.n), r=int(r.respondents), n0=r.n0, nd=r.n_deff, nf=r.n_fpc))
+            print(t["size_one"].format(n=fmt.int(r.n), r=fmt.int(r.respondents), n0=fmt.num(r.n0), nd=fmt.num(r.n_deff),
+                                       nf=fmt.num(r.n_fpc)))
         else:
             top = table.loc[table.n.idxmax()]
-            print(t["size_done"].format(k=len(table), n=int(table.n.sum()), r=int(table.respondents.sum()),
-                                        top=top[args.domain_column], top_n=int(top.n), out=args.out))
+            print(t["size_done"].format(k=fmt.int(len(table)), n=fmt.int(table.n.sum()), r=fmt.int(table.respondents.sum()),
+                                        top=top[args.domain_column], top_n=fmt.int(top.n), out=args.out))
     return 0
 
 
@@ -178,10 +182,13 @@ def run_allocate(args: argparse.Namespace) -> int:
     if args.out is not None:
         at_bound = int((table.bound != "").sum())
         m = args.method + (f" q={args.power:g}" if args.method == "power" else "")
-        line = t["allocate_done"].format(n=int(table.n.sum()), k=len(table), m=m,
-                                         bounds=t["bounds"].format(b=at_bound) if at_bound else "", out=args.out)
+        from ..render.fmt import Fmt
+
+        fmt = Fmt(args.lang)
+        line = t["allocate_done"].format(n=fmt.int(table.n.sum()), k=fmt.int(len(table)), m=m,
+                                         bounds=t["bounds"].format(b=fmt.int(at_bound)) if at_bound else "", out=args.out)
         se = table.attrs.get("se")
         if se is not None and not math.isnan(se):
-            line += t["se"].format(se=se)
+            line += t["se"].format(se=fmt.num(se, digits=4))
         print(line)
     return 0
