@@ -174,12 +174,21 @@ def test_cli_writes_sample_reserves_and_visit_lists(city, listing, tmp_path):
     lists = sorted((out / "visit-lists").rglob("*.xlsx"))
     assert len(lists) == 2 * len(wards)
     ws = load_workbook(lists[0]).active
-    header = [c.value for c in ws[1]]
+    # a title block naming the group and ward, the rule for reserves, a line for the interviewer
+    assert ws["A1"].value.startswith("DANH SÁCH HỘ KHẢO SÁT: ") and "6 hộ mẫu, 2 hộ dự phòng" in ws["A2"].value
+    assert "hạt giống 4" in ws["A2"].value and "Dự phòng 1 trước" in ws["A3"].value
+    assert ws["A4"].value.startswith("Người phỏng vấn:")
+    first = 6  # the header is row 5
+    header = [c.value for c in ws[first - 1]]
     assert header[:4] == ["STT", "Mã hộ", "Số thứ tự trong danh sách của tổ", "Loại"], header
-    assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width >= 20
-    roles = [ws.cell(row=r, column=4).value for r in range(2, ws.max_row + 1)]
+    assert header[-2:] == ["Kết quả (đã phỏng vấn / vắng nhà / từ chối)", "Ghi chú"]
+    assert ws.freeze_panes == "A6" and ws.column_dimensions["B"].width >= 20
+    # printable: A4, fitted to the width, the header repeated on every page
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1  # 9: A4 in OOXML
+    assert ws.print_title_rows == "$5:$5"
+    roles = [ws.cell(row=r, column=4).value for r in range(first, ws.max_row + 1)]
     assert roles == ["Mẫu"] * 6 + ["Dự phòng 1", "Dự phòng 2"]
-    assert all(str(ws.cell(row=r, column=2).value).startswith("P-") for r in range(2, ws.max_row + 1))
+    assert all(str(ws.cell(row=r, column=2).value).startswith("P-") for r in range(first, ws.max_row + 1))
     # the sample file, surveyed under its pseudonyms, estimates through commdx.estimate
     answers = city.households.drop(columns=DESIGN_COLUMNS + ["ward_code", "group_code"])
     answers["household_id"] = [_core._plan_pseudonym(key[w], h)
@@ -193,7 +202,7 @@ def test_cli_writes_sample_reserves_and_visit_lists(city, listing, tmp_path):
     assert e["se"].notna().all() and (e["se"] > 0).sum() >= len(e) - 2  # 2 PSUs a ward: equal totals give 0
 
 
-def test_cli_with_names_in_english(listing, tmp_path):
+def test_cli_with_names_in_english(city, listing, tmp_path):
     out = tmp_path / "named"
     res = run("--households", str(listing), "--groups-per-ward", "1", "--households-per-group", "3", "--with-names",
               "--out", str(out), "--lang", "en")
@@ -201,6 +210,16 @@ def test_cli_with_names_in_english(listing, tmp_path):
     assert res.stdout.startswith("Selected "), res.stdout
     sample = pd.read_csv(out / "sample.csv", encoding="utf-8-sig")
     assert sample["household_id"].str.startswith("H").all()
+    # with --places the visit lists name the group and the ward
+    places = tmp_path / "places.csv"
+    city.places.to_dataframe().to_csv(places, index=False)
+    res = run("--households", str(listing), "--groups-per-ward", "1", "--households-per-group", "3", "--with-names",
+              "--places", str(places), "--out", str(tmp_path / "titled"), "--lang", "en")
+    assert res.returncode == 0, res.stderr
+    from openpyxl import load_workbook
+
+    ws = load_workbook(next((tmp_path / "titled" / "visit-lists" / "26506").glob("*.xlsx"))).active
+    assert ws["A1"].value.startswith("SURVEY VISIT LIST: ") and ws["A2"].value.startswith("Phường 1 (26506) · 3 sampled")
 
 
 def test_cli_bad_inputs_name_file_row_column(city, listing, tmp_path):

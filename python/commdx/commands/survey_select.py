@@ -43,8 +43,14 @@ TEXT: dict[str, dict[str, Any]] = {
         "fingerprint": "Mã ẩn danh theo khóa có dấu vân tay ",
         "bad_n": "cần đúng một trong --groups-per-ward N hoặc --allocation TỆP",
         "sheet": "Danh sách thăm hộ",
+        "list_title": "DANH SÁCH HỘ KHẢO SÁT: {group_name}",
+        "list_place": "{ward_name} · {sampled} hộ mẫu, {reserves} hộ dự phòng · mẫu chọn với hạt giống {seed}",
+        "list_rule": "Phỏng vấn mọi hộ mẫu. Chỉ khi một hộ mẫu không trả lời mới thăm hộ dự phòng, theo đúng thứ tự "
+                     "(Dự phòng 1 trước).",
+        "list_interviewer": "Người phỏng vấn: ................................    Ngày: ......../......../..........",
+        "list_footer": "Trang &P / &N",
         "headers": {"order": "STT", "household": "Mã hộ", "position": "Số thứ tự trong danh sách của tổ",
-                    "role": "Loại", "ward": "Phường/xã", "group": "Tổ dân phố", "result": "Kết quả phỏng vấn",
+                    "role": "Loại", "result": "Kết quả (đã phỏng vấn / vắng nhà / từ chối)",
                     "note": "Ghi chú"},
         "sampled": "Mẫu", "reserve": "Dự phòng {k}",
     },
@@ -66,8 +72,14 @@ TEXT: dict[str, dict[str, Any]] = {
         "fingerprint": "Pseudonyms under the key with fingerprint ",
         "bad_n": "give exactly one of --groups-per-ward N or --allocation FILE",
         "sheet": "Visit list",
+        "list_title": "SURVEY VISIT LIST: {group_name}",
+        "list_place": "{ward_name} · {sampled} sampled households, {reserves} reserves · drawn with seed {seed}",
+        "list_rule": "Interview every sampled household. Visit a reserve only when a sampled household does not "
+                     "respond, in order (Reserve 1 first).",
+        "list_interviewer": "Interviewer: ................................    Date: ......../......../..........",
+        "list_footer": "Page &P of &N",
         "headers": {"order": "No.", "household": "Household", "position": "Position in the group's list",
-                    "role": "Role", "ward": "Ward", "group": "Residential group", "result": "Interview result",
+                    "role": "Role", "result": "Result (interviewed / not at home / refused)",
                     "note": "Note"},
         "sampled": "Sample", "reserve": "Reserve {k}",
     },
@@ -90,6 +102,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--method", choices=("pivotal", "systematic"), default="pivotal", help=t["method"])
     p.add_argument("--within", choices=("srs", "systematic"), default="srs", help=t["within"])
     p.add_argument("--out", required=True, help=t["out"])
+    from ..places import add_places_argument
+
+    add_places_argument(p, "không có: danh sách ghi mã phường và tổ; có tệp thì ghi cả tên",
+                        "none: the visit lists show the ward and group codes; given, their names too")
     from .plan import add_key_arguments
 
     add_key_arguments(p, "dùng khóa của đơn vị này cho mọi phường (mặc định: khóa của từng phường) / "
@@ -121,13 +137,35 @@ def _keys(args, wards, out: Path) -> dict:
     return {w: _key(argparse.Namespace(**{**vars(args), "ward": w}), out) for w in wards}
 
 
+def _unit_names(places: str | None) -> dict[str, str]:
+    """Unit code -> name from --places, to title the visit lists; none given: the codes alone (a
+    name is never guessed from the built-in city, whose codes another year's units reuse)."""
+    if not places:
+        return {}
+    from ..places import places_from_option
+
+    df = places_from_option(places).to_dataframe()
+    return dict(zip(df["code"].astype(str), df["name"].astype(str)))
+
+
+def _named(code: str, names: dict[str, str]) -> str:
+    return f"{names[code]} ({code})" if code in names else code
+
+
 def _file_name(code: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", code) or "_"
 
 
-def _visit_list(path: Path, rows: list, t: dict) -> None:
+TITLE_ROWS = 4  # title, place, how to use the reserves, interviewer; then the header row
+
+
+def _visit_list(path: Path, rows: list, t: dict, title: dict) -> None:
+    """One group's visit list as an interviewer prints it: a title block (the group and ward by
+    name, how many households and reserves, the rule for reserves, a line for the interviewer's
+    name and the dates), then the households with a box for the result; A4 portrait fitted to the
+    page width, the header row repeated on every page, borders to write in."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     from ..render.xlsx import save_workbook
@@ -136,18 +174,41 @@ def _visit_list(path: Path, rows: list, t: dict) -> None:
     ws = wb.active
     ws.title = t["sheet"][:31]
     header = list(rows[0].keys())
+    ws.append([t["list_title"].format(**title)])
+    ws.append([t["list_place"].format(**title)])
+    ws.append([t["list_rule"].format(**title)])
+    ws.append([t["list_interviewer"]])
+    ws["A1"].font = Font(bold=True, size=13)
+    for r in range(2, TITLE_ROWS + 1):
+        ws.cell(row=r, column=1).alignment = Alignment(wrap_text=False)
     ws.append(header)
-    for c in ws[1]:
-        c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    line = Side(style="thin", color="808080")
+    box = Border(left=line, right=line, top=line, bottom=line)
+    for c in ws[TITLE_ROWS + 1]:
+        c.font, c.fill, c.border = Font(bold=True), PatternFill("solid", fgColor="DDEBF7"), box
         c.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [max(10, min(len(h) + 2, 30)) for h in header]
+    # the columns written in by hand are wide; the others fit their text
+    widths = [max(8, min(len(h) + 2, 30)) for h in header]
     for r in rows:
         ws.append(list(r.values()))
         for i, v in enumerate(r.values()):
             widths[i] = max(widths[i], min(len(str(v)) + 2, 50))
+        for c in ws[ws.max_row]:
+            c.border = box
+            c.alignment = Alignment(vertical="center")
+        ws.row_dimensions[ws.max_row].height = 24  # room for a handwritten answer
+    for name in (t["headers"]["result"], t["headers"]["note"]):
+        widths[header.index(name)] = 30
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = ws.cell(row=TITLE_ROWS + 2, column=1).coordinate
+    ws.print_title_rows = f"{TITLE_ROWS + 1}:{TITLE_ROWS + 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = t["list_footer"]
     save_workbook(wb, path)
 
 
@@ -187,7 +248,8 @@ def run(args: argparse.Namespace) -> int:
     extra = [c for c in _NAME_COLUMNS if args.with_names and c in households.columns]
     info = households.set_index("household_id")[extra] if extra else None
     h = t["headers"]
-    inputs = [args.households, args.groups, args.allocation]
+    names = _unit_names(args.places)
+    inputs = [args.households, args.groups, args.allocation, args.places]
     with atomic_directory(out, command=getattr(args, "argv", None), inputs=inputs) as tmp:
         sample.to_csv(tmp / "sample.csv", index=False, encoding=CSV_ENCODING)
         reserves.to_csv(tmp / "reserves.csv", index=False, encoding=CSV_ENCODING)
@@ -201,8 +263,7 @@ def run(args: argparse.Namespace) -> int:
             entries += [(hid, pos, t["reserve"].format(k=k), real_res[i])
                         for i, hid, pos, k in zip(res.index, res["household_id"], res["position"], res["rank"])]
             for k, (hid, pos, role, rid) in enumerate(entries, start=1):
-                row = {h["order"]: k, h["household"]: hid, h["position"]: int(pos), h["role"]: role,
-                       h["ward"]: ward, h["group"]: group}
+                row = {h["order"]: k, h["household"]: hid, h["position"]: int(pos), h["role"]: role}
                 for c in extra:
                     v = info.at[rid, c] if info is not None else ""
                     row[c] = "" if v != v else v
@@ -211,7 +272,9 @@ def run(args: argparse.Namespace) -> int:
                 rows.append(row)
             folder = tmp / "visit-lists" / _file_name(ward)
             folder.mkdir(parents=True, exist_ok=True)
-            _visit_list(folder / f"{_file_name(group)}.xlsx", rows, t)
+            title = {"group_name": _named(group, names), "ward_name": _named(ward, names), "seed": args.seed,
+                     "sampled": len(part), "reserves": len(res)}
+            _visit_list(folder / f"{_file_name(group)}.xlsx", rows, t, title)
     print(t["done"].format(g=int(sel.groups["selected"].sum()),
                            c=int((sel.groups["selected"] & sel.groups["certainty"]).sum()), n=len(sample),
                            r=len(reserves), w=len(wards), out=out))
