@@ -52,8 +52,9 @@ void bind_sampling(py::module_& m) {
   m.def(
       "_sample_sizes",
       [](const names& name, const std::string& what, const column& p, const column& variance, const column& mean,
-         const column& population, const column& deff, const column& response_rate, const std::string& kind,
-         double value, double confidence, const std::string& source) {
+         const column& population, const column& deff, const column& response_rate, const column& overlap,
+         const column& correlation, const std::string& kind, double value, double confidence, double power,
+         const std::string& source) {
         std::vector<s::domain_input> domains(name.size());
         for (std::size_t i = 0; i < name.size(); ++i) {
           auto& d = domains[i];
@@ -65,9 +66,13 @@ void bind_sampling(py::module_& m) {
           d.population = population.at(i);
           d.deff = deff.at(i);
           d.response_rate = response_rate.at(i);
+          d.overlap = overlap.at(i);
+          d.correlation = correlation.at(i);
         }
-        const s::size_target target{kind == "relative_se" ? s::precision::relative_se : s::precision::margin, value,
-                                    confidence};
+        const s::size_target target{kind == "relative_se" ? s::precision::relative_se
+                                    : kind == "change"    ? s::precision::change
+                                                          : s::precision::margin,
+                                    value, confidence, power};
         const auto results = s::sample_sizes(domains, target, source);
         py::dict out;
         out["z"] = field(results, &s::size_result::z);
@@ -82,8 +87,8 @@ void bind_sampling(py::module_& m) {
         return out;
       },
       py::arg("name"), py::arg("what"), py::arg("p"), py::arg("variance"), py::arg("mean"), py::arg("population"),
-      py::arg("deff"), py::arg("response_rate"), py::arg("kind"), py::arg("value"), py::arg("confidence"),
-      py::arg("source"),
+      py::arg("deff"), py::arg("response_rate"), py::arg("overlap"), py::arg("correlation"), py::arg("kind"),
+      py::arg("value"), py::arg("confidence"), py::arg("power"), py::arg("source"),
       "Sample size of every domain, in steps (commdx::sampling::sample_sizes); use commdx.sample_size.");
 
   m.def(

@@ -18,6 +18,16 @@
 // A domain whose households to contact exceed its population N is refused, naming it: even a
 // census would not give the precision asked for at that response rate.
 //
+// The second round (R4, re-survey): households per round to detect a change D between the rounds
+// with a two-sided test at level alpha = 1 - confidence with the given power, the same Wald test
+// the change tables make (monitor.hpp: each round's own SE, not pooled):
+//   n0 = (z_{1-alpha/2} + z_{power})^2 (S1^2 + S2^2 - 2 f rho S1 S2) / D^2
+// with S^2 = p(1-p) in each round (p2 = p1 + D) or the variable's variance (both rounds), f the
+// share of the second round's households that were interviewed in the first (a panel: f = 1,
+// fresh households: f = 0) and rho the correlation of a household's answers between the rounds
+// (Kish 1965, 12.4: overlapping samples; Chow, Shao & Wang 2008, 4.2 for f = 0). Then the same
+// deff, fpc and response steps as above; S^2 in the result is the bracket, V0 = (D / (z + z))^2.
+//
 // Allocation of a total n among strata, n_h proportional to a_h:
 //   proportional a_h = N_h; equal a_h = 1; neyman a_h = N_h S_h; optimal a_h = N_h S_h / sqrt(c_h)
 //   power (Bankier 1988) a_h = X_h^q CV_h: Bankier minimises sum_h (X_h^q CV(y_h))^2 for a measure
@@ -57,14 +67,15 @@ inline constexpr double infinite = std::numeric_limits<double>::infinity();
 // Sample size
 
 enum class parameter { proportion, mean };
-enum class precision { margin, relative_se };
+enum class precision { margin, relative_se, change };
 
 /// What the estimate must achieve: a margin of error (the half-width of the confidence interval,
 /// in the estimate's units: 0.05 is five percentage points) at `confidence`, or a relative SE.
 struct size_target {
   precision kind = precision::margin;
-  double value = 0.05;
-  double confidence = 0.95;  ///< used by a margin only
+  double value = 0.05;       ///< the margin, the relative SE, or the change D to detect
+  double confidence = 0.95;  ///< a margin's confidence level; a change: the test's 1 - alpha
+  double power = 0.8;        ///< a change: the chance that the test detects it
 };
 
 /// One domain (a ward, a neighbourhood, or the whole area).
@@ -77,6 +88,8 @@ struct domain_input {
   double population = infinite;          ///< N, households in the domain; infinite: no fpc
   double deff = 1.0;                     ///< design effect
   double response_rate = 1.0;            ///< expected share of contacted households that respond
+  double overlap = 0.0;                  ///< a change: share of the households in both rounds (panel)
+  double correlation = 0.0;              ///< a change: a household's answers correlated across rounds
 };
 
 /// The steps of one domain's size (all before rounding, but n and respondents).
@@ -130,16 +143,22 @@ inline std::vector<size_result> sample_sizes(const std::vector<domain_input>& do
                                              const std::string& source = "domains") {
   using detail::refuse;
   const location whole = location::in_file(source);
-  if (!(target.value > 0) || !std::isfinite(target.value))
-    refuse(whole.in_column(target.kind == precision::margin ? "margin" : "relative_se"),
-           "the precision target must be a positive number, got " + detail::number(target.value));
-  if (target.kind == precision::margin && !(target.confidence > 0 && target.confidence < 1))
+  const bool change = target.kind == precision::change;
+  if (change ? !(target.value != 0) || !std::isfinite(target.value) : !(target.value > 0) || !std::isfinite(target.value))
+    refuse(whole.in_column(change ? "change" : target.kind == precision::margin ? "margin" : "relative_se"),
+           change ? "the change to detect must be a number other than 0 (0.1 is ten points), got " + detail::number(target.value)
+                  : "the precision target must be a positive number, got " + detail::number(target.value));
+  if (target.kind != precision::relative_se && !(target.confidence > 0 && target.confidence < 1))
     refuse(whole.in_column("confidence"), "the confidence level must lie strictly between 0 and 1 (0.95), got " +
                                               detail::number(target.confidence));
+  if (target.kind == precision::change && !(target.power > 0 && target.power < 1))
+    refuse(whole.in_column("power"), "the power to detect the change must lie strictly between 0 and 1 (0.8), got " +
+                                         detail::number(target.power));
   if (domains.empty()) refuse(whole, "no domain to size");
-  const double z = target.kind == precision::margin
+  const double z = target.kind != precision::relative_se
                        ? commdx::detail::normal_quantile(1.0 - (1.0 - target.confidence) / 2.0)
                        : no_value;
+  const double z_power = change ? commdx::detail::normal_quantile(target.power) : no_value;
   std::vector<size_result> out;
   out.reserve(domains.size());
   for (std::size_t i = 0; i < domains.size(); ++i) {
@@ -157,6 +176,9 @@ inline std::vector<size_result> sample_sizes(const std::vector<domain_input>& do
         refuse(at("p"), "the expected proportion must lie strictly between 0 and 1, got " + detail::number(d.p));
       r.unit_variance = d.p * (1.0 - d.p);
       level = d.p;
+      if (change && !(d.p + target.value > 0 && d.p + target.value < 1))
+        refuse(at("p"), "the proportion after the change (" + detail::number(d.p) + " + " + detail::number(target.value) +
+                            ") must lie strictly between 0 and 1");
     } else {
       if (!(d.variance > 0) || !std::isfinite(d.variance))
         refuse(at("variance"), "the variable's expected variance must be a positive number, got " + detail::number(d.variance));
@@ -172,8 +194,22 @@ inline std::vector<size_result> sample_sizes(const std::vector<domain_input>& do
       refuse(at("deff"), "the design effect must be a positive number, got " + detail::number(d.deff));
     if (!(d.response_rate > 0 && d.response_rate <= 1))
       refuse(at("response_rate"), "the response rate must lie in (0, 1], got " + detail::number(d.response_rate));
-    r.target_variance = target.kind == precision::margin ? std::pow(target.value / z, 2.0)
-                                                         : std::pow(target.value * level, 2.0);
+    if (change) {
+      if (!(d.overlap >= 0 && d.overlap <= 1))
+        refuse(at("overlap"), "the share of households in both rounds must lie in [0, 1], got " + detail::number(d.overlap));
+      if (!(d.correlation >= -1 && d.correlation <= 1))
+        refuse(at("correlation"), "the correlation between the rounds must lie in [-1, 1], got " +
+                                      detail::number(d.correlation));
+      const double v1 = r.unit_variance;
+      const double v2 = d.what == parameter::proportion ? (d.p + target.value) * (1.0 - d.p - target.value) : v1;
+      r.unit_variance = v1 + v2 - 2.0 * d.overlap * d.correlation * std::sqrt(v1 * v2);
+      if (!(r.unit_variance > 0))
+        refuse(at("correlation"), "a full panel with correlation 1 and equal variances has no sampling variance of the "
+                                  "change to size for");
+    }
+    r.target_variance = change ? std::pow(target.value / (z + z_power), 2.0)
+                        : target.kind == precision::margin ? std::pow(target.value / z, 2.0)
+                                                           : std::pow(target.value * level, 2.0);
     r.n0 = r.unit_variance / r.target_variance;
     r.n_deff = r.n0 * d.deff;
     const double N = d.population;

@@ -139,12 +139,18 @@ def sample_size(domains: pd.DataFrame | None = None, *, p: float | None = None, 
                 response_rate: float | None = None, margin: float | None = None, relative_se: float | None = None,
                 confidence: float = 0.95, domain: str = "domain",
                 previous: Union[pd.DataFrame, str, PathLike, None] = None, indicator: str | None = None,
-                level: str | None = None) -> pd.DataFrame:
+                level: str | None = None, change: float | None = None, test_power: float = 0.8,
+                overlap: float | None = None, correlation: float | None = None) -> pd.DataFrame:
     """Households needed per domain (or overall, without ``domains``) for a proportion (``p``) or a
     mean (``variance``, and ``mean`` for a relative SE).
 
     Exactly one of ``margin`` (the half-width of the ``confidence`` interval, in the estimate's
-    units: 0.05 is five points) and ``relative_se`` (the SE over the estimate). ``population`` is
+    units: 0.05 is five points), ``relative_se`` (the SE over the estimate) and ``change`` (the
+    second round, R4: households per round for the change-between-rounds test at level 1 -
+    ``confidence`` to detect a change of ``change`` with probability ``test_power``; ``p`` is the
+    first round's proportion, ``overlap`` the share of the second round's households interviewed
+    in the first — 1 a panel, 0 fresh households, the default — and ``correlation`` the
+    correlation of a household's answers between the rounds, default 0). ``population`` is
     N (empty or absent: no finite population correction); ``deff`` the design effect (default 1,
     or from ``previous``); ``response_rate`` the expected share responding (default 1).
 
@@ -153,9 +159,9 @@ def sample_size(domains: pd.DataFrame | None = None, *, p: float | None = None, 
     sample to draw). Refusals name the table, row, column and domain.
     """
     source = _source(domains, "domains")
-    if (margin is None) == (relative_se is None):
-        raise _core.ConfigError("give exactly one precision target: margin (a half-width) or relative_se",
-                                column="margin")
+    if sum(t is not None for t in (margin, relative_se, change)) != 1:
+        raise _core.ConfigError("give exactly one precision target: margin (a half-width), relative_se, or the change "
+                                "to detect", column="margin")
     rows = 1 if domains is None else len(domains)
     if domains is not None and rows == 0:
         raise _core.InputError("no domain to size (the table has no row)", file=source)
@@ -184,16 +190,21 @@ def sample_size(domains: pd.DataFrame | None = None, *, p: float | None = None, 
         "population": _column(domains, "population", population, rows, source, math.inf),
         "deff": deffs,
         "response_rate": _column(domains, "response_rate", response_rate, rows, source, 1.0),
+        "overlap": _column(domains, "overlap", overlap, rows, source, 0.0),
+        "correlation": _column(domains, "correlation", correlation, rows, source, 0.0),
     }
-    kind, value = ("margin", margin) if margin is not None else ("relative_se", relative_se)
+    kind, value = next((k, v) for k, v in (("margin", margin), ("relative_se", relative_se), ("change", change))
+                       if v is not None)
     try:
-        value = float(value)  # type: ignore[arg-type]
+        value = float(value)
         confidence = float(confidence)
+        test_power = float(test_power)
     except (TypeError, ValueError):
         raise _core.ConfigError(f"the precision target and confidence must be numbers, got {value!r}, {confidence!r}",
                                 column=kind) from None
     res = _core._sample_sizes(names, what, cols["p"], cols["variance"], cols["mean"], cols["population"],
-                              cols["deff"], cols["response_rate"], kind, value, confidence, source)
+                              cols["deff"], cols["response_rate"], cols["overlap"], cols["correlation"], kind, value,
+                              confidence, test_power, source)
     out = pd.DataFrame({domain: names} if domains is not None else {})
     if what == "proportion":
         out["p"] = cols["p"]
@@ -204,11 +215,14 @@ def sample_size(domains: pd.DataFrame | None = None, *, p: float | None = None, 
     out["population"] = _counts(cols["population"])
     out["deff"] = cols["deff"]
     out["response_rate"] = cols["response_rate"]
+    if kind == "change":
+        out["overlap"] = cols["overlap"]
+        out["correlation"] = cols["correlation"]
     for c in ("z", "n0", "n_deff", "n_fpc", "n_contact"):
         out[c] = np.asarray(res[c], dtype=float)
     out["respondents"] = np.asarray(res["respondents"], dtype=np.int64)
     out["n"] = np.asarray(res["n"], dtype=np.int64)
-    out.attrs["target"] = {kind: value, "confidence": confidence}
+    out.attrs["target"] = {kind: value, "confidence": confidence, **({"test_power": test_power} if kind == "change" else {})}
     return out
 
 

@@ -49,6 +49,43 @@ TEST(SampleSize, TheClassicProportionMargin) {
   EXPECT_EQ(r[0].respondents, 385u);
 }
 
+// The re-survey (R4): households per round to detect a change from p1 = 0.4 to 0.5 with a
+// two-sided 5% test and power 0.8, each round with its own variance (the Wald test of the change
+// tables): n0 = (z_.975 + z_.8)^2 (0.4 x 0.6 + 0.5 x 0.5) / 0.1^2 = 2.8015852^2 x 0.49 / 0.01
+// = 384.595 (Chow, Shao & Wang 2008, 4.2, unpooled; 385 a round). A full panel (overlap 1) whose
+// answers correlate 0.5 between rounds: the bracket loses 2 x 0.5 x sqrt(0.24 x 0.25) = 0.24495,
+// n0 = 7.8488797 x 0.24505 / 0.01 = 192.338. With deff 1.5, N = 5000 and 90% response:
+// 576.893 -> fpc 576.893 / (1 + 575.893 / 5000) = 517.310 -> contact 574.789, so 575.
+TEST(SampleSize, TheChangeBetweenTwoRounds) {
+  s::size_target change{s::precision::change, 0.1, 0.95, 0.8};
+  auto fresh = s::sample_sizes({proportion(0.4)}, change);
+  EXPECT_NEAR(fresh[0].n0, 384.5951069831052, 1e-9);
+  EXPECT_NEAR(fresh[0].unit_variance, 0.49, 1e-15);
+  EXPECT_NEAR(fresh[0].target_variance, std::pow(0.1 / 2.801585218112968, 2), 1e-15);
+  EXPECT_EQ(fresh[0].n, 385u);
+  auto d = proportion(0.4);
+  d.overlap = 1.0;
+  d.correlation = 0.5;
+  EXPECT_NEAR(s::sample_sizes({d}, change)[0].n0, 192.33760296683678, 1e-9);
+  d = proportion(0.4, 5000);
+  d.deff = 1.5;
+  d.response_rate = 0.9;
+  const auto w = s::sample_sizes({d}, change)[0];
+  EXPECT_NEAR(w.n_fpc, 517.3096897686233, 1e-9);
+  EXPECT_NEAR(w.n_contact, 574.7885441873592, 1e-9);
+  EXPECT_EQ(w.n, 575u);
+  // a fall is sized as a rise; a change leaving (0, 1), a zero change, a power of 1 are refused
+  EXPECT_NEAR(s::sample_sizes({proportion(0.5)}, {s::precision::change, -0.1, 0.95, 0.8})[0].n0, 384.5951069831052, 1e-9);
+  EXPECT_EQ(refusal([&] { s::sample_sizes({proportion(0.95)}, change); }).where().column, "p");
+  EXPECT_EQ(refusal([&] { s::sample_sizes({proportion(0.4)}, {s::precision::change, 0.0, 0.95, 0.8}); }).where().column,
+            "change");
+  EXPECT_EQ(refusal([&] { s::sample_sizes({proportion(0.4)}, {s::precision::change, 0.1, 0.95, 1.0}); }).where().column,
+            "power");
+  d = proportion(0.4);
+  d.overlap = 1.5;
+  EXPECT_EQ(refusal([&] { s::sample_sizes({d}, change); }).where().column, "overlap");
+}
+
 // e = 0.03, N = 1251: n0 = 1067.072, and Cochran's (1977, §4.4) n0 / (1 + (n0 - 1)/N) = 576.118, which
 // is also PracTools nProp's closed form N/(N-1) pq / (V0 + pq/(N-1)) (reference.R case 2).
 TEST(SampleSize, FinitePopulationCorrectionOfAProportionIsCochrans) {

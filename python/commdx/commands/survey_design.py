@@ -1,4 +1,5 @@
-"""``commdx survey size [DOMAINS] (--margin E | --relative-se CV) [--p P | --variance V [--mean M]]
+"""``commdx survey size [DOMAINS] (--margin E | --relative-se CV | --change D [--test-power P]
+[--overlap F] [--correlation R]) [--p P | --variance V [--mean M]]
 [--population N] [--deff D | --previous ESTIMATES.csv --indicator ID [--level L]]
 [--response-rate R] [--confidence C] [--domain-column C] [-o OUT.csv] [--lang vi|en]`` and
 ``commdx survey allocate STRATA (--n N | --budget C | --variance V) [--method M] [--power Q]
@@ -26,6 +27,12 @@ TEXT = {
         "strata": "bảng tầng CSV/XLSX: stratum, population, và sd (hoặc p), mean, cost, minimum, maximum tùy phương pháp",
         "margin": "sai số biên mong muốn (nửa độ rộng khoảng tin cậy, 0.05 = 5 điểm phần trăm)",
         "relative_se": "sai số chuẩn tương đối mong muốn (0.1 = 10%%)",
+        "change": "vòng khảo sát lặp lại (R4): mức thay đổi giữa hai vòng cần phát hiện được (0.1 = 10 điểm phần "
+                  "trăm; --p là tỉ lệ của vòng đầu); cỡ mẫu mỗi vòng",
+        "test_power": "với --change: xác suất kiểm định phát hiện được mức thay đổi đó (mặc định 0.8), ở mức ý nghĩa "
+                      "1 - --confidence",
+        "overlap": "với --change: tỉ lệ hộ của vòng hai đã phỏng vấn ở vòng đầu (1: cùng các hộ, 0: hộ mới; mặc định 0)",
+        "correlation": "với --change: tương quan giữa câu trả lời của cùng một hộ ở hai vòng (mặc định 0)",
         "confidence": "độ tin cậy (mặc định 0.95)",
         "p": "tỉ lệ dự kiến (0.5 khi chưa biết) cho mọi địa bàn không có cột p",
         "variance": "phương sai dự kiến của biến (ước lượng trung bình)",
@@ -47,6 +54,8 @@ TEXT = {
         "maximum": "cỡ mẫu tối đa của mỗi tầng (khi bảng không có cột maximum)",
         "out": "tệp kết quả .csv (mặc định in ra màn hình)",
         "size_done": "Cỡ mẫu cho {k} địa bàn: cần tiếp cận {n} hộ để có {r} hộ trả lời; lớn nhất {top} ({top_n} hộ). Ghi vào {out}.",
+        "size_change": "Để phát hiện thay đổi {d} điểm phần trăm với xác suất {power}, mỗi vòng cần tiếp cận {n} hộ "
+                       "để có {r} hộ trả lời (n0 = {n0}, sau deff {nd}, sau hiệu chỉnh tổng thể {nf}).",
         "size_one": "Cỡ mẫu: cần tiếp cận {n} hộ để có {r} hộ trả lời (n0 = {n0}, sau deff {nd}, sau hiệu chỉnh tổng thể {nf}).",
         "allocate_done": "Đã phân bổ {n} hộ cho {k} tầng theo phương pháp {m}{bounds}. Ghi vào {out}.",
         "bounds": "; {b} tầng chạm giới hạn",
@@ -59,6 +68,13 @@ TEXT = {
         "strata": "CSV/XLSX table of strata: stratum, population, and as the method needs sd (or p), mean, cost, minimum, maximum",
         "margin": "margin of error (the confidence interval's half-width; 0.05 is five percentage points)",
         "relative_se": "relative standard error (0.1 is 10%%)",
+        "change": "the re-survey (R4): the change between the two rounds to detect (0.1 is ten points; --p is the "
+                  "first round's proportion); households per round",
+        "test_power": "with --change: the chance that the test detects that change (default 0.8), at level "
+                      "1 - --confidence",
+        "overlap": "with --change: share of the second round's households interviewed in the first (1: the same "
+                   "households, 0: fresh ones; default 0)",
+        "correlation": "with --change: correlation of a household's answers between the rounds (default 0)",
         "confidence": "confidence level (default 0.95)",
         "p": "expected proportion (0.5 when unknown) for domains without a p column",
         "variance": "expected variance of the variable (for a mean)",
@@ -80,6 +96,8 @@ TEXT = {
         "maximum": "maximum per stratum (when the table has no maximum column)",
         "out": "output .csv (stdout by default)",
         "size_done": "Sample size for {k} domains: contact {n} households for {r} respondents; largest {top} ({top_n}). Written to {out}.",
+        "size_change": "To detect a change of {d} percentage points with probability {power}, contact {n} households "
+                       "a round for {r} respondents (n0 = {n0}, after deff {nd}, after the fpc {nf}).",
         "size_one": "Sample size: contact {n} households for {r} respondents (n0 = {n0}, after deff {nd}, after the fpc {nf}).",
         "allocate_done": "Allocated {n} households to {k} strata by {m}{bounds}. Written to {out}.",
         "bounds": "; {b} strata at a bound",
@@ -97,7 +115,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     target = s.add_mutually_exclusive_group(required=True)
     target.add_argument("--margin", type=float, default=None, help=t["margin"])
     target.add_argument("--relative-se", dest="relative_se", type=float, default=None, help=t["relative_se"])
+    target.add_argument("--change", type=float, default=None, help=t["change"])
     s.add_argument("--confidence", type=float, default=0.95, help=t["confidence"])
+    s.add_argument("--test-power", dest="test_power", type=float, default=0.8, help=t["test_power"])
+    s.add_argument("--overlap", type=float, default=None, help=t["overlap"])
+    s.add_argument("--correlation", type=float, default=None, help=t["correlation"])
     for name in ("p", "variance", "mean", "population", "deff"):
         s.add_argument(f"--{name}", type=float, default=None, help=t[name])
     s.add_argument("--response-rate", dest="response_rate", type=float, default=None, help=t["response_rate"])
@@ -150,7 +172,9 @@ def run_size(args: argparse.Namespace) -> int:
     domains = _read(args.domains, args.domain_column) if args.domains else None
     table = commdx.sample_size(domains, p=args.p, variance=args.variance, mean=args.mean, population=args.population,
                                deff=args.deff, response_rate=args.response_rate, margin=args.margin,
-                               relative_se=args.relative_se, confidence=args.confidence, domain=args.domain_column,
+                               relative_se=args.relative_se, change=args.change, test_power=args.test_power,
+                               overlap=args.overlap, correlation=args.correlation,
+                               confidence=args.confidence, domain=args.domain_column,
                                previous=args.previous, indicator=args.indicator, level=args.level)
     _write(table, args.out)
     if args.out is not None:
@@ -159,8 +183,13 @@ def run_size(args: argparse.Namespace) -> int:
         fmt = Fmt(args.lang)  # "384,1" and "1.234" in Vietnamese
         if domains is None:
             r = table.iloc[0]
-            print(t["size_one"].format(n=fmt.int(r.n), r=fmt.int(r.respondents), n0=fmt.num(r.n0), nd=fmt.num(r.n_deff),
-                                       nf=fmt.num(r.n_fpc)))
+            steps = {"n": fmt.int(r.n), "r": fmt.int(r.respondents), "n0": fmt.num(r.n0), "nd": fmt.num(r.n_deff),
+                     "nf": fmt.num(r.n_fpc)}
+            if args.change is not None:
+                print(t["size_change"].format(d=fmt.pp(abs(args.change), signed=False), power=fmt.pct(args.test_power),
+                                              **steps))
+            else:
+                print(t["size_one"].format(**steps))
         else:
             top = table.loc[table.n.idxmax()]
             print(t["size_done"].format(k=fmt.int(len(table)), n=fmt.int(table.n.sum()), r=fmt.int(table.respondents.sum()),
