@@ -13,6 +13,7 @@ export (evaluated here from the form's own expressions by a small evaluator of `
 """
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
@@ -330,3 +331,32 @@ def test_survey_form_command_refuses_an_unknown_module_in_one_line(tmp_path):
     assert res.returncode == 2
     assert "unknown module(s) 'shops'" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_skip_logic_fills_only_blanks_the_form_skipped(city):
+    csv = ("household_id,ward_code,members,adults,smartphones,e_wallet,app_vssid,has_car,car_etc,zalo,zalo_neighbourhood_group\n"
+           "A,26506,3,2,0,,,0,,,\n"     # no smartphone: e-wallet, app and Zalo skipped -> no; no car -> car_etc missing
+           "B,26506,3,2,0,1,,1,,,\n"    # an answer that is there is kept, even against the rule
+           "C,26506,3,2,,,,,,1,\n"      # smartphones not answered: nothing is implied
+           "D,26506,3,2,2,,,1,1,0,\n")  # asked and left blank: stays missing; zalo no -> group no
+    df = commdx.read_households(io.StringIO(csv), places=city.places).set_index("household_id")
+    assert df.loc["A", ["e_wallet", "app_vssid", "zalo"]].tolist() == [0.0, 0.0, 0.0]
+    assert math.isnan(df.loc["A", "car_etc"]) and df.loc["A", "zalo_neighbourhood_group"] == 0.0
+    assert df.loc["B", "e_wallet"] == 1.0 and df.loc["B", "app_vssid"] == 0.0
+    assert df.loc["C", ["e_wallet", "app_vssid", "zalo_neighbourhood_group"]].isna().all()
+    assert math.isnan(df.loc["D", "e_wallet"]) and df.loc["D", "car_etc"] == 1.0
+    assert df.loc["D", "zalo_neighbourhood_group"] == 0.0
+
+
+def test_a_repeat_row_without_its_household_is_refused_naming_sheet_row_and_column(city, form_path, sample, tmp_path):
+    first = sample.drop_duplicates("group_code").set_index("group_code")["household_id"]
+    businesses = city.businesses[city.businesses["group_code"].isin(first.index[:3])].copy()
+    businesses["household"] = businesses["group_code"].map(first)
+    export, biz = kobo_export(form_path, sample.head(40), businesses=businesses)
+    biz.loc[1, "_parent_index"] = 999
+    path = tmp_path / "kobo.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        export.replace("", None).to_excel(xw, index=False, sheet_name="Khảo sát hộ")
+        biz.replace("", None).to_excel(xw, index=False, sheet_name="business")
+    with pytest.raises(commdx.InputError, match=r"kobo\.xlsx \[business\], row 2, column '_parent_index': no row with _index '999'"):
+        commdx.read_businesses(path, places=city.places, sheet="business")
