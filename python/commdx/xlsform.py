@@ -119,9 +119,9 @@ OPINION_PREFIXES = ("conv_", "need_")
 # multiple choice cannot tell from "not paid online"
 ASKED_ONE_BY_ONE = {"pay_online"}
 
-SURVEY_HEADER = ["type", "name", "label::{vi}", "label::{en}", "hint::{vi}", "hint::{en}", "required",
-                 "constraint", "constraint_message::{vi}", "constraint_message::{en}", "relevant",
-                 "choice_filter", "calculation", "appearance"]
+# the survey sheet's columns in this order (those no row uses are left out)
+SURVEY_COLUMNS = ["type", "name", "label::vi", "label::en", "hint::vi", "hint::en", "required", "constraint",
+                  "constraint_message::vi", "constraint_message::en", "relevant", "choice_filter", "appearance"]
 
 
 def xlsform(path: Union[str, "os.PathLike[str]", None] = None, *, modules: Sequence[str] = MODULES,
@@ -419,6 +419,8 @@ def _write(path: str, sheets: dict[str, list[dict[str, str]]], lang: str) -> Non
         header: list[str] = []
         for r in rows:
             header += [k for k in r if k not in header]
+        if name == "survey":
+            header = [h for h in SURVEY_COLUMNS if h in header] + [h for h in header if h not in SURVEY_COLUMNS]
         ws.append([rename.get(h, h) for h in header])
         for r in rows:
             ws.append([r.get(h, "") for h in header])
