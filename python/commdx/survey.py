@@ -137,6 +137,8 @@ def read_survey(source: Source, kind: str = "households", places: Optional[Place
         path = os.fspath(source)
         if path.lower().endswith(tables.XLSX_EXTENSIONS):
             columns, label = _xlsx_columns(path, sheet)
+            columns = _kobo_parent_places(path, columns, label,
+                                          (schema or survey_schema_json()).get(kind, {}))
             out = _core._survey_read_columns(columns, label, kind, where, mapping_doc, strict, schema)
         else:
             out = _core._survey_read_file(path, kind, where, mapping_doc, strict, schema, delim)
@@ -147,7 +149,7 @@ def read_survey(source: Source, kind: str = "households", places: Optional[Place
     else:
         raise TypeError(f"read_survey: expected a path, a file object or a DataFrame, got {type(source).__name__}")
     good, refused, _rows = out
-    records = _frame(good)
+    records = _skipped_answers(_frame(good), (schema or survey_schema_json()).get(kind, {}))
     if strict:
         return records
     ref = _frame(refused)
@@ -157,6 +159,69 @@ def read_survey(source: Source, kind: str = "households", places: Optional[Place
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
+def _skipped_answers(df: pd.DataFrame, kind_doc: dict) -> pd.DataFrame:
+    """The schema's skip_logic: a blank answer to a question the form skipped (its ``ask_when``
+    known and false) becomes the rule's ``otherwise`` (0 = known "no"); a null ``otherwise``
+    leaves it missing (outside the question's domain). Answers that are there are kept."""
+    multi = kind_doc.get("select_multiple", {})
+    for rule in kind_doc.get("skip_logic", []):
+        value = rule.get("otherwise")
+        cond = rule["ask_when"]
+        if value is None or cond["column"] not in df.columns:
+            continue
+        on = df[cond["column"]]
+        if "min" in cond:
+            skipped = on.notna() & (on < float(cond["min"]))
+        else:
+            want = cond["equals"]
+            known = on.notna() & (on.astype(str) != "") if not isinstance(want, (int, float)) else on.notna()
+            skipped = known & (on != want)
+        targets: list[str] = []
+        for c in rule["columns"]:
+            targets += [t for t in multi[c].values() if t] if c in multi else [c]
+        for t in targets:
+            if t in df.columns:
+                fill = skipped & df[t].isna()
+                if fill.any():
+                    df.loc[fill, t] = float(value)
+    return df
+
+
+def _kobo_parent_places(path: str, cols: dict[str, list[str]], label: str, kind_doc: dict) -> dict[str, list[str]]:
+    """A Kobo XLSX export's repeat sheet (``_parent_index``, ``_parent_table_name``: the business
+    module of ``commdx.xlsform``) has no place questions of its own: each row takes the place
+    columns of its parent row (the main sheet's ``_index``), the parent's group paths stripped.
+    Any other sheet, or one with its own place columns, is returned as it is."""
+    places = [c["name"] for c in kind_doc.get("columns", []) if c.get("unit_level")]
+    have = {h.rsplit("/", 1)[-1] for h in cols}
+    if "_parent_index" not in cols or "_parent_table_name" not in cols or all(p in have for p in places):
+        return cols
+    parents = set(cols["_parent_table_name"])
+    if len(parents) != 1:
+        raise _core.InputError(f"{label}, column '_parent_table_name': a repeat sheet with rows of "
+                               f"several parents ({', '.join(sorted(parents))}); read one repeat at a time")
+    parent = tables.read_rows(path, sheet=parents.pop())
+    index = parent.header.index("_index") if "_index" in parent.header else -1
+    if index < 0:
+        raise _core.InputError(f"{parent.label}: the parent sheet of {label} has no '_index' column")
+    by_index = {tables.cell_text(r[index]): r for r in parent.rows}
+    out = dict(cols)
+    for name in places:
+        if name in have:
+            continue
+        k = next((i for i, h in enumerate(parent.header) if h.rsplit("/", 1)[-1] == name), -1)
+        if k < 0:
+            continue
+        values = []
+        for r, pi in enumerate(cols["_parent_index"], start=1):
+            if pi not in by_index:
+                raise _core.InputError(f"{label}, row {r}, column '_parent_index': no row with _index {pi!r} "
+                                       f"in {parent.label}")
+            values.append(tables.cell_text(by_index[pi][k]))
+        out[name] = values
+    return out
+
 
 def _places(places: Any) -> Optional[Places]:
     if places is None or isinstance(places, Places):

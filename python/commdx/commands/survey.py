@@ -20,7 +20,7 @@ import sys
 
 TEXT = {
     "vi": {
-        "help": "thiết kế và xử lý khảo sát: cỡ mẫu (size), phân bổ (allocate), chọn mẫu (select), hiệu chỉnh trọng số theo tổng đã biết (calibrate)",
+        "help": "thiết kế và xử lý khảo sát: cỡ mẫu (size), phân bổ (allocate), chọn mẫu (select), bảng hỏi XLSForm (form), hiệu chỉnh trọng số theo tổng đã biết (calibrate)",
         "calibrate": "hiệu chỉnh trọng số mẫu theo các tổng đã biết rồi ước lượng các chỉ tiêu",
         "survey": "tệp khảo sát hộ gia đình (CSV/XLSX)",
         "margins": "tệp CSV các tổng đã biết: margin,category,population (category trống: tổng của cột số)",
@@ -38,7 +38,7 @@ TEXT = {
         "bad_bounds": "--bounds cần hai số LO,HI, nhận được {v!r}",
     },
     "en": {
-        "help": "survey design and processing: sample size (size), allocation (allocate), selection (select), calibration of the weights to known totals (calibrate)",
+        "help": "survey design and processing: sample size (size), allocation (allocate), selection (select), the XLSForm questionnaire (form), calibration of the weights to known totals (calibrate)",
         "calibrate": "calibrate the sample's weights to known totals, then estimate the indicators",
         "survey": "household survey file (CSV/XLSX)",
         "margins": "CSV of known totals: margin,category,population (empty category: total of a numeric column)",
@@ -84,6 +84,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from .survey_select import add_parsers as add_select  # survey select
 
     add_select(sub)
+    from .survey_form import add_parsers as add_form  # survey form
+
+    add_form(sub)
 
 
 def read_margins(path: str, lang: str = "en") -> dict:
