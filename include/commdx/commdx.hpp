@@ -20,4 +20,5 @@
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
+#include "commdx/report/visits.hpp"
 #include "commdx/pipeline.hpp"
