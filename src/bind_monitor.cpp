@@ -12,6 +12,7 @@
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
+#include "commdx/report/visits.hpp"
 
 // Bindings of the monitor stage: the test of a change between survey rounds (monitor.hpp) and the
 // small-cell suppression of published tables (report.hpp). pandas conveniences live in
@@ -55,6 +56,17 @@ std::vector<commdx::report::indicator_def> indicator_defs_of(const std::vector<p
   return out;
 }
 
+/// The figures of `rows` (pairs of a name and a member pointer) as float64 arrays in `out`.
+template <class Row, class Figures>
+void figures_to_py(py::dict& out, const std::vector<Row>& rows, const Figures& figures) {
+  for (const auto& [name, member] : figures) {
+    py::array_t<double> arr(static_cast<py::ssize_t>(rows.size()));
+    double* data = arr.mutable_data();
+    for (std::size_t i = 0; i < rows.size(); ++i) data[i] = rows[i].*member;
+    out[name] = arr;
+  }
+}
+
 /// The published indicator cells as columns (figures as float64 arrays; a test's significance
 /// True, False or None).
 py::dict cells_to_py(const std::vector<commdx::report::indicator_cell>& cells) {
@@ -82,14 +94,45 @@ py::dict cells_to_py(const std::vector<commdx::report::indicator_cell>& cells) {
       {"ci_high_baseline", &cell::ci_high_baseline}, {"p_value_baseline", &cell::p_value_baseline},
       {"change_last_month", &cell::change_last_month}, {"se_change_last_month", &cell::se_change_last_month},
       {"p_value_last_month", &cell::p_value_last_month}, {"n_baseline", &cell::n_baseline}, {"n_now", &cell::n_now}};
-  for (const auto& [name, member] : figures) {
-    py::array_t<double> arr(static_cast<py::ssize_t>(cells.size()));
-    double* data = arr.mutable_data();
-    for (std::size_t i = 0; i < cells.size(); ++i) data[i] = cells[i].*member;
-    out[name] = arr;
-  }
+  figures_to_py(out, cells, figures);
   out["significant_baseline"] = sig_base;
   out["significant_last_month"] = sig_last;
+  out["suppression"] = suppression;
+  return out;
+}
+
+/// Counts as a list of int, or of None where a count is not known (no plan).
+py::list counts_or_none(const std::vector<std::optional<std::size_t>>& xs) {
+  py::list out;
+  for (const auto& x : xs) out.append(x ? py::object(py::int_(*x)) : py::object(py::none()));
+  return out;
+}
+
+/// Rows of the visits section (members or teams) as columns: text as lists of str, counts as
+/// lists of int, figures as float64 arrays (a hidden figure NaN).
+template <class Row>
+py::dict visit_rows_to_py(const std::vector<Row>& rows, const std::vector<std::pair<const char*, std::string Row::*>>& texts,
+                          const std::vector<std::pair<const char*, std::size_t Row::*>>& counts,
+                          const std::vector<std::pair<const char*, double Row::*>>& figures) {
+  py::dict out;
+  for (const auto& [name, member] : texts) {
+    std::vector<std::string> col;
+    for (const auto& r : rows) col.push_back(r.*member);
+    out[name] = col;
+  }
+  for (const auto& [name, member] : counts) {
+    std::vector<std::size_t> col;
+    for (const auto& r : rows) col.push_back(r.*member);
+    out[name] = col;
+  }
+  std::vector<std::optional<std::size_t>> planned;
+  std::vector<std::string> suppression;
+  for (const auto& r : rows) {
+    planned.push_back(r.visits_planned);
+    suppression.emplace_back(commdx::to_string(r.suppression));
+  }
+  out["visits_planned"] = counts_or_none(planned);
+  figures_to_py(out, rows, figures);
   out["suppression"] = suppression;
   return out;
 }
@@ -310,4 +353,59 @@ void bind_monitor(py::module_& m) {
       py::arg("columns"), py::arg("source"), py::arg("indicators"), py::arg("month"), py::arg("ward"),
       py::arg("dated"), py::arg("visit_months"), py::arg("parent_of"), py::arg("min_households"),
       py::arg("unanimous_below"), py::arg("level"));
+
+  m.def(
+      "_visits_section",
+      [](const py::dict& visits, const std::string& source, const py::object& plan, const std::string& plan_source,
+         const commdx::roster& roster, const std::unordered_map<std::string, std::string>& household_ward,
+         const std::unordered_map<std::string, std::string>& ward_of,
+         const std::unordered_map<std::string, std::string>& action_aliases, const std::string& month,
+         const std::string& ward, double min_households, double default_action_minutes, double prior_strength,
+         std::size_t nominated_members, std::size_t nominated_teams) {
+        namespace r = commdx::report;
+        r::visits_inputs in;
+        in.visits = commdx::bind::table_from_py(visits, source);
+        if (!plan.is_none()) in.plan = commdx::bind::table_from_py(plan.cast<py::dict>(), plan_source);
+        in.roster = roster;
+        in.household_ward = household_ward;
+        in.ward_of = ward_of;
+        in.action_aliases = action_aliases;
+        in.month = month;
+        in.ward = ward;
+        in.min_households = min_households;
+        in.default_action_minutes = default_action_minutes;
+        in.nomination = {prior_strength, nominated_members, nominated_teams};
+        r::visits_result res;
+        {
+          py::gil_scoped_release release;
+          res = r::visits_section(in);
+        }
+        py::dict out;
+        out["month_visits"] = res.month_visits;
+        out["households_visited"] = res.households_visited;
+        out["calibration"] = res.calibration;
+        out["members"] = visit_rows_to_py<r::member_visits>(
+            res.members,
+            {{"member_id", &r::member_visits::member_id}, {"team_id", &r::member_visits::team_id},
+             {"name", &r::member_visits::name}},
+            {{"visits", &r::member_visits::visits}, {"households", &r::member_visits::households}},
+            {{"minutes", &r::member_visits::minutes}, {"hours", &r::member_visits::hours},
+             {"conversions", &r::member_visits::conversions}, {"expected", &r::member_visits::expected},
+             {"per_hour", &r::member_visits::per_hour}, {"adjusted_rate", &r::member_visits::adjusted_rate}});
+        out["teams"] = visit_rows_to_py<r::team_visits>(
+            res.teams, {{"team_id", &r::team_visits::team_id}},
+            {{"visits", &r::team_visits::visits}, {"households", &r::team_visits::households},
+             {"distinct_households", &r::team_visits::distinct_households}},
+            {{"hours", &r::team_visits::hours}, {"conversions", &r::team_visits::conversions},
+             {"expected", &r::team_visits::expected}, {"adjusted_rate", &r::team_visits::adjusted_rate},
+             {"per_hour", &r::team_visits::per_hour}});
+        out["nominated_members"] = res.nominated_members;
+        out["nominated_teams"] = res.nominated_teams;
+        out["notes"] = res.notes;
+        return out;
+      },
+      py::arg("visits"), py::arg("source"), py::arg("plan"), py::arg("plan_source"), py::arg("roster"),
+      py::arg("household_ward"), py::arg("ward_of"), py::arg("action_aliases"), py::arg("month"), py::arg("ward"),
+      py::arg("min_households"), py::arg("default_action_minutes"), py::arg("prior_strength"),
+      py::arg("nominated_members"), py::arg("nominated_teams"));
 }

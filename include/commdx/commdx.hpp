@@ -20,6 +20,7 @@
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
+#include "commdx/report/visits.hpp"
 #include "commdx/pipeline.hpp"
 #include "commdx/sampling.hpp"
 #include "commdx/selection.hpp"

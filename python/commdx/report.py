@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import to_columns
-from .disclosure import CITY, LEVELS, _codes, tree_suppression
+from .disclosure import CITY, LEVELS, _codes
 from .io import tables as _tables
 from .io.json import read_json, shipped_json
 from .render import words as _words
@@ -826,14 +826,6 @@ def _plan_visits(plan: Any) -> pd.DataFrame | None:
     return None
 
 
-def _campaign_catalogue() -> dict[str, Any]:
-    return _core._shipped_campaigns()
-
-
-def _campaign_actions() -> dict[str, dict[str, Any]]:
-    return {str(a["id"]): a for a in _campaign_catalogue().get("actions", [])}
-
-
 def _config_number(cfg: Mapping[str, Any], field: str, minimum: float = 0.0) -> float:
     """A number the report config must hold (report-config.json ships every one: no second
     default in code)."""
@@ -847,132 +839,51 @@ def _config_number(cfg: Mapping[str, Any], field: str, minimum: float = 0.0) -> 
 def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: pd.DataFrame | None,
                     sample: pd.DataFrame | None, followup: pd.DataFrame | None, places_df: pd.DataFrame,
                     ward: str | None, cfg: Mapping[str, Any], k: float, lang: str) -> dict[str, Any]:
-    missing: list[str] = []
-    v = visits.copy()
-    v["date"] = pd.to_datetime(v["date"])
-    y, m = _parse_month(month)
-    v = v[(v["date"].dt.year == y) & (v["date"].dt.month == m)]
-    member_team: dict[str, str] = {}
-    member_name: dict[str, str] = {}
-    member_unit: dict[str, str] = {}
-    for t in (roster or {}).get("teams", []):
-        for mem in t.get("members", []):
-            member_team.setdefault(str(mem.get("id")), str(t.get("id")))
-            member_name.setdefault(str(mem.get("id")), str(mem.get("name", "")))
-            member_unit.setdefault(str(mem.get("id")), str(t.get("unit")))
-    ward_of = _ward_of(places_df)
-    if "ward_code" not in v.columns:
-        v["ward_code"] = v["household_id"].map(_household_ward(sample, followup))
-        v.loc[v["ward_code"].isna(), "ward_code"] = v["member_id"].map(lambda x: ward_of.get(member_unit.get(x, ""), ""))
-    v["team_id"] = v["member_id"].map(member_team).fillna("")
-    actions = _campaign_actions()
-    if not actions:
-        missing.append("nomination difficulty: campaigns.json priors not available, expected rates from the log itself")
-    # travel to the door: the plan's figure (campaigns.json "visit"), counted once per visit
-    travel = float(_campaign_catalogue()["visit"]["travel_minutes"])
-    default_min = _config_number(cfg, "default_action_minutes")
+    """The visits section: computed by C++ ``commdx::report::visits_section``
+    (include/commdx/report/visits.hpp: the month's door visits, hours, adoptions against the
+    catalogue's priors, planned against done, the small-cell rule and the nominations); this
+    adapter gives it the log, the plan and the roster pandas reads, and words its result."""
+    from .teams import _as_roster
 
-    aliases = {k: v for k, v in cfg.get("action_priors", {}).items() if k != "notes"}
+    def texts(df: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[str]]:
+        df = _plain(df)
+        return {c: _codes(df[c]) for c in columns if c in df.columns}
 
-    def catalogue_action(a: str) -> dict[str, Any]:
-        if a in actions:
-            return actions[a]
-        alias = aliases.get(a)
-        return actions.get(alias, {}) if alias else {}
-
-    def prior_mean(a: str) -> float:
-        p = catalogue_action(a).get("prior")
-        if p:
-            return float(p["alpha"]) / (float(p["alpha"]) + float(p["beta"]))
-        return math.nan
-
-    # one vocabulary of outcomes: the campaign catalogue's visit-log words, as the plan reads them
-    words = _core._visit_log_vocabulary(None)
-    success_words = {s.lower() for s in words["success"]}
-    no_contact = {s.lower() for s in words["no_attempt"]}
-    outcome = v["outcome"].astype(str).str.lower()
-    v["success"] = outcome.isin(success_words).astype(float)
-    v["expected"] = np.array([prior_mean(a) for a in v["action"].astype(str)], dtype=float)
-    if v["expected"].isna().any():  # actions without a prior: the log's own rate for that action
-        own = v[~outcome.isin(no_contact)].groupby("action")["success"].mean()
-        v.loc[v["expected"].isna(), "expected"] = v.loc[v["expected"].isna(), "action"].map(own)
-    v["expected"] = v["expected"].fillna(0.0).where(~outcome.isin(no_contact), 0.0)  # nobody home: no chance
-    # The priors rank how hard each action is; their level is a planning assumption. Scaled so that
-    # the whole city's expected adoptions this month equal its observed ones, a rate above 1 means
-    # better than the city's members on visits of the same difficulty.
-    calibration = float(v["success"].sum() / v["expected"].sum()) if v["expected"].sum() > 0 else 1.0
-    v["expected"] = v["expected"] * calibration
-    if ward:
-        v = v[v["ward_code"] == ward]
-    v["minutes"] = [float(catalogue_action(a).get("minutes", default_min)) for a in v["action"].astype(str)]
-    # One door visit = the household's actions of one member on one day; travel counted once.
-    visit_key = ["member_id", "household_id", v["date"].dt.date.rename("day")]
-    per_visit = v.groupby(visit_key).agg(minutes=("minutes", "sum"), success=("success", "sum"),
-                                         expected=("expected", "sum")).reset_index()
-    per_visit["minutes"] += travel
-    mem = per_visit.groupby("member_id").agg(visits=("household_id", "size"), households=("household_id", "nunique"),
-                                             conversions=("success", "sum"), expected=("expected", "sum"),
-                                             minutes=("minutes", "sum")).reset_index()
-    mem["team_id"] = mem["member_id"].map(member_team).fillna("")
-    mem["name"] = mem["member_id"].map(member_name).fillna("")
-    mem["hours"] = mem["minutes"] / 60
-    if plan_visits is not None and "member_id" in plan_visits.columns:
-        pv = plan_visits.copy()
-        dcol = next((c for c in ("date", "week_start", "day") if c in pv.columns), None)
-        if dcol is not None:
-            pv[dcol] = pd.to_datetime(pv[dcol])
-            pv = pv[(pv[dcol].dt.year == y) & (pv[dcol].dt.month == m)]
-        if ward:  # a ward's report counts the visits planned in the ward, as its log does
-            if "ward_code" in pv.columns:
-                pv = pv[pv["ward_code"].astype(str) == ward]
-            else:
-                pv = pv[pv["member_id"].astype(str).map(lambda x: ward_of.get(member_unit.get(x, ""), "")) == ward]
-        planned = pv.groupby("member_id").size()
-        mem["visits_planned"] = mem["member_id"].map(planned).fillna(0).astype(int)
-        extra = planned[~planned.index.isin(mem["member_id"])]
-        if len(extra):
-            mem = pd.concat([mem, pd.DataFrame({"member_id": extra.index, "visits_planned": extra.values,
-                                                "visits": 0, "households": 0, "conversions": 0.0, "expected": 0.0,
-                                                "minutes": 0.0, "hours": 0.0,
-                                                "team_id": [member_team.get(x, "") for x in extra.index],
-                                                "name": [member_name.get(x, "") for x in extra.index]})],
-                            ignore_index=True)
-    else:
-        mem["visits_planned"] = np.nan
-        missing.append("visits against the plan: no plan given (plan_outreach result or plan_visits.csv)")
-    a = float(cfg["nomination"]["prior_strength"])
-    mem["per_hour"] = mem["conversions"] / mem["hours"].where(mem["hours"] > 0)
-    mem["adjusted_rate"] = (mem["conversions"] + a) / (mem["expected"] + a)
-    mem = mem.sort_values(["team_id", "member_id"]).reset_index(drop=True)
-    team = mem.groupby("team_id").agg(visits=("visits", "sum"), visits_planned=("visits_planned", "sum"),
-                                      households=("households", "sum"), hours=("hours", "sum")).reset_index()
-    tconv = per_visit.assign(team_id=per_visit["member_id"].map(member_team).fillna("")).groupby("team_id").agg(
-        conversions=("success", "sum"), expected=("expected", "sum"), hh=("household_id", "nunique"))
-    for c in ("conversions", "expected", "hh"):
-        team[c] = [float(tconv[c].get(t, 0.0)) for t in team["team_id"]]
-    team["adjusted_rate"] = (team["conversions"] + a) / (team["expected"] + a)
-    team["per_hour"] = team["conversions"] / team["hours"].where(team["hours"] > 0)
-    # Small cells: adoption figures come from the households visited. A team's adoptions are the
-    # sum of its members', so a member or team with fewer than k households is hidden and
-    # complementary cells are hidden along team = sum of members (visit counts and hours, the
-    # members' own work, are published). A member who visited nobody has nothing to hide.
-    cells = pd.concat([pd.DataFrame({"unit": "team:" + team["team_id"], "parent": "", "households": team["hh"].fillna(0)}),
-                       pd.DataFrame({"unit": "member:" + mem["member_id"], "parent": "team:" + mem["team_id"],
-                                     "households": mem["households"]})[mem["households"].to_numpy() > 0]],
-                      ignore_index=True)
-    cell_status = dict(zip(cells["unit"], tree_suppression(cells, k=k)))
-    mem_hidden = ("member:" + mem["member_id"]).map(cell_status).fillna("primary") != "published"
-    team_hidden = ("team:" + team["team_id"]).map(cell_status).fillna("primary") != "published"
-    for c in ("conversions", "expected", "per_hour", "adjusted_rate"):
-        mem[c] = mem[c].astype(float).where(~mem_hidden.to_numpy(), np.nan)
-        team[c] = team[c].astype(float).where(~team_hidden.to_numpy(), np.nan)
-    team = team.drop(columns=["hh"])
-    if plan_visits is None:
-        team["visits_planned"] = np.nan
-
+    log = texts(visits, ("household_id", "action", "member_id", "date", "outcome", "ward_code"))
+    plan = None
+    if plan_visits is not None:
+        dcol = next((c for c in ("date", "week_start", "day") if c in plan_visits.columns), None)
+        plan = texts(_tables.normalise_dates(plan_visits, (dcol,)) if dcol else plan_visits,
+                     ("member_id", "ward_code") + ((dcol,) if dcol else ()))
+    aliases = {a: c or "" for a, c in cfg.get("action_priors", {}).items() if a != "notes"}
     nom_cfg = cfg["nomination"]
-    members_nom = mem[mem["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["members"]))
-    teams_nom = team[team["adjusted_rate"] > 1].sort_values(["adjusted_rate", "conversions"], ascending=False).head(int(nom_cfg["teams"]))
+    a = float(nom_cfg["prior_strength"])
+    res = _core._visits_section(
+        log, str(visits.attrs.get("source") or "visits"), plan, str(getattr(plan_visits, "attrs", {}).get("source") or "plan"),
+        _as_roster(roster) if roster is not None else _core.Roster(), _household_ward(_plain(sample), _plain(followup)),
+        _ward_of(places_df), aliases, month, ward or "", float(k), _config_number(cfg, "default_action_minutes"), a,
+        int(nom_cfg["members"]), int(nom_cfg["teams"]))
+    missing = [{"no_priors": "nomination difficulty: campaigns.json priors not available, expected rates from the log itself",
+                "no_plan": "visits against the plan: no plan given (plan_outreach result or plan_visits.csv)"}[n]
+               for n in res["notes"]]
+    def text(values: list[str]) -> pd.Series:
+        return pd.Series(values, dtype="str")  # text also when empty
+
+    counts = ["visits", "households"]
+    m = res["members"]
+    mem = pd.DataFrame({"member_id": text(m["member_id"]), **{c: np.asarray(m[c], dtype="int64") for c in counts},
+                        "conversions": m["conversions"], "expected": m["expected"], "minutes": m["minutes"],
+                        "team_id": text(m["team_id"]), "name": text(m["name"]), "hours": m["hours"],
+                        "visits_planned": _planned(m["visits_planned"], plan is not None),
+                        "per_hour": m["per_hour"], "adjusted_rate": m["adjusted_rate"]})
+    t = res["teams"]
+    team = pd.DataFrame({"team_id": text(t["team_id"]), "visits": np.asarray(t["visits"], dtype="int64"),
+                         "visits_planned": _planned(t["visits_planned"], plan is not None),
+                         "households": np.asarray(t["households"], dtype="int64"), "hours": t["hours"],
+                         "conversions": t["conversions"], "expected": t["expected"],
+                         "adjusted_rate": t["adjusted_rate"], "per_hour": t["per_hour"]})
+    members_nom = mem.iloc[res["nominated_members"]]
+    teams_nom = team.iloc[res["nominated_teams"]]
     criterion = {
         "vi": (f"Hệ số chuyển đổi so với kỳ vọng = (số hộ chuyển đổi + {a:g}) / (số chuyển đổi kỳ vọng + {a:g}). "
                "Số kỳ vọng cộng xác suất thành công ban đầu của từng hoạt động trong kế hoạch (campaigns.json), nhân với một hệ số "
@@ -988,11 +899,11 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
                "are nominated. Adoptions per hour (travel included) are shown beside."),
     }[lang]
     data = {
-        "visits": {"month_visits": int(len(per_visit)), "households_visited": int(per_visit["household_id"].nunique()),
+        "visits": {"month_visits": res["month_visits"], "households_visited": res["households_visited"],
                    "members": _records(mem[["team_id", "member_id", "name", "visits_planned", "visits", "households",
                                             "hours", "conversions", "expected", "per_hour", "adjusted_rate"]]),
                    "teams": _records(team)},
-        "nominations": {"criterion": criterion, "calibration": calibration,
+        "nominations": {"criterion": criterion, "calibration": res["calibration"],
                         "members": _records(members_nom[["member_id", "name", "team_id", "households", "conversions",
                                                          "expected", "hours", "per_hour", "adjusted_rate"]]),
                         "teams": _records(teams_nom[["team_id", "visits", "conversions", "expected", "per_hour", "adjusted_rate"]])},
@@ -1000,6 +911,21 @@ def _visits_section(month: str, visits: pd.DataFrame, roster: Any, plan_visits: 
     return {"data": data, "tables": {"member_visits": mem, "team_visits": team,
                                      "nominated_members": members_nom, "nominated_teams": teams_nom},
             "missing": missing}
+
+
+def _plain(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``df`` without its ``attrs`` (a file's source and lines), which pandas deep-copies into
+    every column taken from it (most of the section's time on the demo's logs)."""
+    if df is None:
+        return None
+    out = df.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
+def _planned(counts: list[int | None], planned: bool) -> np.ndarray:
+    """Visits planned as whole numbers, or NaN throughout without a plan."""
+    return np.asarray(counts, dtype="int64") if planned else np.full(len(counts), np.nan)
 
 
 def _household_ward(sample: pd.DataFrame | None, followup: pd.DataFrame | None) -> dict[str, str]:

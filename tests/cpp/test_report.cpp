@@ -1,11 +1,13 @@
 // The report's disclosure pattern and merged design (include/commdx/report/disclosure.hpp) and its
 // indicator section (report/indicators.hpp), on hand-worked trees: every expected status, reason,
 // fpc, round, pace and hidden figure below is worked out in the comments from the rules in
-// docs/disclosure.md and the headers, not taken from the code.
+// docs/disclosure.md and the headers, not taken from the code; so are the visits section's
+// (report/visits.hpp) visits, hours, rates, plan counts and nominations.
 #include <gtest/gtest.h>
 
 #include <commdx/report/disclosure.hpp>
 #include <commdx/report/indicators.hpp>
+#include <commdx/report/visits.hpp>
 
 #include <cmath>
 #include <limits>
@@ -427,4 +429,273 @@ TEST(ReportIndicators, RowsWithoutWeightsAreRefusedNamingTheFile) {
   } catch (const commdx::input_error& e) {
     EXPECT_NE(std::string(e.what()).find("sample_households.csv, column 'weight'"), std::string::npos) << e.what();
   }
+}
+
+// ---- the visits section (report/visits.hpp) ---------------------------------------------------
+//
+// A hand-worked month. The catalogue: "hard" (prior 2/(2+8) = 0.2, 20 minutes), "easy" (prior
+// 7/(7+3) = 0.7, 5 minutes), travel 10 minutes a visit; "guidance" is no catalogue action (the
+// log's own rate), and takes the default 15 minutes. Teams: T-A (unit A-KP1 of ward A: M-1, M-2)
+// and T-B (unit B-KP1 of ward B: M-3). The October visits, in log order:
+//
+//   row  household member action    outcome   success prior
+//    1   H1        M-1    hard      adopted   1       0.2
+//    2   H1        M-1    easy      adopted   1       0.7   (the same door visit as row 1)
+//    3-4 H2, H3    M-1    hard      adopted   1       0.2
+//    5-6 H4, H5    M-1    hard      declined  0       0.2
+//    7-9 H6-H8     M-2    easy      adopted   1       0.7
+//   10   H9        M-2    easy      declined  0       0.7
+//   11   H10       M-2    easy      not_home  0       0     (no attempt: no chance)
+//   12   H11       M-3    hard      adopted   1       0.2
+//   13   H12       M-3    hard      declined  0       0.2
+//   14   H13       M-3    guidance  adopted   1       own rate 1/1 = 1
+//
+// and one September visit (row 15), which October leaves out. Adoptions 9; prior-expected
+// 0.2 * 7 (rows 1, 3-6, 12, 13) + 0.7 * 5 (rows 2, 7-10) + 1 (row 14) = 5.9; calibration
+// c = 9 / 5.9 = 90/59. H13 is no survey household: its
+// ward is its member's team's (B).
+namespace {
+
+commdx::campaign_catalogue visit_catalogue() {
+  return commdx::campaign_catalogue::from_json(nlohmann::json::parse(R"({
+    "visit": {"travel_minutes": 10},
+    "visit_log": {"contact_actions": [], "success": ["adopted"], "failure": ["declined"], "no_attempt": ["not_home"]},
+    "actions": [{"id": "hard", "minutes": 20, "prior": {"alpha": 2, "beta": 8}},
+                {"id": "easy", "minutes": 5, "prior": {"alpha": 7, "beta": 3}}]})"),
+                                               "test-campaigns.json");
+}
+
+commdx::report::visits_inputs october(const std::string& ward, double k) {
+  using commdx::text_column;
+  text_column household, action, member, date, outcome;
+  auto visit = [&](const char* h, const char* m, const char* a, const char* o, const char* d = "2022-10-03") {
+    household.emplace_back(h);
+    member.emplace_back(m);
+    action.emplace_back(a);
+    outcome.emplace_back(o);
+    date.emplace_back(d);
+  };
+  visit("H1", "M-1", "hard", "adopted");
+  visit("H1", "M-1", "easy", "Adopted");  // any case
+  visit("H2", "M-1", "hard", "adopted");
+  visit("H3", "M-1", "hard", "adopted");
+  visit("H4", "M-1", "hard", "declined");
+  visit("H5", "M-1", "hard", "declined");
+  for (const char* h : {"H6", "H7", "H8"}) visit(h, "M-2", "easy", "adopted", "2022-10-04");
+  visit("H9", "M-2", "easy", "declined");
+  visit("H10", "M-2", "easy", "not_home");
+  visit("H11", "M-3", "hard", "adopted");
+  visit("H12", "M-3", "hard", "declined");
+  visit("H13", "M-3", "guidance", "adopted");
+  visit("H1", "M-1", "hard", "adopted", "2022-09-30");
+  commdx::report::visits_inputs in;
+  in.visits = commdx::table("visits.csv");
+  in.visits.set("household_id", household);
+  in.visits.set("action", action);
+  in.visits.set("member_id", member);
+  in.visits.set("date", date);
+  in.visits.set("outcome", outcome);
+  auto team = [](const char* id, const char* unit, std::vector<std::pair<const char*, const char*>> members) {
+    commdx::team t;
+    t.id = id;
+    t.unit = unit;
+    for (const auto& [mid, name] : members) {
+      commdx::member m;
+      m.id = mid;
+      m.name = name;
+      t.members.push_back(m);
+    }
+    return t;
+  };
+  in.roster = commdx::roster::from_teams({team("T-A", "A-KP1", {{"M-1", "An"}, {"M-2", "Bình"}}),
+                                          team("T-B", "B-KP1", {{"M-3", "Chi"}})});
+  for (int i = 1; i <= 12; ++i) in.household_ward["H" + std::to_string(i)] = i <= 10 ? "A" : "B";
+  in.ward_of = {{"A", "A"}, {"A-KP1", "A"}, {"B", "B"}, {"B-KP1", "B"}};
+  in.catalogue = visit_catalogue();
+  in.month = "2022-10";
+  in.ward = ward;
+  in.min_households = k;
+  in.default_action_minutes = 15;
+  in.nomination = {2.0, 3, 1};
+  return in;
+}
+
+/// The plan: M-1 twice in October (and once in September), M-2 once, M-3 (ward B) once, M-4 (on
+/// no team, so in no ward) once.
+commdx::table october_plan() {
+  commdx::table plan("plan_visits.csv");
+  plan.set("member_id", commdx::text_column{"M-1", "M-1", "M-1", "M-2", "M-3", "M-4"});
+  plan.set("date", commdx::text_column{"2022-10-03", "2022-10-10", "2022-09-28", "2022-10-05", "2022-10-07", "2022-10-06"});
+  return plan;
+}
+
+}  // namespace
+
+TEST(ReportVisits, AMembersVisitsHoursAndPaceInAWardsReport) {
+  auto in = october("A", 5);
+  in.plan = october_plan();
+  const auto res = commdx::report::visits_section(in);
+  const double c = 90.0 / 59;
+  EXPECT_NEAR(res.calibration, c, 1e-12);
+  // Ward A: M-1's 5 door visits (H1's two actions are one) and M-2's 5.
+  EXPECT_EQ(res.month_visits, 10u);
+  EXPECT_EQ(res.households_visited, 10u);
+  ASSERT_EQ(res.members.size(), 2u);  // M-3 works in ward B
+  const auto& m1 = res.members[0];
+  EXPECT_EQ(m1.member_id, "M-1");
+  EXPECT_EQ(m1.team_id, "T-A");
+  EXPECT_EQ(m1.name, "An");
+  EXPECT_EQ(m1.visits, 5u);
+  EXPECT_EQ(m1.households, 5u);
+  // Minutes: H1 20 + 5 + 10 travel = 35, H2-H5 20 + 10 = 30 each: 155, 155/60 hours.
+  EXPECT_DOUBLE_EQ(m1.minutes, 155);
+  EXPECT_NEAR(m1.hours, 155.0 / 60, 1e-12);
+  // Adoptions 4 (H1 twice, H2, H3); expected c * (0.2 + 0.7 + 4 * 0.2) = 1.7 c = 153/59.
+  EXPECT_DOUBLE_EQ(m1.conversions, 4);
+  EXPECT_NEAR(m1.expected, 153.0 / 59, 1e-12);
+  // Pace: 4 adoptions in 155/60 hours = 48/31 an hour; rate (4 + 2) / (153/59 + 2) = 354/271.
+  EXPECT_NEAR(m1.per_hour, 48.0 / 31, 1e-12);
+  EXPECT_NEAR(m1.adjusted_rate, 354.0 / 271, 1e-12);
+  // Planned: the plan's two October visits of M-1 (not September's).
+  ASSERT_TRUE(m1.visits_planned.has_value());
+  EXPECT_EQ(*m1.visits_planned, 2u);
+  // M-2: 5 visits of 5 + 10 minutes = 75 (1.25 hours); 3 adoptions, expected c * 0.7 * 4 = 252/59
+  // (not_home expects nothing); rate 5 / (252/59 + 2) = 59/74; 3 / 1.25 = 2.4 an hour.
+  const auto& m2 = res.members[1];
+  EXPECT_EQ(m2.member_id, "M-2");
+  EXPECT_NEAR(m2.hours, 1.25, 1e-12);
+  EXPECT_NEAR(m2.expected, 252.0 / 59, 1e-12);
+  EXPECT_NEAR(m2.adjusted_rate, 59.0 / 74, 1e-12);
+  EXPECT_NEAR(m2.per_hour, 2.4, 1e-12);
+  EXPECT_EQ(*m2.visits_planned, 1u);
+  // Team T-A: 10 visits, 3 planned, 230/60 hours, 7 adoptions against 4.5 c = 405/59: rate
+  // 9 / (405/59 + 2) = 531/523.
+  ASSERT_EQ(res.teams.size(), 1u);
+  const auto& ta = res.teams[0];
+  EXPECT_EQ(ta.team_id, "T-A");
+  EXPECT_EQ(ta.visits, 10u);
+  EXPECT_EQ(*ta.visits_planned, 3u);
+  EXPECT_EQ(ta.households, 10u);
+  EXPECT_NEAR(ta.hours, 230.0 / 60, 1e-12);
+  EXPECT_DOUBLE_EQ(ta.conversions, 7);
+  EXPECT_NEAR(ta.adjusted_rate, 531.0 / 523, 1e-12);
+  EXPECT_EQ(ta.suppression, commdx::cell_status::published);
+  EXPECT_TRUE(res.notes.empty());
+}
+
+TEST(ReportVisits, ANominationMeetsTheStatedCriterion) {
+  // The criterion: at least k households visited (published adoption figures) and an adjusted
+  // rate above 1, the highest first. M-1 (5 households, 354/271 > 1) is nominated; M-2 (59/74)
+  // is not; T-A (531/523 > 1, 10 households) is the team nominated.
+  const auto res = commdx::report::visits_section(october("A", 5));
+  ASSERT_EQ(res.nominated_members.size(), 1u);
+  EXPECT_EQ(res.members[res.nominated_members[0]].member_id, "M-1");
+  EXPECT_GT(res.members[res.nominated_members[0]].adjusted_rate, 1);
+  ASSERT_EQ(res.nominated_teams.size(), 1u);
+  EXPECT_EQ(res.teams[res.nominated_teams[0]].team_id, "T-A");
+  // No plan: nothing planned is known, and the note says so.
+  EXPECT_FALSE(res.members[0].visits_planned.has_value());
+  EXPECT_FALSE(res.teams[0].visits_planned.has_value());
+  EXPECT_EQ(res.notes, std::vector<std::string>{"no_plan"});
+  // With k = 6 M-1's 5 households are a small cell: no published rate, so no nomination (and
+  // M-2's 5 are hidden too; T-A's 10 stay published).
+  const auto strict = commdx::report::visits_section(october("A", 6));
+  EXPECT_TRUE(strict.nominated_members.empty());
+  EXPECT_TRUE(std::isnan(strict.members[0].adjusted_rate));
+  EXPECT_EQ(strict.members[0].suppression, commdx::cell_status::primary);
+  EXPECT_EQ(strict.members[0].visits, 5u);  // the member's own work stays published
+  EXPECT_EQ(strict.teams[0].suppression, commdx::cell_status::published);
+}
+
+TEST(ReportVisits, TheCitysReportHasEveryWardAndEveryPlannedMember) {
+  auto in = october("", 5);
+  in.plan = october_plan();
+  const auto res = commdx::report::visits_section(in);
+  // Ward B adds M-3's 3 visits (H13's ward from M-3's team): 13; M-4, on no team, is listed by the
+  // plan with nothing done. Order: team "" (M-4), T-A (M-1, M-2), T-B (M-3).
+  EXPECT_EQ(res.month_visits, 13u);
+  ASSERT_EQ(res.members.size(), 4u);
+  EXPECT_EQ(res.members[0].member_id, "M-4");
+  EXPECT_EQ(res.members[0].team_id, "");
+  EXPECT_EQ(res.members[0].visits, 0u);
+  EXPECT_EQ(*res.members[0].visits_planned, 1u);
+  EXPECT_TRUE(std::isnan(res.members[0].adjusted_rate));  // visited nobody: nothing to publish
+  const auto& m3 = res.members[3];
+  EXPECT_EQ(m3.member_id, "M-3");
+  EXPECT_EQ(*m3.visits_planned, 1u);
+  // M-3: H11, H12 30 minutes each, H13 15 + 10: 85 minutes; 3 households < k = 5: hidden.
+  EXPECT_NEAR(m3.hours, 85.0 / 60, 1e-12);
+  EXPECT_EQ(m3.suppression, commdx::cell_status::primary);
+  EXPECT_TRUE(std::isnan(m3.conversions));
+  ASSERT_EQ(res.teams.size(), 3u);
+  EXPECT_EQ(res.teams[2].team_id, "T-B");
+  EXPECT_EQ(res.teams[2].suppression, commdx::cell_status::primary);
+  EXPECT_EQ(res.nominated_members.size(), 1u);
+}
+
+TEST(ReportVisits, AWardsPlanCountsOnlyTheVisitsPlannedInTheWard) {
+  // A plan with its own ward column: M-1's second October visit is planned in ward B, so ward A's
+  // report counts one; M-3's visit planned in ward A makes M-3 a planned member of A's report.
+  auto in = october("A", 5);
+  commdx::table plan = october_plan();
+  plan.set("ward_code", commdx::text_column{"A", "B", "A", "A", "A", "A"});
+  in.plan = plan;
+  const auto res = commdx::report::visits_section(in);
+  ASSERT_EQ(res.members.size(), 4u);  // M-4 (team ""), M-1, M-2, M-3
+  EXPECT_EQ(*res.members[1].visits_planned, 1u);
+  EXPECT_EQ(res.members[3].member_id, "M-3");
+  EXPECT_EQ(res.members[3].visits, 0u);
+  EXPECT_EQ(*res.members[3].visits_planned, 1u);
+}
+
+namespace {
+/// The message of the input_error visits_section throws for `in` ("" when none).
+std::string visits_error(const commdx::report::visits_inputs& in) {
+  try {
+    commdx::report::visits_section(in);
+  } catch (const commdx::input_error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(ReportVisits, ABadDateOrAVisitWithoutItsMemberIsRefusedNamingTheRow) {
+  auto in = october("A", 5);
+  auto date = in.visits.text("date");
+  date[3] = "2022-10-32";
+  in.visits.set("date", date);
+  EXPECT_NE(visits_error(in).find("visits.csv, row 4, column 'date'"), std::string::npos) << visits_error(in);
+  in = october("A", 5);
+  auto member = in.visits.text("member_id");
+  member[1] = "";
+  in.visits.set("member_id", member);
+  EXPECT_NE(visits_error(in).find("visits.csv, row 2, column 'member_id'"), std::string::npos) << visits_error(in);
+  // a plan without member_id is refused, not read as "no plan"
+  in = october("A", 5);
+  commdx::table plan("plan_visits.csv");
+  plan.set("date", commdx::text_column{"2022-10-03"});
+  in.plan = plan;
+  EXPECT_NE(visits_error(in).find("plan_visits.csv, column 'member_id': missing required column"), std::string::npos)
+      << visits_error(in);
+}
+
+TEST(ReportVisits, SumsAreCompensatedAsTheReportsAlwaysWere) {
+  // 1e16 + 1 rounds back to 1e16 (the spacing of doubles there is 2): ten ones added one by one
+  // are lost, Kahan's compensation keeps them: 1e16 + 10.
+  commdx::report::detail::compensated_sum s;
+  double naive = 1e16;
+  s.add(1e16);
+  for (int i = 0; i < 10; ++i) {
+    s.add(1.0);
+    naive += 1.0;
+  }
+  EXPECT_EQ(naive, 1e16);
+  EXPECT_EQ(s.value(), 1e16 + 10);
+  // numpy's pairwise sum of 9 values: lanes r0..r7 = x0..x7, ((r0 + r1) + (r2 + r3)) +
+  // ((r4 + r5) + (r6 + r7)), then x8. With x0 = 1e16, seven ones and x8 = -1e16:
+  // (1e16 + 1 = 1e16, tie to even) + 2 = 1e16 + 2, + 4 = 1e16 + 6, - 1e16 = 6 (one by one, every
+  // one is lost: 0; exactly: 7).
+  const std::vector<double> x{1e16, 1, 1, 1, 1, 1, 1, 1, -1e16};
+  EXPECT_EQ(commdx::report::detail::pairwise_sum(x), 6.0);
 }
