@@ -132,9 +132,9 @@ def option_date(value: str) -> str:
     if day is None:
         if _run_lang() == "vi":
             raise argparse.ArgumentTypeError(f"'{value}' không phải một ngày có thật dạng YYYY-MM-DD hoặc DD/MM/YYYY "
-                                             "(ví dụ 2022-07-20 hoặc 20/07/2022)")
+                                             "(ví dụ 20/07/2022)")
         raise argparse.ArgumentTypeError(f"'{value}' is not a real date written YYYY-MM-DD or DD/MM/YYYY (e.g. "
-                                         "2022-07-20 or 20/07/2022)")
+                                         "20/07/2022)")
     return day.isoformat()
 
 

@@ -121,7 +121,7 @@ def test_unreadable_input_exits_2_naming_file_row_and_column(tmp_path):
     assert "compliant.json, dòng 4, cột 'unit', đơn vị T-26506-KP1" in res.stderr
     assert "--places FILE" in res.stderr
     res = run("check", str(DATA / "compliant.json"), "--places", PLACES, "--deadline", "July")
-    assert res.returncode == 2 and "deadline must be a date" in res.stderr
+    assert res.returncode == 2 and "tham số --deadline: 'July' không phải một ngày có thật" in res.stderr
 
 
 def test_xlsx_roster(tmp_path):
