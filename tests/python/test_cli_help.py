@@ -39,7 +39,7 @@ def test_every_option_has_help_in_the_language(lang, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_no_help_shows_a_placeholder(lang, monkeypatch):
+def test_no_help_shows_an_unfilled_field(lang, monkeypatch):
     """A help string written without its f prefix prints its field: synth --households showed
     "{DEFAULT_HOUSEHOLDS}" in its English half."""
     monkeypatch.setattr(sys, "argv", ["commdx", "--lang", "en"] if lang == "en" else ["commdx"])
