@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "commdx/detail/distributions.hpp"
+#include "commdx/table.hpp"
 #include "commdx/error.hpp"
 
 namespace commdx::sampling {
@@ -121,13 +122,9 @@ inline location where(const std::string& source, std::size_t i, const std::strin
   throw validation_error(at, what, "commdx.sampling.infeasible");
 }
 
-inline std::string number(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-  std::string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+// a value in a message: the shortest text that reads back exactly (format_number), "empty" for
+// a missing cell
+inline std::string number(double v) { return std::isnan(v) ? std::string("empty") : format_number(v); }
 
 // The ceiling of a step's value; 1e-9 of slack so that 576.0000000001 (rounding error in the
 // arithmetic of an exact 576) stays 576.
@@ -340,7 +337,10 @@ inline checked_strata check_strata(const std::vector<stratum_input>& strata, con
       case allocation_method::neyman: a = s.population * s.sd; break;
       case allocation_method::optimal: a = s.population * s.sd / std::sqrt(s.cost); break;
       case allocation_method::power:
-        a = std::pow(s.population, opt.power) * (any_sd ? s.sd : 1.0) * (any_mean ? std::pow(s.mean, opt.power - 1.0) : 1.0);
+        // an empty stratum weighs 0 (pow(0, 0) would give it 1 at q = 0)
+        a = s.population > 0 ? std::pow(s.population, opt.power) * (any_sd ? s.sd : 1.0) *
+                                   (any_mean ? std::pow(s.mean, opt.power - 1.0) : 1.0)
+                             : 0.0;
         break;
     }
     c.a.push_back(a);

@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         from .errors import reason_text
 
-        lang = _run_lang()
+        lang = run_lang()
         hint = "xem" if lang == "vi" else "see"
         self.exit(EXIT_USAGE, f"{self.prog}: {reason_text('commdx.cli.usage', lang)}: {message} "
                               f"({hint} {self.prog} --help)\n")
@@ -100,7 +100,9 @@ _ARGPARSE_VI = {
 _ARGV: list[str] | None = None  # the command line main() is parsing (None: sys.argv's)
 
 
-def _run_lang() -> str:
+def run_lang() -> str:
+    """The language of the command line being parsed (main's argv, else sys.argv): what each
+    command's help and usage words are built in, before --lang itself is parsed."""
     return _lang(sys.argv[1:] if _ARGV is None else _ARGV)
 
 
@@ -130,7 +132,7 @@ def option_date(value: str) -> str:
 
     day = parse_date(value) if len(value.strip()) <= 10 else None
     if day is None:
-        if _run_lang() == "vi":
+        if run_lang() == "vi":
             raise argparse.ArgumentTypeError(f"'{value}' không phải một ngày có thật dạng YYYY-MM-DD hoặc DD/MM/YYYY "
                                              "(ví dụ 20/07/2022)")
         raise argparse.ArgumentTypeError(f"'{value}' is not a real date written YYYY-MM-DD or DD/MM/YYYY (e.g. "

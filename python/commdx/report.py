@@ -16,7 +16,6 @@ before it is published: suppressed cells are ``null`` in JSON and ``—`` in doc
 """
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import json
 import math
@@ -338,15 +337,6 @@ def _month_index(month: str) -> int:
     y, m = _parse_month(month)
     return y * 12 + m - 1
 
-
-def _month_end(month: str) -> _dt.date:
-    y, m = _parse_month(month)
-    return _dt.date(y, m, calendar.monthrange(y, m)[1])
-
-
-# ---------------------------------------------------------------------------------------------
-# the report
-# ---------------------------------------------------------------------------------------------
 
 def monthly_report(
     month: str,

@@ -425,6 +425,7 @@ def _write(path: str, sheets: dict[str, list[dict[str, str]]], lang: str) -> Non
         for r in rows:
             ws.append([r.get(h, "") for h in header])
     from .io.output import atomic_file
+    from .render.xlsx import save_workbook
 
     with atomic_file(path) as tmp:
-        wb.save(tmp)
+        save_workbook(wb, tmp)  # a full disk is an OSError naming the file

@@ -201,7 +201,7 @@ TEST(Places, ScientificNotationAsSpreadsheetsExportIt) {
   EXPECT_DOUBLE_EQ(p.at("26506-KP07").area_km2, 2.5);
   EXPECT_DOUBLE_EQ(p.at("26506-KP07").population, 1200);
   EXPECT_DOUBLE_EQ(p.at("26506").area_km2, 0.0053);  // the plain cells of the column unchanged
-  for (const std::string bad : {"7e", "e5", "1.2.3e4", "7e-0x", "1e400", "5e2%"}) {
+  for (const std::string bad : {"7e", "e5", "1.2.3e4", "7e-0x", "1e400", "5e2%", "+-5e3", "++5e3"}) {
     try {
       places::from_csv_text("code,name,kind,parent,area_km2\n26506,Phường 1,ward,," + bad + "\n", "p.csv");
       ADD_FAILURE() << bad;

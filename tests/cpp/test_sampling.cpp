@@ -347,6 +347,13 @@ TEST(Allocate, PowerAllocationAsBankier) {
   auto q1 = s::allocate(st, 300, {s::allocation_method::power, 1.0});
   auto ney = s::allocate(st, 300, {s::allocation_method::neyman, 0.5});
   for (std::size_t h = 0; h < 3; ++h) EXPECT_NEAR(q1.strata[h].exact, ney.strata[h].exact, 1e-9);
+  // q = 0 is equal allocation among the strata that have households: an empty stratum weighs 0
+  // (pow(0, 0) = 1 gave it a third of the unconstrained shares): 300 / 2 = 150 each
+  auto q0 = s::allocate(strata({10000, 0, 100}), 300, {s::allocation_method::power, 0.0});
+  EXPECT_DOUBLE_EQ(q0.strata[1].weight, 0.0);
+  EXPECT_DOUBLE_EQ(q0.strata[1].unconstrained, 0.0);
+  EXPECT_DOUBLE_EQ(q0.strata[0].unconstrained, 150.0);
+  EXPECT_EQ(counts(q0), (sizes{200, 0, 100}));
 }
 
 TEST(Allocate, RefusesImpossibleInputsNamingTheStratum) {

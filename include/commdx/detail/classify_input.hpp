@@ -4,6 +4,7 @@
 // "1.234,5" as well as "117,413" and "16.86"). Rules documented in docs/classify.md.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <system_error>
 #include <variant>
@@ -122,6 +123,7 @@ inline constexpr char spreadsheet_number_mark = '\x01';
 /// range of a double make it not a number.
 inline cleaned_number scientific_number(const std::string& t, cleaned_number out) {
   std::string plain = t[0] == '+' ? t.substr(1) : t;
+  if (plain.empty() || plain[0] == '+' || (t[0] == '+' && plain[0] == '-')) return out;  // "+-5e3"
   const std::size_t e = plain.find_first_of("eE");
   std::size_t digits = 0, marks = 0;
   for (std::size_t i = plain[0] == '-' ? 1 : 0; i < e; ++i) {
@@ -148,7 +150,7 @@ inline cleaned_number clean_number_text(std::string_view s) {
     std::string_view rest = s.substr(1);
     auto res = std::from_chars(rest.data(), rest.data() + rest.size(), v);
     out.digits = std::string(rest);
-    out.valid = out.exact = res.ec == std::errc() && res.ptr == rest.data() + rest.size();
+    out.valid = out.exact = res.ec == std::errc() && res.ptr == rest.data() + rest.size() && std::isfinite(v);
     return out;
   }
   std::string t;

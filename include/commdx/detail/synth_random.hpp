@@ -125,10 +125,10 @@ inline void append_real(std::string& out, double v) {
     return;
   }
   // the shortest fixed form that reads back exactly: never "7e-04", which a spreadsheet user
-  // would not type (the places reader takes it, other tools may not)
+  // would not type (the places reader takes it, other tools may not). 400 bytes hold the longest
+  // such form of any double (about 330 characters, the smallest subnormal).
   char buf[400];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  if (r.ec != std::errc()) r = std::to_chars(buf, buf + sizeof buf, v);
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   out.append(buf, r.ptr);
 }
 /// Fixed decimals (coordinates, areas).

@@ -427,7 +427,8 @@ inline visits_result visits_section(const visits_inputs& in) {
   // Small cells: adoption figures come from the households visited. A team's adoptions are the
   // sum of its members', so a member or team with fewer than k households is hidden and
   // complementary cells are hidden along team = sum of members (visit counts and hours, the
-  // members' own work, are published). A member who visited nobody has nothing to hide.
+  // members' own work, are published). A member who visited nobody has no adoption figures: not a
+  // cell of the pattern, marked primary (as the pandas report did) with nothing to hide.
   std::vector<cell_count> cells;
   for (const auto& t : res.teams) cells.push_back({"team:" + t.team_id, "", static_cast<double>(t.distinct_households)});
   std::vector<std::size_t> member_cell(res.members.size(), cells.size() + res.members.size());

@@ -67,7 +67,9 @@ TEXT = {
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from ..places import add_places_argument
 
-    t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
+    from ..cli import run_lang
+
+    t = TEXT[run_lang()]
     p = subparsers.add_parser("indicators", help=t["help"], description=t["help"])
     p.add_argument("survey", metavar="SURVEY", nargs="?", default=None, help=t["survey"])
     add_places_argument(p)

@@ -51,7 +51,9 @@ COLUMNS_VI = {
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
+    from ..cli import run_lang
+
+    t = TEXT[run_lang()]
     p = subparsers.add_parser("score", help=t["help"], description=t["help"])
     p.add_argument("input", metavar="INPUT", help=t["input"])
     p.add_argument("--config", default="adoption", help=t["config"])

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 
 TEXT = {
     "vi": {
@@ -61,7 +60,9 @@ TEXT = {
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from ..places import add_places_argument
 
-    t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
+    from ..cli import run_lang
+
+    t = TEXT[run_lang()]
     p = subparsers.add_parser("survey", help=t["help"], description=t["help"])
     sub = p.add_subparsers(dest="survey_command", metavar="SUBCOMMAND", required=True)
     c = sub.add_parser("calibrate", help=t["calibrate"], description=t["calibrate"])

@@ -108,7 +108,9 @@ TEXT = {
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register ``size`` and ``allocate`` under ``commdx survey``."""
-    t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
+    from ..cli import run_lang
+
+    t = TEXT[run_lang()]
     lang = {"choices": ("vi", "en"), "default": "vi", "help": "ngôn ngữ (mặc định: vi) / language"}
     s = sub.add_parser("size", help=t["size"], description=t["size"])
     s.add_argument("domains", metavar="DOMAINS", nargs="?", default=None, help=t["domains"])

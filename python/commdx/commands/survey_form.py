@@ -11,7 +11,6 @@ an unreadable places file or an unknown module.
 from __future__ import annotations
 
 import argparse
-import sys
 
 TEXT = {
     "vi": {
@@ -34,7 +33,9 @@ _NOT_QUESTIONS = {"begin_group", "end_group", "begin_repeat", "end_repeat", "sta
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     from ..places import add_places_argument
 
-    t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
+    from ..cli import run_lang
+
+    t = TEXT[run_lang()]
     p = sub.add_parser("form", help=t["form"], description=t["form"])
     add_places_argument(p, "không có: mã đơn vị gõ tay", "none: the unit codes are typed")
     p.add_argument("--modules", default="household,business,opinion", help=t["modules"])

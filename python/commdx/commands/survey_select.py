@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +88,9 @@ _NAME_COLUMNS = ("head_name", "name", "address", "phone")  # shown with --with-n
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    t = TEXT["en" if "--lang" in sys.argv and "en" in sys.argv else "vi"]
+    from ..cli import run_lang
+
+    t = TEXT[run_lang()]
     p = sub.add_parser("select", help=t["select"], description=t["select"])
     p.add_argument("--households", required=True, help=t["households"])
     p.add_argument("--groups", default=None, help=t["groups"])
