@@ -146,7 +146,11 @@ struct uncertainty_result {
   std::vector<double> reference_score, reference_rank;
   std::vector<double> score_median, score_low, score_high, rank_median, rank_low, rank_high;
   std::vector<double> unit_rank_shift;    ///< mean |rank - reference rank| over the draws
-  std::vector<double> valid_draws;        ///< draws in which the unit had a score
+  std::vector<double> valid_draws;        ///< draws in which the unit had a score (the rank summaries')
+  /// Draws behind score_median/low/high: those with the configured normalisation and aggregation,
+  /// so the score interval is on the scale of reference_score (the other methods move only the
+  /// rank summaries).
+  std::vector<double> score_draws;
   double mean_abs_rank_shift = missing;   ///< averaged over units and draws
   double level = 0.9;
   std::size_t evaluations = 0, base_draws = 0;

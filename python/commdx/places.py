@@ -64,17 +64,23 @@ def places_from_option(value: PathLike) -> "Places":
     return _from_file(v)
 
 
-_PLACES_HELP = ("đơn vị hành chính: tệp CSV, XLSX hoặc JSON (tiêu đề tiếng Việt hoặc tiếng Anh) hoặc danh sách có "
-                "sẵn vungtau-2022, vungtau-2025, vietnam, vietnam:MÃ; mặc định: {vi} / places: a CSV, XLSX or JSON "
-                "file (Vietnamese or English headers) or a built-in list vungtau-2022, vungtau-2025, vietnam, "
-                "vietnam:CODE; default: {en}")
+_PLACES_HELP = {
+    "vi": "đơn vị hành chính: tệp CSV, XLSX hoặc JSON (tiêu đề tiếng Việt hoặc tiếng Anh) hoặc danh sách có "
+          "sẵn vungtau-2022, vungtau-2025, vietnam, vietnam:MÃ; mặc định: {default}",
+    "en": "places: a CSV, XLSX or JSON file (Vietnamese or English headers) or a built-in list vungtau-2022, "
+          "vungtau-2025, vietnam, vietnam:CODE; default: {default}",
+}
 
 
 def add_places_argument(parser: "argparse.ArgumentParser", default_vi: str = "thành phố có sẵn (Vũng Tàu 2022)",
                         default_en: str = "the built-in city (Vũng Tàu 2022)") -> None:
-    """The one ``--places`` option of every command (read with :func:`places_from_option`)."""
+    """The one ``--places`` option of every command (read with :func:`places_from_option`), its
+    help in the language of the command line (``cli.run_lang``)."""
+    from .cli import run_lang
+
+    lang = run_lang()
     parser.add_argument("--places", metavar="P", default=None,
-                        help=_PLACES_HELP.format(vi=default_vi, en=default_en))
+                        help=_PLACES_HELP[lang].format(default=default_vi if lang == "vi" else default_en))
 
 
 def _with_units(self: "Places", more: Union["Places", PathLike], under: str) -> "Places":

@@ -183,7 +183,9 @@ class CompositeIndex:
         ``draws`` is the number of model evaluations; with ``sensitivity`` they follow the
         Saltelli design (docs/scores.md). Returns one row per unit: reference_score,
         reference_rank, score_median, score_low, score_high, rank_median, rank_low, rank_high
-        (the ``interval`` central interval), mean_abs_rank_shift, draws. ``.attrs`` carries
+        (the ``interval`` central interval), mean_abs_rank_shift, draws (behind the rank
+        summaries) and score_draws (behind the score summaries: the draws with the configured
+        normalisation and aggregation, so the score interval is on reference_score's scale). ``.attrs`` carries
         "mean_abs_rank_shift", "evaluations", "base_draws", "factors", "interval" and
         "constant_indicators" (one value over the units and no standard error: no ranking
         information; an evaluation that normalises them by min-max or z-score gives them weight 0,

@@ -34,7 +34,9 @@ def test_every_option_has_help_in_the_language(lang, monkeypatch):
     if lang == "vi":
         bad = [f"{c} {o}: {h}" for c, o, h in helps if not VI.search(h)]
     else:  # English, or bilingual "Vietnamese / English"
-        bad = [f"{c} {o}: {h}" for c, o, h in helps if VI.search(h) and " / " not in h and "/ " not in h]
+        # place names are proper nouns, written in Vietnamese in English too
+        bad = [f"{c} {o}: {h}" for c, o, h in helps
+               if VI.search(h.replace("Vũng Tàu", "")) and " / " not in h and "/ " not in h]
     assert not bad, bad
 
 

@@ -115,6 +115,48 @@ def test_uncertainty_interval_is_the_normal_quantile_interval():
     assert not other["score_low"].equals(u["score_low"])
 
 
+def test_score_interval_stays_on_the_published_scale():
+    # One indicator on goalposts [0, 1] (score = a) with a min-max alternative on [0.1, 1]
+    # (score = 0.1 + 0.9 (a - 0.1) / 0.8) and no sampling error: every draw with the configured
+    # normalisation scores each unit exactly a, so its median and interval are a; mixing in the
+    # min-max draws (issue 16: published 0.41, median 0.81, interval [0.0, 0.86]) would move them.
+    # The ordering is the same under both, so the rank interval is the reference rank alone.
+    cfg = {"indicators": [{"id": "a", "normalisation": {"method": "goalposts", "min": 0, "max": 1}}],
+           "index": {"id": "i", "components": ["a"]},
+           "uncertainty": {"normalisation": ["config", {"method": "min_max", "range": [0.1, 1]}]}}
+    idx = commdx.CompositeIndex.from_json(json.dumps(cfg))
+    df = pd.DataFrame({"unit": ["p", "q", "r"], "a": [0.5, 0.9, 0.1]})
+    u = idx.uncertainty(df, draws=600, seed=2, sensitivity=False, return_draws=True).set_index("unit")
+    config_draws = np.array(["normalisation=config" in label for label in idx.draw_labels])
+    assert 0 < config_draws.sum() < 600  # both alternatives were drawn
+    for unit, a in (("p", 0.5), ("q", 0.9), ("r", 0.1)):
+        assert u.loc[unit, "reference_score"] == pytest.approx(a, abs=1e-15)
+        assert u.loc[unit, "score_low"] == u.loc[unit, "score_median"] == u.loc[unit, "score_high"] == pytest.approx(a, abs=1e-15)
+        assert u.loc[unit, "score_draws"] == config_draws.sum() and u.loc[unit, "draws"] == 600
+        assert u.loc[unit, "rank_low"] == u.loc[unit, "rank_high"] == u.loc[unit, "reference_rank"]
+    # The other draws really are on the other scale: p's min-max score is 0.1 + 0.9 * 0.4 / 0.8.
+    assert np.allclose(idx.draws.loc[~config_draws, "p"], 0.55)
+    # With sampling error too, the interval is the quantiles of the configured-normalisation draws.
+    se = pd.DataFrame({"unit": ["p", "q", "r"], "a": [0.05, 0.05, 0.05]})
+    u = idx.uncertainty(df, se=se, draws=600, seed=2, sensitivity=False, return_draws=True).set_index("unit")
+    config_draws = np.array(["normalisation=config" in label for label in idx.draw_labels])
+    same_scale = idx.draws.loc[config_draws, "q"].to_numpy()
+    assert u.loc["q", "score_low"] == pytest.approx(np.quantile(same_scale, 0.05), abs=1e-15)
+    assert u.loc["q", "score_high"] == pytest.approx(np.quantile(same_scale, 0.95), abs=1e-15)
+    # A geometric alternative: zero wherever one goalpost score is 0 (unit s, b = 0), so it stays
+    # out of the score interval as well: s keeps its arithmetic mean (0.6 + 0) / 2 = 0.3.
+    two = {"indicators": [{"id": k, "normalisation": {"method": "goalposts", "min": 0, "max": 1}} for k in "ab"],
+           "index": {"id": "i", "components": ["a", "b"]},
+           "uncertainty": {"aggregation": ["config", "geometric"]}}
+    idx2 = commdx.CompositeIndex.from_json(json.dumps(two))
+    df2 = pd.DataFrame({"unit": ["s", "t"], "a": [0.6, 0.4], "b": [0.0, 0.4]})
+    u2 = idx2.uncertainty(df2, draws=400, seed=5, sensitivity=False, return_draws=True).set_index("unit")
+    geometric = np.array(["aggregation=geometric" in label for label in idx2.draw_labels])
+    assert geometric.any() and (idx2.draws.loc[geometric, "s"] == 0).all()
+    assert u2.loc["s", "score_low"] == u2.loc["s", "score_high"] == pytest.approx(0.3, abs=1e-15)
+    assert u2.loc["s", "score_draws"] == (~geometric).sum()
+
+
 def test_shipped_configurations_cover_catalogue_ids():
     catalogue = {i["id"] for i in commdx.indicator_catalogue()["indicators"]}
     for name in ("adoption", "readiness"):

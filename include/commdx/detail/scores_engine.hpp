@@ -792,6 +792,12 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
   u.draw_scores.assign(evals * n, missing);
   std::vector<float> draw_ranks(evals * n);
   u.draw_labels.assign(evals, std::string());
+  // Draws whose normalisation and aggregation are the configured ones: their scores are on the
+  // published scale. Another normalisation (min-max, percentile rank on [0.1, 1]) puts scores on
+  // another level, and a geometric mean of goalpost scores is 0 wherever one indicator is, so only
+  // ranks, which every method shares, are summarised over all draws (issue 16: an interval of
+  // 0.0-0.91 around a published 0.40 mixed them).
+  std::vector<std::uint8_t> published_scale(evals, 1);
   std::vector<double> shift(evals, missing);
 
   const bool sampling = factors.front() == f_sampling;
@@ -852,8 +858,14 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
             }
             const choice_alternative* a = &(*alts[f])[b ? lb[f] : la[f]];
             if (factors[f] == f_weights) c.weights = a;
-            if (factors[f] == f_norm) c.normalisation = a;
-            if (factors[f] == f_agg) c.aggregation = a;
+            if (factors[f] == f_norm) {
+              c.normalisation = a;
+              if (!a->use_config) published_scale[r * per_row + e] = 0;
+            }
+            if (factors[f] == f_agg) {
+              c.aggregation = a;
+              if (!a->use_config) published_scale[r * per_row + e] = 0;
+            }
             label += std::string(label.empty() ? "" : " ") + names[factors[f]] + "=" + a->label;
           }
           const double* x = sampling ? (noise_b ? xb.data() : xa.data()) : in.transformed.data();
@@ -905,6 +917,7 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
   u.rank_high.resize(n);
   u.unit_rank_shift.resize(n);
   u.valid_draws.resize(n);
+  u.score_draws.resize(n);
   // Units are independent: split them over the threads (each writes only its own units).
   auto summarise = [&](std::size_t first, std::size_t last) {
     std::vector<double> sv, rv;
@@ -915,7 +928,7 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
       for (std::size_t e = 0; e < evals; ++e) {
         const double s = u.draw_scores[e * n + i];
         if (std::isnan(s)) continue;
-        sv.push_back(s);
+        if (published_scale[e]) sv.push_back(s);
         rv.push_back(static_cast<double>(draw_ranks[e * n + i]));
         sh += std::fabs(rv.back() - u.reference_rank[i]);
       }
@@ -927,8 +940,9 @@ inline uncertainty_result composite_index::uncertainty(const table& data, const 
       u.rank_median[i] = detail::quantile_sorted(rv, 0.5);
       u.rank_low[i] = detail::quantile_sorted(rv, lo);
       u.rank_high[i] = detail::quantile_sorted(rv, hi);
-      u.unit_rank_shift[i] = (sv.empty() || std::isnan(u.reference_rank[i])) ? missing : sh / static_cast<double>(sv.size());
-      u.valid_draws[i] = static_cast<double>(sv.size());
+      u.unit_rank_shift[i] = (rv.empty() || std::isnan(u.reference_rank[i])) ? missing : sh / static_cast<double>(rv.size());
+      u.valid_draws[i] = static_cast<double>(rv.size());
+      u.score_draws[i] = static_cast<double>(sv.size());
     }
   };
   {
@@ -1026,6 +1040,7 @@ inline table uncertainty_result::to_table() const {
   t.set("rank_high", rank_high);
   t.set("mean_abs_rank_shift", unit_rank_shift);
   t.set("draws", valid_draws);
+  t.set("score_draws", score_draws);
   return t;
 }
 

@@ -47,6 +47,7 @@ COLUMNS_VI = {
     "unit": "don_vi", "name": "ten", "rank": "thu_hang", "score_median": "diem_trung_vi", "score_low": "diem_can_duoi",
     "score_high": "diem_can_tren", "rank_median": "thu_hang_trung_vi", "rank_low": "thu_hang_tot_nhat_90",
     "rank_high": "thu_hang_kem_nhat_90", "mean_abs_rank_shift": "dich_chuyen_thu_hang_tb",
+    "draws": "so_lan_tinh", "score_draws": "so_lan_tinh_diem",
 }
 
 
