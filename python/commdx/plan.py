@@ -81,6 +81,7 @@ class Plan:
             setattr(self, name, from_columns(raw[name]))
         self.messages: list[dict] = list(raw["messages"])
         self.summary: dict = dict(raw["summary"])
+        self.key_fingerprint: Optional[str] = None
 
     @property
     def gap(self) -> float:
@@ -108,6 +109,7 @@ class Plan:
                 raise ConfigError("missing required field", file=source, column=f"/{key}", id="commdx.json.missing_field")
         columns = obj.get("columns") or {}
         plan = cls.__new__(cls)
+        plan.key_fingerprint = None
         for name in cls.TABLES:
             rows = obj[name]
             if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
@@ -157,41 +159,17 @@ class Plan:
             p = d / f"{name}.csv"
             getattr(self, name).to_csv(p, index=False, encoding="utf-8")
             written.append(p)
-        written += self.write_member_sheets(d / "members")
+        written += self.write_member_sheets(d / "members", lang)
         return written
 
-    _SHEET = {"order": "Thứ tự", "date": "Ngày", "week": "Tuần", "group_code": "Tổ dân cư",
-              "group_name": "Tên tổ", "unit_id": "Mã hộ / cơ sở", "kind": "Loại",
-              "actions_vi": "Nội dung cần làm", "minutes": "Số phút",
-              "expected_adoptions": "Số lượt dự kiến thành công", "priority": "Ưu tiên",
-              "result": "Kết quả (1 = thành công, 0 = chưa)", "note": "Ghi chú / thủ tục còn làm thủ công"}
+    def write_member_sheets(self, directory: str | os.PathLike, lang: str = "vi", *,
+                            register: Optional[pd.DataFrame] = None, key: Optional[bytes] = None) -> list[Path]:
+        """One XLSX per member with scheduled visits, a printable sheet per week with a tick and an
+        outcome per action (``commdx.plan_sheets``); ``register`` and ``key`` add the households'
+        names and addresses, for the ward's own machine only."""
+        from .plan_sheets import write_member_sheets
 
-    def write_member_sheets(self, directory: str | os.PathLike) -> list[Path]:
-        """One XLSX per member listing their visits in order, with Vietnamese headers."""
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        out = []
-        v = self.visits
-        for _, m in self.assignments.iterrows():
-            mine = v[(v["member_id"] == m["member_id"]) & (v["status"] == "scheduled")].sort_values("order")
-            wb = Workbook()
-            ws = wb.active
-            ws.title = "Lich tham"
-            ws.append([f"Thành viên: {m['name']} ({m['member_id']}), tổ {m['team_id']}"])
-            ws.append([f"Số lượt thăm: {int(m['visits'])}, số giờ dự kiến: {m['hours_planned']:.1f}"])
-            cols = [c for c in self._SHEET if c in mine.columns or c in ("result", "note")]
-            ws.append([self._SHEET[c] for c in cols])
-            for cell in ws[3]:
-                cell.font = Font(bold=True)
-            for _, r in mine.iterrows():
-                ws.append(["" if c in ("result", "note") else (None if pd.isna(r[c]) else r[c]) for c in cols])
-            p = d / f"{m['member_id']}.xlsx"
-            wb.save(p)
-            out.append(p)
-        return out
+        return write_member_sheets(self, directory, lang, register=register, key=key)
 
 
 def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = None,
@@ -271,4 +249,9 @@ def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = 
         _frame(visits), "" if start is None else str(start), "" if deadline is None else str(deadline), str(ward),
         catalogue, bytes(key or b""), bool(with_names), int(improve_work or 0), int(bound_work or 0),
         indicators=indicator_defs)
-    return Plan(raw)
+    plan = Plan(raw)
+    if key:  # for the member sheets' note on which key the pseudonyms are under (not in plan.json)
+        from .keys import fingerprint
+
+        plan.key_fingerprint = fingerprint(bytes(key))
+    return plan

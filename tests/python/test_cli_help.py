@@ -61,7 +61,7 @@ def test_deadline_is_the_teams_deadline_in_every_command(monkeypatch):
     until = helps[("commdx plan", "--until")]
     assert "ngày thăm cuối cùng" in until and "last day of visits" in until
     targets = {c for (c, o) in helps if o == "--targets"}
-    assert targets == {"commdx report", "commdx plan", "commdx indicators", "commdx demo"}
+    assert targets == {"commdx report", "commdx plan", "commdx plan update", "commdx indicators", "commdx demo"}
 
 
 def _exit_status(argv: list[str]) -> int:

@@ -204,8 +204,8 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
         assert (out / f"{name}.csv").exists()
     wb = load_workbook(out / "members" / "M1.xlsx")
     ws = wb.active
-    headers = [c.value for c in ws[3]]
-    assert headers[:3] == ["Thứ tự", "Ngày", "Tuần"] and "Nội dung cần làm" in headers
+    headers = [c.value for c in ws[7]]  # under the title block (tests/python/test_plan_sheets.py)
+    assert headers[:4] == ["STT", "Ngày", "Tổ dân cư", "Mã hộ / cơ sở"] and "Việc cần làm" in headers
     key = commdx.keys.load("26506", store)
     shown = set(pd.read_csv(out / "visits.csv")["unit_id"])
     assert shown and shown <= {commdx._core._plan_pseudonym(key, i) for i in h["household_id"]}

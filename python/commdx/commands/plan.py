@@ -10,12 +10,42 @@ from ..cli import option_date
 
 def add_parser(sub) -> None:
     p = sub.add_parser("plan", help="kế hoạch đi thăm hộ dân / prioritised outreach plan (T6)")
-    p.add_argument("--households", required=True, help="danh sách hộ (CSV/XLSX, như households.csv của commdx synth) / "
-                                                        "the households (CSV/XLSX, as commdx synth's households.csv)")
+    _add_plan_options(p)
+    p.set_defaults(func=run, plan_parser=p)
+    # commdx plan update | sheets: the weekly cycle of the member sheets (issue 15); `commdx plan
+    # --households ...` alone still makes a plan (the subcommand is optional)
+    steps = p.add_subparsers(dest="plan_step", metavar="{update,sheets}")
+    u = steps.add_parser("update", help="đọc phiếu đã điền, lập kế hoạch tuần sau / read the returned sheets, "
+                                        "plan the next week")
+    u.add_argument("--returned", nargs="+", required=True, metavar="SHEET",
+                   help="phiếu thành viên đã điền (tệp .xlsx hoặc thư mục) / the filled-in member sheets (.xlsx "
+                        "files or folders)")
+    u.add_argument("--log-out", default="nhat-ky-den-ho.csv",
+                   help="nhật ký đến hộ gộp (--visits cũ + phiếu), giữ tại phường/xã (mặc định: nhat-ky-den-ho.csv) / "
+                        "the merged visit log (old --visits + the sheets), kept at the ward")
+    _add_plan_options(u)
+    u.set_defaults(func=run_update, plan_parser=u)
+    sh = steps.add_parser("sheets", help="phiếu có tên và địa chỉ hộ, trên máy của phường/xã / the member sheets "
+                                         "with household names and addresses, on the ward's machine")
+    sh.add_argument("--plan", required=True, help="thư mục kế hoạch (có plan.json) / the plan folder (with plan.json)")
+    sh.add_argument("--households", required=True,
+                    help="danh sách hộ của phường/xã (household_id; head_name, address nếu có) / the ward's household "
+                         "list (household_id; head_name, address where known)")
+    sh.add_argument("--out", default="phieu-co-ten", help="thư mục phiếu (không gửi đi; mặc định: phieu-co-ten) / "
+                                                        "the sheets' folder (not to be sent on)")
+    add_key_arguments(sh)
+    sh.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
+    sh.set_defaults(func=run_sheets, plan_parser=sh, ward="")
+
+
+def _add_plan_options(p) -> None:
+    """The options of a plan: `commdx plan` and `commdx plan update` (which adds the returned sheets)."""
+    p.add_argument("--households", help="danh sách hộ (CSV/XLSX, như households.csv của commdx synth; bắt buộc) / "
+                                        "the households (CSV/XLSX, as commdx synth's households.csv; required)")
     p.add_argument("--businesses", help="danh sách cơ sở kinh doanh (như businesses.csv của commdx synth) / the businesses "
                                      "(as commdx synth's businesses.csv)")
-    p.add_argument("--roster", required=True, help="danh sách tổ: .json, .csv hoặc .xlsx (như teams.json của commdx synth) / "
-                                                    "the roster: .json, .csv or .xlsx (as commdx synth's teams.json)")
+    p.add_argument("--roster", help="danh sách tổ: .json, .csv hoặc .xlsx (như teams.json của commdx synth; bắt buộc) / "
+                                    "the roster: .json, .csv or .xlsx (as commdx synth's teams.json; required)")
     from ..places import add_places_argument
 
     add_places_argument(p, "không đối chiếu; có tệp thì tên đơn vị và phường, khu phố, tổ của các hộ được kiểm tra",
@@ -48,7 +78,6 @@ def add_parser(sub) -> None:
     p.add_argument("--out", default="plan-out", help="thư mục kết quả (mặc định: plan-out) / output folder")
     add_key_arguments(p)
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
-    p.set_defaults(func=run)
 
 
 def add_key_arguments(p, key_ward: str = "dùng khóa của đơn vị này trong kho khóa (mặc định: phường/xã của --ward) / "
@@ -101,11 +130,14 @@ def _old_spelling(value: str | None, old: str | None, name: str, old_name: str, 
 
 
 def run(args) -> int:
-    from ..io.json import read_json
     from ..plan import plan_outreach
 
     from ..io.output import atomic_directory
 
+    missing = [o for o, v in (("--households", args.households), ("--roster", args.roster)) if not v]
+    if missing:
+        args.plan_parser.error(("thiếu các tham số bắt buộc: " if args.lang == "vi" else
+                                "the following arguments are required: ") + ", ".join(missing))
     out = Path(args.out)
     key = None if args.with_names else _key(args, out)
     _drop_old_secret(out, args.lang)
@@ -210,3 +242,76 @@ def _drop_old_secret(out: Path, lang: str) -> None:
               "khóa của phường/xã (commdx keys)" if lang == "vi" else
               f"Note: removed {old}: an old key inside the output folder must be taken as leaked; pseudonyms now "
               "follow the ward's key (commdx keys)", file=sys.stderr)
+
+
+def run_update(args) -> int:
+    """commdx plan update: the returned sheets -> the merged visit log -> the next week's plan,
+    from the week after the latest visit they record, until the sheets' last day."""
+    from .. import InputError
+    from ..plan_sheets import merge_visit_logs, next_start, read_returned_sheets, sheets_period
+
+    missing = [o for o, v in (("--households", args.households), ("--roster", args.roster)) if not v]
+    if missing:
+        args.plan_parser.error(("thiếu các tham số bắt buộc: " if args.lang == "vi" else
+                                "the following arguments are required: ") + ", ".join(missing))
+    vi = args.lang == "vi"
+    key = None if args.with_names else _key(args, Path(args.out))
+    households = _read_csv(args.households)
+    catalogue = _read_catalogue(args.catalogue) if args.catalogue else None
+    if catalogue is None:
+        from ..plan import campaign_catalogue
+
+        catalogue = campaign_catalogue()
+    returned = read_returned_sheets(args.returned, key=key, register=households, catalogue=catalogue)
+    if not len(returned):
+        raise InputError("các phiếu không ghi việc nào đã làm (không có dấu x hay kết quả)" if vi else
+                         "the returned sheets record nothing done (no x and no outcome)")
+    old = _read_csv(args.visits) if args.visits else None
+    log = merge_visit_logs(old, returned)
+    log_out = Path(args.log_out)
+    from ..keys import check_outside
+
+    check_outside(log_out, (Path(args.out),), lang=args.lang)  # household ids: never in the plan folder
+    from ..render.tables import CSV_ENCODING
+
+    log.to_csv(log_out, index=False, encoding=CSV_ENCODING)
+    start, until = sheets_period(args.returned)
+    first = args.first_day or next_start(returned, start)
+    args.first_day, args.old_start = first, None
+    args.until = args.until or until
+    args.visits = str(log_out)
+    outcomes = returned["outcome"].value_counts()
+    print((f"Đã đọc {len(returned)} việc từ {returned['sheet'].nunique()} phiếu "
+           f"({', '.join(f'{k}: {v}' for k, v in outcomes.items())}); nhật ký: {log_out} ({len(log)} dòng). "
+           f"Kế hoạch tuần sau từ {first}:") if vi else
+          (f"Read {len(returned)} actions from {returned['sheet'].nunique()} sheets "
+           f"({', '.join(f'{k}: {v}' for k, v in outcomes.items())}); visit log: {log_out} ({len(log)} rows). "
+           f"The next plan from {first}:"))
+    return run(args)
+
+
+def run_sheets(args) -> int:
+    """commdx plan sheets: the plan's member sheets with the households' names and addresses,
+    resolved from the ward's key and household list, into a folder of their own."""
+    from .. import ConfigError
+    from ..io.json import read_json
+    from ..io.output import atomic_directory
+    from ..keys import looks_like_output
+    from ..plan import Plan
+
+    out = Path(args.out)
+    plan_dir = Path(args.plan)
+    if looks_like_output(out.parent) or out.resolve() in (plan_dir.resolve(), *plan_dir.resolve().parents) \
+            or plan_dir.resolve() in out.resolve().parents:
+        raise ConfigError(f"{out}: phiếu có tên không được nằm trong thư mục kết quả dùng chung; chọn --out ở nơi khác"
+                          if args.lang == "vi" else
+                          f"{out}: named sheets must not lie inside a shared output folder; choose another --out")
+    key = None if args.with_names else _key(args, out)
+    plan = Plan.from_json(read_json(plan_dir / "plan.json"), str(plan_dir / "plan.json"))
+    register = _read_csv(args.households)
+    register.attrs["source"] = args.households
+    with atomic_directory(out, command=getattr(args, "argv", None), inputs=(args.households,)) as tmp:
+        written = plan.write_member_sheets(tmp, args.lang, register=register, key=key)
+    print((f"Đã ghi {len(written)} phiếu có tên vào {out} (giữ tại phường/xã, không gửi đi)") if args.lang == "vi" else
+          f"Wrote {len(written)} named sheets to {out} (keep them at the ward, do not send them on)")
+    return 0
