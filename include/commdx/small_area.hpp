@@ -210,7 +210,11 @@ inline fh_result fay_herriot(const std::vector<area>& areas, const std::vector<s
 // estimate(): from direct estimates (estimate.hpp's domain estimates of one level) to the table of
 // chosen estimates.
 // * Proportions (transform arcsine): theta = asin(sqrt(p)) with sampling variance 1 / (4 n_eff),
-//   n_eff = p (1 - p) / v for an area whose direct variance v is usable, n / deff otherwise. The
+//   n_eff = p (1 - p) / v for an area whose direct variance v is usable, n / deff otherwise. Below
+//   n_eff = 200 the variance is the exact one of asin(sqrt(X / n_eff)) for X binomial(n_eff, pbar)
+//   (pbar: the records-weighted mean of the areas' direct proportions; interpolated between whole
+//   n_eff): at 5 households 1/(4n) = 0.05 where the exact value is 0.077 to 0.085 for pbar in
+//   [0.3, 0.7], and the shortfall would be taken for area variance (tests/python: simulation). The
 //   model is fitted on that scale and back-transformed, model = sin^2(theta_hat) (theta_hat kept in
 //   [0, pi/2]), so estimates stay in [0, 1]; the MSE on the proportion scale is the variance of
 //   sin^2(T) for T ~ N(theta_hat, MSE_theta):
@@ -220,8 +224,9 @@ inline fh_result fay_herriot(const std::vector<area>& areas, const std::vector<s
 //   or the design cannot estimate it (estimable false: the domain lies inside one PSU), or the
 //   domain has fewer than 2 records. Such an area (every area with smoothing all) takes the
 //   generalised variance function fitted over the areas whose variance is usable:
-//     proportions (arcsine scale) D = deff / (4 n), deff = sum n / sum n_eff pooled over those
-//     areas (1, stated, when there is none: within a PSU sampled by simple random sampling);
+//     proportions (arcsine scale) D = the variance above at n_eff = n / deff, deff the median of n / n_eff over those areas
+//     (a median: an area sampled nearly whole has n_eff >> n under the fpc and would drag a pooled
+//     ratio to 0), or 1, stated, when there is none (within a PSU sampled by simple random sampling);
 //     means D = c / n, c = exp(mean log(v n)) over those areas (refused when there is none).
 // * Benchmarking (ratio or difference) of the model estimates of the areas under each parent to
 //   the parent's direct estimate P, when that is reliable (relative SE <= rse_threshold), with
@@ -231,7 +236,9 @@ inline fh_result fay_herriot(const std::vector<area>& areas, const std::vector<s
 // * Choice: the direct estimate where its variance is the design's own and its relative SE is
 //   <= rse_threshold (default 0.20, between Statistics Canada's 16.5% and the Australian Bureau
 //   of Statistics' 25% marks for an estimate fit to publish without caution), the model elsewhere,
-//   the synthetic estimate where there is no sample; `source` and `reason` say which and why.
+//   the synthetic estimate where there is no sample, and the direct estimate of an area whose every
+//   household was interviewed (census: exact; it still enters the fit with its smoothed variance);
+//   `source` and `reason` say which and why.
 
 enum class transform_kind { none, arcsine };
 enum class smoothing { unstable, all, none };
@@ -255,6 +262,7 @@ struct direct_input {
   double n = 0;             ///< records
   bool estimable = false;   ///< domain_estimate::estimable
   double size = missing;    ///< population (households): benchmarking weight
+  bool census = false;      ///< every household of the area was interviewed: the direct is exact
   std::vector<double> x;
 };
 
@@ -286,13 +294,14 @@ struct row {
   std::string benchmark;            ///< "ratio", "difference", "none", "parent_unreliable", "no_parent"
   double chosen = missing, chosen_se = missing;
   std::string source;               ///< "direct", "eblup" or "synthetic"
-  std::string reason;               ///< "rse_ok", "rse_high", "variance_unusable", "no_sample"
+  std::string reason;               ///< "rse_ok", "rse_high", "variance_unusable", "no_sample", "census"
 };
 
 struct result {
   fh_result fit;  ///< on the model's scale
   options used;
   double deff_pooled = missing;     ///< proportions: the GVF's design effect
+  double pbar = missing;            ///< proportions: the records-weighted mean direct proportion
   bool deff_assumed = false;        ///< no area had a usable variance: deff 1 was taken
   double gvf_constant = missing;    ///< means: c of D = c / n
   std::size_t smoothed = 0;         ///< areas whose variance came from the GVF
@@ -300,6 +309,33 @@ struct result {
 };
 
 namespace detail {
+inline double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t h = v.size() / 2;
+  return v.size() % 2 == 1 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+// Var(asin(sqrt(X / n))) for X ~ binomial(n, p), n a whole number >= 1.
+inline double arcsine_variance_whole(double n, double p) {
+  double mean = 0, second = 0;
+  const double lp = std::log(p), lq = std::log1p(-p), ln = std::lgamma(n + 1.0);
+  for (double k = 0; k <= n; k += 1.0) {
+    const double w = std::exp(ln - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) + k * lp + (n - k) * lq);
+    const double t = std::asin(std::sqrt(k / n));
+    mean += w * t;
+    second += w * t * t;
+  }
+  return std::max(0.0, second - mean * mean);
+}
+
+/// The sampling variance of asin(sqrt(p_hat)) at n_eff records' worth of information.
+inline double arcsine_variance(double n_eff, double p) {
+  if (n_eff >= 200.0 || !(p > 0.0 && p < 1.0)) return 0.25 / n_eff;
+  if (n_eff <= 1.0) return arcsine_variance_whole(1.0, p) / std::max(n_eff, 1e-9);  // less than one record
+  const double lo = std::floor(n_eff), hi = lo + 1.0, f = n_eff - lo;
+  return (1.0 - f) * arcsine_variance_whole(lo, p) + f * arcsine_variance_whole(hi, p);
+}
+
 inline double sin2_variance(double theta, double m) {
   // sin^2 T = (1 - cos 2T) / 2, E cos(kT) = cos(k theta) e^(-k^2 m / 2), E cos^2 2T = (1 + E cos 4T) / 2
   return std::max(0.0, 0.25 * (0.5 * (1.0 + std::cos(4.0 * theta) * std::exp(-8.0 * m)) -
@@ -318,7 +354,8 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
   out.used = opt;
   std::vector<bool> usable(areas.size(), false);
   std::vector<double> theta(areas.size(), missing), d(areas.size(), missing);
-  double sum_n = 0, sum_neff = 0, sum_log = 0;
+  std::vector<double> deffs, neff(areas.size(), missing);
+  double sum_log = 0, sum_np = 0, sum_n = 0;
   std::size_t good = 0;
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const direct_input& a = areas[i];
@@ -332,6 +369,8 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
         throw input_error(here.in_column("direct"),
                           "proportion " + format_number(a.estimate) + " is outside [0, 1]; use transform none for a mean");
       theta[i] = std::asin(std::sqrt(a.estimate));
+      sum_np += a.n * a.estimate;
+      sum_n += a.n;
     } else {
       theta[i] = a.estimate;
     }
@@ -340,15 +379,18 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
     const double v = a.se * a.se;
     ++good;
     if (arcsine) {
-      const double neff = a.estimate * (1.0 - a.estimate) / v;
-      d[i] = 0.25 / neff;
-      sum_n += a.n;
-      sum_neff += neff;
+      neff[i] = a.estimate * (1.0 - a.estimate) / v;
+      deffs.push_back(a.n / neff[i]);
     } else {
       d[i] = v;
       sum_log += std::log(v * a.n);
     }
   }
+  const double pbar = sum_n > 0 ? sum_np / sum_n : missing;
+  out.pbar = pbar;
+  if (arcsine)
+    for (std::size_t i = 0; i < areas.size(); ++i)
+      if (usable[i]) d[i] = detail::arcsine_variance(neff[i], pbar);
   std::vector<area> model_areas(areas.size());
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const direct_input& a = areas[i];
@@ -361,9 +403,9 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
       if (arcsine) {
         if (std::isnan(out.deff_pooled)) {
           out.deff_assumed = good == 0;
-          out.deff_pooled = good == 0 ? 1.0 : sum_n / sum_neff;
+          out.deff_pooled = good == 0 ? 1.0 : detail::median(deffs);
         }
-        d[i] = out.deff_pooled * 0.25 / a.n;
+        d[i] = detail::arcsine_variance(a.n / out.deff_pooled, pbar);
       } else {
         if (good == 0)
           throw input_error(where.for_unit(a.unit).in_column("direct_se"),
@@ -448,6 +490,9 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
     if (std::isnan(r.direct)) {
       r.source = "synthetic";
       r.reason = "no_sample";
+    } else if (areas[i].census) {
+      r.source = "direct";
+      r.reason = "census";
     } else if (r.variance_source == "direct" || (usable[i] && opt.smooth == smoothing::all)) {
       const bool ok = !std::isnan(r.rse) && r.rse <= opt.rse_threshold;
       r.source = ok ? "direct" : "eblup";
@@ -457,7 +502,7 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
       r.reason = "variance_unusable";
     }
     r.chosen = r.source == "direct" ? r.direct : r.model;
-    r.chosen_se = r.source == "direct" ? r.direct_se : std::sqrt(r.mse);
+    r.chosen_se = r.reason == "census" ? 0.0 : r.source == "direct" ? r.direct_se : std::sqrt(r.mse);
   }
   return out;
 }

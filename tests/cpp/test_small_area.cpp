@@ -149,32 +149,71 @@ sa::direct_input prop(const std::string& unit, double p, double se, double n, bo
   return d;
 }
 
+// Var(asin(sqrt(X / n))), X ~ binomial(n, p), summed over the n + 1 outcomes (the test's own).
+double binomial_arcsine_variance(int n, double p) {
+  double mean = 0, second = 0, c = 1;  // c = n choose k
+  for (int k = 0; k <= n; ++k) {
+    if (k > 0) c = c * (n - k + 1) / k;
+    const double w = c * std::pow(p, k) * std::pow(1 - p, n - k), t = std::asin(std::sqrt(double(k) / n));
+    mean += w * t;
+    second += w * t * t;
+  }
+  return second - mean * mean;
+}
+
+TEST(SmallArea, ArcsineVarianceByHand) {
+  // n = 1: theta is 0 or pi/2, variance p (1 - p) (pi/2)^2; n = 2, p = 0.5: 0, pi/4, pi/2 with
+  // 1/4, 1/2, 1/4, variance (pi/4)^2 / 2.
+  const double pi = std::acos(-1.0);
+  EXPECT_NEAR(sa::detail::arcsine_variance(1.0, 0.3), 0.21 * pi * pi / 4, 1e-12);
+  EXPECT_NEAR(sa::detail::arcsine_variance(2.0, 0.5), pi * pi / 32, 1e-12);
+  EXPECT_NEAR(sa::detail::arcsine_variance(2.5, 0.5), 0.5 * (pi * pi / 32 + binomial_arcsine_variance(3, 0.5)), 1e-12);
+  EXPECT_NEAR(sa::detail::arcsine_variance(300.0, 0.5), 0.25 / 300, 1e-15);  // large n: 1 / (4n)
+  EXPECT_GT(sa::detail::arcsine_variance(5.0, 0.7), 0.08);  // 1/(4n) = 0.05 would understate it
+}
+
 TEST(SmallArea, ProportionsSmoothedAndKeptInsideZeroOne) {
-  // Three usable areas: n = 40, p = 0.5, se^2 = 0.0125 gives n_eff = 0.25 / 0.0125 = 20 (deff 2);
-  // the others likewise deff 2, so the pooled deff is 2. The area with p = 0 (se 0) takes the
-  // GVF: D = 2 / (4 * 10) = 0.05 on the arcsine scale.
-  std::vector<sa::direct_input> a = {prop("a", 0.5, std::sqrt(0.0125), 40), prop("b", 0.3, std::sqrt(0.21 / 20), 40),
-                                     prop("c", 0.6, std::sqrt(0.24 / 30), 60), prop("z", 0.0, 0.0, 10),
+  // Three usable areas: n = 400, p = 0.5, se^2 = 0.25 / 200 gives n_eff = 200 (deff 2), D = 1 / 800;
+  // the others likewise deff 2, so the median deff is 2. The area with p = 0 (se 0, n = 10) takes
+  // the GVF: the binomial arcsine variance at n_eff = 10 / 2 = 5 and pbar = sum n p / sum n
+  // = (200 + 120 + 360 + 0 + 4.8) / 1422.
+  std::vector<sa::direct_input> a = {prop("a", 0.5, std::sqrt(0.25 / 200), 400), prop("b", 0.3, std::sqrt(0.21 / 200), 400),
+                                     prop("c", 0.6, std::sqrt(0.24 / 300), 600), prop("z", 0.0, 0.0, 10),
                                      prop("d", 0.4, 0.1, 12, false)};
   a.push_back(prop("none", commdx::missing, commdx::missing, 0));
   sa::options o;
   o.transform = sa::transform_kind::arcsine;
   const auto r = sa::estimate(a, {}, {}, o);
+  const double pbar = 684.8 / 1422;
+  EXPECT_NEAR(r.pbar, pbar, 1e-12);
   EXPECT_NEAR(r.deff_pooled, 2.0, 1e-12);
   EXPECT_EQ(r.smoothed, 2u);
   EXPECT_EQ(r.rows[3].variance_source, "gvf");
-  EXPECT_NEAR(r.rows[3].variance, 0.05, 1e-12);
+  EXPECT_NEAR(r.rows[3].variance, binomial_arcsine_variance(5, pbar), 1e-12);
   EXPECT_EQ(r.rows[3].reason, "variance_unusable");
   EXPECT_EQ(r.rows[4].reason, "variance_unusable");  // inside one PSU: not the design's SE
-  EXPECT_NEAR(r.rows[4].variance, 2.0 / 48.0, 1e-12);
+  EXPECT_NEAR(r.rows[4].variance, binomial_arcsine_variance(6, pbar), 1e-12);
   EXPECT_EQ(r.rows[0].variance_source, "direct");
-  EXPECT_NEAR(r.rows[0].variance, 0.25 / 20.0, 1e-12);
+  EXPECT_NEAR(r.rows[0].variance, 0.25 / 200.0, 1e-12);
   EXPECT_EQ(r.rows[5].source, "synthetic");
   for (const auto& row : r.rows) {
     EXPECT_GE(row.model, 0.0) << row.unit;
     EXPECT_LE(row.model, 1.0) << row.unit;
     EXPECT_GT(row.mse, 0.0) << row.unit;
   }
+}
+
+TEST(SmallArea, CensusIsDirectAndExact) {
+  std::vector<sa::direct_input> a = {prop("a", 0.5, 0.02, 400), prop("b", 0.3, 0.1, 20), prop("c", 0.6, 0.06, 60),
+                                     prop("d", 0.45, 0.0, 30, false)};
+  a[3].census = true;  // every household of d interviewed
+  sa::options o;
+  o.transform = sa::transform_kind::arcsine;
+  const auto r = sa::estimate(a, {}, {}, o);
+  EXPECT_EQ(r.rows[3].source, "direct");
+  EXPECT_EQ(r.rows[3].reason, "census");
+  EXPECT_EQ(r.rows[3].chosen, 0.45);
+  EXPECT_EQ(r.rows[3].chosen_se, 0.0);
 }
 
 TEST(SmallArea, Sin2VarianceIsTheDeltaMethodForSmallMse) {
