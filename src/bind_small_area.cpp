@@ -1,5 +1,7 @@
 #include "prelude.hpp"
 
+#include <utility>
+
 #include "commdx/small_area.hpp"
 
 // Issue 18: small-area estimation (include/commdx/small_area.hpp). python/commdx/small_area.py
@@ -33,6 +35,15 @@ std::vector<double> row_of(const std::vector<column>& x, std::size_t i) {
   return r;
 }
 
+// One member of every row, as a column.
+template <class Row, class T>
+std::vector<T> field(const std::vector<Row>& rows, T Row::*member) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.*member);
+  return out;
+}
+
 py::dict fit_to_py(const sa::fh_result& f) {
   py::dict out;
   out["method"] = sa::to_string(f.method);
@@ -45,31 +56,10 @@ py::dict fit_to_py(const sa::fh_result& f) {
   out["coefficients"] = f.coefficients;
   out["beta"] = f.beta;
   out["beta_cov"] = f.beta_cov;
-  column eblup, mse, g1, g2, g3, gamma, synthetic;
-  for (const auto& a : f.areas) {
-    eblup.push_back(a.eblup);
-    mse.push_back(a.mse);
-    g1.push_back(a.g1);
-    g2.push_back(a.g2);
-    g3.push_back(a.g3);
-    gamma.push_back(a.gamma);
-    synthetic.push_back(a.synthetic);
-  }
-  out["eblup"] = eblup;
-  out["mse"] = mse;
-  out["g1"] = g1;
-  out["g2"] = g2;
-  out["g3"] = g3;
-  out["gamma"] = gamma;
-  out["synthetic"] = synthetic;
-  return out;
-}
-
-template <class T>
-std::vector<T> field(const std::vector<sa::row>& rows, T sa::row::*member) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(r.*member);
+  for (auto [name, member] : {std::pair{"eblup", &sa::area_fit::eblup}, {"mse", &sa::area_fit::mse},
+                               {"g1", &sa::area_fit::g1}, {"g2", &sa::area_fit::g2}, {"g3", &sa::area_fit::g3},
+                               {"gamma", &sa::area_fit::gamma}, {"synthetic", &sa::area_fit::synthetic}})
+    out[name] = field(f.areas, member);
   return out;
 }
 

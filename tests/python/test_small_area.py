@@ -199,3 +199,38 @@ def test_refusals(city):
         commdx.small_area(s, DESIGN, "members", transform="arcsine", places=city.places)
     with pytest.raises(commdx.InputError, match="smoothing is off"):
         commdx.small_area(s, DESIGN, "bank_account", level="neighbourhood", smoothing="none", places=city.places)
+
+
+# The command line: commdx indicators --small-areas LEVEL writes the table beside the indicators.
+
+@pytest.fixture(scope="module")
+def city_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("city")
+    commdx.synth.write(folder, households=3000, seed=1)
+    return folder
+
+
+def test_cli_small_areas(city_files, tmp_path, capsys):
+    from commdx import cli
+
+    out = tmp_path / "indicators.csv"
+    code = cli.main(["indicators", str(city_files / "sample_households.csv"), "--places", str(city_files / "places.csv"),
+                     "-o", str(out), "--small-areas", "neighbourhood", "--lang", "en"])
+    assert code == 0
+    small = pd.read_csv(tmp_path / "indicators-small-areas.csv", encoding="utf-8-sig")
+    assert {"households_bank_account", "e_wallet"} <= set(small["indicator"])
+    places = commdx.places_from_option(str(city_files / "places.csv")).to_dataframe()
+    assert set(small["unit"].astype(str)) == set(places.query("level == 2")["code"].astype(str))  # every one, sampled or not
+    assert set(small["source"]) <= {"direct", "eblup", "synthetic"}
+    assert small["chosen"].between(0, 1).all()
+    printed = capsys.readouterr().out
+    assert "Small areas at level neighbourhood" in printed and "indicators-small-areas.csv" in printed
+
+
+def test_cli_small_areas_needs_an_output(city_files, capsys):
+    from commdx import cli
+
+    code = cli.main(["indicators", str(city_files / "sample_households.csv"), "--places", str(city_files / "places.csv"),
+                     "--small-areas", "neighbourhood"])
+    assert code == 2
+    assert "--small-areas cần" in capsys.readouterr().err  # Vietnamese by default
