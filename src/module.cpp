@@ -9,6 +9,7 @@
 void bind_pipeline(py::module_& m);  // src/bind_pipeline.cpp (declared here: prelude.hpp stays as the stages left it)
 void bind_sampling(py::module_& m);  // src/bind_sampling.cpp
 void bind_selection(py::module_& m);  // src/bind_selection.cpp
+void bind_small_area(py::module_& m);  // src/bind_small_area.cpp
 namespace {
 void bind_interrupt(py::module_& m);  // below: Ctrl-C inside a long C++ call
 }
@@ -31,6 +32,7 @@ PYBIND11_MODULE(_core, m) {
   bind_pipeline(m);
   bind_sampling(m);
   bind_selection(m);
+  bind_small_area(m);
 }
 
 // The exception hierarchy: the Python classes of commdx.errors (python/commdx/errors.py), exposed

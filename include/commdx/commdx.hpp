@@ -24,3 +24,4 @@
 #include "commdx/pipeline.hpp"
 #include "commdx/sampling.hpp"
 #include "commdx/selection.hpp"
+#include "commdx/small_area.hpp"

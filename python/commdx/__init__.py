@@ -52,6 +52,8 @@ from .sampling import *  # noqa: E402,F401,F403
 from .sampling import __all__ as _sampling_all  # noqa: E402
 from .selection import *  # noqa: E402,F401,F403
 from .selection import __all__ as _selection_all  # noqa: E402
+from .small_area import *  # noqa: E402,F401,F403
+from .small_area import __all__ as _small_area_all  # noqa: E402
 from .xlsform import xlsform  # noqa: E402,F401  (commdx.xlsform: the questionnaire as an XLSForm)
 from . import synth  # noqa: E402,F401  (commdx.synth: the example city generator)
 from . import report  # noqa: E402,F401  (commdx.report: the monthly report document)
@@ -61,5 +63,5 @@ __all__ = [
     "Error", "InputError", "ValidationError", "ConfigError", "NameMatchError", "synth",
     *_places_all, *_teams_all, *_survey_all, *_estimate_all, *_calibrate_all, *_indicators_all,
     *_scores_all, *_classify_all, *_plan_all, *_monitor_all, *_targets_all,
-    *_sampling_all, *_selection_all, "xlsform",
+    *_sampling_all, *_selection_all, *_small_area_all, "xlsform",
 ]

@@ -419,6 +419,10 @@ def _estimate_ratio(columns: dict, design: typing.Any, numerator: str, denominat
     ...
 def _estimates_to_wide(estimates: dict, level: str = '') -> dict:
     ...
+def _fay_herriot(unit: collections.abc.Sequence[str], direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], method: str, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str) -> dict:
+    """
+    The Fay-Herriot fit on given direct estimates and sampling variances (commdx::small_area::fay_herriot).
+    """
 def _hmac_sha256_hex(key: bytes, message: bytes) -> str:
     """
     HMAC-SHA-256 of message under key, hex (checked against hashlib in the tests).
@@ -477,6 +481,10 @@ def _select_sample(group_stratum: collections.abc.Sequence[str], group_code: col
     """
 def _shipped_campaigns() -> typing.Any:
     ...
+def _small_area(unit: collections.abc.Sequence[str], parent: collections.abc.Sequence[str], estimate: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], se: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], n: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], estimable: collections.abc.Sequence[bool], census: collections.abc.Sequence[bool], size: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], parent_unit: collections.abc.Sequence[str], parent_estimate: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], parent_se: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], method: str, transform: str, smoothing: str, benchmark: str, rse_threshold: typing.SupportsFloat | typing.SupportsIndex, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str) -> dict:
+    """
+    Model-based estimates per area from direct estimates (commdx::small_area::estimate); use commdx.small_area.
+    """
 def _solve_plan_problem(problem: dict) -> dict:
     """
     Solves one visit-batching knapsack instance (detail/plan_solver.hpp); for tests and benchmarks.

@@ -41,6 +41,11 @@ TEXT = {
         "one_input": "commdx indicators: cần đúng một nguồn: tệp khảo sát SURVEY hoặc --merge các tệp thống kê",
         "stats_done": "Đã ghi tệp thống kê {out} ({c} ô tổ dân cư); gửi tệp này lên thành phố thay cho dữ liệu hộ.",
         "no_stats_merge": "commdx indicators: --statistics ghi tệp từ một tệp khảo sát; với --merge hãy dùng -o",
+        "small_areas": "ước lượng diện nhỏ (mô hình Fay–Herriot) cho các đơn vị của cấp LEVEL (ward, neighbourhood, "
+                       "residential_group), ghi vào tệp <OUT>-small-areas bên cạnh tệp kết quả",
+        "small_areas_needs": "commdx indicators: --small-areas cần một nguồn khảo sát SURVEY và -o OUT",
+        "small_done": "Ước lượng diện nhỏ cấp {level}: {u} đơn vị x {k} chỉ tiêu; {d} dòng dùng ước lượng trực tiếp, "
+                      "{m} dòng dùng mô hình, {s} dòng là ước lượng tổng hợp (đơn vị không có mẫu); ghi vào {out}.",
     },
     "en": {
         "help": "estimate the indicators (with standard errors) for every unit at every level",
@@ -60,6 +65,11 @@ TEXT = {
         "one_input": "commdx indicators: give exactly one source: a SURVEY file or --merge statistics files",
         "stats_done": "Wrote the statistics file {out} ({c} group cells); send it to the city instead of the household data.",
         "no_stats_merge": "commdx indicators: --statistics writes a survey's statistics; with --merge use -o",
+        "small_areas": "small-area estimates (Fay-Herriot model) for the units of level LEVEL (ward, neighbourhood, "
+                       "residential_group), written to <OUT>-small-areas beside the output",
+        "small_areas_needs": "commdx indicators: --small-areas needs a SURVEY file and -o OUT",
+        "small_done": "Small areas at level {level}: {u} units x {k} indicators; {d} rows take the direct estimate, "
+                      "{m} the model, {s} the synthetic estimate (units without a sample); written to {out}.",
     },
 }
 
@@ -84,6 +94,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", default=None, help=t["out"])
     p.add_argument("--statistics", metavar="STATS.json", default=None, help=t["statistics"])
     p.add_argument("--merge", metavar="STATS.json", nargs="+", default=None, help=t["merge"])
+    p.add_argument("--small-areas", dest="small_areas", metavar="LEVEL", default=None,
+                   choices=("ward", "neighbourhood", "residential_group"), help=t["small_areas"])
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
 
@@ -135,6 +147,9 @@ def run(args: argparse.Namespace) -> int:
     if args.merge is not None and args.statistics:
         print(t["no_stats_merge"], file=sys.stderr)
         return 2
+    if args.small_areas and (args.survey is None or args.out is None):
+        print(t["small_areas_needs"], file=sys.stderr)
+        return 2
     levels = [s.strip() for s in args.levels.split(",") if s.strip()]
     targets = None
     if args.targets:
@@ -158,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
             cells = sum(len(part["cells"]["psu"]) for part in stats["parts"])
             print(t["stats_done"].format(out=args.statistics, c=cells), file=sys.stderr if args.out is None else sys.stdout)
     out = args.out
+    small = _small_areas(households, places, design, args) if args.small_areas else None
     write_table(table, out, args.lang)
     if out is not None:
         from ..indicators import _catalogue, indicator_catalogue
@@ -174,4 +190,33 @@ def run(args: argparse.Namespace) -> int:
             print(t["behind"].format(items="; ".join(
                 t["behind_item"].format(label=label.get(r.indicator, r.indicator), estimate=fmt.pct(r.estimate),
                                         target=fmt.pct(r.target)) for r in city.itertuples())))
+    if small is not None:
+        import os
+
+        stem, ext = os.path.splitext(out)
+        small_out = f"{stem}-small-areas{ext or '.csv'}"
+        write_table(small, small_out, args.lang)
+        fmt = Fmt(args.lang)
+        print(t["small_done"].format(level=args.small_areas, u=fmt.int(small.unit.nunique()),
+                                     k=fmt.int(small.indicator.nunique()), d=fmt.int(int((small.source == "direct").sum())),
+                                     m=fmt.int(int((small.source == "eblup").sum())),
+                                     s=fmt.int(int((small.source == "synthetic").sum())), out=small_out))
     return 0
+
+
+def _small_areas(households, places, design, args):
+    """The catalogue's household proportions (a 0/1 column, no denominator) by the small-area model
+    at level ``--small-areas`` (commdx.small_area, auxiliaries from the places: log density and log
+    households), one row per unit and indicator."""
+    import commdx
+    from ..indicators import _catalogue, indicator_catalogue
+
+    doc = _catalogue(args.catalogue) or indicator_catalogue()
+    chosen = [(i["id"], i["numerator"]["column"]) for i in doc["indicators"]
+              if i.get("records") == "households" and i.get("statistic") == "proportion" and not i.get("denominator")
+              and set(i.get("numerator") or {}) == {"column"} and i["numerator"]["column"] in households.columns]
+    d = design if design is not None else commdx.SurveyDesign.default_for(households)
+    table = commdx.small_area(households, d, [c for _, c in chosen], level=args.small_areas, places=places)
+    ids = {c: i for i, c in chosen}
+    table.insert(3, "indicator", table["variable"].map(ids))
+    return table

@@ -1,0 +1,252 @@
+"""Issue 18: small-area estimates where the sample is thin (``commdx.small_area``).
+
+The direct estimates of :func:`commdx.estimate` at one level of the place tree (wards,
+neighbourhoods, residential groups) go into an area-level Fay–Herriot model with auxiliaries known
+for every unit of the level; every unit gets a row: the direct estimate and its SE, the model's
+(EBLUP, or the synthetic estimate where the unit has no sample) with its MSE, and the chosen one
+with the reason. The method, its formulas and references are in ``docs/small-area.md`` and the C++
+header ``include/commdx/small_area.hpp``. In short:
+
+* ``fit``: the area variance ``sigma2_u`` by REML (default; Prasad–Rao MSE) or ML (Datta–Lahiri
+  MSE), Fisher scoring (``max_iterations`` steps at most; converged when a step changes sigma2_u by
+  at most ``tolerance`` times sigma2_u + the mean sampling variance), truncated at 0 (stated in the
+  ``truncated`` column);
+* ``transform``: ``"auto"`` fits a 0/1 variable's proportions on the arcsine-square-root scale
+  (variance 1 / (4 n_eff)) and back-transforms, so estimates stay in [0, 1];
+* ``smoothing``: a direct variance that is 0, missing or not estimable by the design (a unit inside
+  one PSU, e.g. a residential group when the PSU is the group) is replaced by a generalised
+  variance function fitted across units (``"unstable"``, default; ``"all"``; ``"none"`` refuses
+  such a unit); ``variance_source`` says which;
+* ``benchmark``: ``"ratio"`` or ``"difference"`` makes the model estimates of the units of each
+  parent add up (household-weighted) to the parent's direct estimate when that is reliable;
+* choice: the direct estimate where its relative SE is at most ``rse_threshold`` (0.20) and its
+  variance is the design's own, the model elsewhere (``source``: direct / eblup / synthetic;
+  ``reason``: rse_ok / rse_high / variance_unusable / no_sample).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .estimate import SurveyDesign, _as_list, _design, estimate
+
+__all__ = ["small_area", "fay_herriot", "SMALL_AREA_LEVELS", "BUILT_IN_AUXILIARIES"]
+
+#: The levels and the record column holding each one's unit code.
+SMALL_AREA_LEVELS = {"ward": "ward_code", "neighbourhood": "neighbourhood_code", "residential_group": "group_code"}
+_PARENT = {"ward": "city", "neighbourhood": "ward", "residential_group": "neighbourhood"}
+_DEPTH = {"city": 0, "ward": 1, "neighbourhood": 2, "residential_group": 3}  # the tree's level column
+
+#: Auxiliaries computed per unit: from the places (``density`` = log households per km², ``households``
+#: = log households) or, given ``households=`` (the commune's household list), area means of its
+#: columns (``members``, ``head_age``, or any numeric column of the list, named ``mean:COLUMN``).
+BUILT_IN_AUXILIARIES = ("density", "households", "members", "head_age")
+
+
+def fay_herriot(direct: Sequence[float], variance: Sequence[float], x: Any = None, *, units: Sequence[str] | None = None,
+                fit: str = "reml", intercept: bool = True, max_iterations: int = 100,
+                tolerance: float = 1e-10) -> dict[str, Any]:
+    """The bare Fay–Herriot fit on given direct estimates and sampling variances (NaN for a unit
+    without sample). ``x``: a DataFrame or 2-D array of auxiliaries, one row per unit. Returns a
+    dict: sigma2_u, truncated, iterations, converged, beta, beta_cov, and per unit eblup, mse, g1,
+    g2, g3, gamma, synthetic."""
+    direct = [float(v) for v in direct]
+    names: list[str]
+    if x is None:
+        cols: list[list[float]] = []
+        names = []
+    elif isinstance(x, pd.DataFrame):
+        names = [str(c) for c in x.columns]
+        cols = [[float(v) for v in x[c]] for c in x.columns]
+    else:
+        arr = np.asarray(x, dtype=float).reshape(len(direct), -1)
+        names = [f"x{j + 1}" for j in range(arr.shape[1])]
+        cols = [list(arr[:, j]) for j in range(arr.shape[1])]
+    units = [str(u) for u in units] if units is not None else [str(i + 1) for i in range(len(direct))]
+    return dict(_core._fay_herriot(units, direct, [float(v) for v in variance], cols, names, fit, int(max_iterations),
+                                   float(tolerance), bool(intercept), "fay_herriot"))
+
+
+def _places_frame(places: Any) -> pd.DataFrame:
+    if places is None:
+        places = _core.Places.vung_tau()
+    return places.to_dataframe() if hasattr(places, "to_dataframe") else pd.DataFrame(places)
+
+
+def _auxiliaries(names: Sequence[str], frame: pd.DataFrame, units: list[str], column: str,
+                 households: pd.DataFrame | None) -> tuple[list[str], list[list[float]]]:
+    """Columns of auxiliary values for `units` (unit order)."""
+    out_names: list[str] = []
+    out: list[list[float]] = []
+    pl = frame.set_index("code")
+    for name in names:
+        if name in ("density", "households"):
+            hh = pl.loc[units, "households"].astype(float)
+            values = np.log(hh / pl.loc[units, "area_km2"].astype(float)) if name == "density" else np.log(hh)
+            values = values.replace([np.inf, -np.inf], np.nan)
+        else:
+            col = name.split(":", 1)[1] if name.startswith("mean:") else name
+            if households is None:
+                raise _core.ConfigError(f"auxiliary '{name}' is an area mean of the household list: give households=",
+                                        column="auxiliaries")
+            if col not in households.columns or column not in households.columns:
+                raise _core.InputError("missing required column", file=str(households.attrs.get("source", "households")),
+                                       column=col if col not in households.columns else column)
+            means = pd.to_numeric(households[col], errors="coerce").groupby(households[column].astype(str)).mean()
+            values = means.reindex(units)
+        out_names.append(name)
+        out.append([float(v) for v in values])
+    return out_names, out
+
+
+def _table_auxiliaries(aux: pd.DataFrame, units: list[str]) -> tuple[list[str], list[list[float]]]:
+    source = str(aux.attrs.get("source", "auxiliaries"))
+    if "unit" not in aux.columns:
+        raise _core.InputError("missing required column", file=source, column="unit")
+    keyed = aux.assign(unit=aux["unit"].astype(str))
+    dup = keyed["unit"].duplicated()
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise _core.InputError("unit given twice", file=source, row=row + 1, column="unit", unit=keyed["unit"].iloc[row])
+    keyed = keyed.set_index("unit")
+    names = [c for c in keyed.columns]
+    cols = []
+    for c in names:
+        v = pd.to_numeric(keyed[c], errors="coerce")
+        bad = v.isna() & keyed[c].notna()
+        if bad.any():
+            unit = str(bad[bad].index[0])
+            raise _core.InputError(f"expected a number, got {keyed[c][unit]!r}", file=source, column=str(c), unit=unit)
+        cols.append([float(x) for x in v.reindex(units)])
+    return [str(c) for c in names], cols
+
+
+def _with_level_column(df: pd.DataFrame, frame: pd.DataFrame, level: str, source: str) -> pd.DataFrame:
+    """The records with the level's unit column, taken up the tree from a finer one (a sample drawn
+    by commdx.select_sample has group_code only) when the records lack it."""
+    column = SMALL_AREA_LEVELS[level]
+    if column in df.columns:
+        return df
+    finer = [c for lev, c in SMALL_AREA_LEVELS.items() if _DEPTH[lev] > _DEPTH[level] and c in df.columns]
+    if not finer:
+        raise _core.InputError("missing required column", file=source, column=column)
+    depth = dict(zip(frame["code"].astype(str), frame["level"]))
+    parent = dict(zip(frame["code"].astype(str), frame["parent"].astype(str)))
+
+    def up(code: str) -> Any:
+        while code in depth and depth[code] > _DEPTH[level]:
+            code = parent[code]
+        return code if depth.get(code) == _DEPTH[level] else None
+
+    codes = df[finer[0]].astype(str)
+    mapping = {c: up(c) for c in codes.unique()}
+    lost = [c for c, v in mapping.items() if v is None]
+    if lost:
+        raise _core.InputError(f"unit is not in the places, so its {level} is unknown", file=source,
+                               column=finer[0], unit=sorted(lost)[0])
+    return df.assign(**{column: codes.map(mapping)})
+
+
+def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, variables: str | Sequence[str],
+               level: str = "residential_group", auxiliaries: Any = ("density", "households"), *,
+               places: Any = None, households: pd.DataFrame | None = None, method: str = "fh", fit: str = "reml",
+               transform: str = "auto", smoothing: str = "unstable", benchmark: str = "none",
+               rse_threshold: float = 0.2, max_iterations: int = 100, tolerance: float = 1e-10) -> pd.DataFrame:
+    """Model-based estimates for every unit of ``level`` (``ward``, ``neighbourhood``,
+    ``residential_group``) of the ``places`` tree (default the built-in city), sampled or not.
+
+    ``auxiliaries``: names of built-ins (:data:`BUILT_IN_AUXILIARIES`), or a DataFrame keyed by a
+    ``unit`` column with one numeric column per auxiliary, or a list mixing both. ``households``:
+    the household list for the area-mean built-ins (and the sizes of the units otherwise taken from
+    the places). ``method``: ``"fh"`` (area level; the unit-level model is not available yet).
+
+    Returns one row per unit and variable: ``level, unit, parent, variable, n, psus, direct,
+    direct_se, variance, variance_source, gamma, synthetic, model, mse, model_se, benchmark,
+    benchmark_adjustment, chosen, chosen_se, source, reason, method, fit, transform, sigma2_u,
+    truncated, converged, iterations``.
+    """
+    if method != "fh":
+        raise _core.ConfigError(f"method must be 'fh' (the area-level Fay-Herriot model), got {method!r}; "
+                                "the unit-level model is not available in this version", column="method")
+    if level not in SMALL_AREA_LEVELS:
+        raise _core.ConfigError(f"level must be one of {', '.join(SMALL_AREA_LEVELS)}, got {level!r}", column="level")
+    if transform not in ("auto", "arcsine", "none"):
+        raise _core.ConfigError(f"transform must be auto, arcsine or none, got {transform!r}", column="transform")
+    d = _design(design)
+    column = SMALL_AREA_LEVELS[level]
+    variables = _as_list(variables)
+    source = str(df.attrs.get("source") or "DataFrame")
+    frame = _places_frame(places)
+    units_df = frame[frame["level"] == _DEPTH[level]]
+    if units_df.empty:
+        raise _core.InputError(f"the places have no unit of level {level}", file="places", column="level")
+    units = [str(u) for u in units_df["code"]]
+    parents = [str(p) for p in units_df["parent"]]
+    sizes = [float(v) for v in units_df["households"]]
+    df = _with_level_column(df, frame, level, source)
+    unknown = sorted(set(df[column].astype(str)) - set(units))
+    if unknown:
+        raise _core.InputError(f"unit is not a {level} of the places", file=source, column=column, unit=unknown[0])
+    aux_list = [auxiliaries] if isinstance(auxiliaries, (str, pd.DataFrame)) else list(auxiliaries or [])
+    names: list[str] = []
+    x: list[list[float]] = []
+    for a in aux_list:
+        n_, c_ = (_table_auxiliaries(a, units) if isinstance(a, pd.DataFrame)
+                  else _auxiliaries([a], frame, units, column, households))
+        names += n_
+        x += c_
+    direct = estimate(df, d, variables, by=column)
+    direct[column] = direct[column].astype(str)
+    psu_col = d.psu
+    counts = df.groupby(df[column].astype(str))
+    records = counts.size()
+    psus = counts[psu_col].nunique() if psu_col else records
+    strata = counts[d.strata].nunique() if d.strata else pd.Series(1, index=psus.index)
+    parent_direct = pd.DataFrame({"unit": [], "variable": [], "estimate": [], "se": []})
+    if benchmark != "none":  # the parents' direct estimates, by the parent of each record's unit
+        parent_of = dict(zip(units, parents))
+        with_parent = df.assign(_parent=df[column].astype(str).map(parent_of))
+        parent_direct = estimate(with_parent, d, variables, by="_parent").rename(columns={"_parent": "unit"})
+        parent_direct["unit"] = parent_direct["unit"].astype(str)
+    parts = []
+    for v in variables:
+        dv = direct[direct["variable"] == v].set_index(column).reindex(units)
+        y = pd.to_numeric(df[v], errors="coerce")
+        binary = bool(((y == 0) | (y == 1) | y.isna()).all())
+        tr = ("arcsine" if binary else "none") if transform == "auto" else transform
+        n = dv["n"].fillna(0).astype(float)
+        has = n > 0
+        est_ = dv["estimate"].where(has)
+        se_ = dv["se"].where(has)
+        ps = psus.reindex(units).fillna(0)
+        st = strata.reindex(units).fillna(0)
+        estimable = ((ps - st) >= 1).tolist()
+        census = (records.reindex(units).fillna(0).to_numpy() >= np.asarray(sizes)) & has.to_numpy()
+        pv = parent_direct[parent_direct["variable"] == v]
+        r = _core._small_area(units, parents, [float(e) for e in est_], [float(s) for s in se_], [float(k) for k in n],
+                              [bool(e) for e in estimable], [bool(c) for c in census], sizes, x, names, [str(u) for u in pv["unit"]],
+                              [float(e) for e in pv["estimate"]], [float(s) for s in pv["se"]], fit, tr, smoothing,
+                              benchmark, float(rse_threshold), int(max_iterations), float(tolerance), True,
+                              f"{source} ({v} by {level})")
+        rows = r["rows"]
+        f = r["fit"]
+        part = pd.DataFrame({
+            "level": level, "unit": units, "parent": parents, "variable": v, "n": n.astype("int64").to_numpy(),
+            "psus": ps.astype("int64").to_numpy(), "direct": est_.to_numpy(), "direct_se": se_.to_numpy(),
+            "variance": rows["variance"], "variance_source": rows["variance_source"], "gamma": rows["gamma"],
+            "synthetic": rows["synthetic"], "model": rows["model"], "mse": rows["mse"],
+            "model_se": np.sqrt(np.asarray(rows["mse"], dtype=float)),
+            "benchmark": rows["benchmark"], "benchmark_adjustment": rows["benchmark_adjustment"],
+            "chosen": rows["chosen"], "chosen_se": rows["chosen_se"], "source": rows["source"],
+            "reason": rows["reason"], "method": "fh", "fit": f["method"], "transform": tr,
+            "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "converged": f["converged"],
+            "iterations": f["iterations"],
+        })
+        part["variance_source"] = part["variance_source"].replace("", np.nan)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["auxiliaries"] = names
+    return out

@@ -1,0 +1,153 @@
+#include "prelude.hpp"
+
+#include <utility>
+
+#include "commdx/small_area.hpp"
+
+// Issue 18: small-area estimation (include/commdx/small_area.hpp). python/commdx/small_area.py
+// builds these columns from the direct estimates and the auxiliaries and turns the results into a
+// DataFrame. Columns are lists of equal length (NaN for missing); `x` is one list per auxiliary.
+namespace {
+
+namespace sa = commdx::small_area;
+
+using column = std::vector<double>;
+using names = std::vector<std::string>;
+
+sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterations, double tolerance, bool intercept) {
+  sa::fit_options o;
+  if (method == "reml") o.method = sa::fit_method::reml;
+  else if (method == "ml") o.method = sa::fit_method::ml;
+  else
+    throw commdx::config_error(commdx::location::in_file("small_area").in_column("fit"),
+                               "fit must be reml or ml, got '" + method + "'");
+  o.max_iterations = max_iterations;
+  o.tolerance = tolerance;
+  o.intercept = intercept;
+  return o;
+}
+
+// The auxiliary values of area i.
+std::vector<double> row_of(const std::vector<column>& x, std::size_t i) {
+  std::vector<double> r;
+  r.reserve(x.size());
+  for (const auto& c : x) r.push_back(c.at(i));
+  return r;
+}
+
+// One member of every row, as a column.
+template <class Row, class T>
+std::vector<T> field(const std::vector<Row>& rows, T Row::*member) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.*member);
+  return out;
+}
+
+py::dict fit_to_py(const sa::fh_result& f) {
+  py::dict out;
+  out["method"] = sa::to_string(f.method);
+  out["sigma2_u"] = f.sigma2_u;
+  out["truncated"] = f.truncated;
+  out["iterations"] = f.iterations;
+  out["converged"] = f.converged;
+  out["sigma2_u_var"] = f.sigma2_u_var;
+  out["ml_bias"] = f.ml_bias;
+  out["coefficients"] = f.coefficients;
+  out["beta"] = f.beta;
+  out["beta_cov"] = f.beta_cov;
+  for (auto [name, member] : {std::pair{"eblup", &sa::area_fit::eblup}, {"mse", &sa::area_fit::mse},
+                               {"g1", &sa::area_fit::g1}, {"g2", &sa::area_fit::g2}, {"g3", &sa::area_fit::g3},
+                               {"gamma", &sa::area_fit::gamma}, {"synthetic", &sa::area_fit::synthetic}})
+    out[name] = field(f.areas, member);
+  return out;
+}
+
+}  // namespace
+
+void bind_small_area(py::module_& m) {
+  m.def(
+      "_fay_herriot",
+      [](const names& unit, const column& direct, const column& variance, const std::vector<column>& x,
+         const names& auxiliaries, const std::string& method, std::size_t max_iterations, double tolerance,
+         bool intercept, const std::string& source) {
+        std::vector<sa::area> areas(unit.size());
+        for (std::size_t i = 0; i < unit.size(); ++i) areas[i] = {unit[i], direct.at(i), variance.at(i), row_of(x, i)};
+        return fit_to_py(sa::fay_herriot(areas, auxiliaries, fit_options_of(method, max_iterations, tolerance, intercept),
+                                         source));
+      },
+      py::arg("unit"), py::arg("direct"), py::arg("variance"), py::arg("x"), py::arg("auxiliaries"),
+      py::arg("method"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("intercept"), py::arg("source"),
+      "The Fay-Herriot fit on given direct estimates and sampling variances (commdx::small_area::fay_herriot).");
+
+  m.def(
+      "_small_area",
+      [](const names& unit, const names& parent, const column& estimate, const column& se, const column& n,
+         const std::vector<bool>& estimable, const std::vector<bool>& census, const column& size, const std::vector<column>& x,
+         const names& auxiliaries, const names& parent_unit, const column& parent_estimate, const column& parent_se,
+         const std::string& method, const std::string& transform, const std::string& smooth,
+         const std::string& benchmark, double rse_threshold, std::size_t max_iterations, double tolerance,
+         bool intercept, const std::string& source) {
+        std::vector<sa::direct_input> areas(unit.size());
+        for (std::size_t i = 0; i < unit.size(); ++i) {
+          auto& a = areas[i];
+          a.unit = unit[i];
+          a.parent = parent.at(i);
+          a.estimate = estimate.at(i);
+          a.se = se.at(i);
+          a.n = n.at(i);
+          a.estimable = estimable.at(i);
+          a.size = size.at(i);
+          a.census = census.at(i);
+          a.x = row_of(x, i);
+        }
+        std::vector<sa::parent_estimate> parents(parent_unit.size());
+        for (std::size_t i = 0; i < parent_unit.size(); ++i)
+          parents[i] = {parent_unit[i], parent_estimate.at(i), parent_se.at(i)};
+        sa::options o;
+        o.fit = fit_options_of(method, max_iterations, tolerance, intercept);
+        const auto where = commdx::location::in_file(source);
+        if (transform == "arcsine") o.transform = sa::transform_kind::arcsine;
+        else if (transform != "none")
+          throw commdx::config_error(where.in_column("transform"), "transform must be arcsine or none, got '" + transform + "'");
+        if (smooth == "all") o.smooth = sa::smoothing::all;
+        else if (smooth == "none") o.smooth = sa::smoothing::none;
+        else if (smooth != "unstable")
+          throw commdx::config_error(where.in_column("smoothing"), "smoothing must be unstable, all or none, got '" + smooth + "'");
+        if (benchmark == "ratio") o.benchmark = sa::benchmark_kind::ratio;
+        else if (benchmark == "difference") o.benchmark = sa::benchmark_kind::difference;
+        else if (benchmark != "none")
+          throw commdx::config_error(where.in_column("benchmark"),
+                                     "benchmark must be ratio, difference or none, got '" + benchmark + "'");
+        o.rse_threshold = rse_threshold;
+        const sa::result r = sa::estimate(areas, auxiliaries, parents, o, source);
+        py::dict out;
+        out["fit"] = fit_to_py(r.fit);
+        out["deff_pooled"] = r.deff_pooled;
+        out["deff_assumed"] = r.deff_assumed;
+        out["gvf_constant"] = r.gvf_constant;
+        out["smoothed"] = r.smoothed;
+        py::dict rows;
+        rows["variance"] = field(r.rows, &sa::row::variance);
+        rows["variance_source"] = field(r.rows, &sa::row::variance_source);
+        rows["gamma"] = field(r.rows, &sa::row::gamma);
+        rows["synthetic"] = field(r.rows, &sa::row::synthetic);
+        rows["model"] = field(r.rows, &sa::row::model);
+        rows["mse"] = field(r.rows, &sa::row::mse);
+        rows["benchmark"] = field(r.rows, &sa::row::benchmark);
+        rows["benchmark_adjustment"] = field(r.rows, &sa::row::benchmark_adjustment);
+        rows["chosen"] = field(r.rows, &sa::row::chosen);
+        rows["chosen_se"] = field(r.rows, &sa::row::chosen_se);
+        rows["source"] = field(r.rows, &sa::row::source);
+        rows["reason"] = field(r.rows, &sa::row::reason);
+        rows["rse"] = field(r.rows, &sa::row::rse);
+        out["rows"] = rows;
+        return out;
+      },
+      py::arg("unit"), py::arg("parent"), py::arg("estimate"), py::arg("se"), py::arg("n"), py::arg("estimable"),
+      py::arg("census"), py::arg("size"), py::arg("x"), py::arg("auxiliaries"), py::arg("parent_unit"), py::arg("parent_estimate"),
+      py::arg("parent_se"), py::arg("method"), py::arg("transform"), py::arg("smoothing"), py::arg("benchmark"),
+      py::arg("rse_threshold"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("intercept"),
+      py::arg("source"),
+      "Model-based estimates per area from direct estimates (commdx::small_area::estimate); use commdx.small_area.");
+}

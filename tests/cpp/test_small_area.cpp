@@ -1,0 +1,273 @@
+// Issue 18: small-area estimation (include/commdx/small_area.hpp). The expected numbers are worked
+// by hand in the comments; the agreement with an independent implementation (samplics) on a
+// realistic data set is tests/python/test_small_area.py's.
+#include <gtest/gtest.h>
+
+#include <commdx/small_area.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace sa = commdx::small_area;
+
+// Five areas, intercept only, every D_i = 0.5, directs 1..5: the balanced case where the fits have
+// closed forms. ybar = 3, sum (y - ybar)^2 = 10.
+std::vector<sa::area> balanced() {
+  std::vector<sa::area> a;
+  for (int i = 1; i <= 5; ++i) a.push_back({"A" + std::to_string(i), double(i), 0.5, {}});
+  a.push_back({"OUT", commdx::missing, commdx::missing, {}});  // no sample
+  return a;
+}
+
+// Where a refusal points, checking that its message has `words`.
+template <class F>
+commdx::location refused_at(F f, const std::string& words = "") {
+  try {
+    f();
+  } catch (const commdx::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    return e.where();
+  }
+  ADD_FAILURE() << "accepted";
+  return {};
+}
+
+TEST(SmallArea, RemlBalancedByHand) {
+  // REML with equal D and an intercept is the moment estimator: s2 + D = 10 / (m - 1) = 2.5, so
+  // s2 = 2, gamma = 2 / 2.5 = 0.8, beta = ybar = 3, EBLUP(A5) = 0.8 * 5 + 0.2 * 3 = 4.6.
+  // MSE: g1 = gamma D = 0.4; A = X'V^-1 X = 5 / 2.5 = 2, g2 = 0.2^2 / 2 = 0.02;
+  // Vbar = 2 / (5 / 2.5^2) = 2.5, g3 = 0.2^2 / 2.5 * 2.5 = 0.04; g1 + g2 + 2 g3 = 0.5.
+  // Out of sample: x' A^-1 x + s2 = 0.5 + 2 = 2.5, estimate beta = 3.
+  const auto r = sa::fay_herriot(balanced(), {});
+  EXPECT_TRUE(r.converged);
+  EXPECT_FALSE(r.truncated);
+  EXPECT_NEAR(r.sigma2_u, 2.0, 1e-9);
+  EXPECT_NEAR(r.beta.at(0), 3.0, 1e-9);
+  const auto& a5 = r.areas.at(4);
+  EXPECT_NEAR(a5.gamma, 0.8, 1e-9);
+  EXPECT_NEAR(a5.eblup, 4.6, 1e-9);
+  EXPECT_NEAR(a5.g1, 0.4, 1e-9);
+  EXPECT_NEAR(a5.g2, 0.02, 1e-9);
+  EXPECT_NEAR(a5.g3, 0.04, 1e-9);
+  EXPECT_NEAR(a5.mse, 0.5, 1e-9);
+  const auto& out = r.areas.at(5);
+  EXPECT_FALSE(out.sampled);
+  EXPECT_NEAR(out.eblup, 3.0, 1e-9);
+  EXPECT_NEAR(out.mse, 2.5, 1e-9);
+}
+
+TEST(SmallArea, MlBalancedByHand) {
+  // ML: s2 + D = 10 / m = 2, s2 = 1.5, gamma = 0.75, EBLUP(A5) = 0.75 * 5 + 0.25 * 3 = 4.5.
+  // g1 = 0.375; A = 5 / 2 = 2.5, g2 = 0.0625 / 2.5 = 0.025; Vbar = 2 / (5 / 4) = 1.6,
+  // g3 = 0.0625 / 2 * 1.6 = 0.05; b_ML = -tr(A^-1 X'V^-2 X) / sum v^-2 = -(0.4 * 1.25) / 1.25 = -0.4,
+  // Datta-Lahiri term -b (1 - gamma)^2 = 0.025; MSE = 0.375 + 0.025 + 0.1 + 0.025 = 0.525.
+  sa::fit_options o;
+  o.method = sa::fit_method::ml;
+  const auto r = sa::fay_herriot(balanced(), {}, o);
+  EXPECT_NEAR(r.sigma2_u, 1.5, 1e-9);
+  EXPECT_NEAR(r.ml_bias, -0.4, 1e-9);
+  const auto& a5 = r.areas.at(4);
+  EXPECT_NEAR(a5.eblup, 4.5, 1e-9);
+  EXPECT_NEAR(a5.bias_term, 0.025, 1e-9);
+  EXPECT_NEAR(a5.mse, 0.525, 1e-9);
+}
+
+TEST(SmallArea, EblupIsTheGammaMixtureWithAnAuxiliary) {
+  // With an auxiliary the fit has no closed form, but at the fitted s2 every EBLUP must be
+  // gamma y + (1 - gamma) x'beta with gamma = s2 / (s2 + D), and beta the GLS solution.
+  std::vector<sa::area> a = {{"a", 0.41, 0.004, {1.0}}, {"b", 0.62, 0.010, {2.0}}, {"c", 0.30, 0.002, {1.5}},
+                             {"d", 0.75, 0.020, {3.0}}, {"e", 0.45, 0.006, {2.5}}, {"f", 0.20, 0.008, {0.5}},
+                             {"g", 0.86, 0.003, {2.8}}};
+  const auto r = sa::fay_herriot(a, {"x"});
+  ASSERT_GT(r.sigma2_u, 0.0);
+  double sw = 0, swx = 0, swxx = 0, swy = 0, swxy = 0;  // GLS normal equations by hand
+  for (const auto& ai : a) {
+    const double w = 1.0 / (r.sigma2_u + ai.variance), x = ai.x[0];
+    sw += w; swx += w * x; swxx += w * x * x; swy += w * ai.direct; swxy += w * x * ai.direct;
+  }
+  const double det = sw * swxx - swx * swx;
+  const double b0 = (swxx * swy - swx * swxy) / det, b1 = (sw * swxy - swx * swy) / det;
+  EXPECT_NEAR(r.beta[0], b0, 1e-10);
+  EXPECT_NEAR(r.beta[1], b1, 1e-10);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double g = r.sigma2_u / (r.sigma2_u + a[i].variance);
+    EXPECT_NEAR(r.areas[i].eblup, g * a[i].direct + (1 - g) * (b0 + b1 * a[i].x[0]), 1e-10) << a[i].unit;
+  }
+}
+
+TEST(SmallArea, TruncatedAtZeroAndSaysSo) {
+  // Directs that vary far less than their sampling variances (1): s2 would be negative, so 0;
+  // every area then gets the synthetic estimate, the mean 1.01.
+  std::vector<sa::area> a = {{"a", 1.0, 1.0, {}}, {"b", 1.1, 1.0, {}}, {"c", 0.9, 1.0, {}}, {"d", 1.0, 1.0, {}},
+                             {"e", 1.05, 1.0, {}}};
+  const auto r = sa::fay_herriot(a, {});
+  EXPECT_EQ(r.sigma2_u, 0.0);
+  EXPECT_TRUE(r.truncated);
+  for (const auto& f : r.areas) {
+    EXPECT_EQ(f.gamma, 0.0);
+    EXPECT_NEAR(f.eblup, 1.01, 1e-12);
+  }
+}
+
+TEST(SmallArea, RefusalsNameTheAreaOrTheAuxiliary) {
+  auto a = balanced();
+  a[2].variance = -0.1;
+  EXPECT_EQ(refused_at([&] { sa::fay_herriot(a, {}); }, "negative").unit, "A3");
+
+  a = balanced();
+  a[1].variance = 0.0;
+  EXPECT_EQ(refused_at([&] { sa::fay_herriot(a, {}); }, "not > 0").unit, "A2");
+
+  std::vector<sa::area> c = {{"a", 1, 1, {2.0}}, {"b", 2, 1, {2.0}}, {"c", 3, 1, {2.0}}, {"d", 2, 1, {2.0}}};
+  // constant: collinear with the intercept
+  EXPECT_EQ(refused_at([&] { sa::fay_herriot(c, {"households"}); }, "collinear").column, "households");
+
+  std::vector<sa::area> few = {{"a", 1, 1, {1.0}}, {"b", 2, 1, {2.0}}};
+  refused_at([&] { sa::fay_herriot(few, {"x"}); }, "at least 3");
+
+  std::vector<sa::area> ragged = {{"a", 1, 1, {1.0}}, {"b", 2, 1, {}}, {"c", 3, 1, {2.0}}};
+  EXPECT_EQ(refused_at([&] { sa::fay_herriot(ragged, {"x"}); }).unit, "b");
+
+  std::vector<sa::area> nan_x = {{"a", 1, 1, {1.0}}, {"b", 2, 1, {commdx::missing}}, {"c", 3, 1, {2.0}}};
+  const auto at = refused_at([&] { sa::fay_herriot(nan_x, {"density"}); });
+  EXPECT_EQ(at.unit, "b");
+  EXPECT_EQ(at.column, "density");
+}
+
+sa::direct_input prop(const std::string& unit, double p, double se, double n, bool estimable = true) {
+  sa::direct_input d;
+  d.unit = unit;
+  d.parent = "P";
+  d.estimate = p;
+  d.se = se;
+  d.n = n;
+  d.estimable = estimable;
+  d.size = 100;
+  return d;
+}
+
+// Var(asin(sqrt(X / n))), X ~ binomial(n, p), summed over the n + 1 outcomes (the test's own).
+double binomial_arcsine_variance(int n, double p) {
+  double mean = 0, second = 0, c = 1;  // c = n choose k
+  for (int k = 0; k <= n; ++k) {
+    if (k > 0) c = c * (n - k + 1) / k;
+    const double w = c * std::pow(p, k) * std::pow(1 - p, n - k), t = std::asin(std::sqrt(double(k) / n));
+    mean += w * t;
+    second += w * t * t;
+  }
+  return second - mean * mean;
+}
+
+TEST(SmallArea, ArcsineVarianceByHand) {
+  // n = 1: theta is 0 or pi/2, variance p (1 - p) (pi/2)^2; n = 2, p = 0.5: 0, pi/4, pi/2 with
+  // 1/4, 1/2, 1/4, variance (pi/4)^2 / 2.
+  const double pi = std::acos(-1.0);
+  EXPECT_NEAR(sa::detail::arcsine_variance(1.0, 0.3), 0.21 * pi * pi / 4, 1e-12);
+  EXPECT_NEAR(sa::detail::arcsine_variance(2.0, 0.5), pi * pi / 32, 1e-12);
+  EXPECT_NEAR(sa::detail::arcsine_variance(2.5, 0.5), 0.5 * (pi * pi / 32 + binomial_arcsine_variance(3, 0.5)), 1e-12);
+  EXPECT_NEAR(sa::detail::arcsine_variance(300.0, 0.5), 0.25 / 300, 1e-15);  // large n: 1 / (4n)
+  EXPECT_GT(sa::detail::arcsine_variance(5.0, 0.7), 0.08);  // 1/(4n) = 0.05 would understate it
+}
+
+TEST(SmallArea, ProportionsSmoothedAndKeptInsideZeroOne) {
+  // Three usable areas: n = 400, p = 0.5, se^2 = 0.25 / 200 gives n_eff = 200 (deff 2), D = 1 / 800;
+  // the others likewise deff 2, so the median deff is 2. The area with p = 0 (se 0, n = 10) takes
+  // the GVF: the binomial arcsine variance at n_eff = 10 / 2 = 5 and pbar = sum n p / sum n
+  // = (200 + 120 + 360 + 0 + 4.8) / 1422.
+  std::vector<sa::direct_input> a = {prop("a", 0.5, std::sqrt(0.25 / 200), 400), prop("b", 0.3, std::sqrt(0.21 / 200), 400),
+                                     prop("c", 0.6, std::sqrt(0.24 / 300), 600), prop("z", 0.0, 0.0, 10),
+                                     prop("d", 0.4, 0.1, 12, false)};
+  a.push_back(prop("none", commdx::missing, commdx::missing, 0));
+  sa::options o;
+  o.transform = sa::transform_kind::arcsine;
+  const auto r = sa::estimate(a, {}, {}, o);
+  const double pbar = 684.8 / 1422;
+  EXPECT_NEAR(r.pbar, pbar, 1e-12);
+  EXPECT_NEAR(r.deff_pooled, 2.0, 1e-12);
+  EXPECT_EQ(r.smoothed, 2u);
+  EXPECT_EQ(r.rows[3].variance_source, "gvf");
+  EXPECT_NEAR(r.rows[3].variance, binomial_arcsine_variance(5, pbar), 1e-12);
+  EXPECT_EQ(r.rows[3].reason, "variance_unusable");
+  EXPECT_EQ(r.rows[4].reason, "variance_unusable");  // inside one PSU: not the design's SE
+  EXPECT_NEAR(r.rows[4].variance, binomial_arcsine_variance(6, pbar), 1e-12);
+  EXPECT_EQ(r.rows[0].variance_source, "direct");
+  EXPECT_NEAR(r.rows[0].variance, 0.25 / 200.0, 1e-12);
+  EXPECT_EQ(r.rows[5].source, "synthetic");
+  for (const auto& row : r.rows) {
+    EXPECT_GE(row.model, 0.0) << row.unit;
+    EXPECT_LE(row.model, 1.0) << row.unit;
+    EXPECT_GT(row.mse, 0.0) << row.unit;
+  }
+}
+
+TEST(SmallArea, CensusIsDirectAndExact) {
+  std::vector<sa::direct_input> a = {prop("a", 0.5, 0.02, 400), prop("b", 0.3, 0.1, 20), prop("c", 0.6, 0.06, 60),
+                                     prop("d", 0.45, 0.0, 30, false)};
+  a[3].census = true;  // every household of d interviewed
+  sa::options o;
+  o.transform = sa::transform_kind::arcsine;
+  const auto r = sa::estimate(a, {}, {}, o);
+  EXPECT_EQ(r.rows[3].source, "direct");
+  EXPECT_EQ(r.rows[3].reason, "census");
+  EXPECT_EQ(r.rows[3].chosen, 0.45);
+  EXPECT_EQ(r.rows[3].chosen_se, 0.0);
+}
+
+TEST(SmallArea, Sin2VarianceIsTheDeltaMethodForSmallMse) {
+  // d sin^2(t) / dt = sin(2t): for small M the variance is sin^2(2t) M.
+  const double t = 0.6, m = 1e-6;
+  EXPECT_NEAR(sa::detail::sin2_variance(t, m), std::pow(std::sin(2 * t), 2) * m, 1e-10);
+  EXPECT_GT(sa::detail::sin2_variance(0.0, 0.01), 0.0);  // p = 0: still uncertain
+}
+
+TEST(SmallArea, BenchmarkingAddsUpToTheParent) {
+  std::vector<sa::direct_input> a = {prop("a", 0.5, 0.08, 40), prop("b", 0.3, 0.07, 40), prop("c", 0.6, 0.06, 60),
+                                     prop("d", 0.45, 0.09, 30), prop("e", 0.35, 0.1, 25)};
+  a[0].size = 300;  // unequal weights
+  for (auto kind : {sa::benchmark_kind::ratio, sa::benchmark_kind::difference}) {
+    sa::options o;
+    o.transform = sa::transform_kind::arcsine;
+    o.benchmark = kind;
+    const auto r = sa::estimate(a, {}, {{"P", 0.47, 0.02}}, o);
+    double sw = 0, swm = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      sw += a[i].size;
+      swm += a[i].size * r.rows[i].model;
+      EXPECT_EQ(r.rows[i].benchmark, sa::to_string(kind));
+    }
+    EXPECT_NEAR(swm / sw, 0.47, 1e-12);
+    // the parent too uncertain (rse 0.5 > 0.2): not benchmarked, and said so
+    const auto u = sa::estimate(a, {}, {{"P", 0.47, 0.235}}, o);
+    EXPECT_EQ(u.rows[0].benchmark, "parent_unreliable");
+    EXPECT_EQ(u.rows[0].benchmark_adjustment, 0.0);
+  }
+}
+
+TEST(SmallArea, ChoiceFollowsTheRelativeSe) {
+  // rse 0.02 / 0.5 = 0.04 <= 0.2: direct; 0.1 / 0.3 = 0.33: the model.
+  std::vector<sa::direct_input> a = {prop("a", 0.5, 0.02, 400), prop("b", 0.3, 0.1, 20), prop("c", 0.6, 0.06, 60),
+                                     prop("d", 0.45, 0.09, 30)};
+  sa::options o;
+  o.transform = sa::transform_kind::arcsine;
+  const auto r = sa::estimate(a, {}, {}, o);
+  EXPECT_EQ(r.rows[0].source, "direct");
+  EXPECT_EQ(r.rows[0].reason, "rse_ok");
+  EXPECT_EQ(r.rows[0].chosen, 0.5);
+  EXPECT_EQ(r.rows[0].chosen_se, 0.02);
+  EXPECT_EQ(r.rows[1].source, "eblup");
+  EXPECT_EQ(r.rows[1].reason, "rse_high");
+  EXPECT_EQ(r.rows[1].chosen, r.rows[1].model);
+  EXPECT_NEAR(r.rows[1].chosen_se, std::sqrt(r.rows[1].mse), 1e-15);
+}
+
+TEST(SmallArea, ProportionOutsideZeroOneRefused) {
+  std::vector<sa::direct_input> a = {prop("a", 0.5, 0.02, 400), prop("b", 1.3, 0.1, 20), prop("c", 0.6, 0.06, 60)};
+  sa::options o;
+  o.transform = sa::transform_kind::arcsine;
+  EXPECT_EQ(refused_at([&] { sa::estimate(a, {}, {}, o); }, "outside [0, 1]").unit, "b");
+}
+
+}  // namespace
