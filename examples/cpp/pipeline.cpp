@@ -1,6 +1,7 @@
 // Runs the demo's pipeline in C++ (commdx::pipeline::run, include/commdx/pipeline.hpp) on the example
 // city's files and writes the outputs, with the same names and bytes `commdx demo` writes for the
-// stages it covers (indicators of both survey rounds, scores, classes and access groups); then prints the city's baseline
+// stages it covers (teams check and coverage, indicators of both survey rounds, scores, classes and
+// access groups); then prints the city's baseline
 // estimates and the wards' adoption scores from the typed result, without reading the files back.
 //
 //   example_pipeline [--lang vi|en] DATA OUT  DATA: a folder `commdx synth --out DATA` wrote

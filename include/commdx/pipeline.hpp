@@ -7,6 +7,7 @@
 //     │  or synth options (synth::write + calendar_of_synth)
 //     ▼
 //   campaign_calendar ──► survey_days_of ──► as_of of each round
+//   teams.json + places ──► check_teams, team_coverage (T5 by the calendar's deadline) ──► teams/*.csv
 //   survey_step (the rounds' records; issue 14 replaces it: size → select → calibrate)
 //     ▼
 //   estimate_round (compute_indicators)  ──► indicators-baseline.csv, indicators-followup.csv
@@ -41,6 +42,7 @@
 #include "commdx/survey.hpp"
 #include "commdx/synth.hpp"
 #include "commdx/table.hpp"
+#include "commdx/teams.hpp"
 
 namespace commdx::pipeline {
 
@@ -219,13 +221,14 @@ inline survey_days survey_days_of(const campaign_calendar& c) {
 struct inputs {
   std::string folder;
   commdx::places where;
+  commdx::roster teams;  ///< teams.json
   campaign_calendar calendar;
   table sample_households;                   ///< the baseline round's records
   std::optional<table> followup_households;  ///< the follow-up round's, when the folder has them
   std::optional<table> businesses;
 };
 
-/// Reads places.csv, calendar.json, sample_households.csv and, when present,
+/// Reads places.csv, teams.json, calendar.json, sample_households.csv and, when present,
 /// followup_households.csv and businesses.csv (the survey readers' checks: a bad cell is an
 /// input_error naming file, row and column).
 inline inputs read_inputs(const std::string& folder) {
@@ -233,10 +236,11 @@ inline inputs read_inputs(const std::string& folder) {
   inputs in;
   in.folder = folder;
   in.where = commdx::places::from_file(base + "places.csv");
+  in.teams = commdx::roster::from_file(base + "teams.json");
   in.calendar = calendar_from_json(io::read_json_file(base + "calendar.json"), base + "calendar.json");
   auto records = [&](const std::string& name, const std::string& kind) -> std::optional<table> {
     const std::string path = base + name;
-    if (!std::filesystem::exists(path)) return std::nullopt;
+    if (!io::file_exists(path)) return std::nullopt;
     return read_records_csv(io::read_file(path), path, record_schema::shipped(kind), &in.where).good;
   };
   auto sample = records("sample_households.csv", "households");
@@ -371,6 +375,8 @@ inline std::set<std::string> central_wards(const classification& classes) {
 struct run_result {
   campaign_calendar calendar;
   survey_days days;
+  std::vector<finding> findings;  ///< check_teams with the shipped rules, T5 by the calendar's deadline
+  coverage team_coverage;         ///< T4, T5 coverage by the calendar's deadline
   table estimates_baseline;
   std::optional<table> estimates_followup;
   table scores_baseline;
@@ -386,6 +392,8 @@ inline run_result compute(const inputs& in) {
   run_result r;
   r.calendar = in.calendar;
   r.days = survey_days_of(in.calendar);
+  r.findings = check_teams(in.teams, in.where, rule_set::shipped(), in.calendar.deadline);
+  r.team_coverage = commdx::team_coverage(in.teams, in.where, in.calendar.deadline);
   const survey_rounds rounds = survey_step(in);
   const table* biz = in.businesses ? &*in.businesses : nullptr;
   r.estimates_baseline = estimate_round(rounds.baseline, in.where, biz, r.days.baseline);
@@ -397,8 +405,9 @@ inline run_result compute(const inputs& in) {
   r.classes_baseline = classify_round(areas, rounds.baseline);
   if (rounds.followup) r.classes_now = classify_round(areas, *rounds.followup);
   r.access = access_segments(rounds.baseline, classify_config::defaults(), central_wards(r.classes_baseline));
-  // report::monthly (report.hpp, helper "reportcpp3") goes here: the city's and each ward's
-  // month report from r, the inputs, the classes and the plan. Not called yet (it does not exist).
+  // CALL SITE report::monthly (report.hpp; being written by the "reportcpp3" helper): the city's
+  // and each ward's month report from r and the inputs (and the plan, once run makes one). Not
+  // called yet: report::monthly does not exist on this branch.
   return r;
 }
 
@@ -414,12 +423,15 @@ struct run_options {
 /// The demo's stages from a folder of inputs (or from synth options) to a folder of outputs,
 /// with the file names and bytes `commdx demo` writes for them:
 ///   [data/ (from synth options only): the synth files and calendar.json]
+///   teams/findings.csv, teams/coverage-neighbourhoods.csv, teams/coverage-wards.csv
 ///   indicators/indicators-baseline.csv, indicators/indicators-followup.csv
 ///   scores/scores-baseline.csv, scores/scores-now.csv
 ///   classify/classes.csv (the baseline's classes), classify/access-groups.csv
 /// The XLSX sheets stay Python-only (commdx demo writes them with openpyxl). Files are written
 /// whole (io::write_whole_file); the folder is not swapped in atomically as the demo's is.
 inline run_result run(const run_options& options) {
+  if (options.lang != "vi" && options.lang != "en")
+    throw config_error(location::in_file("run_options").in_column("lang"), "expected vi or en, got '" + options.lang + "'");
   const std::string out = options.output_dir.empty() || options.output_dir.back() == '/' ? options.output_dir
                                                                                            : options.output_dir + "/";
   std::vector<std::string> written;
@@ -427,10 +439,7 @@ inline run_result run(const run_options& options) {
   if (data.empty()) {
     data = out + "data";
     io::make_directories(data);
-    synth::write(data, options.synth);
-    for (const char* f : {"places.csv", "teams.json", "teams.csv", "households.csv", "businesses.csv",
-                          "sample_households.csv", "followup_households.csv", "visits.csv", "manual_processes.csv"})
-      written.push_back(std::string("data/") + f);
+    for (const auto& file : synth::write(data, options.synth).bytes) written.push_back("data/" + file.first);
     io::write_whole_file(data + "/calendar.json", calendar_json(calendar_of_synth(options.synth.start)));
     written.push_back("data/calendar.json");
   }
@@ -441,6 +450,11 @@ inline run_result run(const run_options& options) {
     io::write_whole_file(out + rel, bytes);
     written.push_back(rel);
   };
+  const detail::frame_columns counts{{"teams", "ward_teams", "neighbourhoods", "on_time", "late", "missing", "groups",
+                                      "groups_with_team"}, {}};
+  write("teams/findings.csv", detail::frame_csv(findings_table(r.findings)));
+  write("teams/coverage-neighbourhoods.csv", detail::frame_csv(unit_coverage_table(r.team_coverage.neighbourhoods), counts));
+  write("teams/coverage-wards.csv", detail::frame_csv(ward_coverage_table(r.team_coverage.wards), counts));
   const detail::frame_columns estimates{{"n"}, {}};
   const bool bom = true;  // the demo's CSV_ENCODING (utf-8-sig): Excel reads the accents right
   write("indicators/indicators-baseline.csv", detail::frame_csv(r.estimates_baseline, estimates, bom));

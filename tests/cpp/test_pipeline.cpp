@@ -1,12 +1,17 @@
 // The joins between stages (include/commdx/pipeline.hpp).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "commdx/error.hpp"
+#include "commdx/io/json.hpp"
 #include "commdx/pipeline.hpp"
 
 namespace {
@@ -208,6 +213,69 @@ TEST(Calendar, OfSynthMovesWithTheStart) {
                                                                    {base.period_end, moved.period_end}};
   for (const auto& d : dates) EXPECT_EQ(day(d.second) - day(d.first), shift) << d.first << " -> " << d.second;
   EXPECT_LT(day(base.deadline), day(base.period_start));  // the campaign starts after the teams' deadline
+}
+
+// pipeline::run on test_golden's city (commdx demo --households 2000 --seed 5 --lang en) writes
+// the bytes of the demo's golden files (tests/data/golden/demo, checked in from a demo run; the
+// indicator files keep their city and ward rows there). test_pipeline_example.py compares every
+// file with a fresh demo run; this one needs no Python.
+TEST(Run, FromSynthOptionsWritesTheDemosGoldenBytes) {
+  namespace fs = std::filesystem;
+  const fs::path out = fs::temp_directory_path() / ("commdx-pipeline-test-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  commdx::pipeline::run_options opt;
+  opt.synth.households = 2000;
+  opt.synth.seed = 5;
+  opt.lang = "en";
+  opt.output_dir = out.string();
+  const auto r = commdx::pipeline::run(opt);
+  const std::string golden = std::string(COMMDX_SOURCE_DIR) + "/tests/data/golden/demo/";
+  auto city_and_wards = [](const std::string& text) {
+    std::istringstream in(text);
+    std::string line, kept;
+    for (bool header = true; std::getline(in, line); header = false)
+      if (header || line.rfind("city,", 0) == 0 || line.rfind("ward,", 0) == 0) kept += line + "\n";
+    return kept;
+  };
+  std::size_t compared = 0;
+  for (const char* rel : {"data/places.csv", "teams/findings.csv", "teams/coverage-wards.csv",
+                          "teams/coverage-neighbourhoods.csv", "indicators/indicators-baseline.csv",
+                          "indicators/indicators-followup.csv", "scores/scores-baseline.csv", "scores/scores-now.csv",
+                          "classify/classes.csv", "classify/access-groups.csv"}) {
+    std::string got = commdx::io::read_file((out / rel).string());
+    if (std::string(rel).rfind("indicators/", 0) == 0) got = city_and_wards(got);
+    EXPECT_EQ(got, commdx::io::read_file(golden + rel)) << rel;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 10u);
+  // the typed result holds what the files hold
+  EXPECT_EQ(r.days.baseline, r.calendar.deadline);
+  ASSERT_TRUE(r.estimates_followup && r.scores_now && r.classes_now);
+  EXPECT_EQ(r.scores_baseline.rows(), 2 * r.classes_baseline.areas.size());  // adoption and readiness per ward
+  EXPECT_EQ(r.written.size(), 10u + 9u);  // the synth folder's ten files and the nine outputs
+  fs::remove_all(out);
+}
+
+TEST(Run, AFolderWithoutItsCalendarIsRefusedNamingTheFile) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("commdx-pipeline-nocal-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  commdx::synth::options small;
+  small.households = 300;
+  commdx::synth::write(dir.string(), small);  // every file but calendar.json (Python's synth adds it)
+  commdx::pipeline::run_options opt;
+  opt.input_dir = dir.string();
+  opt.output_dir = (dir / "out").string();
+  try {
+    commdx::pipeline::run(opt);
+    FAIL() << "a folder without calendar.json ran";
+  } catch (const commdx::input_error& e) {
+    EXPECT_EQ(e.where().file, (dir / "calendar.json").string());
+    EXPECT_NE(std::string(e.what()).find("cannot open file"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "out"));  // nothing written before the inputs are read
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
-// Writing output files (issue 12: file access only in io/). Standard C and C++ only (no POSIX
-// headers), so that commdx.hpp may include it: pipeline::run writes its folder through it.
+// Writing output files, and whether an optional input file is there (issue 12: file access only in
+// io/). Standard C and C++ only (no POSIX headers), so that commdx.hpp may include it:
+// pipeline::run reads and writes its folders through it and io/json.hpp.
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -10,6 +11,12 @@
 #include "commdx/error.hpp"
 
 namespace commdx::io {
+
+/// Whether `path` names a file (an optional input: a folder without a follow-up round).
+inline bool file_exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec);
+}
 
 /// Makes `dir` and its missing parents; an input_error naming it when it cannot.
 inline void make_directories(const std::string& dir) {
