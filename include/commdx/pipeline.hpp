@@ -3,7 +3,7 @@
 // input, in one place, so that the CLI, Python and a C++ program get the same results; and
 // pipeline::run, the stages `commdx demo` runs, from a folder of inputs to a folder of outputs.
 //
-//   data folder (read_inputs: places.csv, calendar.json, sample/followup/businesses CSV)
+//   data folder (read_inputs: places.csv, teams.json, calendar.json, sample/followup/businesses CSV)
 //     │  or synth options (synth::write + calendar_of_synth)
 //     ▼
 //   campaign_calendar ──► survey_days_of ──► as_of of each round
