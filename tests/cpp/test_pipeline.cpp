@@ -1,10 +1,17 @@
 // The joins between stages (include/commdx/pipeline.hpp).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "commdx/error.hpp"
+#include "commdx/io/json.hpp"
 #include "commdx/pipeline.hpp"
 
 namespace {
@@ -125,6 +132,150 @@ TEST(AreaClasses, CodeToClassFromEitherColumnName) {
   } catch (const commdx::input_error& e) {
     EXPECT_NE(std::string(e.what()).find("expected one of 'unit', 'code', 'unit_code'"), std::string::npos);
   }
+}
+
+// Python's repr of the same floats (what pandas' to_csv writes), typed from a Python 3 session.
+TEST(FrameCsv, FloatsAsPythonPrintsThem) {
+  using commdx::pipeline::detail::python_float;
+  EXPECT_EQ(python_float(0.4559109813290859), "0.4559109813290859");
+  EXPECT_EQ(python_float(1260.0), "1260.0");
+  EXPECT_EQ(python_float(0.1), "0.1");
+  EXPECT_EQ(python_float(0.0001), "0.0001");
+  EXPECT_EQ(python_float(1e-05), "1e-05");
+  EXPECT_EQ(python_float(1.5e-07), "1.5e-07");
+  EXPECT_EQ(python_float(-2.5e-120), "-2.5e-120");
+  EXPECT_EQ(python_float(1e16), "1e+16");
+  EXPECT_EQ(python_float(9999999999999998.0), "9999999999999998.0");
+  EXPECT_EQ(python_float(123456789012345680.0), "1.2345678901234568e+17");
+  EXPECT_EQ(python_float(-0.0), "-0.0");
+  EXPECT_EQ(python_float(2576.125), "2576.125");
+  EXPECT_EQ(python_float(commdx::missing), "");
+}
+
+TEST(FrameCsv, IntegersBooleansAndQuotedText) {
+  table t("t");
+  t.set("unit", commdx::text_column{"26506", "747"});
+  t.set("name", commdx::text_column{"Phường 1", "a, \"b\""});
+  t.set("n", commdx::numeric_column{1967, 12});
+  t.set("borderline", commdx::numeric_column{0, 1});
+  t.set("score", commdx::numeric_column{338.0, commdx::missing});
+  const commdx::pipeline::detail::frame_columns kinds{{"n"}, {"borderline"}};
+  EXPECT_EQ(commdx::pipeline::detail::frame_csv(t, kinds, true),
+            "\xEF\xBB\xBFunit,name,n,borderline,score\n26506,Phường 1,1967,False,338.0\n747,\"a, \"\"b\"\"\",12,True,\n");
+}
+
+TEST(Calendar, ReadWrittenAndTheSurveyDays) {
+  const std::string text = R"({
+ "start": "2022-06-20",
+ "deadline": "2022-07-20",
+ "first_visit": "2022-07-25",
+ "last_visit": "2022-10-30",
+ "period": {
+  "start": "2022-07-21",
+  "end": "2022-12-31"
+ }
+})";
+  const auto cal = commdx::pipeline::calendar_from_json(nlohmann::json::parse(text), "calendar.json");
+  EXPECT_EQ(commdx::pipeline::calendar_json(cal), text);  // the bytes `commdx synth` writes
+  const auto days = commdx::pipeline::survey_days_of(cal);
+  EXPECT_EQ(days.baseline, "2022-07-20");
+  EXPECT_EQ(days.followup, "2022-10-31");  // the day after the last visit, across a month's end
+
+  auto bad = nlohmann::json::parse(text);
+  bad["period"]["end"] = "2022-13-01";
+  try {
+    commdx::pipeline::calendar_from_json(bad, "data/calendar.json");
+    FAIL() << "month 13 accepted";
+  } catch (const commdx::input_error& e) {
+    EXPECT_EQ(e.where().file, "data/calendar.json");
+    EXPECT_EQ(e.where().column, "/period/end");
+  }
+  bad.erase("deadline");
+  try {
+    commdx::pipeline::calendar_from_json(bad, "calendar.json");
+    FAIL() << "no deadline accepted";
+  } catch (const commdx::config_error& e) {
+    EXPECT_EQ(e.where().column, "/deadline");
+    EXPECT_NE(std::string(e.what()).find("missing required date"), std::string::npos) << e.what();
+  }
+}
+
+// A synth calendar moved to another start moves every date by the same days, the plan's period too.
+TEST(Calendar, OfSynthMovesWithTheStart) {
+  const auto base = commdx::pipeline::calendar_of_synth("");
+  const auto moved = commdx::pipeline::calendar_of_synth("2025-03-01");
+  EXPECT_EQ(moved.start, "2025-03-01");
+  auto day = [](const std::string& d) { return *commdx::detail::parse_civil_date(d); };
+  const long shift = day(moved.start) - day(base.start);
+  const std::vector<std::pair<std::string, std::string>> dates = {{base.deadline, moved.deadline},
+                                                                   {base.last_visit, moved.last_visit},
+                                                                   {base.period_start, moved.period_start},
+                                                                   {base.period_end, moved.period_end}};
+  for (const auto& d : dates) EXPECT_EQ(day(d.second) - day(d.first), shift) << d.first << " -> " << d.second;
+  EXPECT_LT(day(base.deadline), day(base.period_start));  // the campaign starts after the teams' deadline
+}
+
+// pipeline::run on test_golden's city (commdx demo --households 2000 --seed 5 --lang en) writes
+// the bytes of the demo's golden files (tests/data/golden/demo, checked in from a demo run; the
+// indicator files keep their city and ward rows there). test_pipeline_example.py compares every
+// file with a fresh demo run; this one needs no Python.
+TEST(Run, FromSynthOptionsWritesTheDemosGoldenBytes) {
+  namespace fs = std::filesystem;
+  const fs::path out = fs::temp_directory_path() / ("commdx-pipeline-test-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  commdx::pipeline::run_options opt;
+  opt.synth.households = 2000;
+  opt.synth.seed = 5;
+  opt.lang = "en";
+  opt.output_dir = out.string();
+  const auto r = commdx::pipeline::run(opt);
+  const std::string golden = std::string(COMMDX_SOURCE_DIR) + "/tests/data/golden/demo/";
+  auto city_and_wards = [](const std::string& text) {
+    std::istringstream in(text);
+    std::string line, kept;
+    for (bool header = true; std::getline(in, line); header = false)
+      if (header || line.rfind("city,", 0) == 0 || line.rfind("ward,", 0) == 0) kept += line + "\n";
+    return kept;
+  };
+  std::size_t compared = 0;
+  for (const char* rel : {"data/places.csv", "teams/findings.csv", "teams/coverage-wards.csv",
+                          "teams/coverage-neighbourhoods.csv", "indicators/indicators-baseline.csv",
+                          "indicators/indicators-followup.csv", "scores/scores-baseline.csv", "scores/scores-now.csv",
+                          "classify/classes.csv", "classify/access-groups.csv"}) {
+    std::string got = commdx::io::read_file((out / rel).string());
+    if (std::string(rel).rfind("indicators/", 0) == 0) got = city_and_wards(got);
+    EXPECT_EQ(got, commdx::io::read_file(golden + rel)) << rel;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 10u);
+  // the typed result holds what the files hold
+  EXPECT_EQ(r.days.baseline, r.calendar.deadline);
+  ASSERT_TRUE(r.estimates_followup && r.scores_now && r.classes_now);
+  EXPECT_EQ(r.scores_baseline.rows(), 2 * r.classes_baseline.areas.size());  // adoption and readiness per ward
+  EXPECT_EQ(r.written.size(), 10u + 9u);  // the synth folder's ten files and the nine outputs
+  fs::remove_all(out);
+}
+
+TEST(Run, AFolderWithoutItsCalendarIsRefusedNamingTheFile) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("commdx-pipeline-nocal-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  commdx::synth::options small;
+  small.households = 300;
+  commdx::synth::write(dir.string(), small);  // every file but calendar.json (Python's synth adds it)
+  commdx::pipeline::run_options opt;
+  opt.input_dir = dir.string();
+  opt.output_dir = (dir / "out").string();
+  try {
+    commdx::pipeline::run(opt);
+    FAIL() << "a folder without calendar.json ran";
+  } catch (const commdx::input_error& e) {
+    EXPECT_EQ(e.where().file, (dir / "calendar.json").string());
+    EXPECT_NE(std::string(e.what()).find("cannot open file"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "out"));  // nothing written before the inputs are read
+  fs::remove_all(dir);
 }
 
 }  // namespace
