@@ -12,6 +12,7 @@
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
+#include "commdx/report/teams.hpp"
 #include "commdx/report/visits.hpp"
 
 // Bindings of the monitor stage: the test of a change between survey rounds (monitor.hpp) and the
@@ -408,4 +409,13 @@ void bind_monitor(py::module_& m) {
       py::arg("household_ward"), py::arg("ward_of"), py::arg("action_aliases"), py::arg("month"), py::arg("ward"),
       py::arg("min_households"), py::arg("default_action_minutes"), py::arg("prior_strength"),
       py::arg("nominated_members"), py::arg("nominated_teams"));
+  m.def(
+      "_teams_section",
+      [](const commdx::roster& roster, const commdx::places& places, const commdx::rule_set& rules,
+         const std::optional<std::string>& deadline, const std::string& ward) {
+        namespace r = commdx::report;
+        r::teams_inputs in{roster, places, rules, deadline, ward};
+        return commdx::bind::json_to_py(to_json(r::teams_section(in)));
+      },
+      py::arg("roster"), py::arg("places"), py::arg("rules"), py::arg("deadline"), py::arg("ward"));
 }

@@ -438,7 +438,7 @@ def monthly_report(
     # ---- teams -----------------------------------------------------------------------------
     if deadline is None and rules is None and "calendar" in files:  # the folder's own calendar (calendar.json)
         deadline = files["calendar"]["deadline"]
-    teams_section = _teams_section(roster, places, places_df, ward, _deadline_in_force(rules, deadline), lang)
+    teams_section = _teams_section(roster, places, places_df, ward, rules, deadline, lang)
     report["teams"] = teams_section["data"]
     tables.update(teams_section["tables"])
     missing.extend(teams_section["missing"])
@@ -676,115 +676,48 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
 
 # ---- teams ---------------------------------------------------------------------------------
 
-def _deadline_in_force(rules: Any, deadline: str | None) -> tuple[Any, str, str | None]:
-    """The rule set, the T5 deadline in force (the rule set's, written once in its file), and the
-    rule set's own deadline when an explicit ``deadline`` overrides it (None otherwise)."""
-    from .teams import _as_rules
-
-    rule_set = _as_rules(rules)
-    if deadline is None or str(deadline) == rule_set.deadline:
-        return rule_set, rule_set.deadline, None
-    return rule_set, str(deadline), rule_set.deadline
+_TEAM_COLUMNS = ["team", "level", "unit", "ward", "decision_date", "members", "youth_union_members", "bank_staff",
+                 "weekly_hours"]
 
 
-def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str | None,
-                   in_force: tuple[Any, str, str | None], lang: str) -> dict[str, Any]:
-    rules, deadline, rules_deadline = in_force
+def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str | None, rules: Any,
+                   deadline: str | None, lang: str) -> dict[str, Any]:
+    """The teams section: computed by C++ ``commdx::report::teams_section``
+    (include/commdx/report/teams.hpp: the deadline in force, each team's composition, T5 coverage
+    by team_coverage and the T1/T3/T5 findings by check_teams, the rule set's or ``deadline``);
+    this adapter gives it the roster, places and rule set, and words its notes."""
+    from .teams import FINDING_COLUMNS, _as_places, _as_roster, _as_rules
+
     if roster is None:
         return {"data": None, "tables": {}, "missing": ["teams: no roster (teams.json)"]}
-    teams = roster.get("teams", []) if isinstance(roster, dict) else []
-    ward_of = _ward_of(places_df)
-    rows = []
-    for t in teams:
-        w = ward_of.get(str(t.get("unit")), str(t.get("unit")))
-        if ward and w != ward:
-            continue
-        roles = [m.get("affiliation") for m in t.get("members", [])]
-        rows.append({"team": t.get("id"), "level": t.get("level"), "unit": t.get("unit"), "ward": w,
-                     "decision_date": t.get("decision_date"), "members": len(t.get("members", [])),
-                     "youth_union_members": sum(a == "youth_union_member" for a in roles),
-                     "bank_staff": sum(a == "bank_staff" for a in roles),
-                     "weekly_hours": sum(float(m.get("weekly_hours") or 0) for m in t.get("members", []))})
-    comp = pd.DataFrame(rows)
-    # T5 coverage: the teams stage's team_coverage (on time, late, missing per neighbourhood).
     places_arg = places if places is not None else (places_df if len(places_df) else None)
-    cov_rows: list[dict[str, Any]] = []
-    missing_t: list[str] = []
-    try:
-        from .teams import team_coverage
-    except ImportError:
-        team_coverage = None  # type: ignore[assignment]
-    cov = None
-    if team_coverage is not None:
-        try:
-            cov = team_coverage(roster, places_arg, deadline, rules=rules).neighbourhoods
-        except _core.Error as exc:
-            missing_t.append(f"team coverage (T5) by commdx.team_coverage failed: {exc}; computed from the roster's decision dates instead")
-    else:
-        missing_t.append("team coverage (T5): commdx.team_coverage is not available; computed from the roster's decision dates")
-    if cov is not None:
-        if ward:
-            cov = cov[cov["ward"].astype(str) == ward]
-        cov_rows = [{"unit": r["unit"], "name": r.get("unit_name", ""), "covered_by_deadline": r["status"] == "on_time",
-                     "late_team": r["status"] == "late"} for r in cov.to_dict(orient="records")]
-    else:
-        cov_rows = _coverage_from_roster(teams, places_df, ward, deadline)
-    coverage = pd.DataFrame(cov_rows, columns=["unit", "name", "covered_by_deadline", "late_team"])
-    findings = None
-    missing = missing_t
-    try:
-        from .teams import check_teams
-    except ImportError:
-        check_teams = None  # type: ignore[assignment]
-    if check_teams is not None:
-        try:
-            findings = check_teams(roster, places_arg, rules=rules, deadline=deadline)
-        except _core.Error as exc:
-            missing.append(f"team composition findings (T1/T3): commdx.check_teams refused the roster: {exc}")
-        if ward is not None and findings is not None and "team" in findings.columns and len(comp):
-            findings = findings[findings["team"].isin(set(comp["team"])) | findings["team"].isna()]
-    else:
-        missing.append("team composition findings (T1/T3): commdx.check_teams is not available yet")
-    errors = int((findings["severity"] == "error").sum()) if findings is not None and len(findings) else 0
-    warnings_ = int((findings["severity"] == "warning").sum()) if findings is not None and len(findings) else 0
+    res = _core._teams_section(_as_roster(roster), _as_places(places_arg), _as_rules(rules),
+                               None if deadline is None else str(deadline), ward or "")
+    missing = [{"coverage_from_roster": f"team coverage (T5) by commdx.team_coverage failed: {message}; "
+                                        "computed from the roster's decision dates instead",
+                "findings_refused": f"team composition findings (T1/T3): commdx.check_teams refused the roster: {message}"}[note]
+               for note, message in ((n["id"], n["message"]) for n in res["notes"])]
+    comp = pd.DataFrame(res["teams"], columns=_TEAM_COLUMNS) if res["teams"] else pd.DataFrame()
+    coverage = pd.DataFrame(res["coverage"], columns=["unit", "name", "covered_by_deadline", "late_team"])
+    findings = None if res["findings"] is None else pd.DataFrame(res["findings"], columns=list(FINDING_COLUMNS))
+    severities = findings["severity"].tolist() if findings is not None else []
     data = {
-        "deadline": deadline,
+        "deadline": res["deadline"],
         "neighbourhoods": int(len(coverage)),
-        "covered_by_deadline": int(coverage["covered_by_deadline"].sum()) if len(coverage) else 0,
-        "uncovered": [r["unit"] for r in cov_rows if not r["covered_by_deadline"]],
-        "late": [r["unit"] for r in cov_rows if r["late_team"]],
+        "covered_by_deadline": sum(r["covered_by_deadline"] for r in res["coverage"]),
+        "uncovered": [r["unit"] for r in res["coverage"] if not r["covered_by_deadline"]],
+        "late": [r["unit"] for r in res["coverage"] if r["late_team"]],
         "teams": _records(comp),
-        "composition_errors": errors if findings is not None else None,
-        "composition_warnings": warnings_ if findings is not None else None,
-        "findings": _records(findings[[c for c in ("severity", "rule", "team", f"message_{lang}") if c in findings.columns]]) if findings is not None else None,
+        "composition_errors": severities.count("error") if findings is not None else None,
+        "composition_warnings": severities.count("warning") if findings is not None else None,
+        "findings": _records(findings[["severity", "rule", "team", f"message_{lang}"]]) if findings is not None else None,
     }
-    if rules_deadline is not None:  # an explicit deadline in place of the rule set's: said, never silent
-        data["deadline_override"] = {"deadline": deadline, "rules_deadline": rules_deadline}
+    if res["rules_deadline"] is not None:  # an explicit deadline in place of the rule set's: said, never silent
+        data["deadline_override"] = {"deadline": res["deadline"], "rules_deadline": res["rules_deadline"]}
     tables = {"team_composition": comp, "team_coverage": coverage}
     if findings is not None:
         tables["team_findings"] = findings
     return {"data": data, "tables": tables, "missing": missing}
-
-
-def _coverage_from_roster(teams: list[dict[str, Any]], places_df: pd.DataFrame, ward: str | None,
-                          deadline: str) -> list[dict[str, Any]]:
-    """T5 from the roster alone: a neighbourhood/village is covered when a team of it (or of one
-    of its residential groups) was decided on or before the deadline."""
-    hoods = places_df[places_df["kind"].isin(["neighbourhood", "village"])]
-    if ward:
-        hoods = hoods[hoods["parent"] == ward]
-    hood_codes = set(hoods["code"])
-    parent = dict(zip(places_df["code"], places_df["parent"]))
-    covered: set[str] = set()
-    late: set[str] = set()
-    for t in teams:
-        unit = str(t.get("unit"))
-        hood = unit if unit in hood_codes else parent.get(unit, "")
-        if hood not in hood_codes or t.get("level") == "ward":
-            continue
-        (covered if str(t.get("decision_date") or "9999") <= deadline else late).add(hood)
-    return [{"unit": c, "name": n, "covered_by_deadline": c in covered, "late_team": c in late and c not in covered}
-            for c, n in zip(hoods["code"], hoods["name"])]
 
 
 def _ward_of(places_df: pd.DataFrame) -> dict[str, str]:
