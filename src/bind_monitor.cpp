@@ -12,6 +12,7 @@
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
+#include "commdx/report/manual.hpp"
 #include "commdx/report/teams.hpp"
 #include "commdx/report/visits.hpp"
 
@@ -418,4 +419,27 @@ void bind_monitor(py::module_& m) {
         return commdx::bind::json_to_py(to_json(r::teams_section(in)));
       },
       py::arg("roster"), py::arg("places"), py::arg("rules"), py::arg("deadline"), py::arg("ward"));
+
+  m.def(
+      "_manual_section",
+      [](const py::dict& log, const std::string& source, const std::unordered_map<std::string, std::string>& ward_of,
+         const std::unordered_map<std::string, std::string>& campaigns, const std::string& month,
+         const std::string& ward, double min_households) {
+        namespace r = commdx::report;
+        r::manual_inputs in;
+        in.log = commdx::bind::table_from_py(log, source);
+        in.ward_of = ward_of;
+        in.campaigns = campaigns;
+        in.month = month;
+        in.ward = ward;
+        in.min_households = min_households;
+        r::manual_result res;
+        {
+          py::gil_scoped_release release;
+          res = r::manual_section(in);
+        }
+        return commdx::bind::json_to_py(to_json(res));
+      },
+      py::arg("log"), py::arg("source"), py::arg("ward_of"), py::arg("campaigns"), py::arg("month"), py::arg("ward"),
+      py::arg("min_households"));
 }

@@ -447,6 +447,8 @@ def _indicators_from_statistics(documents: list, sources: collections.abc.Sequen
     """
 def _manual_process_pattern(households: collections.abc.Sequence[str], processes: collections.abc.Sequence[str], wards: collections.abc.Sequence[str], months: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], min_households: typing.SupportsFloat | typing.SupportsIndex) -> dict:
     ...
+def _manual_section(log: dict, source: str, ward_of: collections.abc.Mapping[str, str], campaigns: collections.abc.Mapping[str, str], month: str, ward: str, min_households: typing.SupportsFloat | typing.SupportsIndex) -> typing.Any:
+    ...
 def _merge_statistics(documents: list, sources: collections.abc.Sequence[str]) -> typing.Any:
     """
     Wards' statistics documents merged into the city's.

@@ -861,57 +861,29 @@ def _household_ward(sample: pd.DataFrame | None, followup: pd.DataFrame | None) 
 
 # ---- M1 ------------------------------------------------------------------------------------
 
-_ALL_PROCESSES = "__all__"
-
-
-def _manual_pattern(df: pd.DataFrame, k: float) -> dict[tuple[str, str], str]:
-    """Status of each (process, unit) of the M1 log, units the city and its wards, and of the
-    log's total households per unit (process ``__all__``): C++ ``commdx::manual_process_pattern``
-    (include/commdx/report/disclosure.hpp, docs/disclosure.md), month by month from the log's
-    first month, as every earlier report did."""
-    if "date" in df.columns:
-        dates = pd.to_datetime(df["date"])
-        months = (dates.dt.year * 12 + dates.dt.month - 1).fillna(-1).astype("int64").tolist()
-    else:
-        months = [0] * len(df)
-    res = _core._manual_process_pattern(_codes(df["household_id"]), df["process"].astype(str).tolist(),
-                                        df["__ward__"].astype(str).tolist(), months, float(k))
-    return {(p, u): st for p, u, st in zip(res["process"], res["unit"], res["status"])}
-
-
 def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward: str | None,
                     cfg: Mapping[str, Any], k: float, lang: str) -> dict[str, Any]:
-    df = log.copy()
-    if "date" in df.columns:
-        df = df[pd.to_datetime(df["date"]).dt.to_period("M") <= pd.Period(month, "M")]
-    ward_of = _ward_of(places_df)
-    df["__ward__"] = (df["ward_code"] if "ward_code" in df.columns else df["group_code"].map(ward_of)).fillna("").astype(str)
-    freq = pd.to_numeric(df.get("frequency_per_month", pd.Series(1.0, index=df.index)), errors="coerce").fillna(0)
-    df = df.assign(freq=freq)
-    status = _manual_pattern(df, k)
-    here = ward or CITY
-    if ward:
-        df = df[df["__ward__"] == ward]
-    g = df.groupby("process").agg(households=("household_id", "nunique"), times_per_month=("freq", "sum"),
-                                  groups=("group_code", "nunique")).reset_index()
+    """The M1 section: computed by C++ ``commdx::report::manual_section``
+    (include/commdx/report/manual.hpp: the log up to the month, per process of the scope, the
+    city's small-cell pattern, the proposals ranked by households); this adapter gives it the log
+    pandas reads and words the replacements (report-config.json's ``manual_processes``)."""
+    df = _plain(log)
+    columns = {c: _codes(df[c]) for c in ("household_id", "group_code", "process", "date", "ward_code") if c in df.columns}
+    if "frequency_per_month" in df.columns:  # a frequency that is not a number counts 0, as before
+        columns["frequency_per_month"] = pd.to_numeric(df["frequency_per_month"], errors="coerce").fillna(0).to_numpy(dtype="float64")
     mapping = cfg.get("manual_processes", {})
-    g["replacement"] = [mapping.get(p, {}).get(lang, _w("unmapped", lang)) for p in g["process"]]
-    g["campaign"] = [mapping.get(p, {}).get("campaign", "") for p in g["process"]]
-    # Small cells: a process seen in fewer than k households here is not listed; it is counted
-    # among "other processes" (how many, not how many households). The pattern is the city's
-    # (city = sum of its wards, per process), so the city minus the other wards reveals no
-    # hidden ward's count; the log's total is published only where the pattern allows it.
-    g["suppression"] = [status.get((p, here), "primary") for p in g["process"]]
-    g = g.sort_values(["households", "times_per_month", "process"], ascending=[False, False, True]).reset_index(drop=True)
-    hidden = g["suppression"] != "published"
-    pub = g[~hidden].reset_index(drop=True)
-    pub.insert(0, "rank", range(1, len(pub) + 1))
-    rows = _records(pub[["rank", "process", "replacement", "campaign", "households", "times_per_month", "groups"]])
-    total = int(df["household_id"].nunique())
-    data = {"households_logged": total if status.get((_ALL_PROCESSES, here)) == "published" else None,
-            "proposals": rows,
-            "other": ({"label": _w("other_processes", lang, k=int(k)), "processes": int(hidden.sum()),
-                       "households": None} if hidden.any() else None)}
+    campaigns = {p: str(m.get("campaign", "")) for p, m in mapping.items() if isinstance(m, Mapping)}
+    res = _core._manual_section(columns, str(log.attrs.get("source") or "manual_processes"), _ward_of(places_df),
+                                campaigns, month, ward or "", float(k))
+    rows = [{"rank": r["rank"], "process": r["process"],
+             "replacement": mapping.get(r["process"], {}).get(lang, _w("unmapped", lang)), "campaign": r["campaign"],
+             "households": r["households"], "times_per_month": r["times_per_month"], "groups": r["groups"]}
+            for r in res["proposals"]]
+    pub = pd.DataFrame(rows, columns=["rank", "process", "households", "times_per_month", "groups", "replacement",
+                                      "campaign"]).assign(suppression="published")
+    data = {"households_logged": res["households_logged"], "proposals": rows,
+            "other": ({"label": _w("other_processes", lang, k=int(k)), "processes": res["other_processes"],
+                       "households": None} if res["other_processes"] else None)}
     return {"data": data, "table": pub}
 
 

@@ -3,11 +3,13 @@
 // fpc, round, pace and hidden figure below is worked out in the comments from the rules in
 // docs/disclosure.md and the headers, not taken from the code; so are the visits section's
 // (report/visits.hpp) visits, hours, rates, plan counts and nominations, the teams section's
-// (report/teams.hpp) composition, coverage and findings.
+// (report/teams.hpp) composition, coverage and findings, the M1 section's (report/manual.hpp)
+// proposals.
 #include <gtest/gtest.h>
 
 #include <commdx/report/disclosure.hpp>
 #include <commdx/report/indicators.hpp>
+#include <commdx/report/manual.hpp>
 #include <commdx/report/teams.hpp>
 #include <commdx/report/visits.hpp>
 
@@ -874,4 +876,113 @@ TEST(ReportTeams, ARosterTheChecksRefuseIsCoveredFromItsDecisionDatesAndSaidSo) 
   EXPECT_TRUE(res.coverage[2].late_team);
   EXPECT_EQ(res.teams.size(), 5u);
   EXPECT_EQ(res.teams[4].ward, "NOWHERE");  // a unit the places lack is its own ward
+}
+
+// ---- the M1 section (include/commdx/report/manual.hpp) -------------------------------------------
+
+namespace {
+
+struct m1_row {
+  std::string household, group, process, date;
+  double frequency;
+};
+
+commdx::report::manual_inputs manual_in(const std::vector<m1_row>& rows, const std::string& ward) {
+  commdx::text_column hh, group, process, date;
+  commdx::numeric_column freq;
+  for (const auto& r : rows) {
+    hh.push_back(r.household);
+    group.push_back(r.group);
+    process.push_back(r.process);
+    date.push_back(r.date);
+    freq.push_back(r.frequency);
+  }
+  commdx::report::manual_inputs in;
+  in.log = commdx::table("m1.csv");
+  in.log.set("household_id", hh);
+  in.log.set("group_code", group);
+  in.log.set("process", process);
+  in.log.set("date", date);
+  in.log.set("frequency_per_month", freq);
+  in.ward_of = {{"W1-A-1", "W1"}, {"W1-A-2", "W1"}, {"W2-A-1", "W2"}};
+  in.campaigns = {{"P", "c_p"}};
+  in.month = "2022-10";
+  in.ward = ward;
+  in.min_households = 2;
+  return in;
+}
+
+/// P: h1 (September, twice a month), h2 in W1; h3 (4 a month), h4 in W2. Q: h1 (0.5 a month, in
+/// group W1-A-2) and h5 (no frequency: 0) in W1. h7's November row is after the month and h8's
+/// undated row is in no month: both left out.
+std::vector<m1_row> m1_rows() {
+  const double none = commdx::missing;
+  return {{"h1", "W1-A-1", "P", "2022-09-03", 2}, {"h2", "W1-A-1", "P", "2022-10-01", 1},
+          {"h1", "W1-A-2", "Q", "2022-10-05", 0.5}, {"h5", "W1-A-1", "Q", "2022-10-06", none},
+          {"h3", "W2-A-1", "P", "2022-10-02", 4}, {"h4", "W2-A-1", "P", "2022-10-02", 1},
+          {"h7", "W1-A-1", "P", "2022-11-02", 9}, {"h8", "W1-A-1", "Q", "", 1}};
+}
+
+}  // namespace
+
+TEST(ReportManual, AWardsProcessesRankedByHouseholdsThenTimes) {
+  const auto res = commdx::report::manual_section(manual_in(m1_rows(), "W1"));
+  // W1: P {h1, h2} 2 households, 2 + 1 = 3 times, group W1-A-1; Q {h1, h5} 2 households,
+  // 0.5 + 0 times, groups W1-A-2 and W1-A-1. Tied on households, P's 3 times rank it first.
+  ASSERT_EQ(res.proposals.size(), 2u);
+  const auto& p = res.proposals[0];
+  EXPECT_EQ(p.rank, 1u);
+  EXPECT_EQ(p.process, "P");
+  EXPECT_EQ(p.campaign, "c_p");
+  EXPECT_EQ(p.households, 2u);
+  EXPECT_DOUBLE_EQ(p.times_per_month, 3.0);
+  EXPECT_EQ(p.groups, 1u);
+  const auto& q = res.proposals[1];
+  EXPECT_EQ(q.rank, 2u);
+  EXPECT_EQ(q.process, "Q");
+  EXPECT_EQ(q.campaign, "");  // mapped to no campaign
+  EXPECT_EQ(q.households, 2u);
+  EXPECT_DOUBLE_EQ(q.times_per_month, 0.5);
+  EXPECT_EQ(q.groups, 2u);
+  EXPECT_EQ(res.households_logged, std::optional<std::size_t>(3));  // h1, h2, h5
+  EXPECT_EQ(res.other_processes, 0u);
+  // The city: P {h1..h4} 4 households, 2 + 1 + 4 + 1 = 8 times; Q as in W1; 5 households.
+  const auto city = commdx::report::manual_section(manual_in(m1_rows(), ""));
+  ASSERT_EQ(city.proposals.size(), 2u);
+  EXPECT_EQ(city.proposals[0].households, 4u);
+  EXPECT_DOUBLE_EQ(city.proposals[0].times_per_month, 8.0);
+  EXPECT_EQ(city.proposals[0].groups, 2u);
+  EXPECT_EQ(city.households_logged, std::optional<std::size_t>(5));
+}
+
+TEST(ReportManual, AProcessOfOneHouseholdIsCountedNotListedAndHidesTheTotal) {
+  auto rows = m1_rows();
+  rows.push_back({"h6", "W1-A-1", "R", "2022-10-07", 1});  // R: 1 household < k = 2, in W1 and the city
+  const auto res = commdx::report::manual_section(manual_in(rows, "W1"));
+  ASSERT_EQ(res.proposals.size(), 2u);
+  EXPECT_EQ(res.proposals[0].process, "P");
+  EXPECT_EQ(res.proposals[1].process, "Q");
+  EXPECT_EQ(res.other_processes, 1u);
+  // W1's total (h1, h2, h5, h6) would give R's household away as total minus P and Q's: hidden.
+  EXPECT_FALSE(res.households_logged);
+  const nlohmann::json j = commdx::report::to_json(res);
+  EXPECT_TRUE(j["households_logged"].is_null());
+  EXPECT_EQ(j["other_processes"], 1);
+  EXPECT_EQ(j["proposals"][0]["times_per_month"], 3.0);
+}
+
+TEST(ReportManual, ABadDateOrTextFrequenciesAreRefusedNamingTheFile) {
+  auto rows = m1_rows();
+  rows[2].date = "2022-13-05";
+  try {
+    commdx::report::manual_section(manual_in(rows, "W1"));
+    FAIL() << "a bad date was accepted";
+  } catch (const commdx::input_error& e) {
+    EXPECT_EQ(e.where().file, "m1.csv");
+    EXPECT_EQ(e.where().row, 3u);
+    EXPECT_EQ(e.where().column, "date");
+  }
+  auto in = manual_in(m1_rows(), "W1");
+  in.log.set("frequency_per_month", commdx::text_column(8, "often"));
+  EXPECT_THROW(commdx::report::manual_section(in), commdx::input_error);
 }
