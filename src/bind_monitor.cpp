@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
 #include "commdx/report/manual.hpp"
+#include "commdx/report/scores.hpp"
 #include "commdx/report/teams.hpp"
 #include "commdx/report/visits.hpp"
 
@@ -100,6 +102,22 @@ py::dict cells_to_py(const std::vector<commdx::report::indicator_cell>& cells) {
   out["significant_baseline"] = sig_base;
   out["significant_last_month"] = sig_last;
   out["suppression"] = suppression;
+  return out;
+}
+
+/// A table of the class and score section from Python: None, or {"baseline": rows, "now": rows}
+/// (either absent or None), rows as tuples.
+template <class Row, class Tuple>
+std::optional<commdx::report::baseline_and_now<Row>> before_after_of(const py::object& obj, Row (*row)(const Tuple&)) {
+  if (obj.is_none()) return std::nullopt;
+  commdx::report::baseline_and_now<Row> out;
+  const auto d = obj.cast<py::dict>();
+  for (auto [key, field] : {std::make_pair("baseline", &out.baseline), std::make_pair("now", &out.now)}) {
+    if (!d.contains(key) || d[key].is_none()) continue;
+    std::vector<Row> rows;
+    for (const auto& t : py::object(d[key]).template cast<std::vector<Tuple>>()) rows.push_back(row(t));
+    *field = std::move(rows);
+  }
   return out;
 }
 
@@ -442,4 +460,22 @@ void bind_monitor(py::module_& m) {
       },
       py::arg("log"), py::arg("source"), py::arg("ward_of"), py::arg("campaigns"), py::arg("month"), py::arg("ward"),
       py::arg("min_households"));
+
+  m.def(
+      "_class_score_section",
+      [](const py::object& classes, const py::object& scores, const std::string& unit) {
+        namespace r = commdx::report;
+        using class_tuple = std::tuple<std::string, std::string, std::string, std::optional<bool>>;
+        using score_tuple = std::tuple<std::string, std::string, double>;
+        r::class_score_inputs in;
+        in.classes = before_after_of<r::area_class, class_tuple>(classes, [](const class_tuple& t) {
+          return r::area_class{std::get<0>(t), std::get<1>(t), std::get<2>(t), std::get<3>(t)};
+        });
+        in.scores = before_after_of<r::unit_score, score_tuple>(scores, [](const score_tuple& t) {
+          return r::unit_score{std::get<0>(t), std::get<1>(t), std::get<2>(t)};
+        });
+        in.unit = unit;
+        return commdx::bind::json_to_py(to_json(r::class_score_section(in)));
+      },
+      py::arg("classes"), py::arg("scores"), py::arg("unit"));
 }

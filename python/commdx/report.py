@@ -891,29 +891,38 @@ def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward
 
 def _class_score_section(scores: Mapping[str, pd.DataFrame] | None, classes: Mapping[str, pd.DataFrame] | None,
                          unit: str) -> dict[str, Any]:
-    missing: list[str] = []
+    """The class and score section: computed by C++ ``commdx::report::class_score_section``
+    (include/commdx/report/scores.hpp: the unit's classes and scores at the baseline and now, or
+    every row when the tables do not list the unit); this adapter gives it the tables as rows."""
+    def rows(tables: Mapping[str, pd.DataFrame] | None, columns: tuple[str, ...], need: str) -> dict[str, list] | None:
+        if not tables:
+            return None
+        out = {}
+        for when in ("baseline", "now"):
+            t = tables.get(when)
+            if t is not None and need in t.columns:
+                cols = [t[c] if c in t.columns else pd.Series([None] * len(t), index=t.index) for c in columns]
+                out[when] = [tuple(None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in r)
+                             for r in zip(*cols)]
+        return out
+
+    def texts(r: tuple, n: int) -> tuple:
+        return tuple("" if v is None else str(v) for v in r[:n]) + r[n:]
+
+    cls = rows(classes, ("code", "name", "class", "borderline"), "code")
+    scr = rows(scores, ("unit", "index", "score"), "unit")
+    res = _core._class_score_section(
+        None if cls is None else {w: [texts(r, 3)[:3] + ((None if r[3] is None else bool(r[3])),) for r in v] for w, v in cls.items()},
+        None if scr is None else {w: [texts(r, 2)[:2] + (float("nan") if r[2] is None else float(r[2]),) for r in v]
+                                  for w, v in scr.items()},
+        unit)
     data: dict[str, Any] = {}
-    if classes:
-        rows = {}
-        for when in ("baseline", "now"):
-            c = classes.get(when)
-            if c is not None and "code" in c.columns:
-                sel = c[c["code"].astype(str) == unit] if unit in set(c["code"].astype(str)) else c
-                rows[when] = _records(sel[[x for x in ("code", "name", "class", "borderline") if x in sel.columns]])
-        data["classes"] = rows
-    else:
-        missing.append("class change: no classes given (commdx.classify_areas at baseline and now)")
-    if scores:
-        rows = {}
-        for when in ("baseline", "now"):
-            s = scores.get(when)
-            if s is not None:
-                ucol = next((c for c in ("unit", "code") if c in s.columns), None)
-                sel = s[s[ucol].astype(str) == unit] if ucol and unit in set(s[ucol].astype(str)) else s
-                rows[when] = _records(sel)
-        data["scores"] = rows
-    else:
-        missing.append("score change: no scores given (commdx.CompositeIndex at baseline and now)")
+    for key, columns in (("classes", ("code", "name", "class", "borderline")), ("scores", ("unit", "index", "score"))):
+        if res[key] is not None:
+            data[key] = {w: [{c: r[c] for c in columns} for r in v] for w, v in res[key].items()}
+    missing = [{"no_classes": "class change: no classes given (commdx.classify_areas at baseline and now)",
+                "no_scores": "score change: no scores given (commdx.CompositeIndex at baseline and now)"}[n]
+               for n in res["notes"]]
     return {"data": data, "missing": missing}
 
 

@@ -4,12 +4,13 @@
 // docs/disclosure.md and the headers, not taken from the code; so are the visits section's
 // (report/visits.hpp) visits, hours, rates, plan counts and nominations, the teams section's
 // (report/teams.hpp) composition, coverage and findings, the M1 section's (report/manual.hpp)
-// proposals.
+// proposals and the class and score section's (report/scores.hpp) rows.
 #include <gtest/gtest.h>
 
 #include <commdx/report/disclosure.hpp>
 #include <commdx/report/indicators.hpp>
 #include <commdx/report/manual.hpp>
+#include <commdx/report/scores.hpp>
 #include <commdx/report/teams.hpp>
 #include <commdx/report/visits.hpp>
 
@@ -985,4 +986,39 @@ TEST(ReportManual, ABadDateOrTextFrequenciesAreRefusedNamingTheFile) {
   auto in = manual_in(m1_rows(), "W1");
   in.log.set("frequency_per_month", commdx::text_column(8, "often"));
   EXPECT_THROW(commdx::report::manual_section(in), commdx::input_error);
+}
+
+// ---- the class and score section (include/commdx/report/scores.hpp) ------------------------------
+
+TEST(ReportClassScores, AWardsRowsOrEveryRowForTheCity) {
+  using cls = commdx::report::area_class;
+  using sc = commdx::report::unit_score;
+  commdx::report::class_score_inputs in;
+  in.classes = commdx::report::baseline_and_now<cls>{
+      std::vector<cls>{{"W1", "Phường 1", "central", false}, {"W2", "Xã 2", "remote", true}}, std::nullopt};
+  in.scores = commdx::report::baseline_and_now<sc>{
+      std::vector<sc>{{"W1", "adoption", 0.4}, {"W2", "adoption", 0.3}},
+      std::vector<sc>{{"W1", "adoption", 0.5}, {"W1", "readiness", 0.6}, {"W2", "adoption", commdx::missing}}};
+  in.unit = "W1";
+  const auto ward = commdx::report::class_score_section(in);
+  ASSERT_TRUE(ward.classes && ward.classes->baseline);
+  ASSERT_EQ(ward.classes->baseline->size(), 1u);
+  EXPECT_EQ(ward.classes->baseline->front().klass, "central");
+  EXPECT_FALSE(ward.classes->now);  // not given
+  ASSERT_TRUE(ward.scores && ward.scores->now);
+  ASSERT_EQ(ward.scores->now->size(), 2u);  // W1's two indices
+  EXPECT_DOUBLE_EQ((*ward.scores->now)[1].score, 0.6);
+  EXPECT_TRUE(ward.notes.empty());
+  in.unit = "C";  // the city: the tables list wards only, so every row
+  const auto city = commdx::report::class_score_section(in);
+  EXPECT_EQ(city.classes->baseline->size(), 2u);
+  EXPECT_EQ(city.scores->now->size(), 3u);
+  EXPECT_TRUE(std::isnan((*city.scores->now)[2].score));
+  const nlohmann::json j = commdx::report::to_json(city);
+  EXPECT_TRUE(j["scores"]["now"][2]["score"].is_null());  // not computed: null, never NaN
+  EXPECT_FALSE(j["classes"].contains("now"));             // not given
+  EXPECT_EQ(j["classes"]["baseline"][1]["borderline"], true);
+  in.classes.reset();
+  in.scores.reset();
+  EXPECT_EQ(commdx::report::class_score_section(in).notes, (std::vector<std::string>{"no_classes", "no_scores"}));
 }
