@@ -868,6 +868,7 @@ def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward
     city's small-cell pattern, the proposals ranked by households); this adapter gives it the log
     pandas reads and words the replacements (report-config.json's ``manual_processes``)."""
     df = _plain(log)
+    assert df is not None  # a DataFrame in, a DataFrame out
     columns = {c: _codes(df[c]) for c in ("household_id", "group_code", "process", "date", "ward_code") if c in df.columns}
     if "frequency_per_month" in df.columns:  # a frequency that is not a number counts 0, as before
         columns["frequency_per_month"] = pd.to_numeric(df["frequency_per_month"], errors="coerce").fillna(0).to_numpy(dtype="float64")
@@ -894,36 +895,37 @@ def _class_score_section(scores: Mapping[str, pd.DataFrame] | None, classes: Map
     """The class and score section: computed by C++ ``commdx::report::class_score_section``
     (include/commdx/report/scores.hpp: the unit's classes and scores at the baseline and now, or
     every row when the tables do not list the unit); this adapter gives it the tables as rows."""
-    def rows(tables: Mapping[str, pd.DataFrame] | None, columns: tuple[str, ...], need: str) -> dict[str, list] | None:
+    def rows(tables: Mapping[str, pd.DataFrame] | None, columns: tuple[str, ...], row: Any) -> dict[str, list] | None:
         if not tables:
             return None
         out = {}
         for when in ("baseline", "now"):
             t = tables.get(when)
-            if t is not None and need in t.columns:
-                cols = [t[c] if c in t.columns else pd.Series([None] * len(t), index=t.index) for c in columns]
-                out[when] = [tuple(None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in r)
-                             for r in zip(*cols)]
+            if t is not None and columns[0] in t.columns:  # a column the table lacks is None throughout
+                cols = [t[c].tolist() if c in t.columns else [None] * len(t) for c in columns]
+                out[when] = [row(*(None if isinstance(v, float) and math.isnan(v) else v for v in r)) for r in zip(*cols)]
         return out
 
-    def texts(r: tuple, n: int) -> tuple:
-        return tuple("" if v is None else str(v) for v in r[:n]) + r[n:]
+    def text(v: Any) -> str:
+        return "" if v is None else str(v)
 
-    cls = rows(classes, ("code", "name", "class", "borderline"), "code")
-    scr = rows(scores, ("unit", "index", "score"), "unit")
     res = _core._class_score_section(
-        None if cls is None else {w: [texts(r, 3)[:3] + ((None if r[3] is None else bool(r[3])),) for r in v] for w, v in cls.items()},
-        None if scr is None else {w: [texts(r, 2)[:2] + (float("nan") if r[2] is None else float(r[2]),) for r in v]
-                                  for w, v in scr.items()},
+        rows(classes, _CLASS_COLUMNS, lambda code, name, klass, borderline:
+             (text(code), text(name), text(klass), None if borderline is None else bool(borderline))),
+        rows(scores, _SCORE_COLUMNS, lambda u, index, score: (text(u), text(index), math.nan if score is None else float(score))),
         unit)
     data: dict[str, Any] = {}
-    for key, columns in (("classes", ("code", "name", "class", "borderline")), ("scores", ("unit", "index", "score"))):
+    for key, columns in (("classes", _CLASS_COLUMNS), ("scores", _SCORE_COLUMNS)):
         if res[key] is not None:
             data[key] = {w: [{c: r[c] for c in columns} for r in v] for w, v in res[key].items()}
     missing = [{"no_classes": "class change: no classes given (commdx.classify_areas at baseline and now)",
                 "no_scores": "score change: no scores given (commdx.CompositeIndex at baseline and now)"}[n]
                for n in res["notes"]]
     return {"data": data, "missing": missing}
+
+
+_CLASS_COLUMNS = ("code", "name", "class", "borderline")
+_SCORE_COLUMNS = ("unit", "index", "score")
 
 
 # ---------------------------------------------------------------------------------------------
