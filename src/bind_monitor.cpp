@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <unordered_map>
 #include <vector>
@@ -12,6 +13,9 @@
 #include "commdx/report.hpp"
 #include "commdx/report/disclosure.hpp"
 #include "commdx/report/indicators.hpp"
+#include "commdx/report/manual.hpp"
+#include "commdx/report/scores.hpp"
+#include "commdx/report/teams.hpp"
 #include "commdx/report/visits.hpp"
 
 // Bindings of the monitor stage: the test of a change between survey rounds (monitor.hpp) and the
@@ -98,6 +102,22 @@ py::dict cells_to_py(const std::vector<commdx::report::indicator_cell>& cells) {
   out["significant_baseline"] = sig_base;
   out["significant_last_month"] = sig_last;
   out["suppression"] = suppression;
+  return out;
+}
+
+/// A table of the class and score section from Python: None, or {"baseline": rows, "now": rows}
+/// (either absent or None), rows as tuples.
+template <class Row, class Tuple>
+std::optional<commdx::report::baseline_and_now<Row>> before_after_of(const py::object& obj, Row (*row)(const Tuple&)) {
+  if (obj.is_none()) return std::nullopt;
+  commdx::report::baseline_and_now<Row> out;
+  const auto d = obj.cast<py::dict>();
+  for (auto [key, field] : {std::make_pair("baseline", &out.baseline), std::make_pair("now", &out.now)}) {
+    if (!d.contains(key) || d[key].is_none()) continue;
+    std::vector<Row> rows;
+    for (const auto& t : py::object(d[key]).template cast<std::vector<Tuple>>()) rows.push_back(row(t));
+    *field = std::move(rows);
+  }
   return out;
 }
 
@@ -408,4 +428,54 @@ void bind_monitor(py::module_& m) {
       py::arg("household_ward"), py::arg("ward_of"), py::arg("action_aliases"), py::arg("month"), py::arg("ward"),
       py::arg("min_households"), py::arg("default_action_minutes"), py::arg("prior_strength"),
       py::arg("nominated_members"), py::arg("nominated_teams"));
+  m.def(
+      "_teams_section",
+      [](const commdx::roster& roster, const commdx::places& places, const commdx::rule_set& rules,
+         const std::optional<std::string>& deadline, const std::string& ward) {
+        namespace r = commdx::report;
+        r::teams_inputs in{roster, places, rules, deadline, ward};
+        return commdx::bind::json_to_py(to_json(r::teams_section(in)));
+      },
+      py::arg("roster"), py::arg("places"), py::arg("rules"), py::arg("deadline"), py::arg("ward"));
+
+  m.def(
+      "_manual_section",
+      [](const py::dict& log, const std::string& source, const std::unordered_map<std::string, std::string>& ward_of,
+         const std::unordered_map<std::string, std::string>& campaigns, const std::string& month,
+         const std::string& ward, double min_households) {
+        namespace r = commdx::report;
+        r::manual_inputs in;
+        in.log = commdx::bind::table_from_py(log, source);
+        in.ward_of = ward_of;
+        in.campaigns = campaigns;
+        in.month = month;
+        in.ward = ward;
+        in.min_households = min_households;
+        r::manual_result res;
+        {
+          py::gil_scoped_release release;
+          res = r::manual_section(in);
+        }
+        return commdx::bind::json_to_py(to_json(res));
+      },
+      py::arg("log"), py::arg("source"), py::arg("ward_of"), py::arg("campaigns"), py::arg("month"), py::arg("ward"),
+      py::arg("min_households"));
+
+  m.def(
+      "_class_score_section",
+      [](const py::object& classes, const py::object& scores, const std::string& unit) {
+        namespace r = commdx::report;
+        using class_tuple = std::tuple<std::string, std::string, std::string, std::optional<bool>>;
+        using score_tuple = std::tuple<std::string, std::string, double>;
+        r::class_score_inputs in;
+        in.classes = before_after_of<r::area_class, class_tuple>(classes, [](const class_tuple& t) {
+          return r::area_class{std::get<0>(t), std::get<1>(t), std::get<2>(t), std::get<3>(t)};
+        });
+        in.scores = before_after_of<r::unit_score, score_tuple>(scores, [](const score_tuple& t) {
+          return r::unit_score{std::get<0>(t), std::get<1>(t), std::get<2>(t)};
+        });
+        in.unit = unit;
+        return commdx::bind::json_to_py(to_json(r::class_score_section(in)));
+      },
+      py::arg("classes"), py::arg("scores"), py::arg("unit"));
 }

@@ -438,7 +438,7 @@ def monthly_report(
     # ---- teams -----------------------------------------------------------------------------
     if deadline is None and rules is None and "calendar" in files:  # the folder's own calendar (calendar.json)
         deadline = files["calendar"]["deadline"]
-    teams_section = _teams_section(roster, places, places_df, ward, _deadline_in_force(rules, deadline), lang)
+    teams_section = _teams_section(roster, places, places_df, ward, rules, deadline, lang)
     report["teams"] = teams_section["data"]
     tables.update(teams_section["tables"])
     missing.extend(teams_section["missing"])
@@ -676,115 +676,48 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
 
 # ---- teams ---------------------------------------------------------------------------------
 
-def _deadline_in_force(rules: Any, deadline: str | None) -> tuple[Any, str, str | None]:
-    """The rule set, the T5 deadline in force (the rule set's, written once in its file), and the
-    rule set's own deadline when an explicit ``deadline`` overrides it (None otherwise)."""
-    from .teams import _as_rules
-
-    rule_set = _as_rules(rules)
-    if deadline is None or str(deadline) == rule_set.deadline:
-        return rule_set, rule_set.deadline, None
-    return rule_set, str(deadline), rule_set.deadline
+_TEAM_COLUMNS = ["team", "level", "unit", "ward", "decision_date", "members", "youth_union_members", "bank_staff",
+                 "weekly_hours"]
 
 
-def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str | None,
-                   in_force: tuple[Any, str, str | None], lang: str) -> dict[str, Any]:
-    rules, deadline, rules_deadline = in_force
+def _teams_section(roster: Any, places: Any, places_df: pd.DataFrame, ward: str | None, rules: Any,
+                   deadline: str | None, lang: str) -> dict[str, Any]:
+    """The teams section: computed by C++ ``commdx::report::teams_section``
+    (include/commdx/report/teams.hpp: the deadline in force, each team's composition, T5 coverage
+    by team_coverage and the T1/T3/T5 findings by check_teams, the rule set's or ``deadline``);
+    this adapter gives it the roster, places and rule set, and words its notes."""
+    from .teams import FINDING_COLUMNS, _as_places, _as_roster, _as_rules
+
     if roster is None:
         return {"data": None, "tables": {}, "missing": ["teams: no roster (teams.json)"]}
-    teams = roster.get("teams", []) if isinstance(roster, dict) else []
-    ward_of = _ward_of(places_df)
-    rows = []
-    for t in teams:
-        w = ward_of.get(str(t.get("unit")), str(t.get("unit")))
-        if ward and w != ward:
-            continue
-        roles = [m.get("affiliation") for m in t.get("members", [])]
-        rows.append({"team": t.get("id"), "level": t.get("level"), "unit": t.get("unit"), "ward": w,
-                     "decision_date": t.get("decision_date"), "members": len(t.get("members", [])),
-                     "youth_union_members": sum(a == "youth_union_member" for a in roles),
-                     "bank_staff": sum(a == "bank_staff" for a in roles),
-                     "weekly_hours": sum(float(m.get("weekly_hours") or 0) for m in t.get("members", []))})
-    comp = pd.DataFrame(rows)
-    # T5 coverage: the teams stage's team_coverage (on time, late, missing per neighbourhood).
     places_arg = places if places is not None else (places_df if len(places_df) else None)
-    cov_rows: list[dict[str, Any]] = []
-    missing_t: list[str] = []
-    try:
-        from .teams import team_coverage
-    except ImportError:
-        team_coverage = None  # type: ignore[assignment]
-    cov = None
-    if team_coverage is not None:
-        try:
-            cov = team_coverage(roster, places_arg, deadline, rules=rules).neighbourhoods
-        except _core.Error as exc:
-            missing_t.append(f"team coverage (T5) by commdx.team_coverage failed: {exc}; computed from the roster's decision dates instead")
-    else:
-        missing_t.append("team coverage (T5): commdx.team_coverage is not available; computed from the roster's decision dates")
-    if cov is not None:
-        if ward:
-            cov = cov[cov["ward"].astype(str) == ward]
-        cov_rows = [{"unit": r["unit"], "name": r.get("unit_name", ""), "covered_by_deadline": r["status"] == "on_time",
-                     "late_team": r["status"] == "late"} for r in cov.to_dict(orient="records")]
-    else:
-        cov_rows = _coverage_from_roster(teams, places_df, ward, deadline)
-    coverage = pd.DataFrame(cov_rows, columns=["unit", "name", "covered_by_deadline", "late_team"])
-    findings = None
-    missing = missing_t
-    try:
-        from .teams import check_teams
-    except ImportError:
-        check_teams = None  # type: ignore[assignment]
-    if check_teams is not None:
-        try:
-            findings = check_teams(roster, places_arg, rules=rules, deadline=deadline)
-        except _core.Error as exc:
-            missing.append(f"team composition findings (T1/T3): commdx.check_teams refused the roster: {exc}")
-        if ward is not None and findings is not None and "team" in findings.columns and len(comp):
-            findings = findings[findings["team"].isin(set(comp["team"])) | findings["team"].isna()]
-    else:
-        missing.append("team composition findings (T1/T3): commdx.check_teams is not available yet")
-    errors = int((findings["severity"] == "error").sum()) if findings is not None and len(findings) else 0
-    warnings_ = int((findings["severity"] == "warning").sum()) if findings is not None and len(findings) else 0
+    res = _core._teams_section(_as_roster(roster), _as_places(places_arg), _as_rules(rules),
+                               None if deadline is None else str(deadline), ward or "")
+    missing = [{"coverage_from_roster": f"team coverage (T5) by commdx.team_coverage failed: {message}; "
+                                        "computed from the roster's decision dates instead",
+                "findings_refused": f"team composition findings (T1/T3): commdx.check_teams refused the roster: {message}"}[note]
+               for note, message in ((n["id"], n["message"]) for n in res["notes"])]
+    comp = pd.DataFrame(res["teams"], columns=_TEAM_COLUMNS) if res["teams"] else pd.DataFrame()
+    coverage = pd.DataFrame(res["coverage"], columns=["unit", "name", "covered_by_deadline", "late_team"])
+    findings = None if res["findings"] is None else pd.DataFrame(res["findings"], columns=list(FINDING_COLUMNS))
+    severities = findings["severity"].tolist() if findings is not None else []
     data = {
-        "deadline": deadline,
+        "deadline": res["deadline"],
         "neighbourhoods": int(len(coverage)),
-        "covered_by_deadline": int(coverage["covered_by_deadline"].sum()) if len(coverage) else 0,
-        "uncovered": [r["unit"] for r in cov_rows if not r["covered_by_deadline"]],
-        "late": [r["unit"] for r in cov_rows if r["late_team"]],
+        "covered_by_deadline": sum(r["covered_by_deadline"] for r in res["coverage"]),
+        "uncovered": [r["unit"] for r in res["coverage"] if not r["covered_by_deadline"]],
+        "late": [r["unit"] for r in res["coverage"] if r["late_team"]],
         "teams": _records(comp),
-        "composition_errors": errors if findings is not None else None,
-        "composition_warnings": warnings_ if findings is not None else None,
-        "findings": _records(findings[[c for c in ("severity", "rule", "team", f"message_{lang}") if c in findings.columns]]) if findings is not None else None,
+        "composition_errors": severities.count("error") if findings is not None else None,
+        "composition_warnings": severities.count("warning") if findings is not None else None,
+        "findings": _records(findings[["severity", "rule", "team", f"message_{lang}"]]) if findings is not None else None,
     }
-    if rules_deadline is not None:  # an explicit deadline in place of the rule set's: said, never silent
-        data["deadline_override"] = {"deadline": deadline, "rules_deadline": rules_deadline}
+    if res["rules_deadline"] is not None:  # an explicit deadline in place of the rule set's: said, never silent
+        data["deadline_override"] = {"deadline": res["deadline"], "rules_deadline": res["rules_deadline"]}
     tables = {"team_composition": comp, "team_coverage": coverage}
     if findings is not None:
         tables["team_findings"] = findings
     return {"data": data, "tables": tables, "missing": missing}
-
-
-def _coverage_from_roster(teams: list[dict[str, Any]], places_df: pd.DataFrame, ward: str | None,
-                          deadline: str) -> list[dict[str, Any]]:
-    """T5 from the roster alone: a neighbourhood/village is covered when a team of it (or of one
-    of its residential groups) was decided on or before the deadline."""
-    hoods = places_df[places_df["kind"].isin(["neighbourhood", "village"])]
-    if ward:
-        hoods = hoods[hoods["parent"] == ward]
-    hood_codes = set(hoods["code"])
-    parent = dict(zip(places_df["code"], places_df["parent"]))
-    covered: set[str] = set()
-    late: set[str] = set()
-    for t in teams:
-        unit = str(t.get("unit"))
-        hood = unit if unit in hood_codes else parent.get(unit, "")
-        if hood not in hood_codes or t.get("level") == "ward":
-            continue
-        (covered if str(t.get("decision_date") or "9999") <= deadline else late).add(hood)
-    return [{"unit": c, "name": n, "covered_by_deadline": c in covered, "late_team": c in late and c not in covered}
-            for c, n in zip(hoods["code"], hoods["name"])]
 
 
 def _ward_of(places_df: pd.DataFrame) -> dict[str, str]:
@@ -928,57 +861,30 @@ def _household_ward(sample: pd.DataFrame | None, followup: pd.DataFrame | None) 
 
 # ---- M1 ------------------------------------------------------------------------------------
 
-_ALL_PROCESSES = "__all__"
-
-
-def _manual_pattern(df: pd.DataFrame, k: float) -> dict[tuple[str, str], str]:
-    """Status of each (process, unit) of the M1 log, units the city and its wards, and of the
-    log's total households per unit (process ``__all__``): C++ ``commdx::manual_process_pattern``
-    (include/commdx/report/disclosure.hpp, docs/disclosure.md), month by month from the log's
-    first month, as every earlier report did."""
-    if "date" in df.columns:
-        dates = pd.to_datetime(df["date"])
-        months = (dates.dt.year * 12 + dates.dt.month - 1).fillna(-1).astype("int64").tolist()
-    else:
-        months = [0] * len(df)
-    res = _core._manual_process_pattern(_codes(df["household_id"]), df["process"].astype(str).tolist(),
-                                        df["__ward__"].astype(str).tolist(), months, float(k))
-    return {(p, u): st for p, u, st in zip(res["process"], res["unit"], res["status"])}
-
-
 def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward: str | None,
                     cfg: Mapping[str, Any], k: float, lang: str) -> dict[str, Any]:
-    df = log.copy()
-    if "date" in df.columns:
-        df = df[pd.to_datetime(df["date"]).dt.to_period("M") <= pd.Period(month, "M")]
-    ward_of = _ward_of(places_df)
-    df["__ward__"] = (df["ward_code"] if "ward_code" in df.columns else df["group_code"].map(ward_of)).fillna("").astype(str)
-    freq = pd.to_numeric(df.get("frequency_per_month", pd.Series(1.0, index=df.index)), errors="coerce").fillna(0)
-    df = df.assign(freq=freq)
-    status = _manual_pattern(df, k)
-    here = ward or CITY
-    if ward:
-        df = df[df["__ward__"] == ward]
-    g = df.groupby("process").agg(households=("household_id", "nunique"), times_per_month=("freq", "sum"),
-                                  groups=("group_code", "nunique")).reset_index()
+    """The M1 section: computed by C++ ``commdx::report::manual_section``
+    (include/commdx/report/manual.hpp: the log up to the month, per process of the scope, the
+    city's small-cell pattern, the proposals ranked by households); this adapter gives it the log
+    pandas reads and words the replacements (report-config.json's ``manual_processes``)."""
+    df = _plain(log)
+    assert df is not None  # a DataFrame in, a DataFrame out
+    columns = {c: _codes(df[c]) for c in ("household_id", "group_code", "process", "date", "ward_code") if c in df.columns}
+    if "frequency_per_month" in df.columns:  # a frequency that is not a number counts 0, as before
+        columns["frequency_per_month"] = pd.to_numeric(df["frequency_per_month"], errors="coerce").fillna(0).to_numpy(dtype="float64")
     mapping = cfg.get("manual_processes", {})
-    g["replacement"] = [mapping.get(p, {}).get(lang, _w("unmapped", lang)) for p in g["process"]]
-    g["campaign"] = [mapping.get(p, {}).get("campaign", "") for p in g["process"]]
-    # Small cells: a process seen in fewer than k households here is not listed; it is counted
-    # among "other processes" (how many, not how many households). The pattern is the city's
-    # (city = sum of its wards, per process), so the city minus the other wards reveals no
-    # hidden ward's count; the log's total is published only where the pattern allows it.
-    g["suppression"] = [status.get((p, here), "primary") for p in g["process"]]
-    g = g.sort_values(["households", "times_per_month", "process"], ascending=[False, False, True]).reset_index(drop=True)
-    hidden = g["suppression"] != "published"
-    pub = g[~hidden].reset_index(drop=True)
-    pub.insert(0, "rank", range(1, len(pub) + 1))
-    rows = _records(pub[["rank", "process", "replacement", "campaign", "households", "times_per_month", "groups"]])
-    total = int(df["household_id"].nunique())
-    data = {"households_logged": total if status.get((_ALL_PROCESSES, here)) == "published" else None,
-            "proposals": rows,
-            "other": ({"label": _w("other_processes", lang, k=int(k)), "processes": int(hidden.sum()),
-                       "households": None} if hidden.any() else None)}
+    campaigns = {p: str(m.get("campaign", "")) for p, m in mapping.items() if isinstance(m, Mapping)}
+    res = _core._manual_section(columns, str(log.attrs.get("source") or "manual_processes"), _ward_of(places_df),
+                                campaigns, month, ward or "", float(k))
+    rows = [{"rank": r["rank"], "process": r["process"],
+             "replacement": mapping.get(r["process"], {}).get(lang, _w("unmapped", lang)), "campaign": r["campaign"],
+             "households": r["households"], "times_per_month": r["times_per_month"], "groups": r["groups"]}
+            for r in res["proposals"]]
+    pub = pd.DataFrame(rows, columns=["rank", "process", "households", "times_per_month", "groups", "replacement",
+                                      "campaign"]).assign(suppression="published")
+    data = {"households_logged": res["households_logged"], "proposals": rows,
+            "other": ({"label": _w("other_processes", lang, k=int(k)), "processes": res["other_processes"],
+                       "households": None} if res["other_processes"] else None)}
     return {"data": data, "table": pub}
 
 
@@ -986,30 +892,40 @@ def _manual_section(month: str, log: pd.DataFrame, places_df: pd.DataFrame, ward
 
 def _class_score_section(scores: Mapping[str, pd.DataFrame] | None, classes: Mapping[str, pd.DataFrame] | None,
                          unit: str) -> dict[str, Any]:
-    missing: list[str] = []
+    """The class and score section: computed by C++ ``commdx::report::class_score_section``
+    (include/commdx/report/scores.hpp: the unit's classes and scores at the baseline and now, or
+    every row when the tables do not list the unit); this adapter gives it the tables as rows."""
+    def rows(tables: Mapping[str, pd.DataFrame] | None, columns: tuple[str, ...], row: Any) -> dict[str, list] | None:
+        if not tables:
+            return None
+        out = {}
+        for when in ("baseline", "now"):
+            t = tables.get(when)
+            if t is not None and columns[0] in t.columns:  # a column the table lacks is None throughout
+                cols = [t[c].tolist() if c in t.columns else [None] * len(t) for c in columns]
+                out[when] = [row(*(None if isinstance(v, float) and math.isnan(v) else v for v in r)) for r in zip(*cols)]
+        return out
+
+    def text(v: Any) -> str:
+        return "" if v is None else str(v)
+
+    res = _core._class_score_section(
+        rows(classes, _CLASS_COLUMNS, lambda code, name, klass, borderline:
+             (text(code), text(name), text(klass), None if borderline is None else bool(borderline))),
+        rows(scores, _SCORE_COLUMNS, lambda u, index, score: (text(u), text(index), math.nan if score is None else float(score))),
+        unit)
     data: dict[str, Any] = {}
-    if classes:
-        rows = {}
-        for when in ("baseline", "now"):
-            c = classes.get(when)
-            if c is not None and "code" in c.columns:
-                sel = c[c["code"].astype(str) == unit] if unit in set(c["code"].astype(str)) else c
-                rows[when] = _records(sel[[x for x in ("code", "name", "class", "borderline") if x in sel.columns]])
-        data["classes"] = rows
-    else:
-        missing.append("class change: no classes given (commdx.classify_areas at baseline and now)")
-    if scores:
-        rows = {}
-        for when in ("baseline", "now"):
-            s = scores.get(when)
-            if s is not None:
-                ucol = next((c for c in ("unit", "code") if c in s.columns), None)
-                sel = s[s[ucol].astype(str) == unit] if ucol and unit in set(s[ucol].astype(str)) else s
-                rows[when] = _records(sel)
-        data["scores"] = rows
-    else:
-        missing.append("score change: no scores given (commdx.CompositeIndex at baseline and now)")
+    for key, columns in (("classes", _CLASS_COLUMNS), ("scores", _SCORE_COLUMNS)):
+        if res[key] is not None:
+            data[key] = {w: [{c: r[c] for c in columns} for r in v] for w, v in res[key].items()}
+    missing = [{"no_classes": "class change: no classes given (commdx.classify_areas at baseline and now)",
+                "no_scores": "score change: no scores given (commdx.CompositeIndex at baseline and now)"}[n]
+               for n in res["notes"]]
     return {"data": data, "missing": missing}
+
+
+_CLASS_COLUMNS = ("code", "name", "class", "borderline")
+_SCORE_COLUMNS = ("unit", "index", "score")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,11 +2,16 @@
 // indicator section (report/indicators.hpp), on hand-worked trees: every expected status, reason,
 // fpc, round, pace and hidden figure below is worked out in the comments from the rules in
 // docs/disclosure.md and the headers, not taken from the code; so are the visits section's
-// (report/visits.hpp) visits, hours, rates, plan counts and nominations.
+// (report/visits.hpp) visits, hours, rates, plan counts and nominations, the teams section's
+// (report/teams.hpp) composition, coverage and findings, the M1 section's (report/manual.hpp)
+// proposals and the class and score section's (report/scores.hpp) rows.
 #include <gtest/gtest.h>
 
 #include <commdx/report/disclosure.hpp>
 #include <commdx/report/indicators.hpp>
+#include <commdx/report/manual.hpp>
+#include <commdx/report/scores.hpp>
+#include <commdx/report/teams.hpp>
 #include <commdx/report/visits.hpp>
 
 #include <cmath>
@@ -698,4 +703,322 @@ TEST(ReportVisits, SumsAreCompensatedAsTheReportsAlwaysWere) {
   // one is lost: 0; exactly: 7).
   const std::vector<double> x{1e16, 1, 1, 1, 1, 1, 1, 1, -1e16};
   EXPECT_EQ(commdx::report::detail::pairwise_sum(x), 6.0);
+}
+
+// ---- the teams section (include/commdx/report/teams.hpp) -----------------------------------------
+
+namespace {
+
+/// City C; wards W1 (neighbourhoods W1-A with group W1-A-1, W1-B) and W2 (village W2-A).
+commdx::places small_places() {
+  using k = commdx::unit_kind;
+  return commdx::places::from_units({{"C", "Thành phố C", k::city, ""},
+                                     {"W1", "Phường 1", k::ward, "C"},
+                                     {"W1-A", "Khu phố A", k::neighbourhood, "W1"},
+                                     {"W1-A-1", "Tổ 1", k::residential_group, "W1-A"},
+                                     {"W1-B", "Khu phố B", k::neighbourhood, "W1"},
+                                     {"W2", "Xã 2", k::commune, "C"},
+                                     {"W2-A", "Thôn A", k::village, "W2"}});
+}
+
+commdx::member person(const std::string& id, commdx::affiliation a, double hours, bool leader = false) {
+  commdx::member m;
+  m.id = id;
+  m.name = "Người " + id;
+  m.role = leader ? commdx::member_role::leader : commdx::member_role::member;
+  m.affiliation = a;
+  m.weekly_hours = hours;
+  return m;
+}
+
+commdx::team team_of(const std::string& id, commdx::team_level level, const std::string& unit, const std::string& date,
+                     std::vector<commdx::member> members) {
+  commdx::team t;
+  t.id = id;
+  t.level = level;
+  t.unit = unit;
+  t.decided_by = "UBND";
+  t.decision_number = date.empty() ? "" : "1/QĐ";
+  t.decision_date = date;
+  t.members = std::move(members);
+  return t;
+}
+
+/// T-W1 (ward W1, 2022-07-01); T-A (W1-A, 2022-07-10: on time): two Youth Union members (8 h and
+/// no hours given) and a bank officer (4.5 h); T-B (W1-B, 2022-08-05: late): one Youth Union
+/// member (6 h); T-C (W2-A, not decided): two Youth Union members.
+std::vector<commdx::team> small_teams() {
+  using a = commdx::affiliation;
+  using l = commdx::team_level;
+  return {team_of("T-W1", l::ward, "W1", "2022-07-01", {person("m1", a::pc_vice_chairman, 10, true)}),
+          team_of("T-A", l::neighbourhood, "W1-A", "2022-07-10",
+                  {person("m2", a::youth_union_member, 8, true), person("m3", a::youth_union_member, commdx::missing),
+                   person("m4", a::bank_staff, 4.5)}),
+          team_of("T-B", l::neighbourhood, "W1-B", "2022-08-05", {person("m5", a::youth_union_member, 6, true)}),
+          team_of("T-C", l::neighbourhood, "W2-A", "", {person("m6", a::youth_union_member, 2, true),
+                                                         person("m7", a::youth_union_member, 2)})};
+}
+
+/// Three rules, deadline 2022-07-20: a neighbourhood team needs two Youth Union members; T5
+/// missing and late coverage of neighbourhoods (and villages).
+commdx::rule_set small_rules() {
+  return commdx::rule_set::from_json_text(R"({"deadline": "2022-07-20", "rules": [
+    {"id": "youth", "levels": ["neighbourhood"], "severity": "error", "check": "count",
+     "where": {"affiliation": "youth_union_member"}, "min": 2, "message_vi": "{team}: {count}", "message_en": "{team}: {count}"},
+    {"id": "T5.missing", "levels": ["neighbourhood"], "severity": "error", "check": "coverage_missing",
+     "message_vi": "{unit} thiếu", "message_en": "{unit} missing"},
+    {"id": "T5.late", "levels": ["neighbourhood"], "severity": "warning", "check": "coverage_late",
+     "message_vi": "{unit} muộn {date}", "message_en": "{unit} late {date}"}]})", "rules.json");
+}
+
+commdx::report::teams_inputs teams_in(const std::string& ward, std::optional<std::string> deadline = std::nullopt) {
+  commdx::report::teams_inputs in;
+  in.roster = commdx::roster::from_teams(small_teams());
+  in.places = small_places();
+  in.rules = small_rules();
+  in.deadline = std::move(deadline);
+  in.ward = ward;
+  return in;
+}
+
+std::vector<std::string> rules_of(const std::vector<commdx::finding>& f) {
+  std::vector<std::string> out;
+  for (const auto& x : f) out.push_back(x.rule + "/" + x.team + "/" + x.unit);
+  return out;
+}
+
+}  // namespace
+
+TEST(ReportTeams, AWardsTeamsCoverageAndFindingsByTheRuleSetsDeadline) {
+  const auto res = commdx::report::teams_section(teams_in("W1"));
+  EXPECT_EQ(res.deadline, "2022-07-20");  // the rule set's
+  EXPECT_FALSE(res.rules_deadline);
+  // W1's teams in roster order: T-C (W2-A lies in W2) is not the ward's.
+  ASSERT_EQ(res.teams.size(), 3u);
+  EXPECT_EQ(res.teams[0].team, "T-W1");
+  EXPECT_EQ(res.teams[0].ward, "W1");  // a ward's own unit is its ward
+  const auto& a = res.teams[1];
+  EXPECT_EQ(a.team, "T-A");
+  EXPECT_EQ(a.ward, "W1");
+  EXPECT_EQ(a.level, commdx::team_level::neighbourhood);
+  EXPECT_EQ(a.decision_date, std::optional<std::string>("2022-07-10"));
+  EXPECT_EQ(a.members, 3u);
+  EXPECT_EQ(a.youth_union_members, 2u);
+  EXPECT_EQ(a.bank_staff, 1u);
+  EXPECT_DOUBLE_EQ(a.weekly_hours, 12.5);  // 8 + (none given: 0) + 4.5
+  // T5 in W1: W1-A on time (07-10 <= 07-20), W1-B only by a late team (08-05).
+  ASSERT_EQ(res.coverage.size(), 2u);
+  EXPECT_EQ(res.coverage[0].unit, "W1-A");
+  EXPECT_EQ(res.coverage[0].name, "Khu phố A");
+  EXPECT_TRUE(res.coverage[0].covered_by_deadline);
+  EXPECT_FALSE(res.coverage[0].late_team);
+  EXPECT_EQ(res.coverage[1].unit, "W1-B");
+  EXPECT_FALSE(res.coverage[1].covered_by_deadline);
+  EXPECT_TRUE(res.coverage[1].late_team);
+  EXPECT_EQ(res.covered_by_deadline(), 1u);
+  // Findings of W1's teams: T-B has 1 Youth Union member (< 2), and is late for W1-B; W2-A's
+  // missing team (no team named) is the city's, not W1's.
+  ASSERT_TRUE(res.findings);
+  EXPECT_EQ(rules_of(*res.findings), (std::vector<std::string>{"youth/T-B/W1-B", "T5.late/T-B/W1-B"}));
+  EXPECT_EQ(res.count(commdx::severity::error), std::optional<std::size_t>(1));
+  EXPECT_EQ(res.count(commdx::severity::warning), std::optional<std::size_t>(1));
+  EXPECT_TRUE(res.notes.empty());
+  // the JSON a C++ program gets
+  const nlohmann::json j = commdx::report::to_json(res);
+  EXPECT_TRUE(j["rules_deadline"].is_null());
+  EXPECT_EQ(j["teams"][1]["decision_date"], "2022-07-10");
+  EXPECT_EQ(j["teams"][1]["level"], "neighbourhood");
+  EXPECT_EQ(j["teams"][1]["weekly_hours"], 12.5);
+  EXPECT_EQ(j["coverage"][1]["late_team"], true);
+  EXPECT_EQ(j["findings"][1]["rule"], "T5.late");
+  EXPECT_EQ(j["findings"][1]["message_en"], "W1-B late 2022-08-05");
+}
+
+TEST(ReportTeams, TheCitysReportHasEveryTeamAndAnExplicitDeadlineIsStated) {
+  const auto city = commdx::report::teams_section(teams_in(""));
+  EXPECT_EQ(city.teams.size(), 4u);
+  ASSERT_EQ(city.coverage.size(), 3u);
+  // W2-A's only team is not decided: neither covered nor late.
+  EXPECT_EQ(city.coverage[2].unit, "W2-A");
+  EXPECT_FALSE(city.coverage[2].covered_by_deadline);
+  EXPECT_FALSE(city.coverage[2].late_team);
+  ASSERT_TRUE(city.findings);
+  // teams in roster order, then the coverage rules in rule order
+  EXPECT_EQ(rules_of(*city.findings),
+            (std::vector<std::string>{"youth/T-B/W1-B", "T5.missing//W2-A", "T5.late/T-B/W1-B"}));
+  // 2022-08-31 in place of the rule set's 2022-07-20: W1-B is covered on time, and no one is late.
+  const auto later = commdx::report::teams_section(teams_in("W1", std::string("2022-08-31")));
+  EXPECT_EQ(later.deadline, "2022-08-31");
+  EXPECT_EQ(later.rules_deadline, std::optional<std::string>("2022-07-20"));
+  EXPECT_EQ(later.covered_by_deadline(), 2u);
+  EXPECT_EQ(rules_of(*later.findings), (std::vector<std::string>{"youth/T-B/W1-B"}));
+  // the rule set's own deadline given explicitly is no override
+  EXPECT_FALSE(commdx::report::teams_section(teams_in("W1", std::string("2022-07-20"))).rules_deadline);
+  EXPECT_THROW(commdx::report::teams_section(teams_in("W1", std::string("20/07/2022"))), commdx::input_error);
+}
+
+TEST(ReportTeams, ARosterTheChecksRefuseIsCoveredFromItsDecisionDatesAndSaidSo) {
+  auto in = teams_in("");
+  auto teams = small_teams();
+  teams.push_back(team_of("T-X", commdx::team_level::neighbourhood, "NOWHERE", "2022-07-01", {}));
+  in.roster = commdx::roster::from_teams(teams);
+  const auto res = commdx::report::teams_section(in);
+  ASSERT_EQ(res.notes.size(), 2u);
+  EXPECT_EQ(res.notes[0].id, "coverage_from_roster");
+  EXPECT_NE(res.notes[0].message.find("NOWHERE"), std::string::npos);
+  EXPECT_EQ(res.notes[1].id, "findings_refused");
+  EXPECT_FALSE(res.findings);
+  EXPECT_FALSE(res.count(commdx::severity::error));
+  // From the dates alone: W1-A on time, W1-B late; W2-A's undecided team counts as late; T-X's
+  // unit is in no neighbourhood.
+  ASSERT_EQ(res.coverage.size(), 3u);
+  EXPECT_TRUE(res.coverage[0].covered_by_deadline);
+  EXPECT_TRUE(res.coverage[1].late_team);
+  EXPECT_TRUE(res.coverage[2].late_team);
+  EXPECT_EQ(res.teams.size(), 5u);
+  EXPECT_EQ(res.teams[4].ward, "NOWHERE");  // a unit the places lack is its own ward
+}
+
+// ---- the M1 section (include/commdx/report/manual.hpp) -------------------------------------------
+
+namespace {
+
+struct m1_row {
+  std::string household, group, process, date;
+  double frequency;
+};
+
+commdx::report::manual_inputs manual_in(const std::vector<m1_row>& rows, const std::string& ward) {
+  commdx::text_column hh, group, process, date;
+  commdx::numeric_column freq;
+  for (const auto& r : rows) {
+    hh.push_back(r.household);
+    group.push_back(r.group);
+    process.push_back(r.process);
+    date.push_back(r.date);
+    freq.push_back(r.frequency);
+  }
+  commdx::report::manual_inputs in;
+  in.log = commdx::table("m1.csv");
+  in.log.set("household_id", hh);
+  in.log.set("group_code", group);
+  in.log.set("process", process);
+  in.log.set("date", date);
+  in.log.set("frequency_per_month", freq);
+  in.ward_of = {{"W1-A-1", "W1"}, {"W1-A-2", "W1"}, {"W2-A-1", "W2"}};
+  in.campaigns = {{"P", "c_p"}};
+  in.month = "2022-10";
+  in.ward = ward;
+  in.min_households = 2;
+  return in;
+}
+
+/// P: h1 (September, twice a month), h2 in W1; h3 (4 a month), h4 in W2. Q: h1 (0.5 a month, in
+/// group W1-A-2) and h5 (no frequency: 0) in W1. h7's November row is after the month and h8's
+/// undated row is in no month: both left out.
+std::vector<m1_row> m1_rows() {
+  const double none = commdx::missing;
+  return {{"h1", "W1-A-1", "P", "2022-09-03", 2}, {"h2", "W1-A-1", "P", "2022-10-01", 1},
+          {"h1", "W1-A-2", "Q", "2022-10-05", 0.5}, {"h5", "W1-A-1", "Q", "2022-10-06", none},
+          {"h3", "W2-A-1", "P", "2022-10-02", 4}, {"h4", "W2-A-1", "P", "2022-10-02", 1},
+          {"h7", "W1-A-1", "P", "2022-11-02", 9}, {"h8", "W1-A-1", "Q", "", 1}};
+}
+
+}  // namespace
+
+TEST(ReportManual, AWardsProcessesRankedByHouseholdsThenTimes) {
+  const auto res = commdx::report::manual_section(manual_in(m1_rows(), "W1"));
+  // W1: P {h1, h2} 2 households, 2 + 1 = 3 times, group W1-A-1; Q {h1, h5} 2 households,
+  // 0.5 + 0 times, groups W1-A-2 and W1-A-1. Tied on households, P's 3 times rank it first.
+  ASSERT_EQ(res.proposals.size(), 2u);
+  const auto& p = res.proposals[0];
+  EXPECT_EQ(p.rank, 1u);
+  EXPECT_EQ(p.process, "P");
+  EXPECT_EQ(p.campaign, "c_p");
+  EXPECT_EQ(p.households, 2u);
+  EXPECT_DOUBLE_EQ(p.times_per_month, 3.0);
+  EXPECT_EQ(p.groups, 1u);
+  const auto& q = res.proposals[1];
+  EXPECT_EQ(q.rank, 2u);
+  EXPECT_EQ(q.process, "Q");
+  EXPECT_EQ(q.campaign, "");  // mapped to no campaign
+  EXPECT_EQ(q.households, 2u);
+  EXPECT_DOUBLE_EQ(q.times_per_month, 0.5);
+  EXPECT_EQ(q.groups, 2u);
+  EXPECT_EQ(res.households_logged, std::optional<std::size_t>(3));  // h1, h2, h5
+  EXPECT_EQ(res.other_processes, 0u);
+  // The city: P {h1..h4} 4 households, 2 + 1 + 4 + 1 = 8 times; Q as in W1; 5 households.
+  const auto city = commdx::report::manual_section(manual_in(m1_rows(), ""));
+  ASSERT_EQ(city.proposals.size(), 2u);
+  EXPECT_EQ(city.proposals[0].households, 4u);
+  EXPECT_DOUBLE_EQ(city.proposals[0].times_per_month, 8.0);
+  EXPECT_EQ(city.proposals[0].groups, 2u);
+  EXPECT_EQ(city.households_logged, std::optional<std::size_t>(5));
+}
+
+TEST(ReportManual, AProcessOfOneHouseholdIsCountedNotListedAndHidesTheTotal) {
+  auto rows = m1_rows();
+  rows.push_back({"h6", "W1-A-1", "R", "2022-10-07", 1});  // R: 1 household < k = 2, in W1 and the city
+  const auto res = commdx::report::manual_section(manual_in(rows, "W1"));
+  ASSERT_EQ(res.proposals.size(), 2u);
+  EXPECT_EQ(res.proposals[0].process, "P");
+  EXPECT_EQ(res.proposals[1].process, "Q");
+  EXPECT_EQ(res.other_processes, 1u);
+  // W1's total (h1, h2, h5, h6) would give R's household away as total minus P and Q's: hidden.
+  EXPECT_FALSE(res.households_logged);
+  const nlohmann::json j = commdx::report::to_json(res);
+  EXPECT_TRUE(j["households_logged"].is_null());
+  EXPECT_EQ(j["other_processes"], 1);
+  EXPECT_EQ(j["proposals"][0]["times_per_month"], 3.0);
+}
+
+TEST(ReportManual, ABadDateOrTextFrequenciesAreRefusedNamingTheFile) {
+  auto rows = m1_rows();
+  rows[2].date = "2022-13-05";
+  try {
+    commdx::report::manual_section(manual_in(rows, "W1"));
+    FAIL() << "a bad date was accepted";
+  } catch (const commdx::input_error& e) {
+    EXPECT_EQ(e.where().file, "m1.csv");
+    EXPECT_EQ(e.where().row, 3u);
+    EXPECT_EQ(e.where().column, "date");
+  }
+  auto in = manual_in(m1_rows(), "W1");
+  in.log.set("frequency_per_month", commdx::text_column(8, "often"));
+  EXPECT_THROW(commdx::report::manual_section(in), commdx::input_error);
+}
+
+// ---- the class and score section (include/commdx/report/scores.hpp) ------------------------------
+
+TEST(ReportClassScores, AWardsRowsOrEveryRowForTheCity) {
+  using cls = commdx::report::area_class;
+  using sc = commdx::report::unit_score;
+  commdx::report::class_score_inputs in;
+  in.classes = commdx::report::baseline_and_now<cls>{
+      std::vector<cls>{{"W1", "Phường 1", "central", false}, {"W2", "Xã 2", "remote", true}}, std::nullopt};
+  in.scores = commdx::report::baseline_and_now<sc>{
+      std::vector<sc>{{"W1", "adoption", 0.4}, {"W2", "adoption", 0.3}},
+      std::vector<sc>{{"W1", "adoption", 0.5}, {"W1", "readiness", 0.6}, {"W2", "adoption", commdx::missing}}};
+  in.unit = "W1";
+  const auto ward = commdx::report::class_score_section(in);
+  ASSERT_TRUE(ward.classes && ward.classes->baseline);
+  ASSERT_EQ(ward.classes->baseline->size(), 1u);
+  EXPECT_EQ(ward.classes->baseline->front().klass, "central");
+  EXPECT_FALSE(ward.classes->now);  // not given
+  ASSERT_TRUE(ward.scores && ward.scores->now);
+  ASSERT_EQ(ward.scores->now->size(), 2u);  // W1's two indices
+  EXPECT_DOUBLE_EQ((*ward.scores->now)[1].score, 0.6);
+  EXPECT_TRUE(ward.notes.empty());
+  in.unit = "C";  // the city: the tables list wards only, so every row
+  const auto city = commdx::report::class_score_section(in);
+  EXPECT_EQ(city.classes->baseline->size(), 2u);
+  EXPECT_EQ(city.scores->now->size(), 3u);
+  EXPECT_TRUE(std::isnan((*city.scores->now)[2].score));
+  const nlohmann::json j = commdx::report::to_json(city);
+  EXPECT_TRUE(j["scores"]["now"][2]["score"].is_null());  // not computed: null, never NaN
+  EXPECT_FALSE(j["classes"].contains("now"));             // not given
+  EXPECT_EQ(j["classes"]["baseline"][1]["borderline"], true);
+  in.classes.reset();
+  in.scores.reset();
+  EXPECT_EQ(commdx::report::class_score_section(in).notes, (std::vector<std::string>{"no_classes", "no_scores"}));
 }
