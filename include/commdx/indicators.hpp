@@ -47,6 +47,9 @@ inline const char* to_string(indicator_statistic s) {
 struct indicator_term {
   std::vector<std::string> columns;
   bool any = false;
+  /// {"count": true}: every record of the domain counts 1 (no column): the total is the number
+  /// of units (businesses of a type), the proportion is 1.
+  bool count = false;
 };
 
 /// A domain restriction: the record's `column` (as text) is one of `values`.
@@ -150,7 +153,8 @@ class indicator_catalogue {
   nlohmann::json to_json() const {
     nlohmann::json arr = nlohmann::json::array();
     auto term_json = [](const indicator_term& t) {
-      return t.any ? nlohmann::json{{"any", t.columns}} : nlohmann::json{{"column", t.columns.at(0)}};
+      return t.count ? nlohmann::json{{"count", true}}
+             : t.any ? nlohmann::json{{"any", t.columns}} : nlohmann::json{{"column", t.columns.at(0)}};
     };
     for (const auto& i : indicators_) {
       nlohmann::json j = {{"id", i.id}, {"label_vi", i.label_vi}, {"label_en", i.label_en}, {"records", i.records},
@@ -205,13 +209,17 @@ class indicator_catalogue {
   }
   static indicator_term term(const nlohmann::json& x, const location& where) {
     indicator_term t;
-    if (x.is_object() && x.contains("column")) {
+    if (x.is_object() && x.contains("count") && x.size() == 1) {
+      if (!(x.at("count").is_boolean() && x.at("count").get<bool>()))
+        throw config_error(with_column(where, "count"), "'count' must be true");
+      t.count = true;
+    } else if (x.is_object() && x.contains("column")) {
       t.columns.push_back(text_field(x, "column", where, true));
     } else if (x.is_object() && x.contains("any") && x.at("any").is_array() && !x.at("any").empty()) {
       t.any = true;
       for (const auto& c : x.at("any")) t.columns.push_back(c.get<std::string>());
     } else {
-      throw config_error(where, "expected {\"column\": name} or {\"any\": [names]}");
+      throw config_error(where, "expected {\"column\": name}, {\"any\": [names]} or {\"count\": true}");
     }
     return t;
   }
@@ -254,6 +262,11 @@ namespace detail {
 // The record-level value of a term (NaN when missing or outside the `where` domain).
 inline std::vector<double> term_values(const table& t, const indicator_term& term, const std::vector<char>& keep) {
   std::vector<double> out(t.rows(), missing);
+  if (term.count) {
+    for (std::size_t r = 0; r < t.rows(); ++r)
+      if (keep.empty() || keep[r]) out[r] = 1.0;
+    return out;
+  }
   if (!term.any) {
     const auto& v = t.numeric(term.columns[0]);
     for (std::size_t r = 0; r < t.rows(); ++r)

@@ -89,7 +89,7 @@ def _needed(cat: dict[str, Any], records: str) -> tuple[list[str], list[str]]:
             continue
         for term in (ind.get("numerator"), ind.get("denominator")):
             if term:
-                numeric += [term["column"]] if "column" in term else list(term["any"])
+                numeric += [term["column"]] if "column" in term else list(term.get("any", []))  # {"count": true}: none
         for cond in ind.get("where") or []:
             text.append(cond["column"])
     return list(dict.fromkeys(numeric)), list(dict.fromkeys(text))

@@ -4,6 +4,7 @@ adoption the follow-up round built in."""
 from __future__ import annotations
 
 import json
+import math
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -129,3 +130,57 @@ def test_no_date_is_written_in_the_python_package() -> None:
     rules, cal = shipped_json("team-rules.json"), calibration()
     assert demo_cmd._survey_days(commdx.synth.calendar()) == (rules["deadline"], "2022-11-01")
     assert cal["outreach"]["last_visit"] == "2022-10-31"
+
+
+def test_demo_fields_its_survey_through_the_chain(demo) -> None:
+    """The demo's survey is sized, selected and calibrated by the library (issue 14): the sample
+    file's households are the city's (pseudonyms of its key), every drawn group is visited whole,
+    the calibrated weights meet the households and residents of every ward in the household list,
+    and the city's estimate is the calibrated weighted mean of the selected households' answers."""
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    import commdx
+    from commdx.io.json import shipped_json
+
+    _, out, text = demo
+    key = commdx.keys.load_file(Path(re.search(r"kept outside the outputs: (\S+) ", text).group(1)))
+    cfg = shipped_json("survey-design.json")
+    households = pd.read_csv(out / "data" / "households.csv", dtype={"household_id": str, "ward_code": str,
+                                                                    "group_code": str})
+    real = {commdx._core._plan_pseudonym(key, h): h for h in households["household_id"]}
+    sample = pd.read_csv(out / "survey" / "sample.csv", dtype={"household_id": str, "ward_code": str,
+                                                             "group_code": str, "stratum": str, "psu": str})
+    sample["real"] = sample["household_id"].map(real)
+    assert sample["real"].notna().all() and sample["real"].is_unique
+    # the size: Cochran's n per ward at the shipped margin, summed (docs/sampling.md), by hand
+    design = pd.read_csv(out / "survey" / "design.csv", dtype={"ward_code": str})
+    n0 = 1.959963984540054 ** 2 * cfg["p"] * (1 - cfg["p"]) / cfg["margin"] ** 2 * cfg["deff"]
+    sizes = households.groupby("ward_code").size()
+    assert design["n"].sum() == sum(math.ceil(n0 / (1 + (n0 - 1) / N)) for N in sizes)
+    assert (design["allocated"] >= cfg["allocation"]["minimum"]).all()
+    # whole groups drawn: every household of a drawn group is in the sample, and no other
+    drawn = set(sample["group_code"])
+    assert set(sample["real"]) == set(households.loc[households["group_code"].isin(drawn), "household_id"])
+    assert 0 < len(drawn) < households["group_code"].nunique()
+    by_ward = sample.groupby("ward_code")["group_code"].nunique()
+    assert (by_ward == design.set_index("ward_code")["groups"]).all()
+    # calibrated: the households and the residents of every ward
+    answers = households.set_index("household_id").loc[sample["real"]].reset_index()
+    w = sample["weight_calibrated"].to_numpy()
+    np.testing.assert_allclose(pd.Series(w).groupby(sample["ward_code"]).sum().sort_index(), sizes.sort_index(),
+                               rtol=1e-9)
+    residents = pd.Series(w * answers["members"].to_numpy()).groupby(sample["ward_code"]).sum().sort_index()
+    np.testing.assert_allclose(residents, households.groupby("ward_code")["members"].sum().sort_index(), rtol=1e-9)
+    # the design weights are not already calibrated to the residents: calibration did something
+    design_residents = (sample["weight"] * answers["members"]).groupby(sample["ward_code"]).sum().sort_index()
+    assert not np.allclose(design_residents, residents, rtol=1e-6)
+    # the indicators are the calibrated sample's: the city's share of households with an account
+    est = pd.read_csv(out / "indicators" / "indicators-baseline.csv", dtype={"unit": str})
+    city = est[(est["level"] == "city") & (est["indicator"] == "households_bank_account")]["estimate"].iloc[0]
+    assert city == pytest.approx(float((w * answers["bank_account"]).sum() / w.sum()), rel=1e-12)
+    # one visit list per drawn group
+    lists = list((out / "survey" / "visit-lists").rglob("*.xlsx"))
+    assert len(lists) == len(drawn)

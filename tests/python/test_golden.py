@@ -48,6 +48,7 @@ GOLDEN = (
     "teams/findings.csv",
     "teams/coverage-wards.csv",
     "teams/coverage-neighbourhoods.csv",
+    "survey/design.csv",
     "indicators/indicators-baseline.csv",
     "indicators/indicators-followup.csv",
     "scores/scores-baseline.csv",
@@ -140,7 +141,7 @@ def test_plan_dependent_files_are_the_listed_ones(runs) -> None:
     # every output folder is either compared above or named in PLAN_DEPENDENT: nothing falls out
     a, _ = runs
     tops = {rel.split("/")[0] + "/" for rel in _files(a) if "/" in rel}
-    assert tops == {"data/", "teams/", "indicators/", "scores/", "classify/"} | set(PLAN_DEPENDENT)
+    assert tops == {"data/", "teams/", "survey/", "indicators/", "scores/", "classify/"} | set(PLAN_DEPENDENT)
 
 
 def _golden_names() -> tuple[str, ...]:

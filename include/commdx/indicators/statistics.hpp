@@ -63,7 +63,8 @@ namespace detail {
 // What an indicator sums: its definition without the words and targets a city may change.
 inline nlohmann::json summed_definition(const indicator& ind) {
   auto term_json = [](const indicator_term& t) {
-    return t.any ? nlohmann::json{{"any", t.columns}} : nlohmann::json{{"column", t.columns.at(0)}};
+    return t.count ? nlohmann::json{{"count", true}}
+           : t.any ? nlohmann::json{{"any", t.columns}} : nlohmann::json{{"column", t.columns.at(0)}};
   };
   nlohmann::json where = nlohmann::json::array();
   for (const auto& w : ind.where) where.push_back({{"column", w.column}, {"in", w.values}});

@@ -3,7 +3,9 @@ the whole pipeline on the example city.
 
 1. generate the example city (``commdx.synth``) and write its files, as a city would have them;
 2. check the teams (T1/T3 composition, T5 coverage);
-3. estimate the indicators of the baseline and the follow-up round at every level, with errors;
+3. field the household survey through the library's chain (size, select from the household list,
+   "interview" the synthetic city, calibrate: ``survey/``, docs/selection.md) and estimate the
+   indicators of the baseline and the follow-up round at every level from it, with errors;
 4. score the wards on adoption and readiness;
 5. class the wards central or remote, and the access segments of remote areas;
 6. plan the outreach (visit lists, one XLSX sheet per member);
@@ -113,7 +115,7 @@ def _run(args: argparse.Namespace, out: Path, final: Path, targets: Any = None) 
     steps: list[tuple[str, str, Callable[[], None]]] = [
         ("synth", "tạo thành phố mẫu" if vi else "generating the example city", lambda: _synth(args, out, state, outputs)),
         ("teams", "kiểm tra tổ công nghệ số" if vi else "checking the teams", lambda: _teams(out, state, outputs)),
-        ("indicators", "ước lượng chỉ tiêu" if vi else "estimating the indicators", lambda: _indicators(out, state, outputs)),
+        ("indicators", "ước lượng chỉ tiêu" if vi else "estimating the indicators", lambda: _indicators(args, out, state, outputs)),
         ("scores", "chấm điểm" if vi else "scoring", lambda: _scores(out, state, outputs)),
         ("classify", "xếp loại trung tâm / xa" if vi else "classifying areas", lambda: _classify(out, state, outputs, args.lang)),
         ("plan", "lập kế hoạch đến hộ" if vi else "planning the outreach", lambda: _plan(args, out, state, outputs)),
@@ -177,6 +179,7 @@ def _synth(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: 
 
         kwargs["places"] = places_from_option(args.places)
     synth.write(data, start=getattr(args, "start", None), **kwargs)
+    state["synth"] = {**kwargs, "start": getattr(args, "start", None)}  # the survey's population is this city
     state["data"] = data
     state["calendar"] = synth.folder_calendar(data)  # the dates every later step runs on
     state["places"] = Places.from_file(str(data / "places.csv"))
@@ -206,32 +209,120 @@ def _teams(out: Path, state: dict[str, Any], outputs: list) -> None:
     outputs.append(("teams", d))
 
 
-def _indicators(out: Path, state: dict[str, Any], outputs: list) -> None:
+def _indicators(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: list) -> None:
     from ..indicators import indicators
     from ..render.tables import CSV_ENCODING, write_xlsx_tables
 
+    rounds = _field_survey(args, out, state, outputs)
     d = out / "indicators"
     d.mkdir(exist_ok=True)
     files = state["files"]
     biz = files.get("businesses")
-    baseline_day, followup_day = _survey_days(state["calendar"])
-    base = indicators(files["sample_households"], state["places"], businesses=biz, as_of=baseline_day,
-                      targets=state.get("targets"))
+    days = _survey_days(state["calendar"])
+    tables = []
+    for (sample, cal), day in zip(rounds, days):
+        # the households under the calibrated design; the businesses (a full count, their own
+        # design columns) as before: a calibrated design carries the households' rows only
+        hh = indicators(sample, state["places"], cal, as_of=day, targets=state.get("targets"))
+        if biz is not None:
+            both = indicators(sample, state["places"], businesses=biz, as_of=day, targets=state.get("targets"))
+            hh = _with_business_rows(hh, both)
+        tables.append(hh)
+    base, now = tables
     base.to_csv(d / "indicators-baseline.csv", index=False, encoding=CSV_ENCODING)
-    state["estimates"] = base
-    if "followup_households" in files:
-        now = indicators(files["followup_households"], state["places"], businesses=biz, as_of=followup_day,
-                         targets=state.get("targets"))
-        now.to_csv(d / "indicators-followup.csv", index=False, encoding=CSV_ENCODING)
-        state["estimates_now"] = now
+    now.to_csv(d / "indicators-followup.csv", index=False, encoding=CSV_ENCODING)
+    state["estimates"], state["estimates_now"] = base, now
     vi = state.get("lang", "vi") == "vi"
-    sheets = {"Đầu kỳ" if vi else "Baseline": base[base["level"].isin(["city", "ward"])]}
-    if "estimates_now" in state:
-        now = state["estimates_now"]
-        sheets["Vòng lặp lại" if vi else "Follow-up"] = now[now["level"].isin(["city", "ward"])]
+    sheets = {"Đầu kỳ" if vi else "Baseline": base[base["level"].isin(["city", "ward"])],
+              "Vòng lặp lại" if vi else "Follow-up": now[now["level"].isin(["city", "ward"])]}
     write_xlsx_tables(d / "indicators.xlsx", sheets, "vi" if vi else "en")
-    del biz
     outputs.append(("indicators (CSV, XLSX)", d))
+
+
+def _with_business_rows(households: Any, both: Any) -> Any:
+    """The household indicators' rows of ``households`` and the business indicators' rows of
+    ``both``, in ``both``'s row order."""
+    import pandas as pd
+
+    key = ["indicator", "level", "unit"]
+    order = both[key].assign(_order=range(len(both)))
+    business = both[~both["indicator"].isin(set(households["indicator"]))]
+    rows = pd.concat([households, business], ignore_index=True).merge(order, on=key, how="left", validate="one_to_one")
+    return rows.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)[list(both.columns)]
+
+
+def _field_survey(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: list) -> list:
+    """The demo's household survey, fielded through the library's chain (issue 14) instead of
+    synth's ready-made sample: sized per ward by ``commdx.sample_size`` and ``commdx.allocate``
+    from ``survey-design.json`` (the commune's choices), selected from the team's household list
+    (``households.csv``) by ``commdx.select_sample`` seeded with the demo's seed, "interviewed" (the
+    selected households' answers taken from the synthetic city, before and after the outreach;
+    synth models no non-response, so every selected household answers: no reserves), calibrated by
+    ``commdx.calibrate`` to the households and residents of every ward in the list. Writes
+    ``survey/``: the size and allocation, the groups, the sample file (pseudonyms of the city's key,
+    design and calibrated weights of both rounds) and one visit list per drawn group. Returns
+    ``[(baseline, calibrated design), (follow-up, calibrated design)]``; the two rounds (the same
+    households, a panel) replace synth's in ``state["files"]`` for the steps after, with the
+    calibrated weights as their ``weight``."""
+    import math
+
+    import commdx
+
+    from .. import _core
+    from ..io.json import shipped_json
+    from ..render.tables import CSV_ENCODING
+    from .survey_select import TEXT, shown_tables, write_visit_lists
+
+    cfg = shipped_json("survey-design.json")
+    files = state["files"]
+    population = files["households"]
+    wards = population.groupby("ward_code", sort=False).agg(population=("household_id", "size"),
+                                                            groups=("group_code", "nunique")).reset_index()
+    size = commdx.sample_size(wards.rename(columns={"ward_code": "domain"})[["domain", "population"]], p=cfg["p"],
+                              margin=cfg["margin"], confidence=cfg["confidence"], deff=cfg["deff"],
+                              response_rate=cfg["response_rate"])
+    a = cfg["allocation"]
+    alloc = commdx.allocate(wards.rename(columns={"ward_code": "stratum"})[["stratum", "population"]],
+                            n=int(size["n"].sum()), method=a["method"], power=a["power"], minimum=a["minimum"])
+    # households to groups at the ward's mean group size, every household of a drawn group taken
+    alloc["groups"] = [min(g, math.ceil(n * g / N)) for n, g, N in zip(alloc["n"], wards["groups"], wards["population"])]
+    sel = commdx.select_sample(population, n=dict(zip(alloc["stratum"].astype(str), alloc["groups"])), m=0,
+                               seed=args.seed, method=cfg["selection_method"])
+    # the interview: the answers of the selected households, before and after the outreach
+    after = commdx.synth.city(census=True, **state["synth"]).followup
+    design_columns = ["stratum", "psu", "weight", "fpc", "round"]
+    residents = population.groupby("ward_code", sort=False)["members"].sum()
+    margins = {"ward_code": {str(w): float(n) for w, n in zip(wards["ward_code"], wards["population"])},
+               **{f"members_{w}": float(r) for w, r in residents.items()}}
+    rounds, weights = [], {}
+    for when, answers in ((0, population), (1, after)):
+        sample = sel.sample[["household_id"]].merge(answers.drop(columns=design_columns), on="household_id",
+                                                    how="left", validate="one_to_one")
+        for c in ("stratum", "psu", "weight", "fpc"):
+            sample[c] = sel.sample[c].to_numpy()
+        for w in residents.index:
+            sample[f"members_{w}"] = sample["members"].where(sample["ward_code"] == w, 0)
+        cal = commdx.calibrate(sample, sel.design, margins, method=cfg["calibration"])
+        weights[when] = cal.weights
+        sample = sample.drop(columns=[f"members_{w}" for w in residents.index])
+        rounds.append((sample, cal))
+        # for the steps after (scores, classes, report): the round with its calibrated weights
+        files["followup_households" if when else "sample_households"] = sample.assign(weight=cal.weights, round=when)
+    d = out / "survey"
+    d.mkdir(exist_ok=True)
+    plan = size.rename(columns={"domain": "ward_code"}).merge(
+        alloc[["stratum", "n", "bound", "groups"]].rename(columns={"stratum": "ward_code", "n": "allocated"}),
+        on="ward_code")
+    plan.to_csv(d / "design.csv", index=False, encoding=CSV_ENCODING)
+    sel.groups.to_csv(d / "groups.csv", index=False, encoding=CSV_ENCODING)
+    key = _demo_key(args, out, state)
+    shown, reserves = shown_tables(sel, lambda _ward, h: _core._plan_pseudonym(key, h))
+    shown = shown.assign(weight_calibrated=weights[0], weight_calibrated_followup=weights[1])
+    shown.to_csv(d / "sample.csv", index=False, encoding=CSV_ENCODING)
+    names = dict(zip(*(state["places"].to_dataframe()[c].astype(str) for c in ("code", "name"))))
+    write_visit_lists(d / "visit-lists", sel, shown, reserves, TEXT[args.lang], names, args.seed)
+    outputs.append(("survey (size, sample, visit lists)", d))
+    return rounds
 
 
 def _survey_days(calendar: dict[str, Any]) -> tuple[str, str]:
@@ -307,6 +398,8 @@ def _demo_key(args: argparse.Namespace, out: Path, state: dict[str, Any]) -> byt
     the same households keep their pseudonyms across demo runs); never inside the output folder."""
     from .. import keys
 
+    if "key" in state:  # the survey's visit lists and the plan take the same key
+        return state["key"]
     vi = args.lang == "vi"
     places = state["places"].to_dataframe()
     unit = str(places[places["parent"] == ""]["code"].iloc[0])  # the root: the city, or a tree's top unit
@@ -317,6 +410,7 @@ def _demo_key(args: argparse.Namespace, out: Path, state: dict[str, Any]) -> byt
         keys.create(unit, store, outputs=(out,), lang=args.lang)
     key = keys.load(unit, store, lang=args.lang)
     state["key_path"] = {"unit": unit, "how": how, "path": path, "fp": keys.fingerprint(key)}
+    state["key"] = key
     return key
 
 

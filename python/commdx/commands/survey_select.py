@@ -213,6 +213,48 @@ def _visit_list(path: Path, rows: list, t: dict, title: dict) -> None:
     save_workbook(wb, path)
 
 
+def shown_tables(sel: Any, shown: Any) -> tuple[Any, Any]:
+    """``sel``'s sample and reserves with every household id as ``shown(ward, id)`` gives it; a
+    certainty group's PSUs are its households (docs/selection.md), so their ``psu`` is shown the
+    same way (the real id never stands beside its pseudonym)."""
+    sample, reserves = sel.sample.copy(), sel.reserves.copy()
+    sample["household_id"] = [shown(w, h) for w, h in zip(sample["ward_code"], sample["household_id"])]
+    sample["psu"] = [s if p == h else p for p, h, s in zip(sel.sample["psu"], sel.sample["household_id"],
+                                                             sample["household_id"])]
+    reserves["household_id"] = [shown(w, h) for w, h in zip(reserves["ward_code"], reserves["household_id"])]
+    return sample, reserves
+
+
+def write_visit_lists(folder: Path, sel: Any, sample: Any, reserves: Any, t: dict, names: dict[str, str], seed: int,
+                      extra: list | None = None, info: Any = None) -> None:
+    """One visit list per drawn group, ``folder/<ward>/<group>.xlsx``: ``sample`` and ``reserves``
+    are ``sel``'s tables with the ids as shown (pseudonyms, or the real ids with names), ``extra``
+    the name columns of ``info`` (the list indexed by real id) to add."""
+    extra = extra or []
+    h = t["headers"]
+    real = sel.sample["household_id"].tolist()
+    real_res = sel.reserves["household_id"].tolist()
+    for (ward, group), part in sample.groupby(["ward_code", "group_code"], sort=False):
+        rows = []
+        res = reserves[(reserves["ward_code"] == ward) & (reserves["group_code"] == group)]
+        entries = [(hid, pos, t["sampled"], real[i]) for i, hid, pos in zip(part.index, part["household_id"], part["position"])]
+        entries += [(hid, pos, t["reserve"].format(k=k), real_res[i])
+                    for i, hid, pos, k in zip(res.index, res["household_id"], res["position"], res["rank"])]
+        for k, (hid, pos, role, rid) in enumerate(entries, start=1):
+            row = {h["order"]: k, h["household"]: hid, h["position"]: int(pos), h["role"]: role}
+            for c in extra:
+                v = info.at[rid, c] if info is not None else ""
+                row[c] = "" if v != v else v
+            row[h["result"]] = ""
+            row[h["note"]] = ""
+            rows.append(row)
+        ward_dir = folder / _file_name(ward)
+        ward_dir.mkdir(parents=True, exist_ok=True)
+        title = {"group_name": _named(group, names), "ward_name": _named(ward, names), "seed": seed,
+                 "sampled": len(part), "reserves": len(res)}
+        _visit_list(ward_dir / f"{_file_name(group)}.xlsx", rows, t, title)
+
+
 def run(args: argparse.Namespace) -> int:
     import commdx
 
@@ -243,39 +285,16 @@ def run(args: argparse.Namespace) -> int:
     def shown(ward: str, hid: str) -> str:
         return hid if args.with_names else _core._plan_pseudonym(keys[ward], hid)
 
-    sample, reserves = sel.sample.copy(), sel.reserves.copy()
-    sample["household_id"] = [shown(w, h) for w, h in zip(sample["ward_code"], sample["household_id"])]
-    reserves["household_id"] = [shown(w, h) for w, h in zip(reserves["ward_code"], reserves["household_id"])]
+    sample, reserves = shown_tables(sel, shown)
     extra = [c for c in _NAME_COLUMNS if args.with_names and c in households.columns]
     info = households.set_index("household_id")[extra] if extra else None
-    h = t["headers"]
     names = _unit_names(args.places)
     inputs = [args.households, args.groups, args.allocation, args.places]
     with atomic_directory(out, command=getattr(args, "argv", None), inputs=inputs) as tmp:
         sample.to_csv(tmp / "sample.csv", index=False, encoding=CSV_ENCODING)
         reserves.to_csv(tmp / "reserves.csv", index=False, encoding=CSV_ENCODING)
         sel.groups.to_csv(tmp / "groups.csv", index=False, encoding=CSV_ENCODING)
-        real = sel.sample["household_id"].tolist()
-        real_res = sel.reserves["household_id"].tolist()
-        for (ward, group), part in sample.groupby(["ward_code", "group_code"], sort=False):
-            rows = []
-            res = reserves[(reserves["ward_code"] == ward) & (reserves["group_code"] == group)]
-            entries = [(hid, pos, t["sampled"], real[i]) for i, hid, pos in zip(part.index, part["household_id"], part["position"])]
-            entries += [(hid, pos, t["reserve"].format(k=k), real_res[i])
-                        for i, hid, pos, k in zip(res.index, res["household_id"], res["position"], res["rank"])]
-            for k, (hid, pos, role, rid) in enumerate(entries, start=1):
-                row = {h["order"]: k, h["household"]: hid, h["position"]: int(pos), h["role"]: role}
-                for c in extra:
-                    v = info.at[rid, c] if info is not None else ""
-                    row[c] = "" if v != v else v
-                row[h["result"]] = ""
-                row[h["note"]] = ""
-                rows.append(row)
-            folder = tmp / "visit-lists" / _file_name(ward)
-            folder.mkdir(parents=True, exist_ok=True)
-            title = {"group_name": _named(group, names), "ward_name": _named(ward, names), "seed": args.seed,
-                     "sampled": len(part), "reserves": len(res)}
-            _visit_list(folder / f"{_file_name(group)}.xlsx", rows, t, title)
+        write_visit_lists(tmp / "visit-lists", sel, sample, reserves, t, names, args.seed, extra, info)
     print(t["done"].format(g=int(sel.groups["selected"].sum()),
                            c=int((sel.groups["selected"] & sel.groups["certainty"]).sum()), n=len(sample),
                            r=len(reserves), w=len(wards), out=out))
