@@ -21,7 +21,8 @@ commdx::interval_choice interval_of(const std::string& ci) {
   if (ci == "auto") return commdx::interval_choice::automatic;
   if (ci == "wald") return commdx::interval_choice::wald;
   if (ci == "logit") return commdx::interval_choice::logit;
-  throw commdx::config_error(commdx::location::in_file("ci"), "ci must be auto, wald or logit, got '" + ci + "'");
+  if (ci == "wald_t") return commdx::interval_choice::wald_t;
+  throw commdx::config_error(commdx::location::in_file("ci"), "ci must be auto, wald, wald_t or logit, got '" + ci + "'");
 }
 }  // namespace
 

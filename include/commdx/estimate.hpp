@@ -36,7 +36,11 @@
 //    that times N^2, for a ratio the design effect of the total of its linearised variable. NaN
 //    when it is undefined (a census, N < n for a mean, n < 2).
 //  * Confidence intervals: means, totals and unbounded ratios use the Wald interval with the
-//    normal quantile (R's confint default). Proportions (a mean of a 0/1 variable, or a ratio
+//    Student quantile on the domain's design degrees of freedom (below), as Stata's svy and
+//    R's svyciprop do, not the normal quantile of R's confint (which `interval_method::wald`,
+//    ci = "wald", keeps): on a ward's 10-16 PSUs a +-1.96 SE interval holds only 92-93% of a t
+//    distribution (docs/intervals.md). Missing at 0 degrees of freedom, as the logit interval;
+//    [estimate, estimate] for a census. Proportions (a mean of a 0/1 variable, or a ratio
 //    0 <= y <= x such as adults with an account / adults) use the logit-transformed interval of
 //    R's svyciprop(method="logit"): expit(logit(p) +- t se / (p (1 - p))) with t the Student
 //    quantile on the design's degrees of freedom in the domain (PSUs - strata with records of
@@ -169,7 +173,9 @@ struct survey_design {
 };
 
 enum class statistic_kind { mean, total, ratio };
-enum class interval_method { wald, logit };
+/// wald: estimate +- z se (normal quantile, R's confint); wald_t: +- t_df se (Student, on the
+/// domain's design degrees of freedom); logit: svyciprop(method = "logit") with t_df.
+enum class interval_method { wald, logit, wald_t };
 
 /// One estimate for one domain cell.
 struct domain_estimate {
@@ -848,6 +854,16 @@ class domain_estimator {
       e.ci_high = 1.0 / (1.0 + std::exp(-(l + h)));
       return;
     }
+    if (ci == interval_method::wald_t) {
+      if (!e.estimable || std::isnan(se)) {  // no degrees of freedom: no t quantile
+        e.ci_low = e.ci_high = missing;
+        return;
+      }
+      const double q = se > 0.0 ? detail::t_quantile(1.0 - 0.5 * (1.0 - level), e.df) : 0.0;  // se 0: a census
+      e.ci_low = p - q * se;
+      e.ci_high = p + q * se;
+      return;
+    }
     e.ci_low = p - z_level * se;
     e.ci_high = p + z_level * se;
   }
@@ -874,8 +890,10 @@ class domain_estimator {
 };
 
 /// Which interval: "auto" takes the logit interval for proportions (every present value 0 or 1
-/// for a mean; 0 <= y <= x on every record for a ratio), Wald otherwise.
-enum class interval_choice { automatic, wald, logit };
+/// for a mean; 0 <= y <= x on every record for a ratio), Wald with the Student quantile on the
+/// domain's degrees of freedom otherwise; "wald" the Wald interval with the normal quantile
+/// (R's confint), "wald_t" and "logit" force theirs.
+enum class interval_choice { automatic, wald, logit, wald_t };
 
 namespace detail {
 inline bool is_binary(const std::vector<double>& y) {
@@ -973,8 +991,9 @@ inline table estimate(const table& t, const survey_design& design, const std::ve
     const auto& y = t.numeric(v);
     const interval_method m = ci == interval_choice::logit ? interval_method::logit
                               : ci == interval_choice::wald ? interval_method::wald
+                              : ci == interval_choice::wald_t ? interval_method::wald_t
                               : (stat == statistic_kind::mean && detail::is_binary(y)) ? interval_method::logit
-                                                                                       : interval_method::wald;
+                                                                                       : interval_method::wald_t;
     results.push_back(est.estimate(y.data(), nullptr, stat, m, level, v)[0]);
   }
   return detail::estimates_table(t, by, est, variables, results);
@@ -992,8 +1011,9 @@ inline table estimate_ratio(const table& t, const survey_design& design, const s
   const auto& x = t.numeric(denominator);
   const interval_method m = ci == interval_choice::logit ? interval_method::logit
                             : ci == interval_choice::wald ? interval_method::wald
+                            : ci == interval_choice::wald_t ? interval_method::wald_t
                             : detail::is_share(y, x) ? interval_method::logit
-                                                     : interval_method::wald;
+                                                     : interval_method::wald_t;
   std::vector<std::vector<domain_estimate>> results{
       est.estimate(y.data(), x.data(), statistic_kind::ratio, m, level, numerator + "/" + denominator)[0]};
   return detail::estimates_table(t, by, est, {numerator + "/" + denominator}, results);

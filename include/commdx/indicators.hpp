@@ -350,7 +350,7 @@ inline statistic_kind statistic_of(const indicator& ind) {
 }
 
 inline interval_method interval_of(const indicator& ind) {
-  return ind.statistic == indicator_statistic::proportion ? interval_method::logit : interval_method::wald;
+  return ind.statistic == indicator_statistic::proportion ? interval_method::logit : interval_method::wald_t;
 }
 
 // One domain partition per level on `est` (whose table is `records`); returns the unit code of

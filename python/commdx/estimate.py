@@ -18,7 +18,9 @@ and agrees with it to a relative 1e-9 (tests/data/r/). In short:
 * ``ci``: "auto" (default) takes the logit interval of R's ``svyciprop`` for proportions
   (a mean of a 0/1 variable, a ratio with 0 <= numerator <= denominator), with Student's t
   on the domain's design degrees of freedom, which stays inside [0, 1]; otherwise the Wald
-  interval with the normal quantile (R's ``confint`` default); "wald" or "logit" force one;
+  interval with Student's t on the same degrees of freedom ("wald_t"; missing at 0 degrees of
+  freedom, as Stata's svy and R's ``svyciprop`` do); "wald" takes the normal quantile instead
+  (R's ``confint`` default, for agreement with R), "wald_t" or "logit" force theirs;
 * ``deff``: the design effect against simple random sampling without replacement (R's
   ``deff=TRUE``).
 """

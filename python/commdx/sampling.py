@@ -11,7 +11,8 @@ n0 -> after the design effect -> after the finite population correction (the res
 ``wards`` has a ``domain`` column and any of ``population``, ``p``, ``variance``, ``mean``,
 ``deff``, ``response_rate``; a value given as a keyword is used for the rows of a table that lacks
 the column. ``previous`` (the table ``commdx indicators`` writes, or its path) gives each domain's
-design effect for ``indicator`` (its ``deff`` in the row of that unit).
+design effect for ``indicator`` (its ``deff`` in the row of that unit); a deff below 1 there is
+raised to 1 with a ``DeffFloorWarning`` naming the domain (``attrs["deff_floored"]``).
 
 ``commdx.allocate`` shares a total among strata: proportional, equal, Neyman, optimal with costs
 (or its total from a budget or a target variance), and Bankier's power allocation, with per-stratum
@@ -134,6 +135,31 @@ def _previous_deff(previous: pd.DataFrame | str | PathLike, indicator: str | Non
     return out
 
 
+DEFF_FLOOR = 1.0
+
+
+def _floor_deffs(deffs: list[float], names: list[str], indicator: str) -> dict[str, float]:
+    """A previous round's design effect below 1 raised to 1 in ``deffs``, with a warning naming
+    each domain: a deff under 1 from a small round (few PSUs, a lucky draw) is noise more than a
+    design better than simple random sampling, and it would make the size too small."""
+    floored = {}
+    for k, (name, value) in enumerate(zip(names, deffs)):
+        if value < DEFF_FLOOR:
+            floored[name or "city"] = value
+            deffs[k] = DEFF_FLOOR
+    if floored:
+        import warnings
+
+        listed = ", ".join(f"{n} ({v:.3f})" for n, v in floored.items())
+        warnings.warn(f"the previous design effect of '{indicator}' is below 1 for {listed}: sized with deff 1",
+                      DeffFloorWarning, stacklevel=3)
+    return floored
+
+
+class DeffFloorWarning(UserWarning):
+    """``sample_size(previous=...)`` raised a domain's design effect below 1 to 1."""
+
+
 def sample_size(domains: pd.DataFrame | None = None, *, p: float | None = None, variance: float | None = None,
                 mean: float | None = None, population: float | None = None, deff: float | None = None,
                 response_rate: float | None = None, margin: float | None = None, relative_se: float | None = None,
@@ -183,6 +209,7 @@ def sample_size(domains: pd.DataFrame | None = None, *, p: float | None = None, 
             raise _core.ConfigError("the design effect comes from the previous estimates or from deff, not both",
                                     file=source, column="deff")
         deffs = _previous_deff(previous, indicator, names, level)
+        floored = _floor_deffs(deffs, names, str(indicator))
     cols = {
         "p": _column(domains, "p", p, rows, source, nan),
         "variance": _column(domains, "variance", variance, rows, source, nan),
@@ -223,6 +250,8 @@ def sample_size(domains: pd.DataFrame | None = None, *, p: float | None = None, 
     out["respondents"] = np.asarray(res["respondents"], dtype=np.int64)
     out["n"] = np.asarray(res["n"], dtype=np.int64)
     out.attrs["target"] = {kind: value, "confidence": confidence, **({"test_power": test_power} if kind == "change" else {})}
+    if previous is not None:
+        out.attrs["deff_floored"] = floored  # domain -> the previous round's deff raised to 1
     return out
 
 

@@ -160,25 +160,50 @@ def read_survey(source: Source, kind: str = "households", places: Optional[Place
 
 # ---- helpers -----------------------------------------------------------------------------------
 
+class SkipRule(NamedTuple):
+    """One of the schema's ``skip_logic`` rules: ``columns`` are asked only when ``column`` is
+    at least ``value`` (``op`` "min") or equals it (``op`` "equals"); a skipped answer reads as
+    ``otherwise`` (None: missing). The one parser of the rules: the reader (below) fills skipped
+    answers from them, ``commdx.xlsform`` writes them as ``relevant``."""
+    column: str
+    op: str
+    value: Any
+    columns: tuple
+    otherwise: Any
+
+
+def skip_rules(kind_doc: dict) -> list[SkipRule]:
+    """The ``skip_logic`` rules of one record kind of the survey schema; a rule whose
+    ``ask_when`` has neither ``min`` nor ``equals`` is refused, naming its column."""
+    out = []
+    for rule in kind_doc.get("skip_logic", []):
+        cond = rule["ask_when"]
+        op = "min" if "min" in cond else "equals" if "equals" in cond else None
+        if op is None:
+            raise _core.ConfigError(f"survey-schema.json: skip_logic condition on '{cond['column']}' needs 'min' or "
+                                    "'equals'", column=cond["column"])
+        out.append(SkipRule(cond["column"], op, cond[op], tuple(rule["columns"]), rule.get("otherwise")))
+    return out
+
+
 def _skipped_answers(df: pd.DataFrame, kind_doc: dict) -> pd.DataFrame:
     """The schema's skip_logic: a blank answer to a question the form skipped (its ``ask_when``
     known and false) becomes the rule's ``otherwise`` (0 = known "no"); a null ``otherwise``
     leaves it missing (outside the question's domain). Answers that are there are kept."""
     multi = kind_doc.get("select_multiple", {})
-    for rule in kind_doc.get("skip_logic", []):
-        value = rule.get("otherwise")
-        cond = rule["ask_when"]
-        if value is None or cond["column"] not in df.columns:
+    for rule in skip_rules(kind_doc):
+        value = rule.otherwise
+        if value is None or rule.column not in df.columns:
             continue
-        on = df[cond["column"]]
-        if "min" in cond:
-            skipped = on.notna() & (on < float(cond["min"]))
+        on = df[rule.column]
+        if rule.op == "min":
+            skipped = on.notna() & (on < float(rule.value))
         else:
-            want = cond["equals"]
+            want = rule.value
             known = on.notna() & (on.astype(str) != "") if not isinstance(want, (int, float)) else on.notna()
             skipped = known & (on != want)
         targets: list[str] = []
-        for c in rule["columns"]:
+        for c in rule.columns:
             targets += [t for t in multi[c].values() if t] if c in multi else [c]
         for t in targets:
             if t in df.columns:

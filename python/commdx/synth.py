@@ -147,6 +147,36 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
     return from_columns(columns)
 
 
+def _subsampled(census: bool, households_per_group: int) -> bool:
+    """Whether the survey subsamples households within the drawn groups. Its sample files then
+    carry no ``fpc``: the estimator's fpc is one-stage, and the first-stage fraction applied to a
+    variance that also holds the second stage made the SEs 7-14% too small (docs/data-dictionary.md,
+    tests/python/test_synth_fpc.py); without it the design is with-replacement at the first stage
+    (the ultimate-cluster approximation, slightly conservative), as ``commdx.select_sample`` does."""
+    return not census and int(households_per_group) > 0
+
+
+def _drop_fpc_files(out: str, format: str, summary: dict[str, Any]) -> None:
+    """The subsampled survey's two record files rewritten without their ``fpc`` column."""
+    for name in ("sample_households", "followup_households"):
+        path = os.path.join(out, f"{name}.{format}")
+        if format == "csv":
+            import csv
+
+            with open(path, newline="", encoding="utf-8") as f:
+                rows = list(csv.reader(f))
+            k = rows[0].index("fpc")
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f, lineterminator="\n").writerows(r[:k] + r[k + 1:] for r in rows)
+        else:
+            import pyarrow.parquet as pq
+
+            pq.write_table(pq.read_table(path).drop(["fpc"]), path)
+        key = f"{name}.{format}" if f"{name}.{format}" in summary.get("bytes", {}) else name
+        if key in summary.get("bytes", {}):
+            summary["bytes"][key] = os.path.getsize(path)
+
+
 def city(households: Optional[int] = None, seed: int = 1, *, census: bool = False,
          groups_per_ward: int = 8, households_per_group: int = 0,
          calibration_json: Optional[dict] = None, places: Any = None, start: Optional[str] = None) -> City:
@@ -168,17 +198,22 @@ def city(households: Optional[int] = None, seed: int = 1, *, census: bool = Fals
     seed : any non-negative integer; the same seed gives the same city on every platform.
     census : the survey is a census of every household (weight 1) instead of a sample.
     groups_per_ward : residential groups (PSUs) drawn per ward by simple random sampling.
-    households_per_group : households drawn per sampled group (0 = all: one-stage cluster).
+    households_per_group : households drawn per sampled group (0 = all: one-stage cluster, with
+        the first-stage ``fpc``); with subsampling the sample and follow-up carry no ``fpc``
+        (with-replacement at the first stage, see ``_subsampled``).
     calibration_json : a calibration dict replacing the shipped ``synth-calibration.json``.
     """
     tree = _tree(places)
     d = _core._synth_city(_households(households, tree), int(seed), bool(census), int(groups_per_ward),
                           int(households_per_group), _calibration_text(calibration_json), tree, start or "")
     hh = _frame(d["households"])
+    sample, followup = _frame(d["sample"]), _frame(d["followup"])
+    if _subsampled(census, households_per_group):
+        sample, followup = sample.drop(columns="fpc"), followup.drop(columns="fpc")
     return City(
         places=d["places"], roster=d["roster"],
         households=hh, businesses=_frame(d["businesses"]),
-        sample=_frame(d["sample"]), followup=_frame(d["followup"]),
+        sample=sample, followup=followup,
         visits=_frame(d["visits"]), manual_log=_frame(d["manual_log"]),
         households_total=len(hh), seed=int(seed),
     )
@@ -241,6 +276,8 @@ def write(out_dir: str | os.PathLike, households: Optional[int] = None, seed: in
     with atomic_directory(out_dir, command=command) as tmp:
         summary = _write_into(os.fspath(tmp), _households(households, tree), seed, format, census, groups_per_ward,
                               households_per_group, calibration_json, chunk_rows, tree, start or "")
+        if _subsampled(census, households_per_group):
+            _drop_fpc_files(os.fspath(tmp), format, summary)
         # the folder carries its calendar: report, plan and teams check read their deadline from it
         with open(os.path.join(tmp, CALENDAR_FILE), "w", encoding="utf-8") as f:
             json.dump(cal, f, ensure_ascii=False, indent=1)

@@ -202,26 +202,26 @@ def _feeds(catalogue: dict) -> dict[str, list[tuple[str, str]]]:
 
 def _skip_relevance(kind_doc: dict) -> dict[str, str]:
     """question -> its XLSForm ``relevant`` from the schema's skip_logic rules."""
+    from .survey import skip_rules  # the one parser of the rules (the reader fills skipped answers)
+
     types = {c["name"]: c.get("type", "text") for c in kind_doc["columns"]}
     out: dict[str, str] = {}
-    for rule in kind_doc.get("skip_logic", []):
-        expr = _condition(rule["ask_when"], types.get(rule["ask_when"]["column"], "text"))
-        for c in rule["columns"]:
+    for rule in skip_rules(kind_doc):
+        expr = _condition(rule, types.get(rule.column, "text"))
+        for c in rule.columns:
             out[c] = f"({out[c]}) and ({expr})" if c in out else expr
     return out
 
 
-def _condition(cond: dict, type_: str) -> str:
-    """The XPath of an ``ask_when``; a yes_no question's answers are the choices 'yes' / 'no'."""
-    col = "${" + cond["column"] + "}"
-    if "min" in cond:
-        return f"{col} >= {_num(cond['min'])}"
-    if "equals" in cond:
-        v = cond["equals"]
-        if type_ == "yes_no" and not isinstance(v, str):
-            return f"{col} = '{'yes' if float(v) == 1 else 'no'}'"
-        return f"{col} = '{v}'" if isinstance(v, str) else f"{col} = {_num(v)}"
-    raise _core.ConfigError(f"survey-schema.json: skip_logic condition on '{cond['column']}' needs 'min' or 'equals'")
+def _condition(rule: Any, type_: str) -> str:
+    """The XPath of a rule's ``ask_when``; a yes_no question's answers are the choices 'yes' / 'no'."""
+    col = "${" + rule.column + "}"
+    if rule.op == "min":
+        return f"{col} >= {_num(rule.value)}"
+    v = rule.value
+    if type_ == "yes_no" and not isinstance(v, str):
+        return f"{col} = '{'yes' if float(v) == 1 else 'no'}'"
+    return f"{col} = '{v}'" if isinstance(v, str) else f"{col} = {_num(v)}"
 
 
 def _num(v: Any) -> str:

@@ -227,7 +227,11 @@ TEST(Estimate, HandWorkedStratifiedMean) {
   const table out = commdx::estimate(t, d, {"y"});
   EXPECT_DOUBLE_EQ(out.numeric("estimate")[0], 4.0);
   EXPECT_NEAR(out.numeric("se")[0], std::sqrt(0.5), 1e-15);
-  EXPECT_NEAR(out.numeric("ci_low")[0], 4.0 - 1.9599639845400536 * std::sqrt(0.5), 1e-12);
+  // 4 PSUs - 2 strata = 2 degrees of freedom: Student's t by default, qt(0.975, 2) = 4.3026527297494619
+  EXPECT_NEAR(out.numeric("ci_low")[0], 4.0 - 4.3026527297494619 * std::sqrt(0.5), 1e-12);
+  // ci = wald: the normal quantile, as R's confint
+  const table normal = commdx::estimate(t, d, {"y"}, commdx::statistic_kind::mean, {}, 0.95, commdx::interval_choice::wald);
+  EXPECT_NEAR(normal.numeric("ci_low")[0], 4.0 - 1.9599639845400536 * std::sqrt(0.5), 1e-12);
 }
 
 TEST(Estimate, AllLevelsInOnePassEqualSeparateRuns) {

@@ -101,3 +101,15 @@ def test_bad_margins_and_unreachable_totals_exit_2_in_one_line(city, tmp_path):
     assert f"{other}, column 'head_education': margin 'head_education' counts 6 in all" in res.stderr, res.stderr
     res = run("calibrate", *common, "--margins", str(city / "margins.csv"), "--bounds", "0.99,1.01")  # Vietnamese
     assert res.returncode == 2 and res.stderr.startswith("commdx survey:") and "cột" in res.stderr, res.stderr
+
+
+def test_margins_read_from_xlsx_as_from_csv(city, tmp_path):
+    # the house reader (read_table): an XLSX of the same totals gives the same margins
+    from commdx.commands.survey import read_margins
+
+    m = pd.read_csv(city / "margins.csv", dtype=str, keep_default_na=False)
+    xlsx = tmp_path / "margins.xlsx"
+    m.to_excel(xlsx, index=False)
+    got = read_margins(str(xlsx))
+    assert got == read_margins(str(city / "margins.csv"))
+    assert isinstance(got["members"], float) and len(got["ward_code"]) == 17

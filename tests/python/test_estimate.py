@@ -139,3 +139,27 @@ def test_unweighted_srs_matches_textbook_formula(rows: list[tuple[int, int, floa
     by = commdx.estimate(df, srs, ["y"], by="g")
     assert by.n.sum() == n
     assert by.g.is_monotonic_increasing
+
+
+def test_means_and_totals_take_students_t_on_the_design_degrees_of_freedom():
+    # docs/intervals.md. Two strata of two PSUs (tests/cpp/test_estimate.cpp's hand example): the
+    # mean 4 has se sqrt(0.5) on 4 - 2 = 2 degrees of freedom; qt(0.975, 2) = 4.3026527297494619
+    df = pd.DataFrame({"s": [1, 1, 2, 2], "y": [1.0, 3.0, 5.0, 7.0], "d": ["a", "a", "a", "b"]})
+    design = commdx.SurveyDesign(weight=None, strata="s")
+    auto = commdx.estimate(df, design, "y")
+    assert auto.se[0] == pytest.approx(0.5 ** 0.5, rel=1e-14)
+    assert auto.ci_low[0] == pytest.approx(4.0 - 4.3026527297494619 * 0.5 ** 0.5, rel=1e-12)
+    assert auto.ci_high[0] == pytest.approx(4.0 + 4.3026527297494619 * 0.5 ** 0.5, rel=1e-12)
+    forced = commdx.estimate(df, design, "y", ci="wald_t")
+    assert forced.ci_low[0] == auto.ci_low[0]
+    # the option back to R's confint: the normal quantile
+    normal = commdx.estimate(df, design, "y", ci="wald", stat="total")
+    assert normal.ci_low[0] == pytest.approx(16.0 - 1.959963984540054 * normal.se[0], rel=1e-12)
+    total = commdx.estimate(df, design, "y", stat="total")
+    assert total.ci_high[0] - total.estimate[0] == pytest.approx(4.3026527297494619 * total.se[0], rel=1e-12)
+    # a domain inside one PSU of a sampled stratum ("b": one record) has no degrees of freedom:
+    # no t interval, as the logit interval
+    by = commdx.estimate(df, design, "y", by="d").set_index("d")
+    assert np.isnan(by.loc["b", "ci_low"]) and np.isnan(by.loc["b", "ci_high"])
+    with pytest.raises(commdx.ConfigError, match="ci must be auto, wald, wald_t or logit"):
+        commdx.estimate(df, design, "y", ci="normal")

@@ -95,17 +95,26 @@ def test_deff_from_the_previous_rounds_estimates():
     expected = {r["unit"]: float(r["deff"]) for r in rows if r["level"] == "ward" and r["deff"]}
     assert sorted(expected) == ["26542", "26545"]
     wards = pd.DataFrame({"domain": list(expected), "population": [4000] * len(expected)})
-    r = commdx.sample_size(wards, p=0.5, margin=0.05, response_rate=0.9, previous=BASELINE,
-                           indicator="adults_bank_account")
-    assert dict(zip(r.domain, r.deff)) == expected
+    # both wards' deffs are below 1 (0.49 and 0.93: a small round): floored at 1, with a warning
+    # naming each ward
+    assert expected["26542"] < expected["26545"] < 1
+    with pytest.warns(commdx.sampling.DeffFloorWarning,
+                      match=r"below 1 for 26542 \(0\.488\), 26545 \(0\.928\): sized with deff 1") as caught:
+        r = commdx.sample_size(wards, p=0.5, margin=0.05, response_rate=0.9, previous=BASELINE,
+                               indicator="adults_bank_account")
+    assert len(caught) == 1
+    used = {u: 1.0 for u in expected}
+    assert dict(zip(r.domain, r.deff)) == used and r.attrs["deff_floored"] == expected
     for row in r.itertuples():
-        nd = 384.145882069412 * expected[row.domain]
+        nd = 384.145882069412 * used[row.domain]
         assert row.n_fpc == pytest.approx(nd / (1 + (nd - 1) / 4000), rel=1e-12)
         assert row.n == math.ceil(row.n_fpc / 0.9 - 1e-9)
     # overall: the city row
     city = next(float(r["deff"]) for r in rows if r["level"] == "city")
-    o = commdx.sample_size(p=0.5, margin=0.05, previous=BASELINE, indicator="adults_bank_account")
-    assert o.deff.iloc[0] == city
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the city's 1.006 is used as it is, without a warning
+        o = commdx.sample_size(p=0.5, margin=0.05, previous=BASELINE, indicator="adults_bank_account")
+    assert o.deff.iloc[0] == city > 1 and o.attrs["deff_floored"] == {}
     with pytest.raises(commdx.ConfigError) as e:
         commdx.sample_size(pd.DataFrame({"domain": ["99999"]}), p=0.5, margin=0.05, previous=BASELINE,
                            indicator="adults_bank_account")
@@ -247,6 +256,10 @@ def test_cli_size_per_ward_with_the_previous_deff(tmp_path):
     table = pd.read_csv(out, encoding="utf-8-sig", dtype={"domain": str})
     assert list(table.columns) == ["domain", "p", "population", "deff", "response_rate", "z", "n0", "n_deff",
                                    "n_fpc", "n_contact", "respondents", "n"]
+    deff = {u: max(1.0, d) for u, d in deff.items()}  # 0.488 and 0.928 floored at 1, and said per ward
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 2 and "26542 (0,488)" in lines[0] and "26545 (0,928)" in lines[1], res.stderr
+    assert all("nhỏ hơn 1" in x for x in lines)
     assert dict(zip(table.domain, table.deff)) == pytest.approx(deff, rel=1e-15)
     n0 = 1.959963984540054 ** 2 * 0.21 / 0.0025
     for r in table.itertuples():

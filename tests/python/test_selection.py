@@ -249,3 +249,19 @@ def test_cli_bad_inputs_name_file_row_column(city, listing, tmp_path):
     res = run("--households", str(listing), "--groups", str(groups), "--groups-per-ward", "2", "--with-names",
               "--out", str(tmp_path / "o4"), "--lang", "en")
     assert res.returncode == 2 and "groups.csv" in res.stderr and "row 5" in res.stderr and "'size'" in res.stderr, res.stderr
+
+
+def test_a_certainty_groups_psus_are_shown_as_pseudonyms_too(city):
+    # a certainty group is a stratum whose PSUs are its households (docs/selection.md): the
+    # sample file's psu would otherwise show the real id beside the pseudonym
+    from commdx.commands.survey_select import shown_tables
+
+    groups = city.households.groupby("ward_code")["group_code"].nunique()
+    sel = commdx.select_sample(city.households, n={w: int(g) - 1 for w, g in groups.items()}, m=0, seed=2)
+    certain = sel.sample["certainty"].astype(bool)
+    assert certain.any() and (sel.sample.loc[certain, "psu"] == sel.sample.loc[certain, "household_id"]).all()
+    sample, _ = shown_tables(sel, lambda ward, h: "P-" + h[::-1])
+    real = set(city.households["household_id"])
+    assert not (set(sample["psu"]) | set(sample["household_id"])) & real
+    assert (sample.loc[certain, "psu"] == sample.loc[certain, "household_id"]).all()
+    assert (sample.loc[~certain, "psu"] == sel.sample.loc[~certain, "psu"]).all()  # groups stay groups

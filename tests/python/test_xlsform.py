@@ -359,3 +359,24 @@ def test_a_repeat_row_without_its_household_is_refused_naming_sheet_row_and_colu
         biz.replace("", None).to_excel(xw, index=False, sheet_name="business")
     with pytest.raises(commdx.InputError, match=r"kobo\.xlsx \[business\], row 2, column '_parent_index': no row with _index '999'"):
         commdx.read_businesses(path, places=city.places, sheet="business")
+
+
+def test_the_form_and_the_reader_read_the_skip_rules_through_one_parser():
+    # commdx.survey.skip_rules: the reader fills a skipped answer from a rule, the form writes it
+    # as `relevant`; a rule the parser refuses is refused by both
+    import pandas as pd
+
+    from commdx.survey import _skipped_answers, skip_rules
+    from commdx.xlsform import _skip_relevance
+
+    doc = {"columns": [{"name": "smartphones", "type": "integer"}, {"name": "e_wallet", "type": "yes_no"}],
+           "skip_logic": [{"ask_when": {"column": "smartphones", "min": 1}, "columns": ["e_wallet"], "otherwise": 0}]}
+    (rule,) = skip_rules(doc)
+    assert (rule.column, rule.op, rule.value, rule.columns, rule.otherwise) == ("smartphones", "min", 1, ("e_wallet",), 0)
+    assert _skip_relevance(doc) == {"e_wallet": "${smartphones} >= 1"}
+    filled = _skipped_answers(pd.DataFrame({"smartphones": [0.0, 2.0], "e_wallet": [float("nan")] * 2}), doc)
+    assert filled["e_wallet"].iloc[0] == 0 and pd.isna(filled["e_wallet"].iloc[1])
+    bad = {**doc, "skip_logic": [{"ask_when": {"column": "smartphones", "above": 1}, "columns": ["e_wallet"]}]}
+    for read in (skip_rules, _skip_relevance, lambda d: _skipped_answers(pd.DataFrame({"smartphones": [1.0]}), d)):
+        with pytest.raises(commdx.ConfigError, match="skip_logic condition on 'smartphones' needs 'min' or 'equals'"):
+            read(bad)

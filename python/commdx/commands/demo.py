@@ -306,8 +306,13 @@ def _field_survey(args: argparse.Namespace, out: Path, state: dict[str, Any], ou
         weights[when] = cal.weights
         sample = sample.drop(columns=[f"members_{w}" for w in residents.index])
         rounds.append((sample, cal))
-        # for the steps after (scores, classes, report): the round with its calibrated weights
-        files["followup_households" if when else "sample_households"] = sample.assign(weight=cal.weights, round=when)
+        # for the steps after (scores, classes, report): the round with its calibrated weights, in
+        # synth's design columns (stratum = ward, PSU = group, fpc = the ward's groups: the SRS
+        # approximation of the PPS first stage, certainty groups as ordinary PSUs), which the
+        # report's disclosure control merges by group
+        files["followup_households" if when else "sample_households"] = sample.assign(
+            weight=cal.weights, round=when, stratum=sample["ward_code"], psu=sample["group_code"],
+            fpc=sample["ward_code"].map(dict(zip(wards["ward_code"], wards["groups"]))).astype(float))
     d = out / "survey"
     d.mkdir(exist_ok=True)
     plan = size.rename(columns={"domain": "ward_code"}).merge(

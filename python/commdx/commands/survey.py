@@ -4,7 +4,7 @@
 
 Issue 14: the survey's weights calibrated to the commune's known totals (docs/calibration.md), and
 every catalogue indicator estimated under the calibrated design, with SEs from the calibration
-residuals (the same table as ``commdx indicators``). M.csv has the columns ``margin, category,
+residuals (the same table as ``commdx indicators``). M.csv (CSV or XLSX, read as every table is) has the columns ``margin, category,
 population``: one row per category of a categorical margin (households by ``ward_code``, by
 ``head_education``...) and, with an empty category, a population total of a numeric column
 (``members``). ``--responded`` first adjusts for non-response within the ``--cells`` (weighting
@@ -91,16 +91,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_margins(path: str, lang: str = "en") -> dict:
-    """M.csv -> the margins dict of ``commdx.calibrate`` (errors name the file, row and column)."""
-    import pandas as pd
-
+    """M.csv (or .xlsx, read by the house reader ``read_table``) -> the margins dict of
+    ``commdx.calibrate`` (errors name the file, row and column)."""
     import commdx
 
+    from ..io.tables import read_table
+
     t = TEXT[lang]
-    try:
-        m = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
-        raise commdx.InputError(str(e), file=path) from None
+    m = read_table(path, text="all").fillna("")  # every cell as text, an empty one ""
     if not {"margin", "category", "population"} <= set(m.columns):
         raise commdx.ConfigError(t["bad_header"].format(cols=", ".join(m.columns)), file=path, row=0)
     out: dict = {}

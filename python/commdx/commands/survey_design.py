@@ -56,6 +56,7 @@ TEXT = {
         "size_done": "Cỡ mẫu cho {k} địa bàn: cần tiếp cận {n} hộ để có {r} hộ trả lời; lớn nhất {top} ({top_n} hộ). Ghi vào {out}.",
         "size_change": "Để phát hiện thay đổi {d} điểm phần trăm với xác suất {power}, mỗi vòng cần tiếp cận {n} hộ "
                        "để có {r} hộ trả lời (n0 = {n0}, sau deff {nd}, sau hiệu chỉnh tổng thể {nf}).",
+        "deff_floor": "Cảnh báo: hệ số thiết kế vòng trước của {ind} nhỏ hơn 1 ở {unit} ({deff}); đã dùng 1 để tính cỡ mẫu.",
         "size_one": "Cỡ mẫu: cần tiếp cận {n} hộ để có {r} hộ trả lời (n0 = {n0}, sau deff {nd}, sau hiệu chỉnh tổng thể {nf}).",
         "allocate_done": "Đã phân bổ {n} hộ cho {k} tầng theo phương pháp {m}{bounds}. Ghi vào {out}.",
         "bounds": "; {b} tầng chạm giới hạn",
@@ -98,6 +99,7 @@ TEXT = {
         "size_done": "Sample size for {k} domains: contact {n} households for {r} respondents; largest {top} ({top_n}). Written to {out}.",
         "size_change": "To detect a change of {d} percentage points with probability {power}, contact {n} households "
                        "a round for {r} respondents (n0 = {n0}, after deff {nd}, after the fpc {nf}).",
+        "deff_floor": "Warning: the previous design effect of {ind} is below 1 in {unit} ({deff}); sized with 1.",
         "size_one": "Sample size: contact {n} households for {r} respondents (n0 = {n0}, after deff {nd}, after the fpc {nf}).",
         "allocate_done": "Allocated {n} households to {k} strata by {m}{bounds}. Written to {out}.",
         "bounds": "; {b} strata at a bound",
@@ -172,16 +174,22 @@ def run_size(args: argparse.Namespace) -> int:
 
     t = TEXT[args.lang]
     domains = _read(args.domains, args.domain_column) if args.domains else None
-    table = commdx.sample_size(domains, p=args.p, variance=args.variance, mean=args.mean, population=args.population,
-                               deff=args.deff, response_rate=args.response_rate, margin=args.margin,
-                               relative_se=args.relative_se, change=args.change, test_power=args.test_power,
-                               overlap=args.overlap, correlation=args.correlation,
-                               confidence=args.confidence, domain=args.domain_column,
-                               previous=args.previous, indicator=args.indicator, level=args.level)
+    import warnings
+
+    from ..render.fmt import Fmt
+
+    with warnings.catch_warnings():  # said below in the user's language, one line per domain
+        warnings.simplefilter("ignore", commdx.sampling.DeffFloorWarning)
+        table = commdx.sample_size(domains, p=args.p, variance=args.variance, mean=args.mean,
+                                   population=args.population, deff=args.deff, response_rate=args.response_rate,
+                                   margin=args.margin, relative_se=args.relative_se, change=args.change,
+                                   test_power=args.test_power, overlap=args.overlap, correlation=args.correlation,
+                                   confidence=args.confidence, domain=args.domain_column,
+                                   previous=args.previous, indicator=args.indicator, level=args.level)
+    for unit, value in table.attrs.get("deff_floored", {}).items():
+        print(t["deff_floor"].format(ind=args.indicator, unit=unit, deff=Fmt(args.lang).num(value, 3)), file=sys.stderr)
     _write(table, args.out)
     if args.out is not None:
-        from ..render.fmt import Fmt
-
         fmt = Fmt(args.lang)  # "384,1" and "1.234" in Vietnamese
         if domains is None:
             r = table.iloc[0]
