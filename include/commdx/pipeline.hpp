@@ -3,14 +3,17 @@
 // input, in one place, so that the CLI, Python and a C++ program get the same results; and
 // pipeline::run, the stages `commdx demo` runs, from a folder of inputs to a folder of outputs.
 //
-//   data folder (read_inputs: places.csv, teams.json, calendar.json, sample/followup/businesses CSV)
-//     │  or synth options (synth::write + calendar_of_synth)
+//   data folder (read_inputs: places.csv, teams.json, calendar.json, households.csv, businesses.csv)
+//     │  or synth options (synth::write + calendar_of_synth); the synth options' follow-up census
+//     │  (followup_census, checked to be the folder's city)
 //     ▼
 //   campaign_calendar ──► survey_days_of ──► as_of of each round
 //   teams.json + places ──► check_teams, team_coverage (T5 by the calendar's deadline) ──► teams/*.csv
-//   survey_step (the rounds' records; issue 14 replaces it: size → select → calibrate)
+//   survey_step (issue 14, the demo's _field_survey; survey-design.json): sample_sizes per ward
+//     → allocate → groups → selection::select (PPS) → interview (baseline: households.csv,
+//     follow-up: the census) → calibrate each round ──► survey/design.csv, survey/groups.csv
 //     ▼
-//   estimate_round (compute_indicators)  ──► indicators-baseline.csv, indicators-followup.csv
+//   estimate_round (compute_indicators, calibrated)  ──► indicators-baseline.csv, indicators-followup.csv
 //     ▼
 //   estimates_to_wide ──► round_scores (composite_index adoption, readiness) ──► scores-*.csv
 //   area_rows + areas_with_education ──► classify_round ──► classify/classes.csv
@@ -326,9 +329,11 @@ inline survey_choices shipped_survey_choices() {
 }
 
 /// One fielded round: the selected households' answers with the selection's design columns
-/// (stratum, psu, weight = the design weight, fpc), the design calibrated on them, and the same
-/// records with the calibrated weights as `weight` and the round's number in `round` (what the
-/// classes and access segments read, as the demo's later steps do).
+/// (stratum, psu, weight = the design weight, fpc), the design calibrated on them (the indicators
+/// are estimated from these), and the same records as the demo's later steps (scores' classes,
+/// access segments, the report) read them: the calibrated weights as `weight`, the round's number
+/// in `round`, and synth's design columns: stratum = the ward, psu = the group, fpc = the ward's
+/// groups (the SRS approximation of the PPS first stage, certainty groups as ordinary PSUs).
 struct fielded_round {
   table sample;
   calibrated_design calibration;
@@ -428,6 +433,8 @@ inline ward_counts wards_of(const table& households) {
 /// One round calibrated to the households and residents of every ward of the list (the margins
 /// ward_code and members_<ward>), and its records with the calibrated weights.
 inline fielded_round calibrate_round(table sample, const ward_counts& wards, calibration_method method, double round) {
+  std::map<std::string, double> groups_of;
+  for (std::size_t k = 0; k < wards.code.size(); ++k) groups_of[wards.code[k]] = wards.groups[k];
   std::vector<calibration_margin> margins;
   std::vector<std::pair<std::string, double>> counts;
   for (std::size_t k = 0; k < wards.code.size(); ++k) counts.emplace_back(wards.code[k], wards.households[k]);
@@ -453,6 +460,11 @@ inline fielded_round calibrate_round(table sample, const ward_counts& wards, cal
   r.calibrated = sample;
   r.calibrated.set("weight", numeric_column(r.calibration.weights.begin(), r.calibration.weights.end()));
   r.calibrated.set("round", numeric_column(sample.rows(), round));
+  r.calibrated.set("stratum", sample.text("ward_code"));
+  r.calibrated.set("psu", sample.text("group_code"));
+  numeric_column fpc;
+  for (const auto& w : sample.text("ward_code")) fpc.push_back(groups_of.at(w));
+  r.calibrated.set("fpc", std::move(fpc));
   r.sample = std::move(sample);
   return r;
 }
@@ -829,10 +841,12 @@ struct run_options {
 /// with the file names and bytes `commdx demo` writes for them:
 ///   [data/ (from synth options only): the synth files and calendar.json]
 ///   teams/findings.csv, teams/coverage-neighbourhoods.csv, teams/coverage-wards.csv
+///   survey/design.csv, survey/groups.csv
 ///   indicators/indicators-baseline.csv, indicators/indicators-followup.csv
 ///   scores/scores-baseline.csv, scores/scores-now.csv
 ///   classify/classes.csv (the baseline's classes), classify/access-groups.csv
-/// The XLSX sheets stay Python-only (commdx demo writes them with openpyxl). Files are written
+/// The XLSX sheets stay Python-only (commdx demo writes them with openpyxl), the survey's visit
+/// lists among them, and survey/sample.csv (pseudonyms under the key store's key, commdx.keys). Files are written
 /// whole (io::write_whole_file); the folder is not swapped in atomically as the demo's is.
 inline run_result run(const run_options& options) {
   if (options.lang != "vi" && options.lang != "en")
