@@ -1,10 +1,14 @@
 // Runs the demo's pipeline in C++ (commdx::pipeline::run, include/commdx/pipeline.hpp) on the example
 // city's files and writes the outputs, with the same names and bytes `commdx demo` writes for the
-// stages it covers (teams check and coverage, indicators of both survey rounds, scores, classes and
-// access groups); then prints the city's baseline
-// estimates and the wards' adoption scores from the typed result, without reading the files back.
+// stages it covers (teams check and coverage, the survey fielded: size, selection and both rounds
+// calibrated, indicators of both rounds, scores, classes and access groups); then prints the city's
+// baseline estimates and the wards' adoption scores from the typed result, without reading the
+// files back.
 //
-//   example_pipeline [--lang vi|en] DATA OUT  DATA: a folder `commdx synth --out DATA` wrote
+//   example_pipeline [--lang vi|en] [--households N] [--seed S] DATA OUT
+//                                             DATA: a folder `commdx synth --households N --seed S
+//                                             --out DATA` wrote (the survey's follow-up answers come
+//                                             from the generator: give the options it was made with)
 //   example_pipeline [--lang vi|en] --households N --seed S OUT
 //                                             generates the example city into OUT/data first,
 //                                             as `commdx demo --households N --seed S` does
@@ -36,8 +40,8 @@ int main(int argc, char** argv) {
   }
   const bool generate = n_positional == 1, from_folder = n_positional == 2;
   if (!generate && !from_folder) {
-    std::cerr << "usage: example_pipeline [--lang vi|en] DATA OUT | example_pipeline [--lang vi|en] [--households N] "
-                 "[--seed S] OUT\n";
+    std::cerr << "usage: example_pipeline [--lang vi|en] [--households N] [--seed S] DATA OUT | "
+                 "example_pipeline [--lang vi|en] [--households N] [--seed S] OUT\n";
     return 2;
   }
   if (from_folder) options.input_dir = positional[0];

@@ -239,7 +239,7 @@ TEST(Run, FromSynthOptionsWritesTheDemosGoldenBytes) {
   };
   std::size_t compared = 0;
   for (const char* rel : {"data/places.csv", "teams/findings.csv", "teams/coverage-wards.csv",
-                          "teams/coverage-neighbourhoods.csv", "indicators/indicators-baseline.csv",
+                          "teams/coverage-neighbourhoods.csv", "survey/design.csv", "indicators/indicators-baseline.csv",
                           "indicators/indicators-followup.csv", "scores/scores-baseline.csv", "scores/scores-now.csv",
                           "classify/classes.csv", "classify/access-groups.csv"}) {
     std::string got = commdx::io::read_file((out / rel).string());
@@ -247,12 +247,23 @@ TEST(Run, FromSynthOptionsWritesTheDemosGoldenBytes) {
     EXPECT_EQ(got, commdx::io::read_file(golden + rel)) << rel;
     ++compared;
   }
-  EXPECT_EQ(compared, 10u);
+  EXPECT_EQ(compared, 11u);
   // the typed result holds what the files hold
   EXPECT_EQ(r.days.baseline, r.calendar.deadline);
   ASSERT_TRUE(r.estimates_followup && r.scores_now && r.classes_now);
   EXPECT_EQ(r.scores_baseline.rows(), 2 * r.classes_baseline.areas.size());  // adoption and readiness per ward
-  EXPECT_EQ(r.written.size(), 10u + 9u);  // the synth folder's ten files and the nine outputs
+  EXPECT_EQ(r.written.size(), 10u + 11u);  // the synth folder's ten files and the eleven outputs
+  // the survey the rounds were fielded from: the demo's design (survey/design.csv, golden too), a
+  // panel of the same households calibrated to every ward's households
+  ASSERT_EQ(r.survey.baseline.sample.rows(), r.survey.followup.sample.rows());
+  EXPECT_EQ(r.survey.baseline.sample.text("household_id"), r.survey.followup.sample.text("household_id"));
+  double drawn = 0, calibrated = 0;
+  for (double g : r.survey.design.numeric("groups")) drawn += g;
+  std::size_t selected = 0;
+  for (const auto& g : r.survey.selected.groups) selected += g.selected ? 1 : 0;
+  EXPECT_EQ(static_cast<double>(selected), drawn);
+  for (double w : r.survey.baseline.calibration.weights) calibrated += w;
+  EXPECT_NEAR(calibrated, 2000.0, 1e-6);  // the calibrated weights add up to the list's households
   fs::remove_all(out);
 }
 
