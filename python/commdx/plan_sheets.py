@@ -284,7 +284,9 @@ def read_returned_sheets(paths: Sequence[str | os.PathLike], *, key: bytes | Non
     """The visit log the filled-in sheets hold: one row per action with a tick or an outcome
     (``household_id``, ``action``, ``member_id``, ``date``, ``outcome``; ``sheet``, ``row`` say
     where). A tick without an outcome is ``informed`` (shown, not known to be used); a row with
-    neither was not done and gives no row. Pseudonyms are turned back into the ward's household ids
+    neither was not done and gives no row. The plan period the sheets were written for is
+    ``log.attrs["period"]`` (start, last day): sheets of plans with different periods are refused
+    (they do not belong to one week's plan). Pseudonyms are turned back into the ward's household ids
     with ``key`` and ``register`` (the same key the plan was made with); a pseudonym the register
     does not give, an unknown outcome word, an action id the catalogue lacks or a date that is no
     date is an InputError naming the file, the sheet, the row and the column."""
@@ -297,6 +299,7 @@ def read_returned_sheets(paths: Sequence[str | os.PathLike], *, key: bytes | Non
         known_actions = {a["id"] for a in catalogue.get("actions", [])} | set(
             catalogue.get("visit_log", {}).get("contact_actions", []))
     records: list[dict[str, Any]] = []
+    periods: dict[tuple[str, str], Path] = {}
     day: str
     for path in _sheet_files(paths):
         try:
@@ -305,6 +308,11 @@ def read_returned_sheets(paths: Sequence[str | os.PathLike], *, key: bytes | Non
             raise _core.InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
         try:
             meta = _sheet_meta(path, wb)
+            periods.setdefault((meta["start"], meta["deadline"]), path)
+            if len(periods) > 1:
+                (a, pa), (b, pb) = list(periods.items())[:2]
+                raise _core.InputError(f"{pb}: a sheet of the plan {b[0]} – {b[1]}, beside {pa} of the plan "
+                                       f"{a[0]} – {a[1]}")
             keys = meta["columns"].split(",")
             header = int(meta["header_row"])
             col = {k: i for i, k in enumerate(keys)}
@@ -378,26 +386,9 @@ def read_returned_sheets(paths: Sequence[str | os.PathLike], *, key: bytes | Non
             raise _core.InputError(f"{r['sheet']}, row {r['row']}: household '{r['household_id']}' is not in the "
                                    f"household list under this key")
         log.loc[pseudo, "household_id"] = log.loc[pseudo, "household_id"].map(back)
-    return log.drop(columns=["named", "fingerprint"]).reset_index(drop=True)
-
-
-def sheets_period(paths: Sequence[str | os.PathLike]) -> tuple[str, str]:
-    """The plan period (start, last day) the returned sheets were written for; sheets of plans
-    with different periods are refused (they do not belong to one week's plan)."""
-    from openpyxl import load_workbook
-
-    periods: dict[tuple[str, str], Path] = {}
-    for path in _sheet_files(paths):
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            meta = _sheet_meta(path, wb)
-        finally:
-            wb.close()
-        periods.setdefault((meta["start"], meta["deadline"]), path)
-    if len(periods) > 1:
-        (a, pa), (b, pb) = list(periods.items())[:2]
-        raise _core.InputError(f"{pb}: a sheet of the plan {b[0]} – {b[1]}, beside {pa} of the plan {a[0]} – {a[1]}")
-    return next(iter(periods))
+    out = log.drop(columns=["named", "fingerprint"]).reset_index(drop=True)
+    out.attrs["period"] = next(iter(periods))
+    return out
 
 
 def next_start(log: pd.DataFrame, plan_start: str) -> str:

@@ -184,3 +184,58 @@ def test_a_wrong_outcome_or_another_key_is_refused_naming_the_cell(city, tmp_pat
     with pytest.raises(commdx.InputError, match="under the key"):
         read_returned_sheets([path], key=commdx.keys.load(WARD, other),
                              register=pd.read_csv(d / "households.csv", dtype=str))
+
+
+def test_a_damaged_sheet_is_refused_naming_the_cell_and_mixed_plans_are_not_read_as_one(city, tmp_path):
+    """Each refusal of the read-back names where: a date cell that is no date, an action id the
+    campaign catalogue lacks, a workbook commdx did not write, and sheets of two plans (periods)."""
+    from commdx.plan import campaign_catalogue
+    from commdx.plan_sheets import read_returned_sheets
+
+    d, store = city
+    key = commdx.keys.load(WARD, store)
+    register = pd.read_csv(d / "households.csv", dtype=str)
+    plan_dir = tmp_path / "plan"
+    assert _plan(city, plan_dir) == 0
+    sheets = sorted((plan_dir / "members").glob("*.xlsx"))
+    path = sheets[0]
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[7]]
+    col = {name: header.index(name) + 1 for name in ("Ngày", "Mã việc", "Kết quả")}
+    ws.cell(8, col["Kết quả"]).value = "Từ chối"
+    wb.save(path)
+    log = read_returned_sheets([path], key=key, register=register, catalogue=campaign_catalogue())
+    assert len(log) == 1 and log.loc[0, "outcome"] == "declined"
+    start, until = log.attrs["period"]
+    assert start < until
+
+    ws.cell(8, col["Ngày"]).value = "thứ hai"
+    wb.save(path)
+    with pytest.raises(commdx.InputError, match=f"sheet '{ws.title}', row 8, column 'Ngày': 'thứ hai': not a date"):
+        read_returned_sheets([path], key=key, register=register)
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    ws.cell(8, col["Ngày"]).value = dt.date.fromisoformat(start)
+    ws.cell(8, col["Mã việc"]).value = "mo_tai_khoan_ao"
+    wb.save(path)
+    with pytest.raises(commdx.InputError,
+                       match=f"row 8, column 'Mã việc': unknown action 'mo_tai_khoan_ao' .not in the campaign catalogue"):
+        read_returned_sheets([path], key=key, register=register, catalogue=campaign_catalogue())
+
+    other = tmp_path / "khac.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(other, index=False)
+    with pytest.raises(commdx.InputError, match="khac.xlsx: not a commdx member sheet"):
+        read_returned_sheets([other])
+    text = tmp_path / "hong.xlsx"
+    text.write_text("không phải XLSX")
+    with pytest.raises(commdx.InputError, match="hong.xlsx: not a readable XLSX workbook"):
+        read_returned_sheets([text])
+
+    # a second plan with another period: its sheets do not belong with the first plan's
+    later = tmp_path / "plan-later"
+    assert _plan(city, later, "--from", (dt.date.fromisoformat(start) + dt.timedelta(days=7)).isoformat()) == 0
+    second = sorted((later / "members").glob("*.xlsx"))[0]
+    with pytest.raises(commdx.InputError, match="a sheet of the plan .* beside .* of the plan"):
+        read_returned_sheets([sheets[1], second], key=key, register=register)

@@ -248,7 +248,7 @@ def run_update(args) -> int:
     """commdx plan update: the returned sheets -> the merged visit log -> the next week's plan,
     from the week after the latest visit they record, until the sheets' last day."""
     from .. import InputError
-    from ..plan_sheets import merge_visit_logs, next_start, read_returned_sheets, sheets_period
+    from ..plan_sheets import merge_visit_logs, next_start, read_returned_sheets
 
     missing = [o for o, v in (("--households", args.households), ("--roster", args.roster)) if not v]
     if missing:
@@ -275,7 +275,7 @@ def run_update(args) -> int:
     from ..render.tables import CSV_ENCODING
 
     log.to_csv(log_out, index=False, encoding=CSV_ENCODING)
-    start, until = sheets_period(args.returned)
+    start, until = returned.attrs["period"]  # read with the sheets: each workbook is opened once
     first = args.first_day or next_start(returned, start)
     args.first_day, args.old_start = first, None
     args.until = args.until or until
