@@ -47,9 +47,15 @@ int main(int argc, char** argv) {
       std::cout << commdx::label_vi(f.severity) << "\t" << f.rule << "\t" << f.message_vi << "\n";
 
     const auto cov = commdx::team_coverage(roster, places, rules.deadline());
-    for (const auto& w : cov.wards)
-      if (w.neighbourhoods > 0)
-        std::cout << w.ward_name << ": " << w.on_time << "/" << w.neighbourhoods << " khu phố/thôn có tổ đúng hạn\n";
+    std::size_t with_team = 0;
+    for (const auto& w : cov.wards) {
+      with_team += w.ward_teams > 0 ? 1 : 0;
+      std::cout << w.ward_name << ": " << (w.ward_teams > 0 ? "có tổ cấp phường/xã" : "chưa có tổ cấp phường/xã");
+      if (w.neighbourhoods > 0)  // the built-in city lists wards only; a places file adds neighbourhoods
+        std::cout << ", " << w.on_time << "/" << w.neighbourhoods << " khu phố/thôn có tổ đúng hạn";
+      std::cout << "\n";
+    }
+    std::cout << with_team << "/" << cov.wards.size() << " phường/xã có tổ\n";
     return commdx::has_errors(findings) ? 1 : 0;
   } catch (const commdx::error& e) {
     std::cerr << "check_teams: " << e.what() << "\n";
