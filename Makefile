@@ -69,7 +69,7 @@ fuzz-smoke: fuzz-build
 	tests/fuzz/run.sh build/fuzz runs $(FUZZ_SMOKE_RUNS)
 
 py-test: install
-	MPLBACKEND=Agg $(PY) -m pytest -q -n $(JOBS) --dist loadfile
+	MPLBACKEND=Agg $(PY) -m pytest -q -n $(JOBS) --dist loadfile --durations=15
 
 # mypy over python/commdx with the configuration in pyproject.toml ([tool.mypy]); _core is typed
 # by the checked-in python/commdx/_core.pyi (tests/python/test_stubs.py keeps it in sync)
