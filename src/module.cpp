@@ -10,6 +10,7 @@ void bind_pipeline(py::module_& m);  // src/bind_pipeline.cpp (declared here: pr
 void bind_sampling(py::module_& m);  // src/bind_sampling.cpp
 void bind_selection(py::module_& m);  // src/bind_selection.cpp
 void bind_small_area(py::module_& m);  // src/bind_small_area.cpp
+void bind_registers(py::module_& m);  // src/bind_registers.cpp
 namespace {
 void bind_interrupt(py::module_& m);  // below: Ctrl-C inside a long C++ call
 }
@@ -33,6 +34,7 @@ PYBIND11_MODULE(_core, m) {
   bind_sampling(m);
   bind_selection(m);
   bind_small_area(m);
+  bind_registers(m);
 }
 
 // The exception hierarchy: the Python classes of commdx.errors (python/commdx/errors.py), exposed

@@ -1429,6 +1429,72 @@ inline calendar calendar_of(const std::string& start) {
           at(cal.first_visit, "outreach.first_visit"), at(cal.last_visit, "outreach.last_visit")};
 }
 
+// ---- the ward's registers (K10 channels, K5 events; report/registers.hpp reads them) -------------
+inline constexpr const char* channels_file = "channels.csv";
+inline constexpr const char* events_file = "events.csv";
+inline constexpr const char* channels_header = "unit,kind,name,opened,board_in_group,youth_secretary_in_group,last_post\n";
+inline constexpr const char* events_header = "date,ward_code,kind,partner_type,partner,topic,participants\n";
+
+/// One ward's rows of channels.csv and events.csv, on a stream of their own (stream 6 of the
+/// ward: the other records are the same with or without them). Remote wards open fewer channels
+/// and hold fewer events; a few groups lack the board or the Youth Union secretary, a few channels
+/// go quiet, so the report has gaps to name.
+inline void emit_registers(const ward_data& w, std::uint64_t seed, const calendar& cal, std::string& channels,
+                           std::string& events) {
+  detail::rng r(detail::mix(detail::mix(seed, w.plan.index), 6));
+  const long start = detail::parse_date(cal.start, "start");
+  const long first = detail::parse_date(cal.first_visit, "first_visit");
+  const long last = detail::parse_date(cal.last_visit, "last_visit");
+  auto day = [&](long from, long to) {
+    return detail::civil_from_days(from + static_cast<long>(r.below(static_cast<std::uint64_t>(std::max(1L, to - from + 1)))));
+  };
+  auto last_post = [&](double p_quiet) { return r.bernoulli(p_quiet) ? std::string() : day(last - 45, last); };
+  const double remote = std::clamp(w.plan.remoteness, 0.0, 1.0);
+  auto channel = [&](const std::string& unit, const char* kind, const std::string& name, const std::string& opened,
+                     const char* board, const char* secretary, const std::string& post) {
+    detail::csv_emitter e{&channels};
+    e.text("unit", unit);
+    e.text("kind", kind);
+    e.text("name", name);
+    e.text("opened", opened);
+    e.text("board_in_group", board);
+    e.text("youth_secretary_in_group", secretary);
+    e.text("last_post", post);
+    e.end();
+  };
+  if (r.bernoulli(0.95 - 0.25 * remote))
+    channel(w.plan.code, "zalo_oa", w.plan.name + " - Chuyển đổi số", day(start, start + 20), "", "", last_post(0.1));
+  if (r.bernoulli(0.8 - 0.4 * remote))
+    channel(w.plan.code, "fanpage", "Chuyển đổi số " + w.plan.name, day(start, start + 40), "", "", last_post(0.2));
+  for (const auto& n : w.neighbourhoods) {
+    if (!r.bernoulli(0.9 - 0.3 * remote)) continue;
+    const bool board = r.bernoulli(0.9), secretary = r.bernoulli(0.85);
+    channel(n.code, "zalo_group", "Zalo " + n.name, day(start + 5, start + 60), board ? "1" : "0", secretary ? "1" : "0",
+            last_post(0.15));
+  }
+  static constexpr const char* banks[] = {"Vietcombank", "BIDV", "Agribank", "VietinBank"};
+  static constexpr const char* shops[] = {"Shopee", "Lazada", "Tiki"};
+  const std::size_t n_events = r.index(static_cast<std::size_t>(std::lround(4.0 - 2.0 * remote)) + 1);
+  for (std::size_t k = 0; k < n_events; ++k) {
+    const double u = r.uniform();
+    const char* type = u < 0.45 ? "bank" : u < 0.75 ? "ecommerce" : u < 0.9 ? "post" : "telecom";
+    const std::string partner = u < 0.45 ? banks[r.index(4)] : u < 0.75 ? shops[r.index(3)]
+                                : u < 0.9 ? "Bưu điện (postmart.vn)" : "Viettel (voso.vn)";
+    const std::string topic = u < 0.45 ? "Sản phẩm ngân hàng số, mở tài khoản trực tuyến"
+                              : u < 0.75 ? "Bán hàng trên sàn thương mại điện tử"
+                                         : "Đưa nông sản lên sàn postmart.vn, voso.vn";
+    detail::csv_emitter e{&events};
+    e.text("date", day(first, last));
+    e.text("ward_code", w.plan.code);
+    e.text("kind", r.bernoulli(0.7) ? "workshop" : "conference");
+    e.text("partner_type", type);
+    e.text("partner", partner);
+    e.text("topic", topic);
+    e.integer("participants", static_cast<long long>(20 + r.below(61)));
+    e.end();
+  }
+}
+
 // ---- streaming writer ---------------------------------------------------------------------------
 namespace detail {
 /// A buffered output file; errors name the path.
@@ -1494,7 +1560,8 @@ using chunk_sink = std::function<void(const std::string&, table&&)>;
 
 /// Writes the city to `dir` (which must exist): places.csv, teams.json, teams.csv and, unless a
 /// sink takes them, households.csv, businesses.csv, sample_households.csv,
-/// followup_households.csv, visits.csv, manual_processes.csv. Memory holds one ward (plus a chunk
+/// followup_households.csv, visits.csv, manual_processes.csv; and the registers channels.csv and
+/// events.csv (emit_registers). Memory holds one ward (plus a chunk
 /// of at most `chunk_rows` rows per table when a sink is given).
 inline write_summary write(const std::string& dir, const options& opt, const chunk_sink& sink = nullptr,
                            std::size_t chunk_rows = 200000) {
@@ -1528,6 +1595,8 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
   }
   teams_json.buffer() += "{\"teams\": [";
   bool first_team = true;
+  const calendar cal = calendar_of(opt.start);
+  std::string channels_csv = channels_header, events_csv = events_header;
   std::vector<std::uint64_t> ward_population;
   for (std::size_t i = 0; i < gen.ward_count(); ++i) {
     ward_data w = gen.ward(i);
@@ -1558,6 +1627,7 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     }
     teams_json.maybe_flush();
     teams_csv.maybe_flush();
+    emit_registers(w, opt.seed, cal, channels_csv, events_csv);
     for (std::size_t f = 0; f < 6; ++f) {
       rec_rows[f] += record_rows(f, w);
       if (sink) {
@@ -1604,6 +1674,13 @@ inline write_summary write(const std::string& dir, const options& opt, const chu
     sum.bytes.emplace_back("places.csv", places_csv.close());
   }
   sum.rows.emplace_back("places.csv", place_rows);
+  for (const auto& [name, text] : {std::pair<const char*, std::string*>{channels_file, &channels_csv},
+                                   std::pair<const char*, std::string*>{events_file, &events_csv}}) {
+    detail::out_file f(base + name);
+    f.buffer() += *text;
+    sum.bytes.emplace_back(name, f.close());
+    sum.rows.emplace_back(name, static_cast<std::uint64_t>(std::count(text->begin(), text->end(), '\n') - 1));
+  }
   sum.bytes.emplace_back("teams.json", teams_json.close());
   sum.bytes.emplace_back("teams.csv", teams_csv.close());
   sum.rows.emplace_back("teams.csv", member_rows);

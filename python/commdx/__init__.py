@@ -58,6 +58,7 @@ from .xlsform import xlsform  # noqa: E402,F401  (commdx.xlsform: the questionna
 from . import synth  # noqa: E402,F401  (commdx.synth: the example city generator)
 from . import report  # noqa: E402,F401  (commdx.report: the monthly report document)
 from . import keys  # noqa: E402,F401  (commdx.keys: the wards' pseudonym keys)
+from . import registers  # noqa: E402,F401  (commdx.registers: the K10 channels and K5 events registers)
 
 __all__ = [
     "Error", "InputError", "ValidationError", "ConfigError", "NameMatchError", "synth",

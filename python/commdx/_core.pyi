@@ -397,6 +397,10 @@ def _area_classes(classes: dict, source: str = 'classes table', lines: collectio
     ...
 def _calibrate(columns: dict, design: dict, margins: collections.abc.Sequence[tuple[str, bool, typing.SupportsFloat | typing.SupportsIndex, collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex]]]], method: str, lower: typing.SupportsFloat | typing.SupportsIndex, upper: typing.SupportsFloat | typing.SupportsIndex, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, source: str = 'DataFrame') -> CalibratedDesign:
     ...
+def _channels_section(columns: dict, source: str, places: Places, month: str, ward: str) -> typing.Any:
+    """
+    K10: the channels register checked per ward and neighbourhood by the month's end (report/registers.hpp).
+    """
 def _check_campaign_catalogue(catalogue: typing.Any, source: str) -> None:
     ...
 def _check_catalogue(catalogue: typing.Any, source: str = '<catalogue>') -> typing.Any:
@@ -421,6 +425,10 @@ def _estimate_ratio(columns: dict, design: typing.Any, numerator: str, denominat
     ...
 def _estimates_to_wide(estimates: dict, level: str = '') -> dict:
     ...
+def _events_section(columns: dict, source: str, places: Places, month: str, ward: str) -> typing.Any:
+    """
+    K5: the workshops and conferences with banks and e-commerce platforms, per ward (report/registers.hpp).
+    """
 def _fay_herriot(unit: collections.abc.Sequence[str], direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], method: str, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str) -> dict:
     """
     The Fay-Herriot fit on given direct estimates and sampling variances (commdx::small_area::fay_herriot).

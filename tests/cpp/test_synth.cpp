@@ -39,7 +39,8 @@ fs::path temp_dir(const std::string& name) {
 }
 
 const char* kFiles[] = {"places.csv", "teams.json", "teams.csv", "households.csv", "businesses.csv",
-                        "sample_households.csv", "followup_households.csv", "visits.csv", "manual_processes.csv"};
+                        "sample_households.csv", "followup_households.csv", "visits.csv", "manual_processes.csv",
+                        "channels.csv", "events.csv"};
 
 TEST(Synth, SameSeedSameBytesDifferentSeedDifferentBytes) {
   auto a = temp_dir("a"), b = temp_dir("b"), c = temp_dir("c");

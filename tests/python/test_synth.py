@@ -17,7 +17,8 @@ from commdx.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ["places.csv", "teams.json", "teams.csv", "households.csv", "businesses.csv",
-         "sample_households.csv", "followup_households.csv", "visits.csv", "manual_processes.csv"]
+         "sample_households.csv", "followup_households.csv", "visits.csv", "manual_processes.csv", "channels.csv",
+         "events.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +179,8 @@ def test_columns_are_the_data_dictionary(small_city: synth.City) -> None:
     assert list(small_city.businesses.columns) == biz
     assert list(small_city.visits.columns) == _dictionary_columns("visits.csv")
     assert list(small_city.manual_log.columns) == _dictionary_columns("manual_processes.csv")
+    assert list(commdx.registers.CHANNEL_COLUMNS) == _dictionary_columns("channels.csv")
+    assert list(commdx.registers.EVENT_COLUMNS) == _dictionary_columns("events.csv")
     places_cols = _dictionary_columns("places.csv")
     assert places_cols == ["code", "name", "kind", "parent", "area_km2", "population", "households", "lat", "lon"]
 
