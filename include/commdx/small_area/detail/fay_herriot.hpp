@@ -17,7 +17,28 @@
 
 #include <Eigen/Dense>
 
+#include "commdx/error.hpp"
+
 namespace commdx::small_area::detail {
+
+/// Refuses a design matrix whose columns are collinear, column by column on the columns scaled
+/// to unit length, so the message names the first coefficient that adds nothing to the ones
+/// before it; `over` says over what ("12 sampled areas").
+inline void refuse_collinear(const Eigen::MatrixXd& x, const std::vector<std::string>& coefficients, const location& where,
+                             const std::string& over) {
+  for (Eigen::Index c = 1; c <= x.cols(); ++c) {
+    Eigen::MatrixXd lead = x.leftCols(c);
+    for (Eigen::Index j = 0; j < c; ++j) {
+      const double nrm = lead.col(j).norm();
+      if (nrm > 0) lead.col(j) /= nrm;
+    }
+    Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(lead);
+    qr.setThreshold(1e-10);
+    if (qr.rank() < c)
+      throw input_error(where.in_column(coefficients[static_cast<std::size_t>(c - 1)]),
+                        "auxiliary is constant or collinear with the ones before it over the " + over);
+  }
+}
 
 struct gls {
   Eigen::VectorXd beta;
