@@ -16,7 +16,8 @@ namespace sa = commdx::small_area;
 using column = std::vector<double>;
 using names = std::vector<std::string>;
 
-sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterations, double tolerance, bool intercept) {
+sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterations, double tolerance, bool intercept,
+                               bool adjust_at_zero = true) {
   sa::fit_options o;
   if (method == "reml") o.method = sa::fit_method::reml;
   else if (method == "ml") o.method = sa::fit_method::ml;
@@ -26,6 +27,7 @@ sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterat
   o.max_iterations = max_iterations;
   o.tolerance = tolerance;
   o.intercept = intercept;
+  o.adjust_at_zero = adjust_at_zero;
   return o;
 }
 
@@ -63,6 +65,7 @@ py::dict common_to_py(const Fit& f) {
 py::dict fit_to_py(const sa::fh_result& f) {
   py::dict out = common_to_py(f);
   out["iterations"] = f.iterations;
+  out["adjusted"] = f.adjusted;
   out["sigma2_u_var"] = f.sigma2_u_var;
   out["ml_bias"] = f.ml_bias;
   for (auto [name, member] : {std::pair{"eblup", &sa::area_fit::eblup}, {"mse", &sa::area_fit::mse},
@@ -79,14 +82,14 @@ void bind_small_area(py::module_& m) {
       "_fay_herriot",
       [](const names& unit, const column& direct, const column& variance, const std::vector<column>& x,
          const names& auxiliaries, const std::string& method, std::size_t max_iterations, double tolerance,
-         bool intercept, const std::string& source) {
+         bool intercept, const std::string& source, bool adjust_at_zero) {
         std::vector<sa::area> areas(unit.size());
         for (std::size_t i = 0; i < unit.size(); ++i) areas[i] = {unit[i], direct.at(i), variance.at(i), row_of(x, i)};
-        return fit_to_py(sa::fay_herriot(areas, auxiliaries, fit_options_of(method, max_iterations, tolerance, intercept),
+        return fit_to_py(sa::fay_herriot(areas, auxiliaries, fit_options_of(method, max_iterations, tolerance, intercept, adjust_at_zero),
                                          source));
       },
       py::arg("unit"), py::arg("direct"), py::arg("variance"), py::arg("x"), py::arg("auxiliaries"),
-      py::arg("method"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("intercept"), py::arg("source"),
+      py::arg("method"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("intercept"), py::arg("source"), py::arg("adjust_at_zero") = true,
       "The Fay-Herriot fit on given direct estimates and sampling variances (commdx::small_area::fay_herriot).");
 
   m.def(

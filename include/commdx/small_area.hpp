@@ -7,8 +7,15 @@
 //   y_i = x_i' beta + u_i + e_i,   u_i ~ (0, s2u),  e_i ~ (0, D_i).
 // * s2u by REML (default) or ML, Fisher scoring from the Prasad-Rao moment estimate, at most
 //   max_iterations steps, converged when a step changes s2u by <= tolerance * (s2u + mean D).
-//   s2u is truncated at 0 as usual (then every area gets its synthetic estimate); the result says
-//   so (`truncated`).
+//   s2u is truncated at 0 as usual (then every area would get its synthetic estimate); the result
+//   says so (`truncated`). For REML, such a fit is replaced (fit_options::adjust_at_zero, default)
+//   by Li & Lahiri's (2010) adjusted REML, the maximum of L_R(s2u) * s2u, which is > 0 (`adjusted`):
+//   at s2u = 0 the Prasad-Rao MSE drops the area variance (g1 = 0) while the areas still differ, and
+//   in the simulation (tests/python/test_small_area_simulation.py) the estimated MSE of the
+//   residential groups was 0.40 of the empirical one in the samples where REML was 0, 1.03 in the
+//   others. The MSE is then Prasad-Rao's at the adjusted s2u (without Li-Lahiri's first-order
+//   bias term, which overcorrects at small s2u: 0.72 there; the adjusted estimate in every sample
+//   gives 1.34).
 // * beta by GLS at s2u; EBLUP_i = gamma_i y_i + (1 - gamma_i) x_i' beta, gamma_i = s2u / (s2u + D_i);
 //   an area without a sample gets the synthetic estimate x_i' beta.
 // * MSE: Prasad & Rao (1990) for REML, g1 + g2 + 2 g3, and Datta & Lahiri (2000) for ML, which
@@ -48,6 +55,8 @@ struct fit_options {
   std::size_t max_iterations = 100;  ///< Fisher-scoring steps at most (not a time budget)
   double tolerance = 1e-10;          ///< stop when |step| <= tolerance * (s2u + mean D)
   bool intercept = true;             ///< add a constant column before the auxiliaries
+  /// REML only: where REML's maximum is s2u = 0, take Li & Lahiri's adjusted REML instead (> 0).
+  bool adjust_at_zero = true;
 };
 
 /// One area for the model: its direct estimate and sampling variance (both missing: no sample,
@@ -74,7 +83,8 @@ struct area_fit {
 struct fh_result {
   fit_method method = fit_method::reml;
   double sigma2_u = 0;
-  bool truncated = false;      ///< the fit fell below 0 and s2u was set to 0
+  bool truncated = false;      ///< the fit fell below 0 (REML or ML's maximum at s2u = 0)
+  bool adjusted = false;       ///< REML at 0 replaced by Li-Lahiri's adjusted REML (fit_options::adjust_at_zero)
   std::size_t iterations = 0;
   bool converged = false;
   double sigma2_u_var = missing;  ///< Vbar = 2 / sum (s2u + D)^-2, the asymptotic variance used in g3
@@ -150,7 +160,11 @@ inline fh_result fay_herriot(const std::vector<area>& areas, const std::vector<s
   out.truncated = sc.truncated && sc.s2 == 0.0;
   out.iterations = sc.iterations;
   out.converged = sc.converged;
-  const double s2 = sc.s2;
+  if (out.truncated && options.method == fit_method::reml && options.adjust_at_zero) {
+    out.sigma2_u = detail::li_lahiri(x, y, d);
+    out.adjusted = true;
+  }
+  const double s2 = out.sigma2_u;
   const Eigen::VectorXd v = (d.array() + s2).matrix();
   const detail::gls g = detail::gls_fit(x, y, v);
   const Eigen::ArrayXd w = v.cwiseInverse().array();

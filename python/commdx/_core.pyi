@@ -425,7 +425,7 @@ def _estimate_ratio(columns: dict, design: typing.Any, numerator: str, denominat
     ...
 def _estimates_to_wide(estimates: dict, level: str = '') -> dict:
     ...
-def _fay_herriot(unit: collections.abc.Sequence[str], direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], method: str, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str) -> dict:
+def _fay_herriot(unit: collections.abc.Sequence[str], direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], method: str, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str, adjust_at_zero: bool = True) -> dict:
     """
     The Fay-Herriot fit on given direct estimates and sampling variances (commdx::small_area::fay_herriot).
     """

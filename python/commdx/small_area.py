@@ -10,7 +10,8 @@ header ``include/commdx/small_area.hpp``. In short:
 * ``fit``: the area variance ``sigma2_u`` by REML (default; Prasad–Rao MSE) or ML (Datta–Lahiri
   MSE), Fisher scoring (``max_iterations`` steps at most; converged when a step changes sigma2_u by
   at most ``tolerance`` times sigma2_u + the mean sampling variance), truncated at 0 (stated in the
-  ``truncated`` column);
+  ``truncated`` column); a REML fit at 0 is replaced by Li & Lahiri's adjusted REML, > 0
+  (``adjusted``);
 * ``transform``: ``"auto"`` fits a 0/1 variable's proportions on the arcsine-square-root scale
   (variance 1 / (4 n_eff)) and back-transforms, so estimates stay in [0, 1];
 * ``smoothing``: a direct variance that is 0, missing or not estimable by the design (a unit inside
@@ -48,11 +49,12 @@ BUILT_IN_AUXILIARIES = ("density", "households", "members", "head_age")
 
 def fay_herriot(direct: Sequence[float], variance: Sequence[float], x: Any = None, *, units: Sequence[str] | None = None,
                 fit: str = "reml", intercept: bool = True, max_iterations: int = 100,
-                tolerance: float = 1e-10) -> dict[str, Any]:
+                tolerance: float = 1e-10, adjust_at_zero: bool = True) -> dict[str, Any]:
     """The bare Fay–Herriot fit on given direct estimates and sampling variances (NaN for a unit
     without sample). ``x``: a DataFrame or 2-D array of auxiliaries, one row per unit. Returns a
-    dict: sigma2_u, truncated, iterations, converged, beta, beta_cov, and per unit eblup, mse, g1,
-    g2, g3, gamma, synthetic."""
+    dict: sigma2_u, truncated, adjusted, iterations, converged, beta, beta_cov, and per unit eblup,
+    mse, g1, g2, g3, gamma, synthetic. ``adjust_at_zero`` (REML): where REML's maximum is 0, Li &
+    Lahiri's adjusted REML instead (``adjusted``; docs/small-area.md)."""
     direct = [float(v) for v in direct]
     names: list[str]
     if x is None:
@@ -67,7 +69,7 @@ def fay_herriot(direct: Sequence[float], variance: Sequence[float], x: Any = Non
         cols = [list(arr[:, j]) for j in range(arr.shape[1])]
     units = [str(u) for u in units] if units is not None else [str(i + 1) for i in range(len(direct))]
     return dict(_core._fay_herriot(units, direct, [float(v) for v in variance], cols, names, fit, int(max_iterations),
-                                   float(tolerance), bool(intercept), "fay_herriot"))
+                                   float(tolerance), bool(intercept), "fay_herriot", bool(adjust_at_zero)))
 
 
 def battese_harter_fuller(y: Sequence[float], x: Any, areas: Sequence[Any], population_means: Any, *,
@@ -289,7 +291,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
             "benchmark": rows["benchmark"], "benchmark_adjustment": rows["benchmark_adjustment"],
             "chosen": rows["chosen"], "chosen_se": rows["chosen_se"], "source": rows["source"],
             "reason": rows["reason"], "method": "fh", "fit": f["method"], "transform": tr,
-            "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "converged": f["converged"],
+            "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "adjusted": f["adjusted"], "converged": f["converged"],
             "iterations": f["iterations"],
         })
         part["variance_source"] = part["variance_source"].replace("", np.nan)
@@ -353,7 +355,7 @@ def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v
         "model": model, "mse": mse, "model_se": np.sqrt(mse), "benchmark": "none", "benchmark_adjustment": 0.0,
         "chosen": ch["chosen"], "chosen_se": ch["chosen_se"], "source": ch["source"], "reason": ch["reason"],
         "method": "bhf", "fit": r["method"], "transform": "none", "sigma2_u": r["sigma2_u"],
-        "truncated": r["truncated"], "converged": r["converged"], "iterations": r["evaluations"],
+        "truncated": r["truncated"], "adjusted": False, "converged": r["converged"], "iterations": r["evaluations"],
         "sigma2_e": r["sigma2_e"], "mse_analytic": r["mse_analytic"], "mse_bootstrap": r["mse_bootstrap"],
         "replicates": r["replicates"],
     })

@@ -103,13 +103,27 @@ TEST(SmallArea, TruncatedAtZeroAndSaysSo) {
   // every area then gets the synthetic estimate, the mean 1.01.
   std::vector<sa::area> a = {{"a", 1.0, 1.0, {}}, {"b", 1.1, 1.0, {}}, {"c", 0.9, 1.0, {}}, {"d", 1.0, 1.0, {}},
                              {"e", 1.05, 1.0, {}}};
-  const auto r = sa::fay_herriot(a, {});
+  sa::fit_options plain;
+  plain.adjust_at_zero = false;
+  const auto r = sa::fay_herriot(a, {}, plain);
   EXPECT_EQ(r.sigma2_u, 0.0);
   EXPECT_TRUE(r.truncated);
+  EXPECT_FALSE(r.adjusted);
   for (const auto& f : r.areas) {
     EXPECT_EQ(f.gamma, 0.0);
     EXPECT_NEAR(f.eblup, 1.01, 1e-12);
   }
+  // By default REML's 0 is replaced by Li-Lahiri's adjusted REML: with equal D = 1 and an
+  // intercept, l_R(A) + log A = -(m-1)/2 log(A+1) - S/(2(A+1)) + log A, S = sum (y - ybar)^2 = 0.022;
+  // its score -2/(A+1) + 0.011/(A+1)^2 + 1/A = 0 is -A^2 + 0.011 A + 1 = 0: A = (0.011 + sqrt(4.000121)) / 2.
+  const auto adj = sa::fay_herriot(a, {});
+  EXPECT_TRUE(adj.truncated);
+  EXPECT_TRUE(adj.adjusted);
+  EXPECT_NEAR(adj.sigma2_u, (0.011 + std::sqrt(4.000121)) / 2.0, 1e-12);
+  EXPECT_NEAR(adj.areas[0].gamma, adj.sigma2_u / (adj.sigma2_u + 1.0), 1e-15);
+  sa::fit_options ml;
+  ml.method = sa::fit_method::ml;
+  EXPECT_FALSE(sa::fay_herriot(a, {}, ml).adjusted);  // ML stays at 0 (Datta-Lahiri's MSE is for ML itself)
 }
 
 TEST(SmallArea, RefusalsNameTheAreaOrTheAuxiliary) {

@@ -118,4 +118,26 @@ inline scoring fisher_scoring(const Eigen::MatrixXd& x, const Eigen::VectorXd& y
   return out;
 }
 
+/// Li & Lahiri's (2010) adjusted REML: the maximum of the residual likelihood times h(s2) = s2,
+/// strictly positive, for a REML fit whose maximum is at 0. Bisection on the adjusted score
+/// s(s2) + 1/s2 (> 0 near 0) between 0 and the first doubling of mean D where it is <= 0, to a
+/// relative 1e-14 (at most 200 halvings and 200 doublings: no time budget).
+inline double li_lahiri(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& d) {
+  auto adjusted = [&](double s2) {
+    double s = 0, info = 0;
+    score(x, y, d, s2, true, s, info);
+    return s + 1.0 / s2;
+  };
+  double lo = 0.0, hi = d.mean();
+  for (int k = 0; k < 200 && adjusted(hi) > 0.0; ++k) {
+    lo = hi;
+    hi *= 2.0;
+  }
+  for (int k = 0; k < 200 && hi - lo > 1e-14 * hi; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    (adjusted(mid) > 0.0 ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 }  // namespace commdx::small_area::detail
