@@ -17,28 +17,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import commdx
+from small_area_runs import simulate
 
 REPS = 12
-VARIABLE = "bank_account"
 LEVELS = ("residential_group", "neighbourhood")
 
 
 @pytest.fixture(scope="module")
 def runs():
-    city = commdx.synth.city(households=20000, seed=3)
-    hh = city.households
-    truth = {lev: hh.groupby(commdx.SMALL_AREA_LEVELS[lev])[VARIABLE].mean() for lev in LEVELS}
-    out: dict[str, list[pd.DataFrame]] = {lev: [] for lev in LEVELS}
-    for rep in range(REPS):
-        sel = commdx.select_sample(hh, n=10, m=5, seed=rep + 1)
-        sample = sel.sample.merge(hh[["household_id", VARIABLE]], on="household_id", validate="one_to_one")
-        for lev in LEVELS:
-            t = commdx.small_area(sample, sel.design, VARIABLE, level=lev, places=city.places, households=hh,
-                                  method="bhf", auxiliaries=["members", "head_age"], replicates=50, seed=rep + 1)
-            t["truth"] = truth[lev].reindex(t["unit"]).to_numpy()
-            out[lev].append(t)
-    return {lev: pd.concat(parts, ignore_index=True) for lev, parts in out.items()}
+    return simulate(REPS, LEVELS, method="bhf", auxiliaries=["members", "head_age"], replicates=50)
 
 
 def summary(t: pd.DataFrame) -> dict[str, float]:
