@@ -1,5 +1,7 @@
 #include "prelude.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <utility>
 
 #include "commdx/small_area.hpp"
@@ -14,7 +16,8 @@ namespace sa = commdx::small_area;
 using column = std::vector<double>;
 using names = std::vector<std::string>;
 
-sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterations, double tolerance, bool intercept) {
+sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterations, double tolerance, bool intercept,
+                               bool adjust_at_zero = true) {
   sa::fit_options o;
   if (method == "reml") o.method = sa::fit_method::reml;
   else if (method == "ml") o.method = sa::fit_method::ml;
@@ -24,6 +27,7 @@ sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterat
   o.max_iterations = max_iterations;
   o.tolerance = tolerance;
   o.intercept = intercept;
+  o.adjust_at_zero = adjust_at_zero;
   return o;
 }
 
@@ -44,18 +48,26 @@ std::vector<T> field(const std::vector<Row>& rows, T Row::*member) {
   return out;
 }
 
-py::dict fit_to_py(const sa::fh_result& f) {
+// The members both fits have (fh_result, bhf_result).
+template <class Fit>
+py::dict common_to_py(const Fit& f) {
   py::dict out;
   out["method"] = sa::to_string(f.method);
   out["sigma2_u"] = f.sigma2_u;
   out["truncated"] = f.truncated;
-  out["iterations"] = f.iterations;
   out["converged"] = f.converged;
-  out["sigma2_u_var"] = f.sigma2_u_var;
-  out["ml_bias"] = f.ml_bias;
   out["coefficients"] = f.coefficients;
   out["beta"] = f.beta;
   out["beta_cov"] = f.beta_cov;
+  return out;
+}
+
+py::dict fit_to_py(const sa::fh_result& f) {
+  py::dict out = common_to_py(f);
+  out["iterations"] = f.iterations;
+  out["adjusted"] = f.adjusted;
+  out["sigma2_u_var"] = f.sigma2_u_var;
+  out["ml_bias"] = f.ml_bias;
   for (auto [name, member] : {std::pair{"eblup", &sa::area_fit::eblup}, {"mse", &sa::area_fit::mse},
                                {"g1", &sa::area_fit::g1}, {"g2", &sa::area_fit::g2}, {"g3", &sa::area_fit::g3},
                                {"gamma", &sa::area_fit::gamma}, {"synthetic", &sa::area_fit::synthetic}})
@@ -70,14 +82,14 @@ void bind_small_area(py::module_& m) {
       "_fay_herriot",
       [](const names& unit, const column& direct, const column& variance, const std::vector<column>& x,
          const names& auxiliaries, const std::string& method, std::size_t max_iterations, double tolerance,
-         bool intercept, const std::string& source) {
+         bool intercept, const std::string& source, bool adjust_at_zero) {
         std::vector<sa::area> areas(unit.size());
         for (std::size_t i = 0; i < unit.size(); ++i) areas[i] = {unit[i], direct.at(i), variance.at(i), row_of(x, i)};
-        return fit_to_py(sa::fay_herriot(areas, auxiliaries, fit_options_of(method, max_iterations, tolerance, intercept),
+        return fit_to_py(sa::fay_herriot(areas, auxiliaries, fit_options_of(method, max_iterations, tolerance, intercept, adjust_at_zero),
                                          source));
       },
       py::arg("unit"), py::arg("direct"), py::arg("variance"), py::arg("x"), py::arg("auxiliaries"),
-      py::arg("method"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("intercept"), py::arg("source"),
+      py::arg("method"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("intercept"), py::arg("source"), py::arg("adjust_at_zero") = true,
       "The Fay-Herriot fit on given direct estimates and sampling variances (commdx::small_area::fay_herriot).");
 
   m.def(
@@ -150,4 +162,65 @@ void bind_small_area(py::module_& m) {
       py::arg("rse_threshold"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("intercept"),
       py::arg("source"),
       "Model-based estimates per area from direct estimates (commdx::small_area::estimate); use commdx.small_area.");
+
+  m.def(
+      "_battese_harter_fuller",
+      [](const names& area, const column& y, const std::vector<column>& x, const names& unit, const column& size,
+         const std::vector<column>& mean, const names& auxiliaries, const std::string& method, bool intercept,
+         std::size_t max_iterations, double tolerance, std::size_t replicates, std::uint64_t seed, const std::string& source) {
+        std::vector<sa::household_record> sample(area.size());
+        for (std::size_t i = 0; i < area.size(); ++i) sample[i] = {area[i], y.at(i), row_of(x, i)};
+        std::vector<sa::population_area> pop(unit.size());
+        for (std::size_t i = 0; i < unit.size(); ++i) pop[i] = {unit[i], size.at(i), row_of(mean, i)};
+        const sa::fit_options f = fit_options_of(method, max_iterations, tolerance, intercept);
+        sa::bhf_options o;
+        o.method = f.method;
+        o.intercept = intercept;
+        o.max_iterations = max_iterations;
+        o.tolerance = tolerance;
+        o.replicates = replicates;
+        o.seed = seed;
+        const sa::bhf_result r = sa::battese_harter_fuller(sample, pop, auxiliaries, o, source);
+        py::dict out = common_to_py(r);
+        out["sigma2_e"] = r.sigma2_e;
+        out["evaluations"] = r.evaluations;
+        out["loglik"] = r.loglik;
+        out["replicates"] = r.replicates;
+        out["seed"] = r.seed;
+        out["sampled"] = field(r.areas, &sa::bhf_area::sampled);
+        for (auto [name, member] :
+             {std::pair{"n", &sa::bhf_area::n}, {"fraction", &sa::bhf_area::fraction}, {"sample_mean", &sa::bhf_area::sample_mean},
+              {"gamma", &sa::bhf_area::gamma}, {"synthetic", &sa::bhf_area::synthetic}, {"eblup", &sa::bhf_area::eblup},
+              {"g1", &sa::bhf_area::g1}, {"g2", &sa::bhf_area::g2}, {"g3", &sa::bhf_area::g3},
+              {"mse_analytic", &sa::bhf_area::mse_analytic}, {"mse_bootstrap", &sa::bhf_area::mse_bootstrap},
+              {"mse", &sa::bhf_area::mse}})
+          out[name] = field(r.areas, member);
+        return out;
+      },
+      py::arg("area"), py::arg("y"), py::arg("x"), py::arg("unit"), py::arg("size"), py::arg("mean"), py::arg("auxiliaries"),
+      py::arg("method"), py::arg("intercept"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("replicates"),
+      py::arg("seed"), py::arg("source"),
+      "The unit-level Battese-Harter-Fuller fit and EBLUPs (commdx::small_area::battese_harter_fuller).");
+
+  m.def(
+      "_small_area_choice",
+      [](const column& direct, const column& direct_se, const std::vector<bool>& usable, const std::vector<bool>& census,
+         const column& model, const column& mse, double rse_threshold) {
+        std::vector<sa::choice> c(direct.size());
+        column rse(direct.size(), commdx::missing);
+        for (std::size_t i = 0; i < direct.size(); ++i) {
+          if (direct[i] != 0.0) rse[i] = direct_se.at(i) / std::abs(direct[i]);
+          c[i] = sa::choose(direct[i], direct_se.at(i), rse[i], usable.at(i), census.at(i), model.at(i), mse.at(i), rse_threshold);
+        }
+        py::dict out;
+        out["chosen"] = field(c, &sa::choice::estimate);
+        out["chosen_se"] = field(c, &sa::choice::se);
+        out["source"] = field(c, &sa::choice::source);
+        out["reason"] = field(c, &sa::choice::reason);
+        out["rse"] = rse;
+        return out;
+      },
+      py::arg("direct"), py::arg("direct_se"), py::arg("usable"), py::arg("census"), py::arg("model"), py::arg("mse"),
+      py::arg("rse_threshold"),
+      "The choice per area between the direct estimate and the model (commdx::small_area::choose).");
 }

@@ -395,6 +395,10 @@ def _allocate(name: collections.abc.Sequence[str], population: collections.abc.S
     """
 def _area_classes(classes: dict, source: str = 'classes table', lines: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> dict[str, str]:
     ...
+def _battese_harter_fuller(area: collections.abc.Sequence[str], y: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], unit: collections.abc.Sequence[str], size: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], mean: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], method: str, intercept: bool, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, replicates: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, source: str) -> dict:
+    """
+    The unit-level Battese-Harter-Fuller fit and EBLUPs (commdx::small_area::battese_harter_fuller).
+    """
 def _calibrate(columns: dict, design: dict, margins: collections.abc.Sequence[tuple[str, bool, typing.SupportsFloat | typing.SupportsIndex, collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex]]]], method: str, lower: typing.SupportsFloat | typing.SupportsIndex, upper: typing.SupportsFloat | typing.SupportsIndex, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, source: str = 'DataFrame') -> CalibratedDesign:
     ...
 def _channels_section(columns: dict, source: str, places: Places, month: str, ward: str) -> typing.Any:
@@ -429,7 +433,7 @@ def _events_section(columns: dict, source: str, places: Places, month: str, ward
     """
     K5: the workshops and conferences with banks and e-commerce platforms, per ward (report/registers.hpp).
     """
-def _fay_herriot(unit: collections.abc.Sequence[str], direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], method: str, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str) -> dict:
+def _fay_herriot(unit: collections.abc.Sequence[str], direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], variance: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], method: str, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str, adjust_at_zero: bool = True) -> dict:
     """
     The Fay-Herriot fit on given direct estimates and sampling variances (commdx::small_area::fay_herriot).
     """
@@ -496,6 +500,10 @@ def _shipped_campaigns() -> typing.Any:
 def _small_area(unit: collections.abc.Sequence[str], parent: collections.abc.Sequence[str], estimate: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], se: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], n: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], estimable: collections.abc.Sequence[bool], census: collections.abc.Sequence[bool], size: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], x: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]], auxiliaries: collections.abc.Sequence[str], parent_unit: collections.abc.Sequence[str], parent_estimate: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], parent_se: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], method: str, transform: str, smoothing: str, benchmark: str, rse_threshold: typing.SupportsFloat | typing.SupportsIndex, max_iterations: typing.SupportsInt | typing.SupportsIndex, tolerance: typing.SupportsFloat | typing.SupportsIndex, intercept: bool, source: str) -> dict:
     """
     Model-based estimates per area from direct estimates (commdx::small_area::estimate); use commdx.small_area.
+    """
+def _small_area_choice(direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], direct_se: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], usable: collections.abc.Sequence[bool], census: collections.abc.Sequence[bool], model: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], mse: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], rse_threshold: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+    """
+    The choice per area between the direct estimate and the model (commdx::small_area::choose).
     """
 def _solve_plan_problem(problem: dict) -> dict:
     """

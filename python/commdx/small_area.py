@@ -10,7 +10,8 @@ header ``include/commdx/small_area.hpp``. In short:
 * ``fit``: the area variance ``sigma2_u`` by REML (default; Prasad–Rao MSE) or ML (Datta–Lahiri
   MSE), Fisher scoring (``max_iterations`` steps at most; converged when a step changes sigma2_u by
   at most ``tolerance`` times sigma2_u + the mean sampling variance), truncated at 0 (stated in the
-  ``truncated`` column);
+  ``truncated`` column); a REML fit at 0 is replaced by Li & Lahiri's adjusted REML, > 0
+  (``adjusted``);
 * ``transform``: ``"auto"`` fits a 0/1 variable's proportions on the arcsine-square-root scale
   (variance 1 / (4 n_eff)) and back-transforms, so estimates stay in [0, 1];
 * ``smoothing``: a direct variance that is 0, missing or not estimable by the design (a unit inside
@@ -33,7 +34,7 @@ import pandas as pd
 from . import _core
 from .estimate import SurveyDesign, _as_list, _design, estimate
 
-__all__ = ["small_area", "fay_herriot", "SMALL_AREA_LEVELS", "BUILT_IN_AUXILIARIES"]
+__all__ = ["small_area", "fay_herriot", "battese_harter_fuller", "SMALL_AREA_LEVELS", "BUILT_IN_AUXILIARIES"]
 
 #: The levels and the record column holding each one's unit code.
 SMALL_AREA_LEVELS = {"ward": "ward_code", "neighbourhood": "neighbourhood_code", "residential_group": "group_code"}
@@ -48,11 +49,12 @@ BUILT_IN_AUXILIARIES = ("density", "households", "members", "head_age")
 
 def fay_herriot(direct: Sequence[float], variance: Sequence[float], x: Any = None, *, units: Sequence[str] | None = None,
                 fit: str = "reml", intercept: bool = True, max_iterations: int = 100,
-                tolerance: float = 1e-10) -> dict[str, Any]:
+                tolerance: float = 1e-10, adjust_at_zero: bool = True) -> dict[str, Any]:
     """The bare Fay–Herriot fit on given direct estimates and sampling variances (NaN for a unit
     without sample). ``x``: a DataFrame or 2-D array of auxiliaries, one row per unit. Returns a
-    dict: sigma2_u, truncated, iterations, converged, beta, beta_cov, and per unit eblup, mse, g1,
-    g2, g3, gamma, synthetic."""
+    dict: sigma2_u, truncated, adjusted, iterations, converged, beta, beta_cov, and per unit eblup,
+    mse, g1, g2, g3, gamma, synthetic. ``adjust_at_zero`` (REML): where REML's maximum is 0, Li &
+    Lahiri's adjusted REML instead (``adjusted``; docs/small-area.md)."""
     direct = [float(v) for v in direct]
     names: list[str]
     if x is None:
@@ -67,7 +69,34 @@ def fay_herriot(direct: Sequence[float], variance: Sequence[float], x: Any = Non
         cols = [list(arr[:, j]) for j in range(arr.shape[1])]
     units = [str(u) for u in units] if units is not None else [str(i + 1) for i in range(len(direct))]
     return dict(_core._fay_herriot(units, direct, [float(v) for v in variance], cols, names, fit, int(max_iterations),
-                                   float(tolerance), bool(intercept), "fay_herriot"))
+                                   float(tolerance), bool(intercept), "fay_herriot", bool(adjust_at_zero)))
+
+
+def battese_harter_fuller(y: Sequence[float], x: Any, areas: Sequence[Any], population_means: Any, *,
+                          population_areas: Sequence[Any], population_sizes: Sequence[float] | None = None,
+                          fit: str = "reml", intercept: bool = True, replicates: int = 0, seed: int = 1,
+                          max_iterations: int = 200, tolerance: float = 1e-10) -> dict[str, Any]:
+    """The bare unit-level (Battese–Harter–Fuller) fit: ``y``, ``x`` (a DataFrame or 2-D array, one
+    row per sampled record) and ``areas`` of the sample; ``population_means`` (one row per area of
+    ``population_areas``, the same columns as ``x``) and optionally ``population_sizes`` (N per area;
+    without them the target is the model mean x̄'β + u, as samplics' EblupUnitModel without
+    pop_size). ``replicates`` > 0 adds the parametric-bootstrap MSE (seeded by ``seed``). Returns a
+    dict: sigma2_u, sigma2_e, beta, beta_cov, truncated, converged, evaluations, and per population
+    area eblup, mse (bootstrap if any, else analytic), mse_analytic, mse_bootstrap, g1, g2, g3,
+    gamma, synthetic, n, fraction, sample_mean, sampled."""
+    def columns(v: Any, rows: int) -> tuple[list[str], list[list[float]]]:
+        if isinstance(v, pd.DataFrame):
+            return [str(c) for c in v.columns], [[float(t) for t in v[c]] for c in v.columns]
+        arr = np.asarray(v, dtype=float).reshape(rows, -1)
+        return [f"x{j + 1}" for j in range(arr.shape[1])], [list(map(float, arr[:, j])) for j in range(arr.shape[1])]
+
+    names, xs = columns(x, len(y))
+    _, xp = columns(population_means, len(population_areas))
+    sizes = [float("nan")] * len(population_areas) if population_sizes is None else [float(v) for v in population_sizes]
+    return dict(_core._battese_harter_fuller([str(a) for a in areas], [float(v) for v in y], xs,
+                                             [str(a) for a in population_areas], sizes, xp, names, fit, bool(intercept),
+                                             int(max_iterations), float(tolerance), int(replicates), int(seed),
+                                             "battese_harter_fuller"))
 
 
 def _places_frame(places: Any) -> pd.DataFrame:
@@ -151,26 +180,41 @@ def _with_level_column(df: pd.DataFrame, frame: pd.DataFrame, level: str, source
 
 
 def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, variables: str | Sequence[str],
-               level: str = "residential_group", auxiliaries: Any = ("density", "households"), *,
+               level: str = "residential_group", auxiliaries: Any = None, *,
                places: Any = None, households: pd.DataFrame | None = None, method: str = "fh", fit: str = "reml",
                transform: str = "auto", smoothing: str = "unstable", benchmark: str = "none",
-               rse_threshold: float = 0.2, max_iterations: int = 100, tolerance: float = 1e-10) -> pd.DataFrame:
+               rse_threshold: float = 0.2, max_iterations: int = 100, tolerance: float = 1e-10,
+               replicates: int = 200, seed: int = 1) -> pd.DataFrame:
     """Model-based estimates for every unit of ``level`` (``ward``, ``neighbourhood``,
     ``residential_group``) of the ``places`` tree (default the built-in city), sampled or not.
 
     ``auxiliaries``: names of built-ins (:data:`BUILT_IN_AUXILIARIES`), or a DataFrame keyed by a
     ``unit`` column with one numeric column per auxiliary, or a list mixing both. ``households``:
     the household list for the area-mean built-ins (and the sizes of the units otherwise taken from
-    the places). ``method``: ``"fh"`` (area level; the unit-level model is not available yet).
+    the places). ``method``: ``"fh"`` (area level, default auxiliaries ``density`` and
+    ``households``) or ``"bhf"`` (unit level, Battese–Harter–Fuller): ``households`` is then the
+    whole population's household list (required), ``auxiliaries`` columns of it (default
+    ``members`` and ``head_age``), taken for the sampled records from their own columns or, when
+    they lack them, from the list by ``household_id``; the MSE is the parametric bootstrap's over
+    ``replicates`` replicates seeded by ``seed`` (0 replicates: the analytic one), and the columns
+    ``sigma2_e``, ``mse_analytic``, ``mse_bootstrap``, ``replicates`` are added. A 0/1 variable's
+    linear model estimate is clipped to [0, 1] (its MSE is not changed).
 
     Returns one row per unit and variable: ``level, unit, parent, variable, n, psus, direct,
     direct_se, variance, variance_source, gamma, synthetic, model, mse, model_se, benchmark,
     benchmark_adjustment, chosen, chosen_se, source, reason, method, fit, transform, sigma2_u,
     truncated, converged, iterations``.
     """
-    if method != "fh":
-        raise _core.ConfigError(f"method must be 'fh' (the area-level Fay-Herriot model), got {method!r}; "
-                                "the unit-level model is not available in this version", column="method")
+    if method not in ("fh", "bhf"):
+        raise _core.ConfigError(f"method must be 'fh' (area level, Fay-Herriot) or 'bhf' (unit level, "
+                                f"Battese-Harter-Fuller), got {method!r}", column="method")
+    if method == "bhf" and households is None:
+        raise _core.ConfigError("method 'bhf' needs households=, the whole population's household list",
+                                column="households")
+    if method == "bhf" and benchmark != "none":
+        raise _core.ConfigError("benchmarking is available for method 'fh' only", column="benchmark")
+    if auxiliaries is None:
+        auxiliaries = ("members", "head_age") if method == "bhf" else ("density", "households")
     if level not in SMALL_AREA_LEVELS:
         raise _core.ConfigError(f"level must be one of {', '.join(SMALL_AREA_LEVELS)}, got {level!r}", column="level")
     if transform not in ("auto", "arcsine", "none"):
@@ -193,7 +237,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
     aux_list = [auxiliaries] if isinstance(auxiliaries, (str, pd.DataFrame)) else list(auxiliaries or [])
     names: list[str] = []
     x: list[list[float]] = []
-    for a in aux_list:
+    for a in aux_list if method == "fh" else []:
         n_, c_ = (_table_auxiliaries(a, units) if isinstance(a, pd.DataFrame)
                   else _auxiliaries([a], frame, units, column, households))
         names += n_
@@ -225,6 +269,11 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
         st = strata.reindex(units).fillna(0)
         estimable = ((ps - st) >= 1).tolist()
         census = (records.reindex(units).fillna(0).to_numpy() >= np.asarray(sizes)) & has.to_numpy()
+        if method == "bhf":
+            assert households is not None
+            parts.append(_bhf_part(df, households, frame, v, aux_list, level, units, parents, n, ps, est_, se_,
+                                   estimable, census, binary, fit, rse_threshold, replicates, seed, source))
+            continue
         pv = parent_direct[parent_direct["variable"] == v]
         r = _core._small_area(units, parents, [float(e) for e in est_], [float(s) for s in se_], [float(k) for k in n],
                               [bool(e) for e in estimable], [bool(c) for c in census], sizes, x, names, [str(u) for u in pv["unit"]],
@@ -242,7 +291,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
             "benchmark": rows["benchmark"], "benchmark_adjustment": rows["benchmark_adjustment"],
             "chosen": rows["chosen"], "chosen_se": rows["chosen_se"], "source": rows["source"],
             "reason": rows["reason"], "method": "fh", "fit": f["method"], "transform": tr,
-            "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "converged": f["converged"],
+            "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "adjusted": f["adjusted"], "converged": f["converged"],
             "iterations": f["iterations"],
         })
         part["variance_source"] = part["variance_source"].replace("", np.nan)
@@ -250,3 +299,63 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
     out = pd.concat(parts, ignore_index=True)
     out.attrs["auxiliaries"] = names
     return out
+
+
+def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v: str, aux: list[Any], level: str,
+              units: list[str], parents: list[str], n: pd.Series, ps: pd.Series, est_: pd.Series, se_: pd.Series,
+              estimable: list[bool], census: np.ndarray, binary: bool, fit: str, rse_threshold: float, replicates: int,
+              seed: int, source: str) -> pd.DataFrame:
+    """One variable's rows by the unit-level model (small_area(method="bhf"))."""
+    column = SMALL_AREA_LEVELS[level]
+    hsource = str(households.attrs.get("source", "households"))
+    names = [str(a).split(":", 1)[1] if str(a).startswith("mean:") else str(a) for a in aux]
+    bad = [a for a in aux if not isinstance(a, str)]
+    if bad:
+        raise _core.ConfigError("method 'bhf' takes auxiliaries as column names of the household list",
+                                column="auxiliaries")
+    pop = _with_level_column(households, frame, level, hsource)
+    for c in names:
+        if c not in pop.columns:
+            raise _core.InputError("missing required column", file=hsource, column=c)
+    rec = df
+    lacking = [c for c in names if c not in df.columns]
+    if lacking:
+        if "household_id" not in df.columns or "household_id" not in pop.columns:
+            raise _core.InputError("missing required column (the auxiliaries, or household_id to take them from the "
+                                   "household list)", file=source, column=lacking[0])
+        extra = pop[["household_id", *lacking]].drop_duplicates("household_id")
+        rec = df.merge(extra, on="household_id", how="left", validate="many_to_one")
+        missing_hh = rec[lacking[0]].isna() & ~rec["household_id"].isin(extra["household_id"])
+        if missing_hh.any():
+            i = int(np.flatnonzero(missing_hh.to_numpy())[0])
+            raise _core.InputError("household is not in the household list", file=source, row=i + 1,
+                                   column="household_id", unit=str(rec["household_id"].iloc[i]))
+    yv = pd.to_numeric(rec[v], errors="coerce")
+    keep = yv.notna().to_numpy()  # records without an answer are not in the model (as in the direct estimate)
+    rec = rec[keep]
+    xs = [[float(t) for t in pd.to_numeric(rec[c], errors="coerce")] for c in names]
+    codes = pop[column].astype(str)
+    means = [[float(t) for t in pd.to_numeric(pop[c], errors="coerce").groupby(codes).mean().reindex(units)]
+             for c in names]
+    sizes = [float(t) for t in codes.value_counts().reindex(units)]
+    r = _core._battese_harter_fuller([str(a) for a in rec[column]], [float(t) for t in yv[keep]], xs, units, sizes,
+                                     means, names, fit, True, 200, 1e-10, int(replicates), int(seed),
+                                     f"{source} ({v} by {level}, bhf)")
+    model = np.asarray(r["eblup"], dtype=float)
+    if binary:
+        model = np.clip(model, 0.0, 1.0)
+    mse = np.asarray(r["mse"], dtype=float)
+    usable = [bool(e) and bool(s_ > 0) and k >= 2 for e, s_, k in zip(estimable, se_.fillna(0), n)]
+    ch = _core._small_area_choice([float(e) for e in est_], [float(t) for t in se_], usable, [bool(t) for t in census],
+                                 [float(t) for t in model], [float(t) for t in mse], float(rse_threshold))
+    return pd.DataFrame({
+        "level": level, "unit": units, "parent": parents, "variable": v, "n": n.astype("int64").to_numpy(),
+        "psus": ps.astype("int64").to_numpy(), "direct": est_.to_numpy(), "direct_se": se_.to_numpy(),
+        "variance": np.nan, "variance_source": np.nan, "gamma": r["gamma"], "synthetic": r["synthetic"],
+        "model": model, "mse": mse, "model_se": np.sqrt(mse), "benchmark": "none", "benchmark_adjustment": 0.0,
+        "chosen": ch["chosen"], "chosen_se": ch["chosen_se"], "source": ch["source"], "reason": ch["reason"],
+        "method": "bhf", "fit": r["method"], "transform": "none", "sigma2_u": r["sigma2_u"],
+        "truncated": r["truncated"], "adjusted": False, "converged": r["converged"], "iterations": r["evaluations"],
+        "sigma2_e": r["sigma2_e"], "mse_analytic": r["mse_analytic"], "mse_bootstrap": r["mse_bootstrap"],
+        "replicates": r["replicates"],
+    })

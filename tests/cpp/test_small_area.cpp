@@ -103,13 +103,27 @@ TEST(SmallArea, TruncatedAtZeroAndSaysSo) {
   // every area then gets the synthetic estimate, the mean 1.01.
   std::vector<sa::area> a = {{"a", 1.0, 1.0, {}}, {"b", 1.1, 1.0, {}}, {"c", 0.9, 1.0, {}}, {"d", 1.0, 1.0, {}},
                              {"e", 1.05, 1.0, {}}};
-  const auto r = sa::fay_herriot(a, {});
+  sa::fit_options plain;
+  plain.adjust_at_zero = false;
+  const auto r = sa::fay_herriot(a, {}, plain);
   EXPECT_EQ(r.sigma2_u, 0.0);
   EXPECT_TRUE(r.truncated);
+  EXPECT_FALSE(r.adjusted);
   for (const auto& f : r.areas) {
     EXPECT_EQ(f.gamma, 0.0);
     EXPECT_NEAR(f.eblup, 1.01, 1e-12);
   }
+  // By default REML's 0 is replaced by Li-Lahiri's adjusted REML: with equal D = 1 and an
+  // intercept, l_R(A) + log A = -(m-1)/2 log(A+1) - S/(2(A+1)) + log A, S = sum (y - ybar)^2 = 0.022;
+  // its score -2/(A+1) + 0.011/(A+1)^2 + 1/A = 0 is -A^2 + 0.011 A + 1 = 0: A = (0.011 + sqrt(4.000121)) / 2.
+  const auto adj = sa::fay_herriot(a, {});
+  EXPECT_TRUE(adj.truncated);
+  EXPECT_TRUE(adj.adjusted);
+  EXPECT_NEAR(adj.sigma2_u, (0.011 + std::sqrt(4.000121)) / 2.0, 1e-12);
+  EXPECT_NEAR(adj.areas[0].gamma, adj.sigma2_u / (adj.sigma2_u + 1.0), 1e-15);
+  sa::fit_options ml;
+  ml.method = sa::fit_method::ml;
+  EXPECT_FALSE(sa::fay_herriot(a, {}, ml).adjusted);  // ML stays at 0 (Datta-Lahiri's MSE is for ML itself)
 }
 
 TEST(SmallArea, RefusalsNameTheAreaOrTheAuxiliary) {
@@ -268,6 +282,118 @@ TEST(SmallArea, ProportionOutsideZeroOneRefused) {
   sa::options o;
   o.transform = sa::transform_kind::arcsine;
   EXPECT_EQ(refused_at([&] { sa::estimate(a, {}, {}, o); }, "outside [0, 1]").unit, "b");
+}
+
+}  // namespace
+
+namespace {
+
+// ---- unit level (Battese-Harter-Fuller) ----
+// Three areas of two records, intercept only (the balanced one-way model, where REML is the
+// ANOVA estimator when that is >= 0): A 1, 3; B 4, 6; C 7, 9. Within SS = 6 on 3 df: s2e = 2;
+// between means 2, 5, 8: MSB = 2 * 18 / 2 = 18, s2u = (18 - 2) / 2 = 8; beta = 5;
+// gamma = 8 / (8 + 2 / 2) = 8/9; Var(beta) = (s2u + s2e / n) / m = 3.
+std::vector<sa::household_record> balanced_records() {
+  return {{"A", 1, {}}, {"A", 3, {}}, {"B", 4, {}}, {"B", 6, {}}, {"C", 7, {}}, {"C", 9, {}}};
+}
+
+TEST(SmallAreaBhf, RemlBalancedByHand) {
+  std::vector<sa::population_area> pop{{"A", commdx::missing, {}}, {"B", 4, {}}, {"C", 2, {}}, {"D", commdx::missing, {}}};
+  const sa::bhf_result r = sa::battese_harter_fuller(balanced_records(), pop, {});
+  EXPECT_TRUE(r.converged);
+  EXPECT_FALSE(r.truncated);
+  EXPECT_NEAR(r.sigma2_e, 2.0, 1e-8);
+  EXPECT_NEAR(r.sigma2_u, 8.0, 1e-7);
+  EXPECT_NEAR(r.beta[0], 5.0, 1e-9);
+  EXPECT_NEAR(r.beta_cov[0], 3.0, 1e-7);
+  const auto& a = r.areas[0];  // no size: the model mean, 5 + 8/9 (2 - 5)
+  EXPECT_NEAR(a.gamma, 8.0 / 9.0, 1e-8);
+  EXPECT_NEAR(a.eblup, 5.0 - 8.0 / 3.0, 1e-7);
+  EXPECT_NEAR(a.g1, 8.0 / 9.0, 1e-7);         // gamma s2e / n
+  EXPECT_NEAR(a.g2, 3.0 / 81.0, 1e-8);        // (1 - gamma)^2 Var(beta)
+  // B: N = 4, f = 1/2: 5 + (1/2 + 1/2 * 8/9) * 0 = 5; C: N = 2, every household sampled: the mean, exactly
+  EXPECT_NEAR(r.areas[1].eblup, 5.0, 1e-8);
+  EXPECT_NEAR(r.areas[1].fraction, 0.5, 1e-15);
+  // MSE at f: (1 - f)^2 (g1 + g2 + 2 g3) + (1 - f) s2e / N (the target Xbar_r is Xbar at one auxiliary)
+  const auto& b = r.areas[1];
+  EXPECT_NEAR(b.mse_analytic, 0.25 * (b.g1 + b.g2 + 2.0 * b.g3) + 0.5 * 2.0 / 4.0, 1e-12);
+  EXPECT_NEAR(r.areas[2].eblup, 8.0, 1e-12);
+  EXPECT_NEAR(r.areas[2].mse_analytic, 0.0, 1e-12);
+  // D, no sample: beta, MSE s2u + Var(beta) = 11
+  EXPECT_FALSE(r.areas[3].sampled);
+  EXPECT_NEAR(r.areas[3].eblup, 5.0, 1e-9);
+  EXPECT_NEAR(r.areas[3].mse_analytic, 11.0, 1e-6);
+  EXPECT_TRUE(std::isnan(r.areas[3].mse_bootstrap));  // no replicates asked
+}
+
+TEST(SmallAreaBhf, TruncatedAtZeroWhenTheAreasAgree) {
+  // A 1, 3 and B 0, 4 have the same mean: MSB = 0 < MSW, REML's maximum is s2u = 0; every area
+  // gets the OLS mean 2, gamma 0.
+  std::vector<sa::household_record> s{{"A", 1, {}}, {"A", 3, {}}, {"B", 0, {}}, {"B", 4, {}}};
+  const sa::bhf_result r = sa::battese_harter_fuller(s, {{"A", commdx::missing, {}}, {"B", commdx::missing, {}}}, {});
+  EXPECT_TRUE(r.truncated);
+  EXPECT_EQ(r.sigma2_u, 0.0);
+  EXPECT_NEAR(r.sigma2_e, 10.0 / 3.0, 1e-9);  // at s2u = 0 the OLS residual SS 1 + 1 + 4 + 4 on n - p = 3
+  EXPECT_NEAR(r.areas[0].eblup, 2.0, 1e-12);
+  EXPECT_EQ(r.areas[0].gamma, 0.0);
+}
+
+TEST(SmallAreaBhf, BootstrapIsSeededAndExactWhereEveryHouseholdIsSampled) {
+  std::vector<sa::population_area> pop{{"A", 10, {}}, {"B", 10, {}}, {"C", 2, {}}, {"D", 5, {}}};
+  sa::bhf_options o;
+  o.replicates = 200;
+  o.seed = 7;
+  const sa::bhf_result r1 = sa::battese_harter_fuller(balanced_records(), pop, {}, o);
+  const sa::bhf_result r2 = sa::battese_harter_fuller(balanced_records(), pop, {}, o);
+  o.seed = 8;
+  const sa::bhf_result r3 = sa::battese_harter_fuller(balanced_records(), pop, {}, o);
+  EXPECT_EQ(r1.replicates, 200u);
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    EXPECT_EQ(r1.areas[i].mse_bootstrap, r2.areas[i].mse_bootstrap);
+    EXPECT_EQ(r1.areas[i].mse, r1.areas[i].mse_bootstrap);
+  }
+  EXPECT_NE(r1.areas[0].mse_bootstrap, r3.areas[0].mse_bootstrap);
+  EXPECT_NEAR(r1.areas[2].mse_bootstrap, 0.0, 1e-20);  // C: both households sampled, the EBLUP is the truth
+  EXPECT_GT(r1.areas[0].mse_bootstrap, 0.0);
+  EXPECT_GT(r1.areas[3].mse_bootstrap, r1.areas[0].mse_bootstrap);  // D has no sample
+}
+
+TEST(SmallAreaBhf, RefusalsNameTheRecordOrTheArea) {
+  std::vector<sa::population_area> pop{{"A", 10, {1}}, {"B", 10, {2}}, {"C", 10, {3}}};
+  std::vector<sa::household_record> s{{"A", 1, {1}}, {"A", 2, {2}}, {"B", 3, {1}}, {"B", 4, {3}}, {"C", 2, {2}}};
+  auto fit = [&] { return sa::battese_harter_fuller(s, pop, {"members"}); };
+  EXPECT_NO_THROW(fit());
+  s[3].area = "Z";
+  auto w = refused_at(fit, "not in the population");
+  EXPECT_EQ(w.row, 4u);
+  EXPECT_EQ(w.unit, "Z");
+  s[3].area = "B";
+  s[2].x[0] = commdx::missing;
+  w = refused_at(fit, "auxiliary value");
+  EXPECT_EQ(w.row, 3u);
+  EXPECT_EQ(w.column, "members");
+  s[2].x[0] = 1;
+  pop[1].size = 1;
+  w = refused_at(fit, "below its 2 sampled records");
+  EXPECT_EQ(w.unit, "B");
+  pop[1].size = 10;
+  pop[2].mean[0] = commdx::missing;
+  w = refused_at(fit, "population mean");
+  EXPECT_EQ(w.unit, "C");
+  pop[2].mean[0] = 3;
+  for (auto& h : s) h.x[0] = 2;
+  w = refused_at(fit, "collinear");
+  EXPECT_EQ(w.column, "members");
+}
+
+TEST(SmallAreaBhf, ChoiceIsTheAreaLevelRule) {
+  EXPECT_EQ(sa::choose(0.5, 0.05, 0.1, true, false, 0.4, 0.001, 0.2).source, "direct");
+  const sa::choice c = sa::choose(0.5, 0.2, 0.4, true, false, 0.4, 0.0016, 0.2);
+  EXPECT_EQ(c.reason, "rse_high");
+  EXPECT_NEAR(c.se, 0.04, 1e-15);
+  EXPECT_EQ(sa::choose(0.5, 0.05, 0.1, false, false, 0.4, 0.001, 0.2).reason, "variance_unusable");
+  EXPECT_EQ(sa::choose(commdx::missing, commdx::missing, commdx::missing, false, false, 0.4, 0.01, 0.2).source, "synthetic");
+  EXPECT_EQ(sa::choose(0.5, 0.0, commdx::missing, false, true, 0.4, 0.01, 0.2).se, 0.0);
 }
 
 }  // namespace

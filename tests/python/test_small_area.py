@@ -168,8 +168,8 @@ def test_auxiliaries_from_a_dataframe_and_the_household_list(city):
 
 def test_refusals(city):
     s = city.sample
-    with pytest.raises(commdx.ConfigError, match="unit-level model is not available"):
-        commdx.small_area(s, DESIGN, "bank_account", method="bhf", places=city.places)
+    with pytest.raises(commdx.ConfigError, match="method must be 'fh'"):
+        commdx.small_area(s, DESIGN, "bank_account", method="ebp", places=city.places)
     with pytest.raises(commdx.ConfigError, match="level must be one of"):
         commdx.small_area(s, DESIGN, "bank_account", level="province", places=city.places)
     with pytest.raises(commdx.ConfigError, match="fit must be reml or ml"):

@@ -11,13 +11,12 @@ levels, for the share of households with a bank account. Against the population'
 * where the sample is small (every sampled group: 5 households; neighbourhoods: 1-3 groups), the
   model's root mean squared error is below the direct estimator's;
 * the estimated MSE, averaged over the units with a sample and the samples, against the empirical
-  MSE (the mean squared error against the truth over the same units and samples). The issue asks
-  for 20%; this version reaches it for neighbourhoods (ratio 0.81 in the seed-fixed run) and
-  misses it narrowly for residential groups (0.79; the unsampled groups' synthetic MSE 0.63, not
-  asserted). The MSE understates the error: sigma2_u truncated at 0 in a third of the samples at group
-  level, the arcsine transform's small-sample bias at 5 households, and neighbourhood direct
-  variances from 2-3 PSUs taken as known). The test pins the ratio in [0.65, 1.2] so that it
-  fails if this gets worse, and asserts nothing it does not show;
+  MSE (the mean squared error against the truth over the same units and samples), within the
+  issue's 20%: 1.02 for residential groups, 0.81 for neighbourhoods in the seed-fixed run. The
+  groups' ratio was 0.79 while a REML fit at sigma2_u = 0 (22 of the 60 samples; ratio 0.40 in
+  those, 1.03 in the others) dropped the area variance from the MSE; such a fit now takes Li &
+  Lahiri's adjusted REML (docs/small-area.md). The neighbourhoods' shortfall (their direct
+  variances from 2-3 PSUs taken as known) is not corrected, and 0.81 is close to the bound;
 * the coverage of the intervals model +- 1.96 sqrt(mse) is printed (run pytest -s), not asserted
   beyond a floor.
 
@@ -30,29 +29,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import commdx
+from small_area_runs import simulate
 
 REPS = 60
-VARIABLE = "bank_account"
 LEVELS = ("residential_group", "neighbourhood")
 
 
 @pytest.fixture(scope="module")
 def runs():
-    city = commdx.synth.city(households=20000, seed=3)
-    hh = city.households
-    truth = {lev: hh.groupby(commdx.SMALL_AREA_LEVELS[lev])[VARIABLE].mean() for lev in LEVELS}
-    out: dict[str, list[pd.DataFrame]] = {lev: [] for lev in LEVELS}
-    for rep in range(REPS):
-        sel = commdx.select_sample(hh, n=10, m=5, seed=rep + 1)
-        sample = sel.sample.merge(hh[["household_id", VARIABLE]], on="household_id", validate="one_to_one")
-        for lev in LEVELS:
-            t = commdx.small_area(sample, sel.design, VARIABLE, level=lev, places=city.places, households=hh,
-                                  auxiliaries=["density", "households", "members", "head_age"])
-            t["truth"] = truth[lev].reindex(t["unit"]).to_numpy()
-            t["rep"] = rep
-            out[lev].append(t)
-    return {lev: pd.concat(parts, ignore_index=True) for lev, parts in out.items()}
+    return simulate(REPS, LEVELS, auxiliaries=["density", "households", "members", "head_age"])
 
 
 def summary(t: pd.DataFrame) -> dict[str, float]:
@@ -81,7 +66,6 @@ def test_model_beats_direct_where_samples_are_small(runs, level):
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_estimated_mse_against_the_empirical(runs, level):
-    # Short of the issue's 20% (see the module docstring): pinned where it is, not where it should be.
     r = summary(runs[level])
-    assert 0.65 <= r["mse_ratio_sampled"] <= 1.2, r
+    assert 0.8 <= r["mse_ratio_sampled"] <= 1.2, r  # the issue's "within 20% on average"
     assert r["coverage_sampled"] > 0.8, r

@@ -17,7 +17,28 @@
 
 #include <Eigen/Dense>
 
+#include "commdx/error.hpp"
+
 namespace commdx::small_area::detail {
+
+/// Refuses a design matrix whose columns are collinear, column by column on the columns scaled
+/// to unit length, so the message names the first coefficient that adds nothing to the ones
+/// before it; `over` says over what ("12 sampled areas").
+inline void refuse_collinear(const Eigen::MatrixXd& x, const std::vector<std::string>& coefficients, const location& where,
+                             const std::string& over) {
+  for (Eigen::Index c = 1; c <= x.cols(); ++c) {
+    Eigen::MatrixXd lead = x.leftCols(c);
+    for (Eigen::Index j = 0; j < c; ++j) {
+      const double nrm = lead.col(j).norm();
+      if (nrm > 0) lead.col(j) /= nrm;
+    }
+    Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(lead);
+    qr.setThreshold(1e-10);
+    if (qr.rank() < c)
+      throw input_error(where.in_column(coefficients[static_cast<std::size_t>(c - 1)]),
+                        "auxiliary is constant or collinear with the ones before it over the " + over);
+  }
+}
 
 struct gls {
   Eigen::VectorXd beta;
@@ -95,6 +116,28 @@ inline scoring fisher_scoring(const Eigen::MatrixXd& x, const Eigen::VectorXd& y
     }
   }
   return out;
+}
+
+/// Li & Lahiri's (2010) adjusted REML: the maximum of the residual likelihood times h(s2) = s2,
+/// strictly positive, for a REML fit whose maximum is at 0. Bisection on the adjusted score
+/// s(s2) + 1/s2 (> 0 near 0) between 0 and the first doubling of mean D where it is <= 0, to a
+/// relative 1e-14 (at most 200 halvings and 200 doublings: no time budget).
+inline double li_lahiri(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& d) {
+  auto adjusted = [&](double s2) {
+    double s = 0, info = 0;
+    score(x, y, d, s2, true, s, info);
+    return s + 1.0 / s2;
+  };
+  double lo = 0.0, hi = d.mean();
+  for (int k = 0; k < 200 && adjusted(hi) > 0.0; ++k) {
+    lo = hi;
+    hi *= 2.0;
+  }
+  for (int k = 0; k < 200 && hi - lo > 1e-14 * hi; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    (adjusted(mid) > 0.0 ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 }  // namespace commdx::small_area::detail
