@@ -75,7 +75,7 @@ def fay_herriot(direct: Sequence[float], variance: Sequence[float], x: Any = Non
 def battese_harter_fuller(y: Sequence[float], x: Any, areas: Sequence[Any], population_means: Any, *,
                           population_areas: Sequence[Any], population_sizes: Sequence[float] | None = None,
                           fit: str = "reml", intercept: bool = True, replicates: int = 0, seed: int = 1,
-                          max_iterations: int = 200, tolerance: float = 1e-10) -> dict[str, Any]:
+                          max_iterations: int = 200, tolerance: float = 1e-13) -> dict[str, Any]:
     """The bare unit-level (Battese–Harter–Fuller) fit: ``y``, ``x`` (a DataFrame or 2-D array, one
     row per sampled record) and ``areas`` of the sample; ``population_means`` (one row per area of
     ``population_areas``, the same columns as ``x``) and optionally ``population_sizes`` (N per area;
@@ -339,7 +339,7 @@ def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v
              for c in names]
     sizes = [float(t) for t in codes.value_counts().reindex(units)]
     r = _core._battese_harter_fuller([str(a) for a in rec[column]], [float(t) for t in yv[keep]], xs, units, sizes,
-                                     means, names, fit, True, 200, 1e-10, int(replicates), int(seed),
+                                     means, names, fit, True, 200, 1e-13, int(replicates), int(seed),
                                      f"{source} ({v} by {level}, bhf)")
     model = np.asarray(r["eblup"], dtype=float)
     if binary:
