@@ -5,6 +5,8 @@
 // Issue 14: sample size and allocation (include/commdx/sampling.hpp). python/commdx/sampling.py
 // turns DataFrames into these columns (lists of equal length, NaN for an empty cell) and the
 // results back into DataFrames.
+using commdx::bind::field;  // src/prelude.hpp
+
 namespace {
 
 namespace s = commdx::sampling;
@@ -25,15 +27,6 @@ std::vector<s::stratum_input> strata_of(const names& name, const column& populat
     out[h].minimum = minimum.at(h);
     out[h].maximum = maximum.at(h);
   }
-  return out;
-}
-
-// One member of every result row, as a column.
-template <class Row, class T>
-std::vector<T> field(const std::vector<Row>& rows, T Row::*member) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(r.*member);
   return out;
 }
 

@@ -9,6 +9,8 @@
 // Issue 18: small-area estimation (include/commdx/small_area.hpp). python/commdx/small_area.py
 // builds these columns from the direct estimates and the auxiliaries and turns the results into a
 // DataFrame. Columns are lists of equal length (NaN for missing); `x` is one list per auxiliary.
+using commdx::bind::field;  // src/prelude.hpp
+
 namespace {
 
 namespace sa = commdx::small_area;
@@ -37,15 +39,6 @@ std::vector<double> row_of(const std::vector<column>& x, std::size_t i) {
   r.reserve(x.size());
   for (const auto& c : x) r.push_back(c.at(i));
   return r;
-}
-
-// One member of every row, as a column.
-template <class Row, class T>
-std::vector<T> field(const std::vector<Row>& rows, T Row::*member) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(r.*member);
-  return out;
 }
 
 // The members both fits have (fh_result, bhf_result).

@@ -74,6 +74,15 @@ inline nlohmann::json json_from_py(const py::handle& obj, const std::string& sou
   return commdx::io::parse_json(s, source);
 }
 
+/// One member of every result row, as a column (a binding's table of results, column by column).
+template <class Row, class T>
+std::vector<T> field(const std::vector<Row>& rows, T Row::*member) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.*member);
+  return out;
+}
+
 }  // namespace commdx::bind
 
 // One registration function per stage, each defined in bind_<stage>.cpp.

@@ -252,7 +252,7 @@ TEST(Run, FromSynthOptionsWritesTheDemosGoldenBytes) {
   EXPECT_EQ(r.days.baseline, r.calendar.deadline);
   ASSERT_TRUE(r.estimates_followup && r.scores_now && r.classes_now);
   EXPECT_EQ(r.scores_baseline.rows(), 2 * r.classes_baseline.areas.size());  // adoption and readiness per ward
-  EXPECT_EQ(r.written.size(), 10u + 11u);  // the synth folder's ten files and the eleven outputs
+  EXPECT_EQ(r.written.size(), 12u + 11u);  // the synth folder's twelve files (the K5/K10 registers too) and the eleven outputs
   // the survey the rounds were fielded from: the demo's design (survey/design.csv, golden too), a
   // panel of the same households calibrated to every ward's households
   ASSERT_EQ(r.survey.baseline.sample.rows(), r.survey.followup.sample.rows());
