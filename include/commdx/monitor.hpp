@@ -24,19 +24,30 @@
 //     degf(design), PSUs minus strata.
 // Missing values (NaN in y or x) put a row outside the domain of that variable, as svyby does
 // with na.rm = TRUE on the full design (the design is kept, not the data subset).
+// Calibrated rounds (change_options::calibration, one calibrate.hpp result per round): a round's
+// estimates take its calibrated weights, and its influence values become the calibrated weight
+// times the residual of z from its design-weighted regression on that round's calibration
+// variables, for every row of the round, inside the domain or not (estimate.hpp's rule, R's
+// svyrecvar). This is R's svyby + svycontrast on the rounds stacked and calibrated with each
+// round's margins as their own constraints (tests/data/monitor/make_calibrated_fixture.R): the
+// constraints of two rounds share no row, so stacking changes neither the weights nor the
+// residuals, and a panel PSU still carries both rounds' (residualised) influence.
 //
 // estimate.hpp is not used here: at the time of writing it exposes no per-PSU influence totals,
 // so the few lines of linearisation this needs live in detail/monitor_linearise.hpp.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "commdx/detail/calibration_residuals.hpp"
 #include "commdx/detail/monitor_linearise.hpp"
 #include "commdx/error.hpp"
 #include "commdx/table.hpp"
@@ -88,6 +99,14 @@ inline nlohmann::json to_json(const round_change& c) {
           {"n_after", c.n_after}, {"significant", c.significant}};
 }
 
+/// One round's calibration: calibrate.hpp's calibrated_design::residuals of the round's records.
+/// The round's rows of the stacked table, in their order, are the records it calibrated, and
+/// their weight column holds the design weights it started from (calibrated_design::design's).
+struct round_calibration {
+  double round = 0;
+  std::shared_ptr<const detail::calibration_residuals> residuals;
+};
+
 /// Options of test_changes.
 struct change_options {
   double round_before = 0;  ///< the earlier round
@@ -95,6 +114,8 @@ struct change_options {
   std::string by;           ///< domain column (e.g. "ward_code"); empty: the whole population only
   bool include_total = true;///< with `by`, also test the whole population (domain "")
   double level = 0.95;      ///< confidence level; significance at 1 - level, two-sided
+  /// The calibrated rounds (others, and calibrations of rounds not compared, are not used).
+  std::vector<round_calibration> calibration;
 };
 
 /// Refuses a household id that appears twice within one of the compared rounds, naming both rows.
@@ -119,7 +140,8 @@ inline void check_unique_ids(const table& rows, const round_design& design, cons
 /// Rows of other rounds are ignored (they still count as PSUs of the design: none in practice).
 /// Throws input_error for a missing column or a non-positive weight (naming the row), and
 /// validation_error for a stratum with a single PSU that is not a certainty unit or a household
-/// id twice in a round (design.id set).
+/// id twice in a round (design.id set), and input_error for a calibration whose records are not
+/// the round's rows (their number, or a design weight that is not the one it started from).
 inline std::vector<round_change> test_changes(const table& rows, const round_design& design,
                                               const std::vector<change_variable>& variables,
                                               const change_options& options = {}) {
@@ -129,9 +151,23 @@ inline std::vector<round_change> test_changes(const table& rows, const round_des
                        "confidence level must be in (0, 1), got " + format_number(options.level));
   }
   check_unique_ids(rows, design, options);
-  const stacked_design sd = stacked_design::build(rows, design.weight, design.strata, design.psu,
+  stacked_design sd = stacked_design::build(rows, design.weight, design.strata, design.psu,
                                                   design.fpc, design.round, options.round_before,
                                                   options.round_after);
+  std::array<bool, 2> calibrated{false, false};
+  for (const auto& c : options.calibration) {
+    const std::string label = format_number(c.round);
+    if (!c.residuals)
+      throw config_error(location::in_file(rows.source()).in_column("calibration").for_unit("round " + label),
+                         "the calibration of round " + label + " is empty");
+    const int k = c.round == options.round_before ? 0 : c.round == options.round_after ? 1 : -1;
+    if (k < 0) continue;
+    if (calibrated[static_cast<std::size_t>(k)])
+      throw config_error(location::in_file(rows.source()).in_column("calibration").for_unit("round " + label),
+                         "round " + label + " is given two calibrations");
+    calibrated[static_cast<std::size_t>(k)] = true;
+    sd.attach_calibration(static_cast<std::size_t>(k), c.residuals, design.weight, label);
+  }
   std::unordered_map<std::string, std::vector<std::size_t>> domain_rows;
   std::vector<std::string> domains;
   if (!options.by.empty()) {

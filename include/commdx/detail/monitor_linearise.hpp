@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "commdx/detail/calibration_residuals.hpp"
 #include "commdx/detail/distributions.hpp"
 #include "commdx/error.hpp"
 #include "commdx/table.hpp"
@@ -48,6 +50,17 @@ struct stacked_design {
   std::vector<std::size_t> stratum_psus;  ///< n_h of each variance stratum
   std::size_t psu_count = 0;
   double degrees_of_freedom = 0;       ///< PSUs minus variance strata (survey's degf)
+
+  /// A calibrated round (attach_calibration): its records, and per PSU the sum of calibrated
+  /// weight times basis over the round's rows, which carries the regression part of every
+  /// influence value (estimate.hpp's psu_basis_).
+  struct calibrated_round {
+    std::shared_ptr<const calibration_residuals> residuals;  ///< null: the round is not calibrated
+    std::vector<std::size_t> record_of_row;  ///< per row of the table: its calibration record (rows of the round)
+    std::vector<double> psu_basis;           ///< psu_count x rank
+    std::vector<std::size_t> psus;           ///< the PSUs holding the round's rows, ascending
+  };
+  std::array<calibrated_round, 2> calibrated;
 
   static stacked_design build(const table& rows, const std::string& weight_col,
                               const std::string& strata_col, const std::string& psu_col,
@@ -173,6 +186,45 @@ struct stacked_design {
     return d;
   }
 
+  /// Takes round k's (0 before, 1 after) calibration: its records are the round's rows in their
+  /// order, their design weights the ones it started from; the round's weights become the
+  /// calibrated ones. Throws input_error naming the round (and the row) where they differ.
+  void attach_calibration(std::size_t k, std::shared_ptr<const calibration_residuals> residuals,
+                          const std::string& weight_col, const std::string& round_label) {
+    const calibration_residuals& c = *residuals;
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < in_rounds.size(); ++i)
+      if (in_rounds[i] == static_cast<int>(k)) rows.push_back(i);
+    if (c.weights.size() != rows.size() || c.original.size() != rows.size() || c.basis.size() != rows.size() * c.rank)
+      throw input_error(location::in_file(source).in_column(weight_col.empty() ? std::string("weight") : weight_col),
+                        "the calibration of round " + round_label + " was made on " + std::to_string(c.weights.size()) +
+                            " records, the round has " + std::to_string(rows.size()) +
+                            " rows; test the changes on the records that were calibrated, in their order");
+    calibrated_round& r = calibrated[k];
+    r.record_of_row.assign(in_rounds.size(), 0);
+    r.psu_basis.assign(psu_count * c.rank, 0.0);
+    std::vector<char> holds(psu_count, 0);
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      const std::size_t i = rows[j];
+      if (!(weight[i] == c.original[j]))
+        throw input_error(location::in_file(source).at_row(i + 1).in_column(weight_col.empty() ? std::string("weight") : weight_col),
+                          "weight " + format_number(weight[i]) + " is not the " + format_number(c.original[j]) +
+                              " the calibration of round " + round_label +
+                              " started from; give the design weights (the calibrated ones come with the calibration)");
+      weight[i] = c.weights[j];
+      r.record_of_row[i] = j;
+      const std::size_t p = psu_of_row[i];
+      holds[p] = 1;
+      double* cp = r.psu_basis.data() + p * c.rank;
+      const double* b = c.basis.data() + j * c.rank;
+      for (std::size_t q = 0; q < c.rank; ++q) cp[q] += weight[i] * b[q];
+    }
+    r.psus.clear();
+    for (std::size_t p = 0; p < psu_count; ++p)
+      if (holds[p]) r.psus.push_back(p);
+    r.residuals = std::move(residuals);
+  }
+
   /// Variance of a statistic whose PSU totals are t, non-zero only on the PSUs in `touched`
   /// (every other PSU of the design has total 0 and still counts in its stratum's n_h).
   double variance(const std::vector<double>& t, const std::vector<std::size_t>& touched) const {
@@ -231,13 +283,45 @@ struct stacked_design {
                                          std::vector<double>(psu_count, 0.0)};
     std::vector<char> seen(psu_count, 0);
     std::vector<std::size_t> touched;
+    std::array<std::vector<double>, 2> beta;  // a calibrated round's sum of w_design basis z over its used rows
+    std::array<std::vector<double>, 2> size;  // per PSU: sum of |terms| of a calibrated round's total
+    for (std::size_t k = 0; k < 2; ++k)
+      if (calibrated[k].residuals && !is_missing(r.est[k])) {
+        beta[k].assign(calibrated[k].residuals->rank, 0.0);
+        size[k].assign(psu_count, 0.0);
+      }
     for (std::size_t i : used) {
       const std::size_t p = psu_of_row[i];
       if (!seen[p]) { seen[p] = 1; touched.push_back(p); }
       const auto k = static_cast<std::size_t>(in_rounds[i]);
       if (is_missing(r.est[k])) continue;
       const double xi = x ? (*x)[i] : 1.0;
-      t[k][p] += weight[i] * (y[i] - r.est[k] * xi) / xsum[k];
+      const double z = (y[i] - r.est[k] * xi) / xsum[k];
+      t[k][p] += weight[i] * z;
+      if (!beta[k].empty()) {
+        const calibration_residuals& c = *calibrated[k].residuals;
+        const std::size_t j = calibrated[k].record_of_row[i];
+        const double* b = c.basis.data() + j * c.rank;
+        for (std::size_t q = 0; q < c.rank; ++q) beta[k][q] += c.original[j] * b[q] * z;
+        size[k][p] += std::fabs(weight[i] * z);
+      }
+    }
+    // A calibrated round: every PSU of the round carries the regression part of its influence
+    // values, inside the domain or not (estimate.hpp's rule), so every stratum is reached.
+    for (std::size_t k = 0; k < 2; ++k) {
+      if (beta[k].empty()) continue;
+      const std::size_t rank = calibrated[k].residuals->rank;
+      for (std::size_t p : calibrated[k].psus) {
+        if (!seen[p]) { seen[p] = 1; touched.push_back(p); }
+        const double* cp = calibrated[k].psu_basis.data() + p * rank;
+        double fit = 0;
+        for (std::size_t q = 0; q < rank; ++q) fit += cp[q] * beta[k][q];
+        t[k][p] -= fit;
+        size[k][p] += std::fabs(fit);
+        // A total that is rounding noise (a domain the calibration fixes exactly, as a post-stratum)
+        // is 0: its last digits differ between compilers and would reach the report as an SE of 1e-18.
+        if (std::fabs(t[k][p]) <= 1e-12 * size[k][p]) t[k][p] = 0;
+      }
     }
     std::vector<char> reached(stratum_psus.size(), 0);
     for (std::size_t p : touched) reached[stratum_of_psu[p]] = 1;

@@ -190,6 +190,11 @@ struct indicator_inputs {
   double min_households = default_min_households();        ///< k
   double unanimous_below = 0;             ///< report-config.json's unanimous_below_households
   double level = 0.95;                    ///< confidence level of the tests
+  /// The calibrated rounds (calibrate.hpp's residuals, one per round): `weight` then holds the
+  /// round's calibrated weights (its figures and the disclosure pattern use them), its rows in
+  /// their order are the calibration's records, and the change tests start from the design
+  /// weights the calibration kept and take their SEs from its residuals (monitor.hpp).
+  std::vector<round_calibration> calibration;
 };
 
 /// The publication status of a cell of the indicator table.
@@ -290,6 +295,7 @@ inline indicator_result indicator_section(const indicator_inputs& in) {
   if (!in.rows.has("round")) throw input_error(location::in_file(source).in_column("round"), "missing required column");
   table rows = in.rows;
   detail::apply_domains(rows, in.indicators);
+  if (!in.calibration.empty()) detail::attach_design_weights(rows, in.calibration);
   const std::size_t n = rows.rows();
   const auto& round = rows.numeric("round");
 
@@ -390,7 +396,7 @@ inline indicator_result indicator_section(const indicator_inputs& in) {
   for (auto& [key, vars] : by_design) {
     std::vector<const pattern_cell*> pattern;
     for (const auto& c : pattern_of[vars.front().name]) pattern.push_back(&c);
-    groups.push_back(detail::merged_group(rows, pattern, vars));
+    groups.push_back(detail::merged_group(rows, pattern, vars, !in.calibration.empty()));
     const auto& collapsed = groups.back().collapsed;
     if (!collapsed.empty())
       for (const auto& v : vars) no_se[v.name].insert(collapsed.begin(), collapsed.end());
@@ -417,7 +423,7 @@ inline indicator_result indicator_section(const indicator_inputs& in) {
         for (std::size_t i = 0; i < n; ++i)
           if (wards[i] == in.ward) in_ward.insert(codes[i]);
       }
-      for (auto& c : detail::group_changes(groups, before, after, by, in.level)) {
+      for (auto& c : detail::group_changes(groups, before, after, by, in.level, in.calibration)) {
         if (by.empty()) {
           c.domain = city;
         } else {

@@ -57,16 +57,52 @@ struct design_group {
   std::vector<std::string> collapsed;  ///< wards whose stratum the merge left with one PSU
 };
 
+/// The column `__design_weight__` of a calibrated survey (indicator_inputs::calibration): for the
+/// rows of a calibrated round, in their order, the design weight its calibration started from
+/// (their `weight` must be the calibrated ones: the records are the calibration's); other
+/// rounds' rows keep their `weight`. Throws input_error naming the row that does not match.
+inline void attach_design_weights(table& rows, const std::vector<round_calibration>& calibration) {
+  if (!rows.has("weight") || !rows.has("round")) return;  // indicator_section names the missing column
+  const auto& round = rows.numeric("round");
+  numeric_column design = rows.numeric("weight");
+  const numeric_column& weight = rows.numeric("weight");
+  for (const auto& c : calibration) {
+    const std::string label = format_number(c.round);
+    if (!c.residuals)
+      throw config_error(location::in_file(rows.source()).in_column("calibration").for_unit("round " + label),
+                         "the calibration of round " + label + " is empty");
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+      if (round[i] != c.round) continue;
+      if (j >= c.residuals->weights.size() || !(weight[i] == c.residuals->weights[j]))
+        throw input_error(location::in_file(rows.source()).at_row(i + 1).in_column("weight"),
+                          j >= c.residuals->weights.size()
+                              ? "round " + label + " has more rows than the " + std::to_string(c.residuals->weights.size()) +
+                                    " records its calibration was made on"
+                              : "weight " + format_number(weight[i]) + " is not the calibrated weight " +
+                                    format_number(c.residuals->weights[j]) + " of round " + label +
+                                    "'s calibration; the rows must be the calibrated records, in their order");
+      design[i] = c.residuals->original[j++];
+    }
+    if (j != c.residuals->weights.size())
+      throw input_error(location::in_file(rows.source()).in_column("round").for_unit("round " + label),
+                        "round " + label + " has " + std::to_string(j) + " rows, its calibration was made on " +
+                            std::to_string(c.residuals->weights.size()) + " records");
+  }
+  rows.set("__design_weight__", std::move(design));
+}
+
 /// `rows` with the design of `pattern` (one indicator's cells) merged (merge_suppressed_design):
 /// the strata (column "stratum", or one stratum "__stratum__"), PSUs ("psu", or one per row
 /// "__psu__") and fpc ("fpc", or "__fpc__": NaN, 1 for a stratum merged down to one PSU).
+/// `calibrated`: the rows carry `__design_weight__` (attach_design_weights), the change tests' weights.
 inline design_group merged_group(const table& rows, const std::vector<const pattern_cell*>& pattern,
-                                 std::vector<change_variable> variables) {
+                                 std::vector<change_variable> variables, bool calibrated = false) {
   design_group g;
   g.rows = rows;
   g.variables = std::move(variables);
   const std::size_t n = rows.rows();
-  g.design.weight = "weight";
+  g.design.weight = calibrated ? "__design_weight__" : "weight";
   g.design.round = "round";
   g.design.strata = rows.has("stratum") ? "stratum" : "__stratum__";
   g.design.psu = rows.has("psu") ? "psu" : "__psu__";
@@ -99,11 +135,14 @@ inline design_group merged_group(const table& rows, const std::vector<const patt
 
 /// The changes between rounds `before` and `after` of every design group, per domain of `by`
 /// ("" the whole area). The same round twice gives that round's estimates and a change of zero.
+/// `calibration`: the calibrated rounds (test_changes uses the compared ones).
 inline std::vector<round_change> group_changes(const std::vector<design_group>& groups, double before, double after,
-                                               const std::string& by, double level) {
+                                               const std::string& by, double level,
+                                               const std::vector<round_calibration>& calibration = {}) {
   std::vector<round_change> out;
   for (const auto& g : groups) {
     change_options opt;
+    opt.calibration = calibration;
     opt.round_before = before;
     opt.round_after = before == after ? before + 1e6 : after;  // a round no row has
     opt.by = by;
