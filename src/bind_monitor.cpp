@@ -1,4 +1,5 @@
 #include "prelude.hpp"
+#include "bind_estimate.hpp"
 
 #include <cmath>
 #include <map>
@@ -163,7 +164,8 @@ void bind_monitor(py::module_& m) {
       "_test_changes",
       [](const py::dict& columns, const std::string& source, const py::dict& design,
          const std::vector<std::vector<std::string>>& variables, double round_before,
-         double round_after, const std::string& by, bool include_total, double level) {
+         double round_after, const std::string& by, bool include_total, double level,
+         const std::vector<std::pair<double, py::object>>& calibration) {
         commdx::table rows = commdx::bind::table_from_py(columns, source);
         commdx::round_design d;
         auto get = [&design](const char* key, std::string& field) {
@@ -185,6 +187,8 @@ void bind_monitor(py::module_& m) {
         opt.by = by;
         opt.include_total = include_total;
         opt.level = level;
+        for (const auto& [round, cal] : calibration)  // (round, CalibratedDesign)
+          opt.calibration.push_back({round, commdx::bind::design_of(cal).second});
         std::vector<commdx::round_change> out;
         {
           py::gil_scoped_release release;
@@ -194,7 +198,7 @@ void bind_monitor(py::module_& m) {
       },
       py::arg("columns"), py::arg("source"), py::arg("design"), py::arg("variables"),
       py::arg("round_before"), py::arg("round_after"), py::arg("by"), py::arg("include_total"),
-      py::arg("level"));
+      py::arg("level"), py::arg("calibration"));
 
   m.def(
       "_suppress_small_cells",
@@ -287,36 +291,15 @@ void bind_monitor(py::module_& m) {
       py::arg("statuses"));
 
   m.def(
-      "_manual_process_pattern",
-      [](const std::vector<std::string>& households, const std::vector<std::string>& processes,
-         const std::vector<std::string>& wards, const std::vector<long>& months, double min_households) {
-        std::vector<commdx::manual_cell_status> cells;
-        {
-          py::gil_scoped_release release;
-          cells = commdx::manual_process_pattern(households, processes, wards, months, min_households);
-        }
-        std::vector<std::string> process, unit, status;
-        for (auto& c : cells) {
-          process.push_back(std::move(c.process));
-          unit.push_back(std::move(c.unit));
-          status.emplace_back(commdx::to_string(c.status));
-        }
-        py::dict out;
-        out["process"] = process;
-        out["unit"] = unit;
-        out["status"] = status;
-        return out;
-      },
-      py::arg("households"), py::arg("processes"), py::arg("wards"), py::arg("months"), py::arg("min_households"));
-
-  m.def(
       "_indicator_section",
       [](const py::dict& columns, const std::string& source, const std::vector<py::dict>& indicators,
          const std::string& month, const std::string& ward, const std::vector<std::pair<int, std::string>>& dated,
          const std::optional<std::pair<long, long>>& visit_months,
          const std::unordered_map<std::string, std::string>& parent_of, double min_households,
-         double unanimous_below, double level) {
+         double unanimous_below, double level, const std::vector<std::pair<double, py::object>>& calibration) {
         commdx::report::indicator_inputs in;
+        for (const auto& [round, cal] : calibration)  // (round, CalibratedDesign)
+          in.calibration.push_back({round, commdx::bind::design_of(cal).second});
         in.rows = commdx::bind::table_from_py(columns, source);
         in.indicators = indicator_defs_of(indicators);
         in.month = month;
@@ -372,7 +355,7 @@ void bind_monitor(py::module_& m) {
       },
       py::arg("columns"), py::arg("source"), py::arg("indicators"), py::arg("month"), py::arg("ward"),
       py::arg("dated"), py::arg("visit_months"), py::arg("parent_of"), py::arg("min_households"),
-      py::arg("unanimous_below"), py::arg("level"));
+      py::arg("unanimous_below"), py::arg("level"), py::arg("calibration"));
 
   m.def(
       "_visits_section",

@@ -451,7 +451,7 @@ def _indicator_catalogue() -> typing.Any:
     """
 def _indicator_pattern(columns: dict, source: str, variables: collections.abc.Sequence[collections.abc.Sequence[str]], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, weight: str) -> dict:
     ...
-def _indicator_section(columns: dict, source: str, indicators: collections.abc.Sequence[dict], month: str, ward: str, dated: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, str]], visit_months: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex] | None, parent_of: collections.abc.Mapping[str, str], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, level: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+def _indicator_section(columns: dict, source: str, indicators: collections.abc.Sequence[dict], month: str, ward: str, dated: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, str]], visit_months: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex] | None, parent_of: collections.abc.Mapping[str, str], min_households: typing.SupportsFloat | typing.SupportsIndex, unanimous_below: typing.SupportsFloat | typing.SupportsIndex, level: typing.SupportsFloat | typing.SupportsIndex, calibration: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.Any]]) -> dict:
     ...
 def _indicator_statistics(households: dict, places: Places, design: typing.Any, catalogue: typing.Any, levels: collections.abc.Sequence[tuple[str, str]], businesses: typing.Any, labels: collections.abc.Mapping[str, collections.abc.Sequence[str]] = {}, households_source: str = 'households', businesses_source: str = 'businesses') -> typing.Any:
     """
@@ -463,8 +463,6 @@ def _indicators_from_statistics(documents: list, sources: collections.abc.Sequen
     """
     _indicators' table from (merged) statistics documents.
     """
-def _manual_process_pattern(households: collections.abc.Sequence[str], processes: collections.abc.Sequence[str], wards: collections.abc.Sequence[str], months: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], min_households: typing.SupportsFloat | typing.SupportsIndex) -> dict:
-    ...
 def _manual_section(log: dict, source: str, ward_of: collections.abc.Mapping[str, str], campaigns: collections.abc.Mapping[str, str], month: str, ward: str, min_households: typing.SupportsFloat | typing.SupportsIndex) -> typing.Any:
     ...
 def _merge_statistics(documents: list, sources: collections.abc.Sequence[str]) -> typing.Any:
@@ -535,7 +533,7 @@ def _team_coverage_json(roster: Roster, places: Places, deadline: str) -> typing
     ...
 def _teams_section(roster: Roster, places: Places, rules: RuleSet, deadline: str | None, ward: str) -> typing.Any:
     ...
-def _test_changes(columns: dict, source: str, design: dict, variables: collections.abc.Sequence[collections.abc.Sequence[str]], round_before: typing.SupportsFloat | typing.SupportsIndex, round_after: typing.SupportsFloat | typing.SupportsIndex, by: str, include_total: bool, level: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+def _test_changes(columns: dict, source: str, design: dict, variables: collections.abc.Sequence[collections.abc.Sequence[str]], round_before: typing.SupportsFloat | typing.SupportsIndex, round_after: typing.SupportsFloat | typing.SupportsIndex, by: str, include_total: bool, level: typing.SupportsFloat | typing.SupportsIndex, calibration: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.Any]]) -> dict:
     ...
 def _visit_log_vocabulary(catalogue: typing.Any = None) -> dict:
     ...

@@ -32,8 +32,8 @@ def _design_dict(design: Any) -> dict[str, str]:
     if design is None:
         return out
     if isinstance(design, _core.CalibratedDesign):  # its weights are one round's: not silently dropped
-        raise _core.ConfigError("design: round_changes does not take a calibrated design (commdx.calibrate) yet; "
-                                "give the design, or each round's calibrated weights as its weight column")
+        raise _core.ConfigError("design: a calibrated design holds one round; give the design, and each round's "
+                                "calibration as calibration=(calibrated_before, calibrated_after)")
     if isinstance(design, Mapping):
         items = dict(design)
     else:
@@ -67,6 +67,31 @@ def _variables(variables: Any) -> list[list[str]]:
     return out
 
 
+def _calibrations(calibration: Any, before: float, after: float) -> list[tuple[float, Any]]:
+    """``(cal_before, cal_after)`` (either may be None) or ``{round: cal}`` as (round, cal) pairs."""
+    if calibration is None:
+        return []
+    if isinstance(calibration, _core.CalibratedDesign):
+        raise _core.ConfigError("calibration: give one per round, as (calibrated_before, calibrated_after) or "
+                                "{round: calibrated design}")
+    if isinstance(calibration, Mapping):
+        pairs = [(float(r), c) for r, c in calibration.items()]
+    else:
+        items = list(calibration)
+        if len(items) != 2:
+            raise _core.ConfigError(f"calibration: expected (calibrated_before, calibrated_after), got {len(items)} items")
+        pairs = [(float(before), items[0]), (float(after), items[1])]
+    out = []
+    for r, c in pairs:
+        if c is None:
+            continue
+        if not isinstance(c, _core.CalibratedDesign):
+            raise _core.ConfigError(f"calibration of round {r:g}: expected a CalibratedDesign (commdx.calibrate), "
+                                    f"got {type(c).__name__}")
+        out.append((r, c))
+    return out
+
+
 def round_changes(
     df: pd.DataFrame,
     variables: Any,
@@ -77,6 +102,7 @@ def round_changes(
     by: str | None = None,
     include_total: bool = True,
     level: float = 0.95,
+    calibration: Any = None,
 ) -> pd.DataFrame:
     """Change of each variable between two survey rounds stacked in ``df``, with its design-based
     standard error and test (R4).
@@ -97,6 +123,12 @@ def round_changes(
         ``include_total=False``.
     level : confidence level; a change is ``significant`` when its two-sided p-value is below
         ``1 - level``.
+    calibration : ``(calibrated_before, calibrated_after)`` or ``{round: calibrated}``, optional
+        Each round's ``commdx.calibrate`` result, made on that round's rows of ``df`` in their
+        order; the rows' weight column holds the design weights it started from. The round is
+        then estimated with its calibrated weights and its SEs come from the calibration
+        residuals, as R's svyby + svycontrast on the rounds calibrated each to its own margins.
+        Without ``design``, the design columns are the calibration's.
 
     Returns
     -------
@@ -105,6 +137,9 @@ def round_changes(
     rounds (a panel) makes the covariance count, as R's ``svyby`` + ``svycontrast`` do; strata
     whose PSUs differ between rounds are treated as independent samples.
     """
+    cals = _calibrations(calibration, before, after)
+    if design is None and cals:
+        design = {k: v for k, v in dict(cals[0][1].design).items() if k in _DESIGN_KEYS}
     d = _design_dict(design)
     if "id" not in d and "household_id" in df.columns:
         d["id"] = "household_id"  # a household twice in a round would be counted twice: refused
@@ -118,7 +153,7 @@ def round_changes(
     text_cols = tuple(c for c in (d["strata"], d["psu"], d.get("id"), by) if c)
     cols = to_columns(df[sorted(needed)], text_columns=text_cols)
     out = _core._test_changes(cols, _source(df, "DataFrame"), d, vars_, float(before), float(after), by or "",
-                              bool(include_total), float(level))
+                              bool(include_total), float(level), cals)
     res = from_columns(out)
     res["significant"] = res["significant"].astype(bool)
     for c in ("n_before", "n_after"):

@@ -31,6 +31,7 @@ from ._frame import to_columns
 from .disclosure import CITY, LEVELS, _codes
 from .io import tables as _tables
 from .io.json import read_json, shipped_json
+from .monitor import _calibrations
 from .render import words as _words
 
 __all__ = ["MonthlyReport", "monthly_report", "save_reports", "load_report_config", "load_city_folder", "FORMATS"]
@@ -361,6 +362,7 @@ def monthly_report(
     rules: Any = None,
     targets: Any = None,
     charts: bool = True,
+    calibration: Any = None,
 ) -> MonthlyReport:
     """The monthly report of ``ward`` (a ward/commune code or a name the place matcher knows), or
     of the whole city when ``ward`` is None.
@@ -385,6 +387,10 @@ def monthly_report(
         override (``teams.deadline_override``, and a line in the teams section). Without it and
         without ``rules``, the deadline of ``data``'s ``calendar.json`` (the calendar ``commdx synth
         --start`` generated the folder on), when it has one.
+    calibration : ``(calibrated_sample, calibrated_followup)`` or ``{round: calibrated}``: each survey
+        round's ``commdx.calibrate`` result, when the rounds' ``weight`` holds calibrated weights
+        (the rows in their order are the calibrated records). The change tests then start from the
+        design weights and take their SEs from the calibration residuals (``commdx.round_changes``).
     targets : this run's targets (``commdx.read_targets``: a Targets, a CSV/XLSX/JSON file or a
         shipped name such as ``"national-2025"``) in place of the catalogue's for the indicators it
         lists; the progress section shows them with their source (the file when it names none).
@@ -429,7 +435,8 @@ def monthly_report(
     if sample is None:
         missing.append("indicators: no survey (sample_households.csv)")
     else:
-        ind = _indicator_section(month, sample, followup, visits, places_df, ward, cfg, k, lang, round_months)
+        ind = _indicator_section(month, sample, followup, visits, places_df, ward, cfg, k, lang, round_months,
+                                 _calibrations(calibration, 0, 1))
         report.update(ind["data"])
         tables.update(ind["tables"])
         missing.extend(ind["missing"])
@@ -564,7 +571,8 @@ def _survey_columns(rows: pd.DataFrame, defs: list[dict[str, Any]]) -> dict[str,
 def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame | None,
                        visits: pd.DataFrame | None, places_df: pd.DataFrame, ward: str | None,
                        cfg: Mapping[str, Any], k: float, lang: str,
-                       round_months: Mapping[int, str] | None) -> dict[str, Any]:
+                       round_months: Mapping[int, str] | None,
+                       calibration: list[tuple[float, Any]] | None = None) -> dict[str, Any]:
     """The indicator section: computed by C++ ``commdx::report::indicator_section``
     (include/commdx/report/indicators.hpp: the rounds compared, the change tables per level on
     the merged designs, the published cells and the progress against targets); this adapter
@@ -609,7 +617,7 @@ def _indicator_section(month: str, sample: pd.DataFrame, followup: pd.DataFrame 
         [{"id": d["id"], "numerator": d["numerator"], "denominator": d["denominator"] or None, "where": d["where"],
           "target": d["target"], "target_date": d["target_date"]} for d in all_defs],
         month, ward or "", list(dated.items()), visit_months, parent_of, float(k),
-        float(_config_number(cfg, "unanimous_below_households")), float(cfg.get("level", 0.95)))
+        float(_config_number(cfg, "unanimous_below_households")), float(cfg.get("level", 0.95)), calibration or [])
     months = {int(r): m for r, m in res["round_months"].items()}
     now_round, last_round = res["rounds"]["now"], res["rounds"]["last_month"]
     estimated = set(res["estimated"])

@@ -182,7 +182,7 @@ def test_refusals_name_the_margin_and_category(sample, margins):
     cal = commdx.calibrate(sample, d, margins)
     with pytest.raises(commdx.ConfigError, match=r"already calibrated"):
         commdx.calibrate(sample, cal, margins)
-    with pytest.raises(commdx.ConfigError, match=r"round_changes does not take a calibrated design"):
+    with pytest.raises(commdx.ConfigError, match=r"calibrated design holds one round.*calibration=\(calibrated_before"):
         commdx.round_changes(sample.assign(round=0), ["bank_account"], design=cal)
     with pytest.raises(commdx.InputError, match=r"records"):
         commdx.estimate(sample.iloc[:100], cal, "bank_account")

@@ -385,3 +385,43 @@ def test_a_wards_report_counts_only_the_visits_planned_in_the_ward(city) -> None
     whole = commdx.monthly_report("2022-10", config=_config(), plan=plan, charts=False, **city)
     planned = {m["member_id"]: m["visits_planned"] for m in whole.data["visits"]["members"]}
     assert planned["M-9"] == 2 and planned["M-2"] == 3
+
+
+def test_the_reports_change_tests_carry_the_rounds_calibration(city) -> None:
+    """Issue 14: a survey whose rounds are calibrated (the rows carry the calibrated weights, as the
+    demo's do) is tested with its calibration: with nothing suppressed (k = 1, no unanimity rule)
+    the city's and each ward's change and SE are commdx.round_changes' on the design weights with
+    the same calibrations (itself checked against R, test_monitor.py)."""
+    design = commdx.SurveyDesign(weight="weight", strata="stratum", psu="psu", fpc="fpc")
+    shown, cals = [], []
+    for df, moved in ((city["sample"], (1.08, 0.93)), (city["followup"], (0.95, 1.06))):
+        w = df.groupby("ward_code")["weight"].sum()
+        # (every household has 3 adults here: the adults' total would be collinear with the wards)
+        margins = {"ward_code": {"10001": float(round(w["10001"] * moved[0])), "10002": float(round(w["10002"] * moved[1]))}}
+        cal = commdx.calibrate(df, design, margins, method="linear")
+        cals.append(cal)
+        shown.append(df.assign(weight=cal.weights))
+    cfg = _config()
+    cfg["unanimous_below_households"] = 0
+    inputs = {**city, "sample": shown[0], "followup": shown[1]}
+    rep = commdx.monthly_report("2022-10", config=cfg, min_households=1, charts=False, calibration=tuple(cals), **inputs)
+    plain = commdx.monthly_report("2022-10", config=cfg, min_households=1, charts=False, **inputs)
+    stacked = pd.concat([city["sample"], city["followup"]], ignore_index=True)
+    ref = commdx.round_changes(stacked, {"households_bank_account": "bank_account", "e_wallet": "e_wallet"},
+                               by="ward_code", calibration=tuple(cals))
+    ref = ref.rename(columns={"domain": "unit"})
+    key = ["unit", "variable"]
+    got = pd.concat([rep.tables["indicators"], rep.tables["areas"]], ignore_index=True)  # the city ("") and its wards
+    merged = got.merge(ref, on=key, validate="one_to_one")
+    assert len(merged) == 6  # the city and two wards, two indicators
+    np.testing.assert_allclose(merged["baseline"], merged["before"], rtol=1e-12)
+    np.testing.assert_allclose(merged["change_baseline"], merged["change"], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(merged["se_change_baseline"], merged["se_change"], rtol=1e-10)
+    # without the calibration the report's SEs are those of the calibrated weights taken as design weights
+    other = pd.concat([plain.tables["indicators"], plain.tables["areas"]]).merge(
+        got[key + ["se_change_baseline"]], on=key, suffixes=("", "_cal"))
+    assert len(other) == 6
+    assert (other["se_change_baseline"] - other["se_change_baseline_cal"]).abs().max() > 1e-4
+    # the calibrations must be of these rows: the design weights are not the calibrated ones
+    with pytest.raises(commdx.InputError, match="is not the calibrated weight"):
+        commdx.monthly_report("2022-10", config=cfg, min_households=1, charts=False, calibration=tuple(cals), **city)

@@ -283,13 +283,13 @@ struct stacked_design {
                                          std::vector<double>(psu_count, 0.0)};
     std::vector<char> seen(psu_count, 0);
     std::vector<std::size_t> touched;
-    std::array<std::vector<double>, 2> beta;  // a calibrated round's sum of w_design basis z over its used rows
-    std::array<std::vector<double>, 2> size;  // per PSU: sum of |terms| of a calibrated round's total
+    // A calibrated round: beta = sum over its used rows of w_design basis z, and the size of the
+    // terms its influence values are differences of, sum of w (|y| + |R x|) / X (2R for a share),
+    // against which a PSU total is rounding noise.
+    std::array<std::vector<double>, 2> beta;
+    std::array<double, 2> size{0, 0};
     for (std::size_t k = 0; k < 2; ++k)
-      if (calibrated[k].residuals && !is_missing(r.est[k])) {
-        beta[k].assign(calibrated[k].residuals->rank, 0.0);
-        size[k].assign(psu_count, 0.0);
-      }
+      if (calibrated[k].residuals && !is_missing(r.est[k])) beta[k].assign(calibrated[k].residuals->rank, 0.0);
     for (std::size_t i : used) {
       const std::size_t p = psu_of_row[i];
       if (!seen[p]) { seen[p] = 1; touched.push_back(p); }
@@ -303,7 +303,7 @@ struct stacked_design {
         const std::size_t j = calibrated[k].record_of_row[i];
         const double* b = c.basis.data() + j * c.rank;
         for (std::size_t q = 0; q < c.rank; ++q) beta[k][q] += c.original[j] * b[q] * z;
-        size[k][p] += std::fabs(weight[i] * z);
+        size[k] += std::fabs(weight[i]) * (std::fabs(y[i]) + std::fabs(r.est[k] * xi)) / std::fabs(xsum[k]);
       }
     }
     // A calibrated round: every PSU of the round carries the regression part of its influence
@@ -317,11 +317,14 @@ struct stacked_design {
         double fit = 0;
         for (std::size_t q = 0; q < rank; ++q) fit += cp[q] * beta[k][q];
         t[k][p] -= fit;
-        size[k][p] += std::fabs(fit);
-        // A total that is rounding noise (a domain the calibration fixes exactly, as a post-stratum)
-        // is 0: its last digits differ between compilers and would reach the report as an SE of 1e-18.
-        if (std::fabs(t[k][p]) <= 1e-12 * size[k][p]) t[k][p] = 0;
       }
+      // A PSU total below 1e-12 of that size is rounding noise (a share the calibration fixes
+      // exactly, as a post-stratum's; the regression part in another stratum, where the basis is
+      // zero in exact arithmetic): 0, else its last digits, which differ between compilers, reach
+      // the report as an SE of 1e-18 where a census of the ward's groups has none. A genuine PSU
+      // total that small would weigh less than 1e-24 in the variance.
+      for (std::size_t p : touched)
+        if (std::fabs(t[k][p]) <= 1e-12 * size[k]) t[k][p] = 0;
     }
     std::vector<char> reached(stratum_psus.size(), 0);
     for (std::size_t p : touched) reached[stratum_of_psu[p]] = 1;

@@ -214,6 +214,7 @@ def _indicators(args: argparse.Namespace, out: Path, state: dict[str, Any], outp
     from ..render.tables import CSV_ENCODING, write_xlsx_tables
 
     rounds = _field_survey(args, out, state, outputs)
+    state["calibration"] = tuple(cal for _, cal in rounds)  # the report's change tests carry it
     d = out / "indicators"
     d.mkdir(exist_ok=True)
     files = state["files"]
@@ -452,7 +453,8 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
                   followup=files.get("followup_households"), visits=files["visits"],
                   manual_log=files.get("manual_processes"), households=files.get("households"),
                   plan=state.get("plan"), lang=args.lang, deadline=state["calendar"]["deadline"],
-                  scores=state.get("scores"), classes=state.get("classes"), targets=state.get("targets"))
+                  scores=state.get("scores"), classes=state.get("classes"), targets=state.get("targets"),
+                  calibration=state.get("calibration"))
     formats = FORMATS if soffice() is not None else tuple(x for x in FORMATS if x != "pdf")
     if "pdf" not in formats:  # said at the end with the other steps not done, never silently dropped
         problems.append("report PDF: LibreOffice (soffice) is not installed (Debian package libreoffice-writer-nogui)")
