@@ -276,8 +276,8 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
         if method == "bhf":
             assert households is not None
             parts.append(_bhf_part(df, households, frame, v, aux_list, level, units, parents, n, ps, est_, se_,
-                                   estimable, census, binary, fit, rse_threshold, replicates, seed, source, benchmark,
-                                   pv))
+                                   estimable, census, binary, fit, rse_threshold, replicates, seed, source, d.weight,
+                                   benchmark, pv))
             continue
         r = _core._small_area(units, parents, [float(e) for e in est_], [float(s) for s in se_], [float(k) for k in n],
                               [bool(e) for e in estimable], [bool(c) for c in census], sizes, x, names, [str(u) for u in pv["unit"]],
@@ -296,7 +296,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
             "chosen": rows["chosen"], "chosen_se": rows["chosen_se"], "source": rows["source"],
             "reason": rows["reason"], "method": "fh", "fit": f["method"], "transform": tr,
             "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "adjusted": f["adjusted"], "converged": f["converged"],
-            "iterations": f["iterations"],
+            "iterations": f["iterations"], "weights": ["design" if h else None for h in has],
         })
         part["variance_source"] = part["variance_source"].replace("", np.nan)
         parts.append(part)
@@ -308,10 +308,11 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
 def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v: str, aux: list[Any], level: str,
               units: list[str], parents: list[str], n: pd.Series, ps: pd.Series, est_: pd.Series, se_: pd.Series,
               estimable: list[bool], census: np.ndarray, binary: bool, fit: str, rse_threshold: float, replicates: int,
-              seed: int, source: str, benchmark: str, parent_direct: pd.DataFrame) -> pd.DataFrame:
+              seed: int, source: str, weight: str | None, benchmark: str, parent_direct: pd.DataFrame) -> pd.DataFrame:
     """One variable's rows by the unit-level model (small_area(method="bhf")): the EBLUPs (a 0/1
     variable's clipped to [0, 1]), benchmarked as the area-level model's are (the weights of the
-    units: their household counts in the list, the population the model predicts), the choice."""
+    units: their household counts in the list, the population the model predicts), the choice, and
+    per unit how the design weights entered (``weights``, see :func:`_within_unit_weights`)."""
     column = SMALL_AREA_LEVELS[level]
     hsource = str(households.attrs.get("source", "households"))
     names = [str(a).split(":", 1)[1] if str(a).startswith("mean:") else str(a) for a in aux]
@@ -369,5 +370,21 @@ def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v
         "method": "bhf", "fit": r["method"], "transform": "none", "sigma2_u": r["sigma2_u"],
         "truncated": r["truncated"], "adjusted": False, "converged": r["converged"], "iterations": r["evaluations"],
         "sigma2_e": r["sigma2_e"], "mse_analytic": r["mse_analytic"], "mse_bootstrap": r["mse_bootstrap"],
-        "replicates": r["replicates"],
+        "replicates": r["replicates"], "weights": _within_unit_weights(rec, column, weight, units),
     })
+
+
+def _within_unit_weights(rec: pd.DataFrame, column: str, weight: str | None, units: list[str]) -> list[Any]:
+    """How the unit-level model treats the design weights, per unit (the ``weights`` column): the
+    nested-error EBLUP weighs every sampled household of a unit alike. ``equal``: the design weights
+    are equal within the unit (or the sample is unweighted), so that is what the design says;
+    ``unequal_ignored``: they differ within the unit (a relative spread above 1e-9) and the model
+    does not use them: its estimate is model-based, right if the selection within the unit is
+    ignorable given the auxiliaries (the direct columns do use them); None: no sample."""
+    codes = rec[column].astype(str)
+    if weight is None:
+        spread = pd.Series(0.0, index=pd.Index(codes.unique()))
+    else:
+        w = pd.to_numeric(rec[weight], errors="coerce").groupby(codes)
+        spread = (w.max() - w.min()) / w.max()
+    return [None if u not in spread.index else "equal" if spread[u] <= 1e-9 else "unequal_ignored" for u in units]

@@ -182,3 +182,33 @@ def test_bhf_benchmarked_to_the_wards(wards_sample, kind):
     # the bootstrap and analytic MSEs are the model's own, not benchmarked; `mse` is
     np.testing.assert_allclose(t["mse_analytic"], plain["mse_analytic"], rtol=1e-12)
 
+
+# The design weights: the unit-level EBLUP weighs a unit's sampled households alike; the `weights`
+# column says per unit whether that is what the design says.
+
+def test_bhf_says_how_the_weights_are_treated(wards_sample):
+    city, sel, sample = wards_sample
+    args = dict(places=city.places, households=city.households, method="bhf", replicates=0)
+    groups = commdx.small_area(sample, sel.design, "bank_account", level="residential_group", **args)
+    sampled = groups["n"] > 0
+    # m = 8 households of every drawn group: equal weights within a group (checked on the records)
+    spread = sample.groupby("group_code")[sel.design.weight].agg(lambda w: w.max() - w.min())
+    assert (spread == 0).all()
+    assert (groups.loc[sampled, "weights"] == "equal").all()
+    assert groups.loc[~sampled, "weights"].isna().all()
+    # a neighbourhood's groups may weigh differently (a group smaller than m, taken whole): said so
+    hoods = commdx.small_area(sample, sel.design, "bank_account", level="neighbourhood", **args)
+    hood = city.households.drop_duplicates("group_code").set_index("group_code")["neighbourhood_code"]
+    per = sample[sel.design.weight].groupby(sample["group_code"].map(hood)).agg(lambda w: w.max() / w.min() - 1)
+    assert set(hoods.loc[hoods["weights"] == "unequal_ignored", "unit"]) == set(per[per > 1e-9].index)
+    assert set(hoods.loc[hoods["weights"] == "equal", "unit"]) == set(per[per <= 1e-9].index)
+    # ignored means ignored: other weights within a group leave the model's estimates as they were
+    g = sample["group_code"] == sample["group_code"].iloc[0]
+    other = sample.copy()
+    other.loc[g, sel.design.weight] = other.loc[g, sel.design.weight] * np.linspace(0.5, 1.5, int(g.sum()))
+    moved = commdx.small_area(other, sel.design, "bank_account", level="residential_group", **args)
+    np.testing.assert_array_equal(moved["model"], groups["model"])
+    assert set(moved.loc[moved["weights"] == "unequal_ignored", "unit"]) == {sample["group_code"].iloc[0]}
+    # the area-level model's direct estimates carry the weights themselves
+    fh = commdx.small_area(sample, sel.design, "bank_account", level="neighbourhood", places=city.places)
+    assert set(fh.loc[fh["n"] > 0, "weights"]) == {"design"} and fh.loc[fh["n"] == 0, "weights"].isna().all()
