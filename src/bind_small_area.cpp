@@ -149,6 +149,7 @@ void bind_small_area(py::module_& m) {
         rows["mse"] = field(r.rows, &sa::row::mse);
         rows["benchmark"] = field(r.rows, &sa::row::benchmark);
         rows["benchmark_adjustment"] = field(r.rows, &sa::row::benchmark_adjustment);
+        rows["clipped"] = field(r.rows, &sa::row::clipped);
         rows["chosen"] = field(r.rows, &sa::row::chosen);
         rows["chosen_se"] = field(r.rows, &sa::row::chosen_se);
         rows["source"] = field(r.rows, &sa::row::source);
@@ -229,7 +230,7 @@ void bind_small_area(py::module_& m) {
       "_small_area_benchmark",
       [](const names& unit, const names& parent, const column& size, const column& model, const column& mse,
          const names& parent_unit, const column& parent_estimate, const column& parent_se, const std::string& benchmark,
-         double rse_threshold, const std::string& source) {
+         double rse_threshold, bool proportion, const std::string& source) {
         const auto where = commdx::location::in_file(source);
         std::vector<sa::row> rows(unit.size());
         for (std::size_t i = 0; i < unit.size(); ++i) {
@@ -239,16 +240,18 @@ void bind_small_area(py::module_& m) {
           rows[i].mse = mse.at(i);
         }
         sa::benchmark(rows, size, parents_of(parent_unit, parent_estimate, parent_se), benchmark_of(benchmark, where),
-                      rse_threshold, where);
+                      rse_threshold, where, proportion);
         py::dict out;
         out["model"] = field(rows, &sa::row::model);
         out["mse"] = field(rows, &sa::row::mse);
         out["benchmark"] = field(rows, &sa::row::benchmark);
         out["benchmark_adjustment"] = field(rows, &sa::row::benchmark_adjustment);
+        out["clipped"] = field(rows, &sa::row::clipped);
         return out;
       },
       py::arg("unit"), py::arg("parent"), py::arg("size"), py::arg("model"), py::arg("mse"), py::arg("parent_unit"),
-      py::arg("parent_estimate"), py::arg("parent_se"), py::arg("benchmark"), py::arg("rse_threshold"), py::arg("source"),
+      py::arg("parent_estimate"), py::arg("parent_se"), py::arg("benchmark"), py::arg("rse_threshold"), py::arg("proportion"),
+      py::arg("source"),
       "Benchmarking of model estimates to the parents' direct estimates (commdx::small_area::benchmark; the unit-level "
       "model's, as estimate() does the area-level one's).");
 }

@@ -235,7 +235,8 @@ inline fh_result fay_herriot(const std::vector<area>& areas, const std::vector<s
 //   the parent's direct estimate P, when that is reliable (relative SE <= rse_threshold), with
 //   weights the areas' population sizes: ratio model * P / sum(w model), difference
 //   model + P - sum(w model); the MSE adds the square of the adjustment (an approximation; the
-//   benchmarked MSE is not the EBLUP's). benchmark() below, shared with the unit-level model.
+//   benchmarked MSE is not the EBLUP's); a proportion taken out of [0, 1] is clipped, stated
+//   (row::clipped). benchmark() below, shared with the unit-level model.
 // * Choice: the direct estimate where its variance is the design's own and its relative SE is
 //   <= rse_threshold (default 0.20, between Statistics Canada's 16.5% and the Australian Bureau
 //   of Statistics' 25% marks for an estimate fit to publish without caution), the model elsewhere,
@@ -295,6 +296,7 @@ struct row {
   double model = missing, mse = missing;  ///< back-transformed and benchmarked
   double benchmark_adjustment = 0;  ///< model - the model before benchmarking
   std::string benchmark;            ///< "ratio", "difference", "none", "parent_unreliable", "no_parent"
+  bool clipped = false;             ///< a proportion benchmarked out of [0, 1], set to the bound
   double chosen = missing, chosen_se = missing;
   std::string source;               ///< "direct", "eblup" or "synthetic"
   std::string reason;               ///< "rse_ok", "rse_high", "variance_unusable", "no_sample", "census"
@@ -384,15 +386,19 @@ inline choice choose(double direct, double direct_se, double rse, bool usable, b
 /// SE <= rse_threshold). Each row's `benchmark` says ratio / difference / parent_unreliable /
 /// no_parent (none when kind is none); `benchmark_adjustment` is the change, and `mse` adds its
 /// square (an approximation: the benchmarked estimator's MSE is not the model's). A row under a
-/// parent in `parents` needs its size (> 0), refused naming the unit otherwise.
+/// parent in `parents` needs its size (> 0), refused naming the unit otherwise. `proportion`: a
+/// benchmarked estimate outside [0, 1] (a ratio above 1 near p = 1, a difference below 0 near 0)
+/// is set to the bound and `clipped` says so; the adjustment (and the MSE) count the clipped
+/// change, and that parent's weighted mean then misses P by what was clipped.
 inline void benchmark(std::vector<row>& rows, const std::vector<double>& sizes, const std::vector<parent_estimate>& parents,
-                      benchmark_kind kind, double rse_threshold, const location& where) {
+                      benchmark_kind kind, double rse_threshold, const location& where, bool proportion = false) {
   if (sizes.size() != rows.size())
     throw config_error(where.in_column("size"), std::to_string(sizes.size()) + " sizes for " + std::to_string(rows.size()) +
                                                     " rows");
   for (row& r : rows) {
     r.benchmark = kind == benchmark_kind::none ? "none" : "no_parent";
     r.benchmark_adjustment = 0;
+    r.clipped = false;
   }
   if (kind == benchmark_kind::none) return;
   std::map<std::string, const parent_estimate*> by_unit;
@@ -422,6 +428,10 @@ inline void benchmark(std::vector<row>& rows, const std::vector<double>& sizes, 
     const double before = r.model;
     r.model = kind == benchmark_kind::ratio ? (mean != 0.0 ? r.model * p.estimate / mean : r.model)
                                             : r.model + p.estimate - mean;
+    if (proportion && (r.model < 0.0 || r.model > 1.0)) {
+      r.model = std::clamp(r.model, 0.0, 1.0);
+      r.clipped = true;
+    }
     r.benchmark_adjustment = r.model - before;
     r.mse += r.benchmark_adjustment * r.benchmark_adjustment;
     r.benchmark = to_string(kind);
@@ -539,7 +549,7 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
   if (opt.benchmark != benchmark_kind::none) {
     std::vector<double> sizes(areas.size());
     for (std::size_t i = 0; i < areas.size(); ++i) sizes[i] = areas[i].size;
-    benchmark(out.rows, sizes, parents, opt.benchmark, opt.rse_threshold, where);
+    benchmark(out.rows, sizes, parents, opt.benchmark, opt.rse_threshold, where, arcsine);
   }
   for (std::size_t i = 0; i < areas.size(); ++i) {
     row& r = out.rows[i];

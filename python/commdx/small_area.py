@@ -201,7 +201,8 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
     ``sigma2_e``, ``mse_analytic``, ``mse_bootstrap``, ``replicates`` are added. A 0/1 variable's
     linear model estimate is clipped to [0, 1] (its MSE is not changed). ``benchmark`` works for
     both methods (for ``bhf`` the units weigh their household counts in ``households``; ``mse`` is
-    benchmarked, ``mse_analytic`` and ``mse_bootstrap`` are not).
+    benchmarked, ``mse_analytic`` and ``mse_bootstrap`` are not); a proportion benchmarked out of
+    [0, 1] is set to the bound, and the ``clipped`` column says so.
 
     Returns one row per unit and variable: ``level, unit, parent, variable, n, psus, direct,
     direct_se, variance, variance_source, gamma, synthetic, model, mse, model_se, benchmark,
@@ -293,6 +294,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
             "synthetic": rows["synthetic"], "model": rows["model"], "mse": rows["mse"],
             "model_se": np.sqrt(np.asarray(rows["mse"], dtype=float)),
             "benchmark": rows["benchmark"], "benchmark_adjustment": rows["benchmark_adjustment"],
+            "clipped": rows["clipped"],
             "chosen": rows["chosen"], "chosen_se": rows["chosen_se"], "source": rows["source"],
             "reason": rows["reason"], "method": "fh", "fit": f["method"], "transform": tr,
             "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "adjusted": f["adjusted"], "converged": f["converged"],
@@ -353,7 +355,7 @@ def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v
         model = np.clip(model, 0.0, 1.0)
     b = _core._small_area_benchmark(units, parents, sizes, [float(t) for t in model], [float(t) for t in r["mse"]],
                                     [str(u) for u in parent_direct["unit"]], [float(e) for e in parent_direct["estimate"]],
-                                    [float(t) for t in parent_direct["se"]], benchmark, float(rse_threshold),
+                                    [float(t) for t in parent_direct["se"]], benchmark, float(rse_threshold), binary,
                                     f"{source} ({v} by {level}, bhf)")
     model = np.asarray(b["model"], dtype=float)
     mse = np.asarray(b["mse"], dtype=float)
@@ -365,7 +367,7 @@ def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v
         "psus": ps.astype("int64").to_numpy(), "direct": est_.to_numpy(), "direct_se": se_.to_numpy(),
         "variance": np.nan, "variance_source": np.nan, "gamma": r["gamma"], "synthetic": r["synthetic"],
         "model": model, "mse": mse, "model_se": np.sqrt(mse), "benchmark": b["benchmark"],
-        "benchmark_adjustment": b["benchmark_adjustment"],
+        "benchmark_adjustment": b["benchmark_adjustment"], "clipped": b["clipped"],
         "chosen": ch["chosen"], "chosen_se": ch["chosen_se"], "source": ch["source"], "reason": ch["reason"],
         "method": "bhf", "fit": r["method"], "transform": "none", "sigma2_u": r["sigma2_u"],
         "truncated": r["truncated"], "adjusted": False, "converged": r["converged"], "iterations": r["evaluations"],

@@ -315,6 +315,42 @@ TEST(SmallArea, BenchmarkingByHandSharedByBothModels) {
             "b");
 }
 
+TEST(SmallArea, BenchmarkedProportionsClippedToZeroOneAndSaySo) {
+  // a 0.9 and b 0.5, 100 households each, mean 0.7. Ratio to P = 0.8: x 8/7, a 7.2/7 > 1 -> 1 (the
+  // adjustment 0.1), b 4/7. Difference to P = 0.1: -0.6, a 0.3, b -0.1 -> 0 (adjustment -0.5).
+  // Without `proportion` (a mean) nothing is clipped.
+  auto rows = [] {
+    std::vector<sa::row> r(2);
+    r[0].unit = "a";
+    r[1].unit = "b";
+    r[0].parent = r[1].parent = "P";
+    r[0].model = 0.9;
+    r[1].model = 0.5;
+    r[0].mse = r[1].mse = 0.01;
+    return r;
+  };
+  const std::vector<double> sizes = {100, 100};
+  const auto where = commdx::location::in_file("test");
+  auto r = rows();
+  sa::benchmark(r, sizes, {{"P", 0.8, 0.02}}, sa::benchmark_kind::ratio, 0.2, where, true);
+  EXPECT_EQ(r[0].model, 1.0);
+  EXPECT_TRUE(r[0].clipped);
+  EXPECT_NEAR(r[0].benchmark_adjustment, 0.1, 1e-15);
+  EXPECT_NEAR(r[0].mse, 0.01 + 0.01, 1e-15);
+  EXPECT_NEAR(r[1].model, 4.0 / 7.0, 1e-15);
+  EXPECT_FALSE(r[1].clipped);
+  r = rows();
+  sa::benchmark(r, sizes, {{"P", 0.1, 0.01}}, sa::benchmark_kind::difference, 0.2, where, true);
+  EXPECT_NEAR(r[0].model, 0.3, 1e-15);
+  EXPECT_EQ(r[1].model, 0.0);
+  EXPECT_TRUE(r[1].clipped);
+  EXPECT_NEAR(r[1].benchmark_adjustment, -0.5, 1e-15);
+  r = rows();
+  sa::benchmark(r, sizes, {{"P", 0.1, 0.01}}, sa::benchmark_kind::difference, 0.2, where);
+  EXPECT_NEAR(r[1].model, -0.1, 1e-15);
+  EXPECT_FALSE(r[1].clipped);
+}
+
 TEST(SmallArea, ChoiceFollowsTheRelativeSe) {
   // rse 0.02 / 0.5 = 0.04 <= 0.2: direct; 0.1 / 0.3 = 0.33: the model.
   std::vector<sa::direct_input> a = {prop("a", 0.5, 0.02, 400), prop("b", 0.3, 0.1, 20), prop("c", 0.6, 0.06, 60),

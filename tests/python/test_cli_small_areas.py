@@ -52,6 +52,8 @@ def test_bhf_on_the_command_line(city, tmp_path, capsys):
     assert set(t["method"]) == {"bhf"} and set(t["replicates"]) == {20}
     assert set(t["benchmark"]) <= {"ratio", "parent_unreliable"} and (t["benchmark"] == "ratio").any()
     assert set(t["weights"].dropna()) <= {"equal", "unequal_ignored"}
+    assert t["model"].between(0, 1).all()  # benchmarked proportions stay proportions
+    assert t.loc[t["clipped"], "model"].isin([0.0, 1.0]).all() and (t.loc[t["clipped"], "benchmark"] == "ratio").all()
     assert "Small areas at level neighbourhood" in printed and "Benchmarked to the level above (ratio)" in printed
     # the options reach commdx.small_area: the same table from the API on the same files
     sample = commdx.read_households(str(city / "sample_households.csv"), places=places)
@@ -92,6 +94,7 @@ def test_fh_takes_the_household_list_and_benchmarks(city, tmp_path, capsys):
     t = read(tmp_path / "fh-small-areas.csv")
     assert set(t["method"]) == {"fh"}
     assert set(t["benchmark"]) <= {"difference", "parent_unreliable"} and (t["benchmark"] == "difference").any()
+    assert t["model"].between(0, 1).all() and t.loc[t["clipped"], "model"].isin([0.0, 1.0]).all()
     assert "Khớp với cấp trên (difference)" in capsys.readouterr().out
 
 
