@@ -33,6 +33,20 @@ sa::fit_options fit_options_of(const std::string& method, std::size_t max_iterat
   return o;
 }
 
+sa::benchmark_kind benchmark_of(const std::string& benchmark, const commdx::location& where) {
+  if (benchmark == "ratio") return sa::benchmark_kind::ratio;
+  if (benchmark == "difference") return sa::benchmark_kind::difference;
+  if (benchmark != "none")
+    throw commdx::config_error(where.in_column("benchmark"), "benchmark must be ratio, difference or none, got '" + benchmark + "'");
+  return sa::benchmark_kind::none;
+}
+
+std::vector<sa::parent_estimate> parents_of(const names& unit, const column& estimate, const column& se) {
+  std::vector<sa::parent_estimate> parents(unit.size());
+  for (std::size_t i = 0; i < unit.size(); ++i) parents[i] = {unit[i], estimate.at(i), se.at(i)};
+  return parents;
+}
+
 // The auxiliary values of area i.
 std::vector<double> row_of(const std::vector<column>& x, std::size_t i) {
   std::vector<double> r;
@@ -106,9 +120,7 @@ void bind_small_area(py::module_& m) {
           a.census = census.at(i);
           a.x = row_of(x, i);
         }
-        std::vector<sa::parent_estimate> parents(parent_unit.size());
-        for (std::size_t i = 0; i < parent_unit.size(); ++i)
-          parents[i] = {parent_unit[i], parent_estimate.at(i), parent_se.at(i)};
+        const std::vector<sa::parent_estimate> parents = parents_of(parent_unit, parent_estimate, parent_se);
         sa::options o;
         o.fit = fit_options_of(method, max_iterations, tolerance, intercept);
         const auto where = commdx::location::in_file(source);
@@ -119,11 +131,7 @@ void bind_small_area(py::module_& m) {
         else if (smooth == "none") o.smooth = sa::smoothing::none;
         else if (smooth != "unstable")
           throw commdx::config_error(where.in_column("smoothing"), "smoothing must be unstable, all or none, got '" + smooth + "'");
-        if (benchmark == "ratio") o.benchmark = sa::benchmark_kind::ratio;
-        else if (benchmark == "difference") o.benchmark = sa::benchmark_kind::difference;
-        else if (benchmark != "none")
-          throw commdx::config_error(where.in_column("benchmark"),
-                                     "benchmark must be ratio, difference or none, got '" + benchmark + "'");
+        o.benchmark = benchmark_of(benchmark, where);
         o.rse_threshold = rse_threshold;
         const sa::result r = sa::estimate(areas, auxiliaries, parents, o, source);
         py::dict out;
@@ -141,6 +149,7 @@ void bind_small_area(py::module_& m) {
         rows["mse"] = field(r.rows, &sa::row::mse);
         rows["benchmark"] = field(r.rows, &sa::row::benchmark);
         rows["benchmark_adjustment"] = field(r.rows, &sa::row::benchmark_adjustment);
+        rows["clipped"] = field(r.rows, &sa::row::clipped);
         rows["chosen"] = field(r.rows, &sa::row::chosen);
         rows["chosen_se"] = field(r.rows, &sa::row::chosen_se);
         rows["source"] = field(r.rows, &sa::row::source);
@@ -216,4 +225,33 @@ void bind_small_area(py::module_& m) {
       py::arg("direct"), py::arg("direct_se"), py::arg("usable"), py::arg("census"), py::arg("model"), py::arg("mse"),
       py::arg("rse_threshold"),
       "The choice per area between the direct estimate and the model (commdx::small_area::choose).");
+
+  m.def(
+      "_small_area_benchmark",
+      [](const names& unit, const names& parent, const column& size, const column& model, const column& mse,
+         const names& parent_unit, const column& parent_estimate, const column& parent_se, const std::string& benchmark,
+         double rse_threshold, bool proportion, const std::string& source) {
+        const auto where = commdx::location::in_file(source);
+        std::vector<sa::row> rows(unit.size());
+        for (std::size_t i = 0; i < unit.size(); ++i) {
+          rows[i].unit = unit[i];
+          rows[i].parent = parent.at(i);
+          rows[i].model = model.at(i);
+          rows[i].mse = mse.at(i);
+        }
+        sa::benchmark(rows, size, parents_of(parent_unit, parent_estimate, parent_se), benchmark_of(benchmark, where),
+                      rse_threshold, where, proportion);
+        py::dict out;
+        out["model"] = field(rows, &sa::row::model);
+        out["mse"] = field(rows, &sa::row::mse);
+        out["benchmark"] = field(rows, &sa::row::benchmark);
+        out["benchmark_adjustment"] = field(rows, &sa::row::benchmark_adjustment);
+        out["clipped"] = field(rows, &sa::row::clipped);
+        return out;
+      },
+      py::arg("unit"), py::arg("parent"), py::arg("size"), py::arg("model"), py::arg("mse"), py::arg("parent_unit"),
+      py::arg("parent_estimate"), py::arg("parent_se"), py::arg("benchmark"), py::arg("rse_threshold"), py::arg("proportion"),
+      py::arg("source"),
+      "Benchmarking of model estimates to the parents' direct estimates (commdx::small_area::benchmark; the unit-level "
+      "model's, as estimate() does the area-level one's).");
 }

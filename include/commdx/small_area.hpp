@@ -235,7 +235,8 @@ inline fh_result fay_herriot(const std::vector<area>& areas, const std::vector<s
 //   the parent's direct estimate P, when that is reliable (relative SE <= rse_threshold), with
 //   weights the areas' population sizes: ratio model * P / sum(w model), difference
 //   model + P - sum(w model); the MSE adds the square of the adjustment (an approximation; the
-//   benchmarked MSE is not the EBLUP's).
+//   benchmarked MSE is not the EBLUP's); a proportion taken out of [0, 1] is clipped, stated
+//   (row::clipped). benchmark() below, shared with the unit-level model.
 // * Choice: the direct estimate where its variance is the design's own and its relative SE is
 //   <= rse_threshold (default 0.20, between Statistics Canada's 16.5% and the Australian Bureau
 //   of Statistics' 25% marks for an estimate fit to publish without caution), the model elsewhere,
@@ -295,6 +296,7 @@ struct row {
   double model = missing, mse = missing;  ///< back-transformed and benchmarked
   double benchmark_adjustment = 0;  ///< model - the model before benchmarking
   std::string benchmark;            ///< "ratio", "difference", "none", "parent_unreliable", "no_parent"
+  bool clipped = false;             ///< a proportion benchmarked out of [0, 1], set to the bound
   double chosen = missing, chosen_se = missing;
   std::string source;               ///< "direct", "eblup" or "synthetic"
   std::string reason;               ///< "rse_ok", "rse_high", "variance_unusable", "no_sample", "census"
@@ -375,6 +377,65 @@ inline choice choose(double direct, double direct_se, double rse, bool usable, b
   c.estimate = c.source == "direct" ? direct : model;
   c.se = c.reason == "census" ? 0.0 : c.source == "direct" ? direct_se : std::sqrt(mse);
   return c;
+}
+
+/// Benchmarking, shared by the area-level (estimate()) and the unit-level model: the `model`
+/// estimates of the rows under each parent (row::parent) are scaled (ratio: model * P / sum(w model))
+/// or shifted (difference: model + P - sum(w model)), w = size / sum(size) over the parent's rows,
+/// so that their weighted mean is the parent's direct estimate P, when that is reliable (relative
+/// SE <= rse_threshold). Each row's `benchmark` says ratio / difference / parent_unreliable /
+/// no_parent (none when kind is none); `benchmark_adjustment` is the change, and `mse` adds its
+/// square (an approximation: the benchmarked estimator's MSE is not the model's). A row under a
+/// parent in `parents` needs its size (> 0), refused naming the unit otherwise. `proportion`: a
+/// benchmarked estimate outside [0, 1] (a ratio above 1 near p = 1, a difference below 0 near 0)
+/// is set to the bound and `clipped` says so; the adjustment (and the MSE) count the clipped
+/// change, and that parent's weighted mean then misses P by what was clipped.
+inline void benchmark(std::vector<row>& rows, const std::vector<double>& sizes, const std::vector<parent_estimate>& parents,
+                      benchmark_kind kind, double rse_threshold, const location& where, bool proportion = false) {
+  if (sizes.size() != rows.size())
+    throw config_error(where.in_column("size"), std::to_string(sizes.size()) + " sizes for " + std::to_string(rows.size()) +
+                                                    " rows");
+  for (row& r : rows) {
+    r.benchmark = kind == benchmark_kind::none ? "none" : "no_parent";
+    r.benchmark_adjustment = 0;
+    r.clipped = false;
+  }
+  if (kind == benchmark_kind::none) return;
+  std::map<std::string, const parent_estimate*> by_unit;
+  for (const auto& p : parents) by_unit[p.unit] = &p;
+  std::map<std::string, std::pair<double, double>> sums;  // parent -> (sum w, sum w model)
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const row& r = rows[i];
+    if (r.parent.empty() || !by_unit.count(r.parent)) continue;
+    if (!(sizes[i] > 0.0) || !std::isfinite(sizes[i]))
+      throw input_error(where.for_unit(r.unit).in_column("size"),
+                        "benchmarking needs the area's population size (> 0), got " + format_number(sizes[i]));
+    auto& s = sums[r.parent];
+    s.first += sizes[i];
+    s.second += sizes[i] * r.model;
+  }
+  for (row& r : rows) {
+    auto it = sums.find(r.parent);
+    if (it == sums.end()) continue;
+    const parent_estimate& p = *by_unit.at(r.parent);
+    const bool reliable = !std::isnan(p.estimate) && p.estimate != 0.0 && std::isfinite(p.se) &&
+                          p.se / std::abs(p.estimate) <= rse_threshold;
+    if (!reliable) {
+      r.benchmark = "parent_unreliable";
+      continue;
+    }
+    const double mean = it->second.second / it->second.first;
+    const double before = r.model;
+    r.model = kind == benchmark_kind::ratio ? (mean != 0.0 ? r.model * p.estimate / mean : r.model)
+                                            : r.model + p.estimate - mean;
+    if (proportion && (r.model < 0.0 || r.model > 1.0)) {
+      r.model = std::clamp(r.model, 0.0, 1.0);
+      r.clipped = true;
+    }
+    r.benchmark_adjustment = r.model - before;
+    r.mse += r.benchmark_adjustment * r.benchmark_adjustment;
+    r.benchmark = to_string(kind);
+  }
 }
 
 inline result estimate(const std::vector<direct_input>& areas, const std::vector<std::string>& auxiliaries,
@@ -482,42 +543,13 @@ inline result estimate(const std::vector<direct_input>& areas, const std::vector
       r.mse = f.mse;
       r.synthetic = f.synthetic;
     }
-    r.benchmark = opt.benchmark == benchmark_kind::none ? "none" : "no_parent";
+    r.benchmark = "none";
     out.rows.push_back(std::move(r));
   }
   if (opt.benchmark != benchmark_kind::none) {
-    std::map<std::string, const parent_estimate*> by_unit;
-    for (const auto& p : parents) by_unit[p.unit] = &p;
-    std::map<std::string, std::pair<double, double>> sums;  // parent -> (sum w, sum w model)
-    for (std::size_t i = 0; i < areas.size(); ++i) {
-      const direct_input& a = areas[i];
-      if (a.parent.empty() || !by_unit.count(a.parent)) continue;
-      if (!(a.size > 0.0) || !std::isfinite(a.size))
-        throw input_error(where.for_unit(a.unit).in_column("size"),
-                          "benchmarking needs the area's population size (> 0), got " + format_number(a.size));
-      auto& s = sums[a.parent];
-      s.first += a.size;
-      s.second += a.size * out.rows[i].model;
-    }
-    for (std::size_t i = 0; i < areas.size(); ++i) {
-      row& r = out.rows[i];
-      auto it = sums.find(r.parent);
-      if (it == sums.end()) continue;
-      const parent_estimate& p = *by_unit.at(r.parent);
-      const bool reliable = !std::isnan(p.estimate) && p.estimate != 0.0 && std::isfinite(p.se) &&
-                            p.se / std::abs(p.estimate) <= opt.rse_threshold;
-      if (!reliable) {
-        r.benchmark = "parent_unreliable";
-        continue;
-      }
-      const double mean = it->second.second / it->second.first;
-      const double before = r.model;
-      r.model = opt.benchmark == benchmark_kind::ratio ? (mean != 0.0 ? r.model * p.estimate / mean : r.model)
-                                                       : r.model + p.estimate - mean;
-      r.benchmark_adjustment = r.model - before;
-      r.mse += r.benchmark_adjustment * r.benchmark_adjustment;
-      r.benchmark = to_string(opt.benchmark);
-    }
+    std::vector<double> sizes(areas.size());
+    for (std::size_t i = 0; i < areas.size(); ++i) sizes[i] = areas[i].size;
+    benchmark(out.rows, sizes, parents, opt.benchmark, opt.rse_threshold, where, arcsine);
   }
   for (std::size_t i = 0; i < areas.size(); ++i) {
     row& r = out.rows[i];

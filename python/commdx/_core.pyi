@@ -499,6 +499,10 @@ def _small_area(unit: collections.abc.Sequence[str], parent: collections.abc.Seq
     """
     Model-based estimates per area from direct estimates (commdx::small_area::estimate); use commdx.small_area.
     """
+def _small_area_benchmark(unit: collections.abc.Sequence[str], parent: collections.abc.Sequence[str], size: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], model: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], mse: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], parent_unit: collections.abc.Sequence[str], parent_estimate: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], parent_se: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], benchmark: str, rse_threshold: typing.SupportsFloat | typing.SupportsIndex, proportion: bool, source: str) -> dict:
+    """
+    Benchmarking of model estimates to the parents' direct estimates (commdx::small_area::benchmark; the unit-level model's, as estimate() does the area-level one's).
+    """
 def _small_area_choice(direct: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], direct_se: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], usable: collections.abc.Sequence[bool], census: collections.abc.Sequence[bool], model: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], mse: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], rse_threshold: typing.SupportsFloat | typing.SupportsIndex) -> dict:
     """
     The choice per area between the direct estimate and the model (commdx::small_area::choose).

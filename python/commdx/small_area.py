@@ -19,7 +19,8 @@ header ``include/commdx/small_area.hpp``. In short:
   variance function fitted across units (``"unstable"``, default; ``"all"``; ``"none"`` refuses
   such a unit); ``variance_source`` says which;
 * ``benchmark``: ``"ratio"`` or ``"difference"`` makes the model estimates of the units of each
-  parent add up (household-weighted) to the parent's direct estimate when that is reliable;
+  parent add up (household-weighted) to the parent's direct estimate when that is reliable (both
+  methods, one C++ function);
 * choice: the direct estimate where its relative SE is at most ``rse_threshold`` (0.20) and its
   variance is the design's own, the model elsewhere (``source``: direct / eblup / synthetic;
   ``reason``: rse_ok / rse_high / variance_unusable / no_sample).
@@ -198,7 +199,10 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
     they lack them, from the list by ``household_id``; the MSE is the parametric bootstrap's over
     ``replicates`` replicates seeded by ``seed`` (0 replicates: the analytic one), and the columns
     ``sigma2_e``, ``mse_analytic``, ``mse_bootstrap``, ``replicates`` are added. A 0/1 variable's
-    linear model estimate is clipped to [0, 1] (its MSE is not changed).
+    linear model estimate is clipped to [0, 1] (its MSE is not changed). ``benchmark`` works for
+    both methods (for ``bhf`` the units weigh their household counts in ``households``; ``mse`` is
+    benchmarked, ``mse_analytic`` and ``mse_bootstrap`` are not); a proportion benchmarked out of
+    [0, 1] is set to the bound, and the ``clipped`` column says so.
 
     Returns one row per unit and variable: ``level, unit, parent, variable, n, psus, direct,
     direct_se, variance, variance_source, gamma, synthetic, model, mse, model_se, benchmark,
@@ -211,8 +215,8 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
     if method == "bhf" and households is None:
         raise _core.ConfigError("method 'bhf' needs households=, the whole population's household list",
                                 column="households")
-    if method == "bhf" and benchmark != "none":
-        raise _core.ConfigError("benchmarking is available for method 'fh' only", column="benchmark")
+    if benchmark not in ("none", "ratio", "difference"):
+        raise _core.ConfigError(f"benchmark must be ratio, difference or none, got {benchmark!r}", column="benchmark")
     if auxiliaries is None:
         auxiliaries = ("members", "head_age") if method == "bhf" else ("density", "households")
     if level not in SMALL_AREA_LEVELS:
@@ -269,12 +273,13 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
         st = strata.reindex(units).fillna(0)
         estimable = ((ps - st) >= 1).tolist()
         census = (records.reindex(units).fillna(0).to_numpy() >= np.asarray(sizes)) & has.to_numpy()
+        pv = parent_direct[parent_direct["variable"] == v]
         if method == "bhf":
             assert households is not None
             parts.append(_bhf_part(df, households, frame, v, aux_list, level, units, parents, n, ps, est_, se_,
-                                   estimable, census, binary, fit, rse_threshold, replicates, seed, source))
+                                   estimable, census, binary, fit, rse_threshold, replicates, seed, source, d.weight,
+                                   benchmark, pv))
             continue
-        pv = parent_direct[parent_direct["variable"] == v]
         r = _core._small_area(units, parents, [float(e) for e in est_], [float(s) for s in se_], [float(k) for k in n],
                               [bool(e) for e in estimable], [bool(c) for c in census], sizes, x, names, [str(u) for u in pv["unit"]],
                               [float(e) for e in pv["estimate"]], [float(s) for s in pv["se"]], fit, tr, smoothing,
@@ -289,10 +294,11 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
             "synthetic": rows["synthetic"], "model": rows["model"], "mse": rows["mse"],
             "model_se": np.sqrt(np.asarray(rows["mse"], dtype=float)),
             "benchmark": rows["benchmark"], "benchmark_adjustment": rows["benchmark_adjustment"],
+            "clipped": rows["clipped"],
             "chosen": rows["chosen"], "chosen_se": rows["chosen_se"], "source": rows["source"],
             "reason": rows["reason"], "method": "fh", "fit": f["method"], "transform": tr,
             "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "adjusted": f["adjusted"], "converged": f["converged"],
-            "iterations": f["iterations"],
+            "iterations": f["iterations"], "weights": ["design" if h else None for h in has],
         })
         part["variance_source"] = part["variance_source"].replace("", np.nan)
         parts.append(part)
@@ -304,8 +310,11 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
 def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v: str, aux: list[Any], level: str,
               units: list[str], parents: list[str], n: pd.Series, ps: pd.Series, est_: pd.Series, se_: pd.Series,
               estimable: list[bool], census: np.ndarray, binary: bool, fit: str, rse_threshold: float, replicates: int,
-              seed: int, source: str) -> pd.DataFrame:
-    """One variable's rows by the unit-level model (small_area(method="bhf"))."""
+              seed: int, source: str, weight: str | None, benchmark: str, parent_direct: pd.DataFrame) -> pd.DataFrame:
+    """One variable's rows by the unit-level model (small_area(method="bhf")): the EBLUPs (a 0/1
+    variable's clipped to [0, 1]), benchmarked as the area-level model's are (the weights of the
+    units: their household counts in the list, the population the model predicts), the choice, and
+    per unit how the design weights entered (``weights``, see :func:`_within_unit_weights`)."""
     column = SMALL_AREA_LEVELS[level]
     hsource = str(households.attrs.get("source", "households"))
     names = [str(a).split(":", 1)[1] if str(a).startswith("mean:") else str(a) for a in aux]
@@ -344,7 +353,12 @@ def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v
     model = np.asarray(r["eblup"], dtype=float)
     if binary:
         model = np.clip(model, 0.0, 1.0)
-    mse = np.asarray(r["mse"], dtype=float)
+    b = _core._small_area_benchmark(units, parents, sizes, [float(t) for t in model], [float(t) for t in r["mse"]],
+                                    [str(u) for u in parent_direct["unit"]], [float(e) for e in parent_direct["estimate"]],
+                                    [float(t) for t in parent_direct["se"]], benchmark, float(rse_threshold), binary,
+                                    f"{source} ({v} by {level}, bhf)")
+    model = np.asarray(b["model"], dtype=float)
+    mse = np.asarray(b["mse"], dtype=float)
     usable = [bool(e) and bool(s_ > 0) and k >= 2 for e, s_, k in zip(estimable, se_.fillna(0), n)]
     ch = _core._small_area_choice([float(e) for e in est_], [float(t) for t in se_], usable, [bool(t) for t in census],
                                  [float(t) for t in model], [float(t) for t in mse], float(rse_threshold))
@@ -352,10 +366,27 @@ def _bhf_part(df: pd.DataFrame, households: pd.DataFrame, frame: pd.DataFrame, v
         "level": level, "unit": units, "parent": parents, "variable": v, "n": n.astype("int64").to_numpy(),
         "psus": ps.astype("int64").to_numpy(), "direct": est_.to_numpy(), "direct_se": se_.to_numpy(),
         "variance": np.nan, "variance_source": np.nan, "gamma": r["gamma"], "synthetic": r["synthetic"],
-        "model": model, "mse": mse, "model_se": np.sqrt(mse), "benchmark": "none", "benchmark_adjustment": 0.0,
+        "model": model, "mse": mse, "model_se": np.sqrt(mse), "benchmark": b["benchmark"],
+        "benchmark_adjustment": b["benchmark_adjustment"], "clipped": b["clipped"],
         "chosen": ch["chosen"], "chosen_se": ch["chosen_se"], "source": ch["source"], "reason": ch["reason"],
         "method": "bhf", "fit": r["method"], "transform": "none", "sigma2_u": r["sigma2_u"],
         "truncated": r["truncated"], "adjusted": False, "converged": r["converged"], "iterations": r["evaluations"],
         "sigma2_e": r["sigma2_e"], "mse_analytic": r["mse_analytic"], "mse_bootstrap": r["mse_bootstrap"],
-        "replicates": r["replicates"],
+        "replicates": r["replicates"], "weights": _within_unit_weights(rec, column, weight, units),
     })
+
+
+def _within_unit_weights(rec: pd.DataFrame, column: str, weight: str | None, units: list[str]) -> list[Any]:
+    """How the unit-level model treats the design weights, per unit (the ``weights`` column): the
+    nested-error EBLUP weighs every sampled household of a unit alike. ``equal``: the design weights
+    are equal within the unit (or the sample is unweighted), so that is what the design says;
+    ``unequal_ignored``: they differ within the unit (a relative spread above 1e-9) and the model
+    does not use them: its estimate is model-based, right if the selection within the unit is
+    ignorable given the auxiliaries (the direct columns do use them); None: no sample."""
+    codes = rec[column].astype(str)
+    if weight is None:
+        spread = pd.Series(0.0, index=pd.Index(codes.unique()))
+    else:
+        w = pd.to_numeric(rec[weight], errors="coerce").groupby(codes)
+        spread = (w.max() - w.min()) / w.max()
+    return [None if u not in spread.index else "equal" if spread[u] <= 1e-9 else "unequal_ignored" for u in units]

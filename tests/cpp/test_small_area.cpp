@@ -260,6 +260,97 @@ TEST(SmallArea, BenchmarkingAddsUpToTheParent) {
   }
 }
 
+TEST(SmallArea, BenchmarkingByHandSharedByBothModels) {
+  // sa::benchmark, which estimate() and the unit-level model (python: small_area(method="bhf")) both
+  // call. Under P (0.5, se 0.02: rse 0.04, reliable): a (100 households, model 0.4, mse 0.01) and
+  // b (300, 0.6, 0.02), weighted mean (40 + 180) / 400 = 0.55. Ratio: x 0.5 / 0.55 = 10/11, so
+  // a 4/11, b 6/11, adjustments -0.4/11 and -0.6/11; difference: -0.05 each, a 0.35, b 0.55. The
+  // MSE adds the adjustment squared. c is under Q (0.5, se 0.2: rse 0.4) and d under a unit with
+  // no estimate, e has no parent: not benchmarked, and said so.
+  auto rows = [] {
+    std::vector<sa::row> r(5);
+    const char* unit[] = {"a", "b", "c", "d", "e"};
+    const char* parent[] = {"P", "P", "Q", "R", ""};
+    const double model[] = {0.4, 0.6, 0.3, 0.2, 0.1}, mse[] = {0.01, 0.02, 0.03, 0.04, 0.05};
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      r[i].unit = unit[i];
+      r[i].parent = parent[i];
+      r[i].model = model[i];
+      r[i].mse = mse[i];
+    }
+    return r;
+  };
+  const std::vector<double> sizes = {100, 300, 50, 20, commdx::missing};  // e: no size, not needed without a parent
+  const std::vector<sa::parent_estimate> parents = {{"P", 0.5, 0.02}, {"Q", 0.5, 0.2}};
+  const auto where = commdx::location::in_file("test");
+  auto r = rows();
+  sa::benchmark(r, sizes, parents, sa::benchmark_kind::ratio, 0.2, where);
+  EXPECT_NEAR(r[0].model, 4.0 / 11.0, 1e-15);
+  EXPECT_NEAR(r[1].model, 6.0 / 11.0, 1e-15);
+  EXPECT_NEAR(r[0].benchmark_adjustment, -0.4 / 11.0, 1e-15);
+  EXPECT_NEAR(r[0].mse, 0.01 + 0.16 / 121.0, 1e-15);
+  EXPECT_NEAR(r[1].mse, 0.02 + 0.36 / 121.0, 1e-15);
+  EXPECT_EQ(r[0].benchmark, "ratio");
+  EXPECT_EQ(r[2].benchmark, "parent_unreliable");
+  EXPECT_EQ(r[2].model, 0.3);
+  EXPECT_EQ(r[2].mse, 0.03);
+  EXPECT_EQ(r[3].benchmark, "no_parent");
+  EXPECT_EQ(r[4].benchmark, "no_parent");
+  r = rows();
+  sa::benchmark(r, sizes, parents, sa::benchmark_kind::difference, 0.2, where);
+  EXPECT_NEAR(r[0].model, 0.35, 1e-15);
+  EXPECT_NEAR(r[1].model, 0.55, 1e-15);
+  EXPECT_NEAR(r[1].mse, 0.02 + 0.0025, 1e-15);
+  EXPECT_EQ(r[1].benchmark, "difference");
+  r = rows();
+  sa::benchmark(r, sizes, parents, sa::benchmark_kind::none, 0.2, where);
+  EXPECT_EQ(r[0].benchmark, "none");
+  EXPECT_EQ(r[0].model, 0.4);
+  // a unit under a benchmarked parent needs its size, refused naming it
+  std::vector<double> no_size = sizes;
+  no_size[1] = commdx::missing;
+  r = rows();
+  EXPECT_EQ(refused_at([&] { sa::benchmark(r, no_size, parents, sa::benchmark_kind::ratio, 0.2, where); },
+                       "population size").unit,
+            "b");
+}
+
+TEST(SmallArea, BenchmarkedProportionsClippedToZeroOneAndSaySo) {
+  // a 0.9 and b 0.5, 100 households each, mean 0.7. Ratio to P = 0.8: x 8/7, a 7.2/7 > 1 -> 1 (the
+  // adjustment 0.1), b 4/7. Difference to P = 0.1: -0.6, a 0.3, b -0.1 -> 0 (adjustment -0.5).
+  // Without `proportion` (a mean) nothing is clipped.
+  auto rows = [] {
+    std::vector<sa::row> r(2);
+    r[0].unit = "a";
+    r[1].unit = "b";
+    r[0].parent = r[1].parent = "P";
+    r[0].model = 0.9;
+    r[1].model = 0.5;
+    r[0].mse = r[1].mse = 0.01;
+    return r;
+  };
+  const std::vector<double> sizes = {100, 100};
+  const auto where = commdx::location::in_file("test");
+  auto r = rows();
+  sa::benchmark(r, sizes, {{"P", 0.8, 0.02}}, sa::benchmark_kind::ratio, 0.2, where, true);
+  EXPECT_EQ(r[0].model, 1.0);
+  EXPECT_TRUE(r[0].clipped);
+  EXPECT_NEAR(r[0].benchmark_adjustment, 0.1, 1e-15);
+  EXPECT_NEAR(r[0].mse, 0.01 + 0.01, 1e-15);
+  EXPECT_NEAR(r[1].model, 4.0 / 7.0, 1e-15);
+  EXPECT_FALSE(r[1].clipped);
+  r = rows();
+  sa::benchmark(r, sizes, {{"P", 0.1, 0.01}}, sa::benchmark_kind::difference, 0.2, where, true);
+  EXPECT_NEAR(r[0].model, 0.3, 1e-15);
+  EXPECT_EQ(r[1].model, 0.0);
+  EXPECT_TRUE(r[1].clipped);
+  EXPECT_NEAR(r[1].benchmark_adjustment, -0.5, 1e-15);
+  r = rows();
+  sa::benchmark(r, sizes, {{"P", 0.1, 0.01}}, sa::benchmark_kind::difference, 0.2, where);
+  EXPECT_NEAR(r[1].model, -0.1, 1e-15);
+  EXPECT_FALSE(r[1].clipped);
+}
+
 TEST(SmallArea, ChoiceFollowsTheRelativeSe) {
   // rse 0.02 / 0.5 = 0.04 <= 0.2: direct; 0.1 / 0.3 = 0.33: the model.
   std::vector<sa::direct_input> a = {prop("a", 0.5, 0.02, 400), prop("b", 0.3, 0.1, 20), prop("c", 0.6, 0.06, 60),

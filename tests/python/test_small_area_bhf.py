@@ -94,12 +94,18 @@ def test_bhf_bootstrap_mse_against_samplics(crop):
     np.testing.assert_allclose(boot, ref.to_numpy(), rtol=0.4)
 
 
-@pytest.fixture(scope="module")
-def city_sample():
-    city = commdx.synth.city(households=4000, seed=5)
-    sel = commdx.select_sample(city.households, n=4, m=5, seed=2)
+def drawn(households: int, city_seed: int, n: int, m: int, seed: int):
+    """A synthetic city, a two-stage sample of n groups per ward and m households per group, and
+    the sampled households' bank_account."""
+    city = commdx.synth.city(households=households, seed=city_seed)
+    sel = commdx.select_sample(city.households, n=n, m=m, seed=seed)
     sample = sel.sample.merge(city.households[["household_id", "bank_account"]], on="household_id")
     return city, sel, sample
+
+
+@pytest.fixture(scope="module")
+def city_sample():
+    return drawn(4000, 5, n=4, m=5, seed=2)
 
 
 def test_small_area_bhf_rows(city_sample):
@@ -132,6 +138,77 @@ def test_small_area_bhf_refusals(city_sample):
         commdx.small_area(sample, sel.design, "bank_account", places=city.places, households=city.households,
                           method="bhf", auxiliaries=["no_such_column"])
     assert "no_such_column" in str(e.value)
-    with pytest.raises(commdx.ConfigError, match="fh"):
+    with pytest.raises(commdx.ConfigError, match="benchmark must be"):
         commdx.small_area(sample, sel.design, "bank_account", places=city.places, households=city.households,
-                          method="bhf", benchmark="ratio")
+                          method="bhf", benchmark="raking")
+
+
+# Benchmarking (commdx::small_area::benchmark, shared with the area-level model; worked by hand in
+# tests/cpp/test_small_area.cpp): the references here are computed from the records, not by the code.
+
+@pytest.fixture(scope="module")
+def wards_sample():
+    """Eight groups of eight households per ward: the wards' direct estimates reliable enough (rse <= 0.2)."""
+    return drawn(20000, 4, n=8, m=8, seed=3)
+
+
+@pytest.mark.parametrize("kind", ["ratio", "difference"])
+def test_bhf_benchmarked_to_the_wards(wards_sample, kind):
+    city, sel, sample = wards_sample
+    args = dict(level="neighbourhood", places=city.places, households=city.households, method="bhf", replicates=0)
+    plain = commdx.small_area(sample, sel.design, "bank_account", **args)
+    t = commdx.small_area(sample, sel.design, "bank_account", benchmark=kind, **args)
+    # the parent's direct estimate by hand: the weighted share of the ward's sampled households
+    w = sample[sel.design.weight]
+    wards = sample.assign(wy=w * sample["bank_account"], w=w).groupby("ward_code")[["wy", "w"]].sum()
+    share = wards["wy"] / wards["w"]
+    se = commdx.estimate(sample, sel.design, "bank_account", by="ward_code").set_index("ward_code")["se"]
+    size = city.households.groupby("neighbourhood_code").size()  # the household list's counts: the model's population
+    t["N"] = size.reindex(t["unit"]).to_numpy(dtype=float)
+    done = t["benchmark"] == kind
+    assert done.sum() >= 5
+    for ward, g in t[done].groupby("parent"):
+        assert (g["N"] * g["model"]).sum() / g["N"].sum() == pytest.approx(share[ward], rel=1e-12)
+        before = plain.loc[g.index]
+        mean = (g["N"] * before["model"]).sum() / g["N"].sum()
+        expect = before["model"] * share[ward] / mean if kind == "ratio" else before["model"] + share[ward] - mean
+        np.testing.assert_allclose(g["model"], expect, rtol=1e-12)
+        np.testing.assert_allclose(g["benchmark_adjustment"], expect - before["model"], rtol=1e-9, atol=1e-15)
+        np.testing.assert_allclose(g["mse"], before["mse"] + (expect - before["model"]) ** 2, rtol=1e-12)
+    for ward in set(t.loc[t["benchmark"] == "parent_unreliable", "parent"]):
+        assert se[ward] / share[ward] > 0.2
+    assert set(t["benchmark"]) <= {kind, "parent_unreliable"}
+    assert (plain["benchmark"] == "none").all()
+    # the bootstrap and analytic MSEs are the model's own, not benchmarked; `mse` is
+    np.testing.assert_allclose(t["mse_analytic"], plain["mse_analytic"], rtol=1e-12)
+
+
+# The design weights: the unit-level EBLUP weighs a unit's sampled households alike; the `weights`
+# column says per unit whether that is what the design says.
+
+def test_bhf_says_how_the_weights_are_treated(wards_sample):
+    city, sel, sample = wards_sample
+    args = dict(places=city.places, households=city.households, method="bhf", replicates=0)
+    groups = commdx.small_area(sample, sel.design, "bank_account", level="residential_group", **args)
+    sampled = groups["n"] > 0
+    # m = 8 households of every drawn group: equal weights within a group (checked on the records)
+    spread = sample.groupby("group_code")[sel.design.weight].agg(lambda w: w.max() - w.min())
+    assert (spread == 0).all()
+    assert (groups.loc[sampled, "weights"] == "equal").all()
+    assert groups.loc[~sampled, "weights"].isna().all()
+    # a neighbourhood's groups may weigh differently (a group smaller than m, taken whole): said so
+    hoods = commdx.small_area(sample, sel.design, "bank_account", level="neighbourhood", **args)
+    hood = city.households.drop_duplicates("group_code").set_index("group_code")["neighbourhood_code"]
+    per = sample[sel.design.weight].groupby(sample["group_code"].map(hood)).agg(lambda w: w.max() / w.min() - 1)
+    assert set(hoods.loc[hoods["weights"] == "unequal_ignored", "unit"]) == set(per[per > 1e-9].index)
+    assert set(hoods.loc[hoods["weights"] == "equal", "unit"]) == set(per[per <= 1e-9].index)
+    # ignored means ignored: other weights within a group leave the model's estimates as they were
+    g = sample["group_code"] == sample["group_code"].iloc[0]
+    other = sample.copy()
+    other.loc[g, sel.design.weight] = other.loc[g, sel.design.weight] * np.linspace(0.5, 1.5, int(g.sum()))
+    moved = commdx.small_area(other, sel.design, "bank_account", level="residential_group", **args)
+    np.testing.assert_array_equal(moved["model"], groups["model"])
+    assert set(moved.loc[moved["weights"] == "unequal_ignored", "unit"]) == {sample["group_code"].iloc[0]}
+    # the area-level model's direct estimates carry the weights themselves
+    fh = commdx.small_area(sample, sel.design, "bank_account", level="neighbourhood", places=city.places)
+    assert set(fh.loc[fh["n"] > 0, "weights"]) == {"design"} and fh.loc[fh["n"] == 0, "weights"].isna().all()

@@ -16,6 +16,13 @@ The city roll-up without microdata (issue 16): ``--statistics STATS.json`` also 
 sufficient statistics (weighted sums per residential group, no household record) for the city;
 ``--merge`` takes the wards' files instead of a survey and gives the table the pooled records
 give (``commdx.indicators_from_statistics``).
+
+Small areas (issue 18): ``--small-areas LEVEL`` also writes ``<OUT>-small-areas`` (commdx.small_area)
+for the catalogue's household proportions: ``--method fh`` (area level, default; auxiliaries
+``--auxiliaries`` default density,households, or members,head_age,... as area means of
+``--households``) or ``--method bhf`` (unit level: ``--households`` the commune's household list,
+required, ``--auxiliaries`` its columns, default members,head_age; MSE by ``--replicates`` bootstrap
+replicates seeded by ``--seed``), ``--benchmark ratio|difference|none`` to the level above.
 """
 from __future__ import annotations
 
@@ -46,6 +53,21 @@ TEXT = {
         "small_areas_needs": "commdx indicators: --small-areas cần một nguồn khảo sát SURVEY và -o OUT",
         "small_done": "Ước lượng diện nhỏ cấp {level}: {u} đơn vị x {k} chỉ tiêu; {d} dòng dùng ước lượng trực tiếp, "
                       "{m} dòng dùng mô hình, {s} dòng là ước lượng tổng hợp (đơn vị không có mẫu); ghi vào {out}.",
+        "method": "mô hình diện nhỏ: fh (cấp khu vực, Fay–Herriot; mặc định) hoặc bhf (cấp hộ, Battese–Harter–Fuller, "
+                  "cần --households)",
+        "households": "danh sách hộ của cả phường/xã (CSV/XLSX, như households.csv của commdx synth): biến phụ trợ "
+                      "cấp hộ cho bhf, trung bình theo đơn vị cho fh",
+        "auxiliaries": "các biến phụ trợ, cách nhau bởi dấu phẩy (fh: density,households hoặc cột của danh sách hộ; "
+                       "bhf: cột của danh sách hộ, mặc định members,head_age)",
+        "benchmark": "khớp ước lượng mô hình với ước lượng trực tiếp đáng tin cậy của cấp trên: ratio (tỷ lệ), "
+                     "difference (chênh lệch) hoặc none (mặc định)",
+        "replicates": "số lần lặp bootstrap tham số cho sai số bình phương trung bình của bhf (mặc định 200; 0: công thức giải tích)",
+        "seed": "hạt giống của bootstrap (mặc định 1)",
+        "small_only": "commdx indicators: {opt} chỉ dùng cùng --small-areas",
+        "bhf_needs": "commdx indicators: --method bhf cần --households, danh sách hộ của cả phường/xã",
+        "benchmarked": "Khớp với cấp trên ({kind}): {b} dòng; {p} dòng không khớp vì ước lượng cấp trên không đủ tin cậy.",
+        "unequal": "Mô hình bhf không dùng trọng số thiết kế: trọng số khác nhau trong {u} đơn vị (cột weights = "
+                   "unequal_ignored); ước lượng của mô hình ở đó dựa vào giả định mô hình.",
     },
     "en": {
         "help": "estimate the indicators (with standard errors) for every unit at every level",
@@ -70,6 +92,22 @@ TEXT = {
         "small_areas_needs": "commdx indicators: --small-areas needs a SURVEY file and -o OUT",
         "small_done": "Small areas at level {level}: {u} units x {k} indicators; {d} rows take the direct estimate, "
                       "{m} the model, {s} the synthetic estimate (units without a sample); written to {out}.",
+        "method": "small-area model: fh (area level, Fay-Herriot; default) or bhf (unit level, Battese-Harter-Fuller, "
+                  "needs --households)",
+        "households": "the commune's household list (CSV/XLSX, as commdx synth's households.csv): household-level "
+                      "auxiliaries for bhf, their unit means for fh",
+        "auxiliaries": "comma-separated auxiliaries (fh: density,households or columns of the household list; "
+                       "bhf: columns of the household list, default members,head_age)",
+        "benchmark": "make the model estimates agree with the reliable direct estimate of the level above: ratio, "
+                     "difference or none (default)",
+        "replicates": "parametric-bootstrap replicates for bhf's mean squared error (default 200; 0: the analytic one)",
+        "seed": "the bootstrap's seed (default 1)",
+        "small_only": "commdx indicators: {opt} goes with --small-areas only",
+        "bhf_needs": "commdx indicators: --method bhf needs --households, the commune's household list",
+        "benchmarked": "Benchmarked to the level above ({kind}): {b} rows; {p} rows not, the parent's estimate being "
+                       "unreliable.",
+        "unequal": "The bhf model does not use the design weights: they differ within {u} units (column weights = "
+                   "unequal_ignored); the model's estimates there rest on the model.",
     },
 }
 
@@ -96,6 +134,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--merge", metavar="STATS.json", nargs="+", default=None, help=t["merge"])
     p.add_argument("--small-areas", dest="small_areas", metavar="LEVEL", default=None,
                    choices=("ward", "neighbourhood", "residential_group"), help=t["small_areas"])
+    p.add_argument("--method", choices=("fh", "bhf"), default=None, help=t["method"])
+    p.add_argument("--households", metavar="FILE", default=None, help=t["households"])
+    p.add_argument("--auxiliaries", metavar="COLS", default=None, help=t["auxiliaries"])
+    p.add_argument("--benchmark", choices=("ratio", "difference", "none"), default=None, help=t["benchmark"])
+    p.add_argument("--replicates", type=int, default=None, metavar="N", help=t["replicates"])
+    p.add_argument("--seed", type=int, default=None, metavar="S", help=t["seed"])
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (mặc định: vi) / language")
     p.set_defaults(func=run)
 
@@ -150,6 +194,16 @@ def run(args: argparse.Namespace) -> int:
     if args.small_areas and (args.survey is None or args.out is None):
         print(t["small_areas_needs"], file=sys.stderr)
         return 2
+    given = [f"--{name}" for name in SMALL_AREA_OPTIONS if getattr(args, name) is not None]
+    if given and not args.small_areas:
+        print(t["small_only"].format(opt=given[0]), file=sys.stderr)
+        return 2
+    if args.method == "bhf" and args.households is None:
+        print(t["bhf_needs"], file=sys.stderr)
+        return 2
+    if args.replicates is not None and args.replicates < 0:
+        print(f"commdx indicators: --replicates {args.replicates} < 0", file=sys.stderr)
+        return 2
     levels = [s.strip() for s in args.levels.split(",") if s.strip()]
     targets = None
     if args.targets:
@@ -201,22 +255,41 @@ def run(args: argparse.Namespace) -> int:
                                      k=fmt.int(small.indicator.nunique()), d=fmt.int(int((small.source == "direct").sum())),
                                      m=fmt.int(int((small.source == "eblup").sum())),
                                      s=fmt.int(int((small.source == "synthetic").sum())), out=small_out))
+        if args.benchmark not in (None, "none"):
+            print(t["benchmarked"].format(kind=args.benchmark, b=fmt.int(int((small.benchmark == args.benchmark).sum())),
+                                          p=fmt.int(int((small.benchmark == "parent_unreliable").sum()))))
+        unequal = small.loc[small.weights == "unequal_ignored", "unit"].nunique()
+        if unequal:
+            print(t["unequal"].format(u=fmt.int(int(unequal))))
     return 0
+
+
+#: The options that shape the small-area table (with --small-areas only).
+SMALL_AREA_OPTIONS = ("method", "households", "auxiliaries", "benchmark", "replicates", "seed")
 
 
 def _small_areas(households, places, design, args):
     """The catalogue's household proportions (a 0/1 column, no denominator) by the small-area model
-    at level ``--small-areas`` (commdx.small_area, auxiliaries from the places: log density and log
-    households), one row per unit and indicator."""
+    at level ``--small-areas`` (commdx.small_area: ``--method``, ``--auxiliaries``, default for fh
+    log density and log households from the places, for bhf the household list's members and
+    head's age; ``--households`` the household list; ``--benchmark``, ``--replicates``, ``--seed``),
+    one row per unit and indicator."""
     import commdx
     from ..indicators import _catalogue, indicator_catalogue
+
+    method = args.method or "fh"
+    register = _read(args.households, "households", places) if args.households else None
+    auxiliaries = [a.strip() for a in args.auxiliaries.split(",") if a.strip()] if args.auxiliaries else None
 
     doc = _catalogue(args.catalogue) or indicator_catalogue()
     chosen = [(i["id"], i["numerator"]["column"]) for i in doc["indicators"]
               if i.get("records") == "households" and i.get("statistic") == "proportion" and not i.get("denominator")
               and set(i.get("numerator") or {}) == {"column"} and i["numerator"]["column"] in households.columns]
     d = design if design is not None else commdx.SurveyDesign.default_for(households)
-    table = commdx.small_area(households, d, [c for _, c in chosen], level=args.small_areas, places=places)
+    table = commdx.small_area(households, d, [c for _, c in chosen], level=args.small_areas, auxiliaries=auxiliaries,
+                              places=places, households=register, method=method, benchmark=args.benchmark or "none",
+                              replicates=200 if args.replicates is None else args.replicates,
+                              seed=1 if args.seed is None else args.seed)
     ids = {c: i for i, c in chosen}
     table.insert(3, "indicator", table["variable"].map(ids))
     return table
