@@ -33,7 +33,7 @@ $(VENV)/.deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" ninja \
-	  numpy pandas openpyxl xlsxwriter pyarrow matplotlib babel jinja2 python-docx "dask[distributed]" pytest pytest-xdist hypothesis nbclient nbformat ipykernel ortools scipy mypy pybind11-stubgen samplics pyxform
+	  numpy pandas openpyxl xlsxwriter pyarrow matplotlib babel jinja2 python-docx tqdm "dask[distributed]" pytest pytest-xdist hypothesis nbclient nbformat ipykernel ortools scipy mypy pybind11-stubgen samplics pyxform
 	touch $@
 
 venv: $(VENV)/.deps

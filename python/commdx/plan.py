@@ -15,6 +15,7 @@ import pandas as pd
 from . import _core
 from ._frame import from_columns, to_columns
 from .io.output import frame_records
+from .progress import Callback
 
 __all__ = ["Plan", "plan_outreach", "campaign_catalogue"]
 
@@ -133,20 +134,22 @@ class Plan:
         return plan
 
     def write(self, directory: str | os.PathLike, lang: str = "vi", *, command: Optional[list[str]] = None,
-              inputs: tuple = ()) -> list[Path]:
+              inputs: tuple = (), progress: Optional[Callback] = None) -> list[Path]:
         """plan.json, one CSV per table and one XLSX visit sheet per member (Vietnamese headers).
 
         Atomic (``commdx.io.output.atomic_directory``): written into a temporary sibling folder
         that replaces ``directory``, with a ``manifest.json``, only when every sheet is written;
-        an interrupted or failed write leaves ``directory`` as it was. Returns the final paths."""
+        an interrupted or failed write leaves ``directory`` as it was. Returns the final paths.
+        ``progress(done, total)`` follows the member sheets (``commdx.progress``)."""
         from .io.output import atomic_directory
 
         final = Path(directory)
         with atomic_directory(final, command=command, inputs=inputs) as tmp:
-            written = self.write_files(tmp, lang=lang)
+            written = self.write_files(tmp, lang=lang, progress=progress)
         return [final / p.relative_to(tmp) for p in written]
 
-    def write_files(self, directory: str | os.PathLike, lang: str = "vi") -> list[Path]:
+    def write_files(self, directory: str | os.PathLike, lang: str = "vi", *,
+                    progress: Optional[Callback] = None) -> list[Path]:
         """What :meth:`write` writes, straight into ``directory`` (not atomic: for a caller that
         owns a temporary folder)."""
         d = Path(directory)
@@ -159,17 +162,19 @@ class Plan:
             p = d / f"{name}.csv"
             getattr(self, name).to_csv(p, index=False, encoding="utf-8")
             written.append(p)
-        written += self.write_member_sheets(d / "members", lang)
+        written += self.write_member_sheets(d / "members", lang, progress=progress)
         return written
 
     def write_member_sheets(self, directory: str | os.PathLike, lang: str = "vi", *,
-                            register: Optional[pd.DataFrame] = None, key: Optional[bytes] = None) -> list[Path]:
+                            register: Optional[pd.DataFrame] = None, key: Optional[bytes] = None,
+                            progress: Optional[Callback] = None) -> list[Path]:
         """One XLSX per member with scheduled visits, a printable sheet per week with a tick and an
         outcome per action (``commdx.plan_sheets``); ``register`` and ``key`` add the households'
-        names and addresses, for the ward's own machine only."""
+        names and addresses, for the ward's own machine only; ``progress(done, total)`` follows
+        the sheets."""
         from .plan_sheets import write_member_sheets
 
-        return write_member_sheets(self, directory, lang, register=register, key=key)
+        return write_member_sheets(self, directory, lang, register=register, key=key, progress=progress)
 
 
 def plan_outreach(households: pd.DataFrame, roster: Any, start: Optional[str] = None,

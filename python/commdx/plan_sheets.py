@@ -30,6 +30,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 import pandas as pd
 
 from . import _core
+from .progress import Callback
 
 #: Outcome words on the sheet, per language, and the visit-log word each stands for.
 OUTCOMES: dict[str, dict[str, str]] = {
@@ -112,10 +113,12 @@ def _names_of(register: pd.DataFrame | None, key: bytes | None, ids: Iterable[st
 
 def write_member_sheets(plan: Any, directory: str | os.PathLike, lang: str = "vi", *,
                         register: pd.DataFrame | None = None, key: bytes | None = None,
-                        fingerprint: str | None = None) -> list[Path]:
+                        fingerprint: str | None = None, progress: Callback | None = None) -> list[Path]:
     """One XLSX per member with scheduled visits (members without visits get none: the plan's
     ``assignments`` table lists every member). ``register`` and ``key`` (the ward's household
-    list and pseudonym key) add the households' names and addresses: for the ward's machine only."""
+    list and pseudonym key) add the households' names and addresses: for the ward's machine only.
+    ``progress(done, total)`` is called with 0 before the first sheet and after each one (the
+    sheets are most of a plan's writing time: ``commdx demo`` shows them)."""
     import xlsxwriter
 
     if lang not in _WORDS:
@@ -133,8 +136,11 @@ def write_member_sheets(plan: Any, directory: str | os.PathLike, lang: str = "vi
     deadline = _dt.date.fromisoformat(str(plan.summary["deadline"]))
     members = plan.assignments.set_index("member_id")
     fp = fingerprint or getattr(plan, "key_fingerprint", None) or "—"
-    out = []
-    for member, mine in scheduled.groupby("member_id", sort=True):  # split once, not filtered per member
+    out: list[Path] = []
+    by_member = scheduled.groupby("member_id", sort=True)  # split once, not filtered per member
+    if progress is not None:
+        progress(0, by_member.ngroups)
+    for member, mine in by_member:
         m = members.loc[member]
         p = d / f"{member}.xlsx"
         # xlsxwriter stamps the creation time into docProps/core.xml: a fixed date keeps the bytes
@@ -250,6 +256,8 @@ def write_member_sheets(plan: Any, directory: str | os.PathLike, lang: str = "vi
         meta.hide()
         wb.close()
         out.append(p)
+        if progress is not None:
+            progress(len(out), by_member.ngroups)
     return out
 
 

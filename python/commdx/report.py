@@ -32,6 +32,7 @@ from .disclosure import CITY, LEVELS, _codes
 from .io import tables as _tables
 from .io.json import read_json, shipped_json
 from .monitor import _calibrations
+from .progress import Callback
 from .render import words as _words
 
 __all__ = ["MonthlyReport", "monthly_report", "save_reports", "load_report_config", "load_city_folder", "FORMATS"]
@@ -262,10 +263,12 @@ def _place_names(city_name: Optional[str]) -> tuple[Optional[str], Optional[str]
 
 def save_reports(reports: list[MonthlyReport], out: str | Path | Sequence[str | Path],
                  formats: tuple[str, ...] = ("json", "md", "html"), *, command: Optional[list[str]] = None,
-                 inputs: tuple = (), city_name: Optional[str] = None) -> list[dict[str, Path]]:
+                 inputs: tuple = (), city_name: Optional[str] = None,
+                 progress: Optional[Callback] = None) -> list[dict[str, Path]]:
     """``MonthlyReport.save`` for several reports into one folder (or ``out[i]`` for report i),
     each its own file set with its manifest; their PDFs are made in one LibreOffice run (it takes
-    seconds to start). Returns each report's final paths."""
+    seconds to start). Returns each report's final paths. ``progress(done, total)`` follows the
+    reports' file sets (``commdx.progress``); the PDF run comes after its last call."""
     import contextlib
 
     from .io.output import atomic_files
@@ -275,10 +278,14 @@ def save_reports(reports: list[MonthlyReport], out: str | Path | Sequence[str | 
         raise ValueError(f"save_reports: {len(reports)} reports, {len(finals)} folders")
     written: list[dict[str, Path]] = []
     with contextlib.ExitStack() as stack:
+        if progress is not None:
+            progress(0, len(reports))
         for rep, final in zip(reports, finals):
             stem = f"report-{rep.unit}-{rep.month}"
             tmp = stack.enter_context(atomic_files(final, stem, command=command, inputs=inputs))
             written.append(rep._save_files(tmp, stem, formats, city_name))
+            if progress is not None:
+                progress(len(written), len(reports))
         if "pdf" in formats:
             from .render.docx import document_date
             from .render.pdf import docx_to_pdf

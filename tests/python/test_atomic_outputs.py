@@ -104,10 +104,11 @@ def _leftovers(parent: Path) -> list[str]:
 
 
 def _one_line(stderr: str) -> str:
-    """The one line of stderr, the demo's progress bar (redrawn with \\r) set aside."""
-    assert "Traceback" not in stderr, stderr
-    lines = [line.rsplit("\r", 1)[-1].strip() for line in stderr.split("\n")]
-    lines = [line for line in lines if line and not re.match(r"\[[#.]+\] \d+/\d+ ", line)]
+    """The one line of stderr, the demo's progress lines (``[3/7] step``: stderr is a pipe here,
+    commdx.progress) set aside."""
+    assert "Traceback" not in stderr and "\r" not in stderr, stderr
+    lines = [line.strip() for line in stderr.split("\n")]
+    lines = [line for line in lines if line and not re.match(r"\[\d+/\d+\] ", line)]
     assert len(lines) == 1, stderr
     return lines[0]
 

@@ -31,7 +31,8 @@ class _Tags(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str, str]:
+    """The demo's status, output folder, stdout + stderr, and stderr alone (captured: not a terminal)."""
     out = tmp_path_factory.mktemp("demo")
     store = tmp_path_factory.mktemp("demo-keys")  # the key store lies outside the output folder
     import contextlib
@@ -41,11 +42,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str]:
     with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
         status = main(["demo", "--out", str(out), "--households", "2000", "--seed", "3", "--lang", "en",
                        "--key-store", str(store)])
-    return status, out, buf.getvalue() + err.getvalue()
+    return status, out, buf.getvalue() + err.getvalue(), err.getvalue()
 
 
 def test_demo_runs_every_step(demo) -> None:
-    status, out, text = demo
+    status, out, text, _ = demo
     assert status == 0, text
     assert "Outputs in" in text and "7/7" in text
     for sub in ("data", "teams", "indicators", "scores", "classify", "plan", "reports"):
@@ -53,7 +54,7 @@ def test_demo_runs_every_step(demo) -> None:
 
 
 def test_outputs_open(demo) -> None:
-    _, out, _ = demo
+    _, out, _, _ = demo
     reports = out / "reports"
     html_files = sorted(reports.glob("*.html")) + sorted((reports / "wards").glob("*.html"))
     assert len(html_files) == 18  # the city and its 17 wards
@@ -71,7 +72,7 @@ def test_outputs_open(demo) -> None:
 
 
 def test_city_report_shows_the_follow_up_adoption(demo) -> None:
-    _, out, _ = demo
+    _, out, _, _ = demo
     report = json.loads(next((out / "reports").glob("report-*.json")).read_text("utf-8"))
     ind = {r["variable"]: r for r in report["indicators"]}
     bank = ind["households_bank_account"]
@@ -93,7 +94,7 @@ def test_demo_keeps_its_pseudonym_key_outside_the_outputs_and_says_where(demo) -
 
     import commdx
 
-    _, out, text = demo
+    _, out, text, _ = demo
     m = re.search(r"Pseudonym key of the example city \(747\), created now, kept outside the outputs: "
                   r"(\S+) \(fingerprint ([0-9a-f-]{19})\)", text)
     assert m, text
@@ -145,7 +146,7 @@ def test_demo_fields_its_survey_through_the_chain(demo) -> None:
     import commdx
     from commdx.io.json import shipped_json
 
-    _, out, text = demo
+    _, out, text, _ = demo
     key = commdx.keys.load_file(Path(re.search(r"kept outside the outputs: (\S+) ", text).group(1)))
     cfg = shipped_json("survey-design.json")
     households = pd.read_csv(out / "data" / "households.csv", dtype={"household_id": str, "ward_code": str,
@@ -184,3 +185,111 @@ def test_demo_fields_its_survey_through_the_chain(demo) -> None:
     # one visit list per drawn group
     lists = list((out / "survey" / "visit-lists").rglob("*.xlsx"))
     assert len(lists) == len(drawn)
+
+
+# ---- progress on stderr (issue 17) -----------------------------------------------------------
+
+STEPS = ["generating the example city", "checking the teams", "estimating the indicators", "scoring",
+         "classifying areas", "planning the outreach", "writing the monthly reports"]
+
+
+def test_demo_progress_is_plain_lines_when_stderr_is_not_a_terminal(demo) -> None:
+    """Captured (a pipe, a CI log): one line per step in order, and one for each long loop inside
+    the plan and report steps with its count, no carriage return and no cursor movement; the
+    counts are those of the files the loops wrote."""
+    status, out, text, err = demo
+    assert status == 0, text
+    assert "\r" not in err and "\x1b" not in err, repr(err[:500])
+    sheets = len(list((out / "plan" / "members").glob("*.xlsx")))
+    reports = len(list((out / "reports").glob("report-*.html"))) + len(list((out / "reports" / "wards").glob("*.html")))
+    assert sheets > 10 and reports == 18  # the city and its 17 wards
+    plan, report = "[6/7] planning the outreach", "[7/7] writing the monthly reports"
+    expected = [f"[{i}/7] {label}" for i, label in enumerate(STEPS[:6], start=1)]
+    expected += [f"{plan}: member sheets, {sheets}", report, f"{report}: reports (the city, the wards), {reports}",
+                 f"{report}: writing the reports' files, {reports}"]
+    if list((out / "reports").glob("report-*.pdf")):  # LibreOffice found: the PDFs, in one run
+        expected.append(f"{report}: PDF (LibreOffice)")
+    assert err.splitlines() == expected
+    # stdout is the results alone
+    stdout = text[:len(text) - len(err)]
+    assert stdout.startswith("Outputs in ") and "[1/7]" not in stdout and "\r" not in stdout
+
+
+def _on_a_terminal(argv: list[str], columns: int = 100) -> tuple[int, str, str]:
+    """``python -m commdx ARGV`` with stderr on a pseudo-terminal of ``columns`` columns (stdout a
+    pipe): exit status, what the terminal received, stdout."""
+    import fcntl
+    import os
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import threading
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    p = subprocess.Popen([sys.executable, "-m", "commdx", *argv], stdout=subprocess.PIPE, stderr=slave,
+                         env=os.environ.copy())
+    os.close(slave)
+    received = bytearray()
+
+    def read() -> None:  # drained as it comes: a full terminal buffer would block the demo
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the last writer closed the terminal
+                return
+            if not chunk:
+                return
+            received.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    stdout, _ = p.communicate(timeout=600)  # a bound for a hung process only, not a measurement
+    reader.join()
+    os.close(master)
+    return p.returncode, received.decode("utf-8"), stdout.decode("utf-8")
+
+
+def test_demo_progress_is_a_redrawn_bar_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal: tqdm's bars, redrawn in place (carriage returns not ending a line), the step
+    bar ending full on the last step, the member sheets counted under it; none of the plain lines;
+    stdout unchanged (a pipe here, as a user's `> file` would be)."""
+    import re
+
+    out = tmp_path / "demo"
+    status, screen, stdout = _on_a_terminal(["demo", "--out", str(out), "--households", "2000", "--seed", "3",
+                                             "--lang", "en", "--key-store", str(tmp_path / "keys")])
+    assert status == 0, screen + stdout
+    # the terminal turns "\n" into "\r\n": a redraw is a "\r" that does not end a line
+    redraws = re.findall(r"\r(?!\n)", screen)
+    assert len(redraws) >= 7, repr(screen[:2000])
+    for i, label in enumerate(STEPS, start=1):
+        assert f"\r[{i}/7] {label} |" in screen, label
+    assert re.search(r"\r\[7/7\] writing the monthly reports \|█{20}\| \d\d:\d\d", screen), repr(screen[-500:])
+    sheets = len(list((out / "plan" / "members").glob("*.xlsx")))
+    counts = [int(n) for n in re.findall(rf"\r  member sheets (\d+)/{sheets} \|", screen)]
+    assert counts and counts == sorted(counts) and counts[0] == 0, counts
+    assert "\x1b[A" in screen  # the inner bar drawn on the line under the step bar, the cursor moved back
+    assert not re.search(r"^\[\d/7\] [^|\r\n]*\r?$", screen, re.M), "plain lines on a terminal"
+    assert stdout.startswith("Outputs in ") and "\r" not in stdout and "[1/7]" not in stdout
+
+
+def test_progress_draws_on_a_terminal_that_reports_no_size() -> None:
+    """A pty nobody sized (0 × 0: some containers and editors' shells) is still a terminal: tqdm
+    left to itself draws nothing there (0 columns, -1 rows), commdx.progress gives it 80 × 24."""
+    import os
+
+    from commdx.progress import Steps
+
+    master, slave = os.openpty()
+    assert tuple(os.get_terminal_size(slave)) == (0, 0)
+    with os.fdopen(slave, "w", encoding="utf-8") as terminal:
+        steps = Steps(2, stream=terminal)
+        for label in ("one", "two"):
+            steps.begin(label)
+            steps.end()
+        steps.close()
+    screen = os.read(master, 65536).decode("utf-8")
+    os.close(master)
+    assert "\r[1/2] one |" in screen and "\r[2/2] two |" + "█" * 20 + "|" in screen, repr(screen)

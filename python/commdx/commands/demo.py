@@ -11,20 +11,22 @@ the whole pipeline on the example city.
 6. plan the outreach (visit lists, one XLSX sheet per member);
 7. write the month's report for the city and for each ward (JSON, Markdown, HTML, XLSX, DOCX, PDF).
 
-A progress line on stderr follows the steps (plain text, no extra dependency). A stage that is not
+The steps' progress is on stderr (``commdx.progress.Steps``, tqdm): on a terminal a bar for the steps
+and one for the member sheets and the reports inside the two slowest steps; in a pipe or a CI log one
+plain line per step and per such loop, ``[6/7] planning the outreach``. A stage that is not
 available, or that refuses its input, is reported by name at the end and the demo goes on with the
 others: nothing is faked. Exit status 0 when every step ran, 1 when some could not, 2 on bad usage.
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 from ..cli import option_date
+from ..progress import Steps
 
 
 def add_parser(subparsers: "argparse._SubParsersAction") -> None:
@@ -63,30 +65,6 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> None:
     p.set_defaults(func=run)
 
 
-class Progress:
-    """A plain-text progress bar on stderr: ``[####......] 3/7 step (12.3 s)``."""
-
-    def __init__(self, total: int, stream: Any = None, width: int = 20) -> None:
-        self.total, self.done, self.width = total, 0, width
-        self.stream = stream if stream is not None else sys.stderr
-        self.start = time.perf_counter()
-
-    def show(self, label: str) -> None:
-        filled = int(self.width * self.done / self.total)
-        bar = "#" * filled + "." * (self.width - filled)
-        elapsed = time.perf_counter() - self.start
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {label[:60]:<60} ({elapsed:5.1f} s)")
-        self.stream.flush()
-
-    def step(self, label: str) -> None:
-        self.done += 1
-        self.show(label)
-
-    def finish(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
-
-
 def run(args: argparse.Namespace) -> int:
     from ..io.output import atomic_directory
 
@@ -100,11 +78,7 @@ def run(args: argparse.Namespace) -> int:
     targets = read_targets(args.targets, lang=args.lang) if getattr(args, "targets", None) else None
     with atomic_directory(final, command=getattr(args, "argv", None),
                           inputs=(targets.path if targets else None,)) as out:
-        try:
-            return _run(args, out, final, targets)
-        except (OSError, KeyboardInterrupt):
-            sys.stderr.write("\n")  # end the progress bar's line before the CLI's one-line message
-            raise
+        return _run(args, out, final, targets)
 
 
 def _run(args: argparse.Namespace, out: Path, final: Path, targets: Any = None) -> int:
@@ -121,25 +95,27 @@ def _run(args: argparse.Namespace, out: Path, final: Path, targets: Any = None) 
         ("plan", "lập kế hoạch đến hộ" if vi else "planning the outreach", lambda: _plan(args, out, state, outputs)),
         ("report", "viết báo cáo tháng" if vi else "writing the monthly reports", lambda: _report(args, out, state, outputs, problems)),
     ]
-    bar = Progress(len(steps))
-    state["progress"] = bar
-    for name, label, fn in steps:
-        bar.show(label)
-        if name != "synth" and "files" not in state:
-            problems.append(f"{name}: skipped, the example city could not be generated")
-            bar.step(label)
-            continue
-        try:
-            fn()
-        except OSError:  # a full disk or an unwritable folder is not a stage refusing its input: stop
-            raise
-        except Exception as exc:  # a stage refusing its input: report it by name, keep going
-            problems.append(f"{name}: failed: {type(exc).__name__}: {exc}")
-            if getattr(args, "debug", False):
-                traceback.print_exc()
-        bar.step(label)
-    bar.finish()
-    total = time.perf_counter() - bar.start
+    start = time.perf_counter()
+    bar = state["progress"] = Steps(len(steps))
+    try:
+        for name, label, fn in steps:
+            bar.begin(label)
+            if name != "synth" and "files" not in state:
+                problems.append(f"{name}: skipped, the example city could not be generated")
+                bar.end()
+                continue
+            try:
+                fn()
+            except OSError:  # a full disk or an unwritable folder is not a stage refusing its input: stop
+                raise
+            except Exception as exc:  # a stage refusing its input: report it by name, keep going
+                problems.append(f"{name}: failed: {type(exc).__name__}: {exc}")
+                if getattr(args, "debug", False):
+                    traceback.print_exc()
+            bar.end()
+    finally:  # also on Ctrl+C or a full disk: the bars' line ends before the CLI's one-line message
+        bar.close()
+    total = time.perf_counter() - start
     print(("Kết quả trong " if vi else "Outputs in ") + f"{final.resolve()} ({total:.0f} s):")
     for label, path in outputs:
         print(f"  {label}: {final / Path(path).relative_to(out)}")
@@ -433,7 +409,7 @@ def _plan(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs: l
     plan = plan_outreach(files["households"], state["roster"], period["start"], period["end"],
                          businesses=files.get("businesses"), places=state["places"], classes=classes,
                          estimates=state.get("estimates"), key=key, targets=state.get("targets"))
-    plan.write(d, lang=lang)
+    plan.write(d, lang=lang, progress=state["progress"].items("phiếu thành viên" if lang == "vi" else "member sheets"))
     state["plan"] = plan
     outputs.append(("plan (JSON, CSV, XLSX per member)", d))
 
@@ -461,16 +437,26 @@ def _report(args: argparse.Namespace, out: Path, state: dict[str, Any], outputs:
     places = state["places"].to_dataframe()
     top = places[places["parent"].fillna("").astype(str) == ""]
     city_name = str(top["name"].iloc[0]) if len(top) else None
-    city = monthly_report(month, **common)
     wards = places[places["kind"].isin(["ward", "commune", "special_zone"])]["code"].tolist()
-    bar = state.get("progress")
+    vi = args.lang == "vi"
+    bar = state["progress"]
+    made = bar.items("báo cáo (thành phố, phường/xã)" if vi else "reports (the city, the wards)")
+    made(0, 1 + len(wards))
+    city = monthly_report(month, **common)
+    made(1, 1 + len(wards))
     reports = [city]
-    for i, code in enumerate(wards, start=1):
-        if bar is not None:
-            bar.show(("báo cáo phường/xã" if args.lang == "vi" else "ward reports") + f" {i}/{len(wards)}")
+    for code in wards:
         reports.append(monthly_report(month, ward=code, charts=True, **common))
+        made(len(reports), 1 + len(wards))
+    written = bar.items("ghi tệp báo cáo" if vi else "writing the reports' files")
+
+    def saved(done: int, total: int) -> None:
+        written(done, total)
+        if done == total and "pdf" in formats:
+            bar.phase("PDF (LibreOffice)")
+
     # the city's and every ward's file set, their PDFs made in one LibreOffice run
-    paths = save_reports(reports, [d] + [d / "wards"] * len(wards), formats, city_name=city_name)[0]
+    paths = save_reports(reports, [d] + [d / "wards"] * len(wards), formats, city_name=city_name, progress=saved)[0]
     outputs.append(("report, city (HTML)", paths["html"]))
     outputs.append(("report, city (" + ", ".join(x.upper() for x in formats if x != "html") + ")", d))
     outputs.append((f"reports, {len(wards)} wards", d / "wards"))
