@@ -113,6 +113,7 @@ void bind_plan(py::module_& m) {
           p.allowed.emplace_back(row.begin(), row.end());
         p.travel = d["travel"].cast<double>();
         p.setup = d["setup"].cast<double>();
+        if (d.contains("action_after")) p.action_after = d["action_after"].cast<std::vector<int>>();
         commdx::plan_solution s;
         {
           py::gil_scoped_release release;
