@@ -23,6 +23,7 @@ py::dict plan_to_py(const commdx::outreach_plan& p) {
   out["gaps"] = table_to_py(p.gaps);
   out["steps"] = table_to_py(p.steps);
   out["posteriors"] = table_to_py(p.posteriors);
+  out["wards"] = table_to_py(p.wards);
   py::list msgs;
   for (const auto& m : p.messages) {
     py::dict d;

@@ -241,6 +241,11 @@ struct plan_options {
 struct outreach_plan {
   table priorities{"priorities"}, visits{"visits"}, assignments{"assignments"}, schedule{"schedule"},
       progress{"progress"}, indicators{"indicators"}, gaps{"gaps"}, steps{"steps"}, posteriors{"posteriors"};
+  /// One row per ward: households and businesses, those with something to do and those the
+  /// schedule reaches, the actions offered in the scheduled visits (those to low-access households
+  /// apart), and the members' hours available and used (a member counts in the ward of their
+  /// team's unit).
+  table wards{"wards"};
   std::vector<plan_message> messages;
   std::string start, deadline, scope;
   double objective = 0;            ///< expected weighted adoptions of the optimised visits
@@ -1287,6 +1292,62 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
     plan.priorities = ab.build("priorities");
   }
+  // ---- per ward: households reached, actions offered, hours used ----
+  {
+    struct ward_row { double hh = 0, biz = 0, hh_todo = 0, biz_todo = 0, hh_reached = 0, biz_reached = 0, actions = 0,
+                      low = 0, low_reached = 0, low_actions = 0, members = 0, available = 0, used = 0; };
+    std::map<std::string, ward_row> rows;
+    std::map<std::string, std::string> ward_of;  // any unit code -> its ward
+    for (const auto& u : units) {
+      ward_of.emplace(u.ward, u.ward);
+      ward_of.emplace(u.neighbourhood, u.ward);
+      ward_of.emplace(u.group, u.ward);
+      (u.business ? rows[u.ward].biz : rows[u.ward].hh) += 1;
+      if (!u.business && u.segment.size() > 4 && u.segment.compare(u.segment.size() - 4, 4, "/low") == 0) rows[u.ward].low += 1;
+    }
+    for (std::size_t pu = 0; pu < problem_unit.size(); ++pu) {
+      const auto& u = units[problem_unit[pu]];
+      (u.business ? rows[u.ward].biz_todo : rows[u.ward].hh_todo) += 1;
+    }
+    for (const auto& sv : schedule) {
+      const auto& u = units[problem_unit[sv.pu]];
+      auto& w = rows[u.ward];
+      (u.business ? w.biz_reached : w.hh_reached) += 1;
+      const double n = static_cast<double>(visit_actions[sv.pu].size());
+      w.actions += n;
+      if (!u.business && u.segment.size() > 4 && u.segment.compare(u.segment.size() - 4, 4, "/low") == 0) {
+        w.low_reached += 1;
+        w.low_actions += n;
+      }
+    }
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      auto it = ward_of.find(members[k].unit);
+      if (it == ward_of.end()) continue;
+      auto& w = rows[it->second];
+      w.members += 1;
+      w.available += member_total[k];
+      w.used += member_used[k];
+    }
+    plan_table_builder wb;
+    for (const auto& [code, w] : rows) {
+      wb.text("ward_code").push_back(code);
+      wb.text("ward_name").push_back(name_of(code));
+      wb.num("households").push_back(w.hh);
+      wb.num("households_with_actions").push_back(w.hh_todo);
+      wb.num("households_reached").push_back(w.hh_reached);
+      wb.num("businesses").push_back(w.biz);
+      wb.num("businesses_with_actions").push_back(w.biz_todo);
+      wb.num("businesses_reached").push_back(w.biz_reached);
+      wb.num("actions_offered").push_back(w.actions);
+      wb.num("low_access_households").push_back(w.low);
+      wb.num("low_access_reached").push_back(w.low_reached);
+      wb.num("low_access_actions_offered").push_back(w.low_actions);
+      wb.num("members").push_back(w.members);
+      wb.num("hours_available").push_back(w.available / 60.0);
+      wb.num("hours_used").push_back(w.used / 60.0);
+    }
+    plan.wards = wb.build("wards");
+  }
   // ---- plan-level steps: R1 before, R4 after (remote areas) ----
   {
     plan_table_builder sb;
@@ -1332,6 +1393,7 @@ inline nlohmann::json outreach_plan::to_json() const {
   j["gaps"] = detail::plan_table_json(gaps);
   j["steps"] = detail::plan_table_json(steps);
   j["posteriors"] = detail::plan_table_json(posteriors);
+  j["wards"] = detail::plan_table_json(wards);
   return j;
 }
 

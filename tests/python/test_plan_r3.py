@@ -75,3 +75,21 @@ def test_scheduled_visits_do_the_lesson_before_the_apps(city):
     print("remote/low households scheduled with", counts, "of", len(v[v["segment"] == "remote/low"]), "offered any")
     assert all(n > 0 for n in counts.values()), counts
 
+
+def test_the_ward_table_counts_what_the_visit_and_assignment_tables_hold(city):
+    """Item 3 of issue 15: plan/wards.csv, one row per ward, against the visit table's rows."""
+    out, _, v = city
+    sched = v[(v["segment"] == "remote/low") & (v["status"] == "scheduled")]
+    wards = pd.read_csv(out / "plan" / "wards.csv", dtype={"ward_code": str})
+    reached = v[v["status"] == "scheduled"].groupby("ward_code").size()
+    by_ward = wards.set_index("ward_code")["households_reached"]
+    assert (by_ward.reindex(reached.index) == reached).all()
+    assert int(wards["households_reached"].sum()) == int((v["status"] == "scheduled").sum())
+    low_reached = sched.groupby("ward_code").size()
+    assert (wards.set_index("ward_code")["low_access_reached"].reindex(low_reached.index) == low_reached).all()
+    n_actions = v.loc[v["status"] == "scheduled", "actions"].str.split(";").map(len)
+    biz = pd.read_csv(out / "plan" / "visits.csv", dtype=str, keep_default_na=False)
+    biz = biz[(biz["kind"] == "business") & (biz["status"] == "scheduled")]
+    assert int(wards["actions_offered"].sum()) == int(n_actions.sum()) + int(biz["actions"].str.split(";").map(len).sum())
+    assets = pd.read_csv(out / "plan" / "assignments.csv")
+    assert wards["hours_used"].sum() == pytest.approx(assets["hours_planned"].sum(), rel=1e-9)
