@@ -23,6 +23,7 @@ py::dict plan_to_py(const commdx::outreach_plan& p) {
   out["gaps"] = table_to_py(p.gaps);
   out["steps"] = table_to_py(p.steps);
   out["posteriors"] = table_to_py(p.posteriors);
+  out["wards"] = table_to_py(p.wards);
   py::list msgs;
   for (const auto& m : p.messages) {
     py::dict d;
@@ -113,6 +114,7 @@ void bind_plan(py::module_& m) {
           p.allowed.emplace_back(row.begin(), row.end());
         p.travel = d["travel"].cast<double>();
         p.setup = d["setup"].cast<double>();
+        if (d.contains("action_after")) p.action_after = d["action_after"].cast<std::vector<int>>();
         commdx::plan_solution s;
         {
           py::gil_scoped_release release;

@@ -41,6 +41,12 @@ struct campaign_action {
   std::vector<std::string> places;
   std::string title_vi, title_en;
   nlohmann::json eligible, requires;
+  /// "follows" (R3): the action may also be offered where `follows_eligible` holds (and
+  /// `eligible` does not), in the same visit as, and after, the action `follows` names: its minutes
+  /// add to that visit's and its success counts only with that action's (the app installed on the
+  /// phone the household has just learned to use). Empty: no such offer.
+  std::string follows;
+  nlohmann::json follows_eligible;
   double minutes = 10, alpha = 1, beta = 1;
   struct move { std::string indicator; bool all = false; };
   std::vector<move> moves;
@@ -129,6 +135,13 @@ struct campaign_catalogue {
       x.title_en = a.value("title_en", x.id);
       x.eligible = a.value("eligible", nlohmann::json::object());
       x.requires = a.value("requires", nlohmann::json::array());
+      if (a.contains("follows")) {
+        const auto& f = a.at("follows");
+        if (!f.is_object() || !f.contains("action") || !f.at("action").is_string())
+          throw config_error(w, "'follows' must be an object {\"action\": id, \"eligible\": predicate}");
+        x.follows = f.at("action").get<std::string>();
+        x.follows_eligible = f.value("eligible", nlohmann::json::object());
+      }
       x.minutes = a.value("minutes", 10.0);
       if (!(x.minutes > 0)) throw config_error(w, "minutes must be positive");
       if (a.contains("prior")) {
@@ -165,6 +178,16 @@ struct campaign_catalogue {
           throw config_error(here, "a weight must be a finite number >= 0");
         c.indicators.emplace(it.key(), plan_indicator_rule{*def, it.value().get<double>()});
       }
+    }
+    for (const auto& a : c.actions) {
+      if (a.follows.empty()) continue;
+      const location w = location::in_file(source).in_column("follows").for_unit(a.id);
+      const campaign_action* b = c.find(a.follows);
+      if (b == nullptr) throw config_error(w, "the action follows '" + a.follows + "', which is not an action of the catalogue");
+      if (b == &a) throw config_error(w, "an action cannot follow itself");
+      if (!b->follows.empty())
+        throw config_error(w, "the action follows '" + a.follows + "', which itself follows '" + b->follows + "': one step only");
+      if (b->target != a.target) throw config_error(w, "the action follows '" + a.follows + "', which is for " + b->target);
     }
     for (const auto& a : c.actions)
       for (const auto& m : a.moves)
@@ -218,6 +241,11 @@ struct plan_options {
 struct outreach_plan {
   table priorities{"priorities"}, visits{"visits"}, assignments{"assignments"}, schedule{"schedule"},
       progress{"progress"}, indicators{"indicators"}, gaps{"gaps"}, steps{"steps"}, posteriors{"posteriors"};
+  /// One row per ward: households and businesses, those with something to do and those the
+  /// schedule reaches, the actions offered in the scheduled visits (those to low-access households
+  /// apart), and the members' hours available and used (a member counts in the ward of their
+  /// team's unit).
+  table wards{"wards"};
   std::vector<plan_message> messages;
   std::string start, deadline, scope;
   double objective = 0;            ///< expected weighted adoptions of the optimised visits
@@ -600,16 +628,40 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   }
 
   // ---- candidates: (unit, action, success probability, weighted gain) ----
-  struct cand { std::size_t unit; std::size_t action; double p, gain; };
+  // `slot` is the action's index in the optimisation: the catalogue's index, or, for an offer that
+  // follows another action in the same visit (campaigns.json "follows"), one of the slots after
+  // the catalogue's (follow_slot), which the solver places only in a visit with the prerequisite.
+  struct cand { std::size_t unit; std::size_t action; double p, gain; int slot; };
   std::vector<cand> cands;
   std::vector<std::size_t> action_candidates(cat.actions.size(), 0);
+  std::vector<int> follow_slot(cat.actions.size(), -1), slot_action;  // slot -> catalogue index
+  for (std::size_t ai = 0; ai < cat.actions.size(); ++ai) slot_action.push_back(static_cast<int>(ai));
+  for (std::size_t ai = 0; ai < cat.actions.size(); ++ai)
+    if (!cat.actions[ai].follows.empty()) {
+      follow_slot[ai] = static_cast<int>(slot_action.size());
+      slot_action.push_back(static_cast<int>(ai));
+    }
+  auto weighted_gain = [&](const campaign_action& a, const plan_unit& u) {
+    double g = 0;
+    for (const auto& m : a.moves) {
+      const auto& e = inds.at(m.indicator);
+      if (!e.usable || (e.t == &B) != u.business) continue;
+      double h = e.headroom(u.row);
+      if (h <= 0) continue;
+      g += e.weight * (m.all ? h : 1.0);
+    }
+    return g;
+  };
+  std::vector<cand> following;  // offers that need their prerequisite in the same visit
   for (std::size_t ai = 0; ai < cat.actions.size(); ++ai) {
     const auto& a = cat.actions[ai];
     const table& t = a.target == "businesses" ? B : H;
     if (t.rows() == 0) continue;
-    std::unique_ptr<plan_predicate> elig;
+    std::unique_ptr<plan_predicate> elig, after_elig;
     try {
       elig = plan_predicate::compile(a.eligible, t, location::in_file("campaigns").in_column("eligible").for_unit(a.id));
+      if (!a.follows.empty())
+        after_elig = plan_predicate::compile(a.follows_eligible, t, location::in_file("campaigns").in_column("follows").for_unit(a.id));
     } catch (const config_error& ex) {
       say("action_skipped", a.id, "Bỏ qua hoạt động " + a.id + ": " + ex.what(), "Action " + a.id + " skipped: " + ex.what());
       continue;
@@ -622,18 +674,34 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       if (!a.business_types.empty() &&
           std::find(a.business_types.begin(), a.business_types.end(), B.text("type")[u.row]) == a.business_types.end())
         continue;
-      if (!(*elig)(u.row) || done.count({u.id, a.id})) continue;
-      double p = success_p(a, u.segment), g = 0;
-      for (const auto& m : a.moves) {
-        const auto& e = inds.at(m.indicator);
-        if (!e.usable || (e.t == &B) != u.business) continue;
-        double h = e.headroom(u.row);
-        if (h <= 0) continue;
-        g += e.weight * (m.all ? h : 1.0);
-      }
+      if (done.count({u.id, a.id})) continue;
+      const bool own = (*elig)(u.row);
+      if (!own && !(after_elig && (*after_elig)(u.row))) continue;
+      double g = weighted_gain(a, u);
       if (g <= 0) continue;
-      cands.push_back({ui, ai, p, p * g});
-      ++action_candidates[ai];
+      double p = success_p(a, u.segment);
+      if (own) {
+        cands.push_back({ui, ai, p, p * g, static_cast<int>(ai)});
+        ++action_candidates[ai];
+      } else {
+        following.push_back({ui, ai, p, g, follow_slot[ai]});
+      }
+    }
+  }
+  if (!following.empty()) {
+    // an offer that follows another stands only where that one is offered on its own; it succeeds
+    // only if that one does (the household uses the phone it has just learned), so its success
+    // probability is the product of the two
+    std::map<std::pair<std::size_t, std::size_t>, double> own_p;  // (unit, action) -> success probability
+    for (const auto& c : cands) own_p.emplace(std::make_pair(c.unit, c.action), c.p);
+    for (auto c : following) {
+      const std::size_t pre = static_cast<std::size_t>(cat.find(cat.actions[c.action].follows) - cat.actions.data());
+      auto it = own_p.find({c.unit, pre});
+      if (it == own_p.end()) continue;
+      c.p *= it->second;
+      c.gain *= c.p;
+      cands.push_back(c);
+      ++action_candidates[c.action];
     }
   }
 
@@ -711,17 +779,23 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
       if (!known) reps.push_back(c.unit);
       prob.unit_actions.emplace_back();
     }
-    prob.unit_actions[static_cast<std::size_t>(unit_to_problem[c.unit])].emplace_back(static_cast<int>(c.action), c.gain);
+    prob.unit_actions[static_cast<std::size_t>(unit_to_problem[c.unit])].emplace_back(c.slot, c.gain);
   }
   prob.groups = static_cast<int>(group_codes.size());
-  for (const auto& a : cat.actions) prob.action_minutes.push_back(a.minutes);
+  for (int a : slot_action) prob.action_minutes.push_back(cat.actions[static_cast<std::size_t>(a)].minutes);
+  if (slot_action.size() > cat.actions.size())
+    for (std::size_t sl = 0; sl < slot_action.size(); ++sl) {
+      const auto& a = cat.actions[static_cast<std::size_t>(slot_action[sl])];
+      prob.action_after.push_back(sl < cat.actions.size() ? -1 : static_cast<int>(cat.find(a.follows) - cat.actions.data()));
+    }
   for (std::size_t k = 0; k < members.size(); ++k) {
     // reserve a set-up and half a typical visit per session: each session starts with a set-up
     // and ends with minutes too few for the next visit (the schedule below spends exactly these)
     double reserve = static_cast<double>(sessions[k].size()) * (cat.setup_minutes + 0.5 * (cat.travel_minutes + mean_action));
     prob.capacity.push_back(std::max(0.0, member_total[k] - reserve));
-    std::vector<char> cd(cat.actions.size(), 0);
-    for (std::size_t a = 0; a < cat.actions.size(); ++a) cd[a] = plan_member_qualifies(members[k], cat.actions[a].requires) ? 1 : 0;
+    std::vector<char> cd(slot_action.size(), 0);
+    for (std::size_t sl = 0; sl < slot_action.size(); ++sl)
+      cd[sl] = plan_member_qualifies(members[k], cat.actions[static_cast<std::size_t>(slot_action[sl])].requires) ? 1 : 0;
     prob.can_do.push_back(cd);
     std::vector<char> al(group_codes.size(), 0);
     const std::string& mu = members[k].unit;
@@ -773,19 +847,26 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
   struct placed { std::size_t pu; std::size_t member; long day; std::size_t week; double minutes; int order; };
   std::vector<placed> schedule;
   std::vector<double> visit_gain(problem_unit.size(), 0.0), visit_p(problem_unit.size(), 0.0), visit_min(problem_unit.size(), 0.0);
+  // per visit: its catalogue actions, an action that follows another after it, and their success probabilities
   std::vector<std::vector<std::size_t>> visit_actions(problem_unit.size());
+  std::vector<std::vector<double>> visit_action_p(problem_unit.size());
   {
-    std::map<std::pair<std::size_t, std::size_t>, const cand*> cand_of;
-    for (const auto& c : cands) cand_of[{c.unit, c.action}] = &c;
+    std::map<std::pair<std::size_t, int>, const cand*> cand_of;
+    for (const auto& c : cands) cand_of[{c.unit, c.slot}] = &c;
     for (std::size_t pu = 0; pu < problem_unit.size(); ++pu) {
       if (sol.member[pu] < 0) continue;
       visit_min[pu] = cat.travel_minutes;
-      for (int a : sol.actions[pu]) {
-        const cand* c = cand_of.at({problem_unit[pu], static_cast<std::size_t>(a)});
+      std::vector<const cand*> in_visit;
+      for (int a : sol.actions[pu]) in_visit.push_back(cand_of.at({problem_unit[pu], a}));
+      std::stable_sort(in_visit.begin(), in_visit.end(), [&](const cand* x, const cand* y) {
+        return (x->slot >= static_cast<int>(cat.actions.size())) < (y->slot >= static_cast<int>(cat.actions.size()));
+      });
+      for (const cand* c : in_visit) {
         visit_gain[pu] += c->gain;
         visit_p[pu] += c->p;
-        visit_min[pu] += cat.actions[static_cast<std::size_t>(a)].minutes;
-        visit_actions[pu].push_back(static_cast<std::size_t>(a));
+        visit_min[pu] += cat.actions[c->action].minutes;
+        visit_actions[pu].push_back(c->action);
+        visit_action_p[pu].push_back(c->p);
       }
     }
   }
@@ -902,7 +983,7 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
         tv += (tv.empty() ? "" : "; ") + cat.actions[a].title_vi;
         te += (te.empty() ? "" : "; ") + cat.actions[a].title_en;
       }
-      for (const auto& [a, v] : prob.unit_actions[pu]) all += (all.empty() ? "" : ";") + cat.actions[static_cast<std::size_t>(a)].id;
+      for (const auto& [a, v] : prob.unit_actions[pu]) all += (all.empty() ? "" : ";") + cat.actions[static_cast<std::size_t>(slot_action[static_cast<std::size_t>(a)])].id;
       vb.text("actions").push_back(acts);
       vb.text("actions_vi").push_back(tv);
       vb.text("actions_en").push_back(te);
@@ -999,9 +1080,9 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     for (const auto& s : schedule) {
       const auto& u = units[problem_unit[s.pu]];
       std::map<std::string, double> got;
-      for (std::size_t a : visit_actions[s.pu]) {
-        const auto& act = cat.actions[a];
-        double p = success_p(act, u.segment);
+      for (std::size_t i = 0; i < visit_actions[s.pu].size(); ++i) {
+        const auto& act = cat.actions[visit_actions[s.pu][i]];
+        const double p = visit_action_p[s.pu][i];
         for (const auto& m : act.moves) {
           const auto& e = inds.at(m.indicator);
           if (!e.usable || (e.t == &B) != u.business) continue;
@@ -1211,6 +1292,62 @@ inline outreach_plan plan_outreach(const plan_inputs& in, const plan_options& op
     }
     plan.priorities = ab.build("priorities");
   }
+  // ---- per ward: households reached, actions offered, hours used ----
+  {
+    struct ward_row { double hh = 0, biz = 0, hh_todo = 0, biz_todo = 0, hh_reached = 0, biz_reached = 0, actions = 0,
+                      low = 0, low_reached = 0, low_actions = 0, members = 0, available = 0, used = 0; };
+    std::map<std::string, ward_row> rows;
+    std::map<std::string, std::string> ward_of;  // any unit code -> its ward
+    for (const auto& u : units) {
+      ward_of.emplace(u.ward, u.ward);
+      ward_of.emplace(u.neighbourhood, u.ward);
+      ward_of.emplace(u.group, u.ward);
+      (u.business ? rows[u.ward].biz : rows[u.ward].hh) += 1;
+      if (!u.business && u.segment.size() > 4 && u.segment.compare(u.segment.size() - 4, 4, "/low") == 0) rows[u.ward].low += 1;
+    }
+    for (std::size_t pu = 0; pu < problem_unit.size(); ++pu) {
+      const auto& u = units[problem_unit[pu]];
+      (u.business ? rows[u.ward].biz_todo : rows[u.ward].hh_todo) += 1;
+    }
+    for (const auto& sv : schedule) {
+      const auto& u = units[problem_unit[sv.pu]];
+      auto& w = rows[u.ward];
+      (u.business ? w.biz_reached : w.hh_reached) += 1;
+      const double n = static_cast<double>(visit_actions[sv.pu].size());
+      w.actions += n;
+      if (!u.business && u.segment.size() > 4 && u.segment.compare(u.segment.size() - 4, 4, "/low") == 0) {
+        w.low_reached += 1;
+        w.low_actions += n;
+      }
+    }
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      auto it = ward_of.find(members[k].unit);
+      if (it == ward_of.end()) continue;
+      auto& w = rows[it->second];
+      w.members += 1;
+      w.available += member_total[k];
+      w.used += member_used[k];
+    }
+    plan_table_builder wb;
+    for (const auto& [code, w] : rows) {
+      wb.text("ward_code").push_back(code);
+      wb.text("ward_name").push_back(name_of(code));
+      wb.num("households").push_back(w.hh);
+      wb.num("households_with_actions").push_back(w.hh_todo);
+      wb.num("households_reached").push_back(w.hh_reached);
+      wb.num("businesses").push_back(w.biz);
+      wb.num("businesses_with_actions").push_back(w.biz_todo);
+      wb.num("businesses_reached").push_back(w.biz_reached);
+      wb.num("actions_offered").push_back(w.actions);
+      wb.num("low_access_households").push_back(w.low);
+      wb.num("low_access_reached").push_back(w.low_reached);
+      wb.num("low_access_actions_offered").push_back(w.low_actions);
+      wb.num("members").push_back(w.members);
+      wb.num("hours_available").push_back(w.available / 60.0);
+      wb.num("hours_used").push_back(w.used / 60.0);
+    }
+    plan.wards = wb.build("wards");
+  }
   // ---- plan-level steps: R1 before, R4 after (remote areas) ----
   {
     plan_table_builder sb;
@@ -1256,6 +1393,7 @@ inline nlohmann::json outreach_plan::to_json() const {
   j["gaps"] = detail::plan_table_json(gaps);
   j["steps"] = detail::plan_table_json(steps);
   j["posteriors"] = detail::plan_table_json(posteriors);
+  j["wards"] = detail::plan_table_json(wards);
   return j;
 }
 

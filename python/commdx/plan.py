@@ -1,7 +1,7 @@
 """T6, C1, K1–K10, R1–R4: prioritised outreach plans (see docs/plan.md).
 
 ``plan_outreach(...)`` returns a :class:`Plan` whose attributes are pandas DataFrames:
-priorities, visits, assignments, schedule, progress, indicators, gaps, steps, posteriors.
+priorities, visits, assignments, schedule, progress, indicators, gaps, steps, posteriors, wards.
 """
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ class Plan:
     """An outreach plan: DataFrames plus the optimality figures and messages."""
 
     TABLES = ("priorities", "visits", "assignments", "schedule", "progress", "indicators", "gaps",
-              "steps", "posteriors")
+              "steps", "posteriors", "wards")
+    # tables a plan written before them lacks (read as empty)
+    OPTIONAL = ("wards",)
     # set from TABLES in __init__; declared for the type checker
     priorities: pd.DataFrame
     visits: pd.DataFrame
@@ -76,6 +78,7 @@ class Plan:
     gaps: pd.DataFrame
     steps: pd.DataFrame
     posteriors: pd.DataFrame
+    wards: pd.DataFrame
 
     def __init__(self, raw: dict):
         for name in self.TABLES:
@@ -106,13 +109,13 @@ class Plan:
         if not isinstance(obj, Mapping):
             raise ConfigError(f"expected a JSON object, got {type(obj).__name__}", file=source, id="commdx.json.type")
         for key in ("messages", *cls.TABLES):
-            if key not in obj:
+            if key not in obj and key not in cls.OPTIONAL:
                 raise ConfigError("missing required field", file=source, column=f"/{key}", id="commdx.json.missing_field")
         columns = obj.get("columns") or {}
         plan = cls.__new__(cls)
         plan.key_fingerprint = None
         for name in cls.TABLES:
-            rows = obj[name]
+            rows = obj.get(name, [])
             if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
                 raise ConfigError("expected an array of records", file=source, column=f"/{name}", id="commdx.json.type")
             names = [c[0] for c in columns.get(name, [])] or (list(rows[0]) if rows else [])

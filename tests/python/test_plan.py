@@ -200,7 +200,7 @@ def test_cli_writes_json_csv_and_vietnamese_member_sheets(tmp_path, capsys):
     assert "lượt thăm" in text and "khoảng cách tối ưu" in text
     data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert data["upper_bound"] >= data["scheduled_objective"]
-    for name in ("priorities", "visits", "assignments", "schedule", "indicators", "gaps"):
+    for name in ("priorities", "visits", "assignments", "schedule", "indicators", "gaps", "wards"):
         assert (out / f"{name}.csv").exists()
     wb = load_workbook(out / "members" / "M1.xlsx")
     ws = wb.active

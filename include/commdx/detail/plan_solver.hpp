@@ -26,6 +26,7 @@
 #include <map>
 #include <queue>
 #include <random>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,12 @@ struct plan_problem {
   double travel = 10.0;                                       // minutes per visit
   double setup = 15.0;                                        // minutes per (member, group)
   double max_visit = std::numeric_limits<double>::infinity();  // longest visit (a session's length)
+  /// Per action: the action it may only follow in the same visit (-1: none; empty: no action has
+  /// one). A campaign action met in the same visit (campaigns.json "follows": the app installed on
+  /// the phone the household has just learned to use) is its own action here, listed after its
+  /// prerequisite; one level only (a prerequisite has none itself).
+  std::vector<int> action_after;
+  int after(int a) const { return action_after.empty() ? -1 : action_after[static_cast<std::size_t>(a)]; }
 };
 
 struct plan_solution {
@@ -147,19 +154,27 @@ struct plan_state {
     });
     double gain = 0.0, best_single = 0.0;
     int single = -1;
-    for (const auto& [r, a] : cand) {
-      double t = p->action_minutes[static_cast<std::size_t>(a)];
-      double v = gain_of(u, a);
-      if (t <= room + 1e-9) {
-        room -= t;
-        gain += v;
-        out.push_back(a);
+    // an action that follows another joins only once that one is in the bundle: a second pass
+    // picks up those whose prerequisite came later in the ratio order
+    std::vector<char> taken(cand.size(), 0);
+    for (int pass = 0; pass < 2; ++pass)
+      for (std::size_t i = 0; i < cand.size(); ++i) {
+        const int a = cand[i].second;
+        const int b = p->after(a);
+        if (taken[i] || (b >= 0 && std::find(out.begin(), out.end(), b) == out.end())) continue;
+        double t = p->action_minutes[static_cast<std::size_t>(a)];
+        double v = gain_of(u, a);
+        if (t <= room + 1e-9) {
+          room -= t;
+          gain += v;
+          out.push_back(a);
+          taken[i] = 1;
+        }
+        if (b < 0 && t <= limit - p->travel + 1e-9 && v > best_single) {
+          best_single = v;
+          single = a;
+        }
       }
-      if (t <= limit - p->travel + 1e-9 && v > best_single) {
-        best_single = v;
-        single = a;
-      }
-    }
     if (single >= 0 && best_single > gain) {
       out.assign(1, single);
       gain = best_single;
@@ -190,6 +205,8 @@ inline void plan_fill_member(plan_state& s, std::size_t k, const std::vector<std
         if (p.action_minutes[static_cast<std::size_t>(a)] > s.remaining[k] + 1e-9) continue;
         if (s.visit_minutes(u, s.chosen[u]) + p.action_minutes[static_cast<std::size_t>(a)] > p.max_visit + 1e-9) continue;
         if (std::find(s.chosen[u].begin(), s.chosen[u].end(), a) != s.chosen[u].end()) continue;
+        const int b = p.after(a);
+        if (b >= 0 && std::find(s.chosen[u].begin(), s.chosen[u].end(), b) == s.chosen[u].end()) continue;
         best = v;
         best_u = u;
         best_action = a;
@@ -259,7 +276,21 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
     std::sort(c.begin(), c.end(), [](const auto& x, const auto& y) {
       return x.first != y.first ? x.first > y.first : x.second < y.second;
     });
-    return c;
+    if (p.action_after.empty()) return c;
+    // every prefix closed under "follows": an action waits until its prerequisite is placed and
+    // comes right after it; one whose prerequisite the class cannot do is dropped
+    std::vector<std::pair<double, int>> out, held;
+    for (const auto& x : c) {
+      const int b = p.after(x.second);
+      if (b >= 0 && std::none_of(out.begin(), out.end(), [b](const auto& y) { return y.second == b; })) {
+        held.push_back(x);
+        continue;
+      }
+      out.push_back(x);
+      for (auto it = held.begin(); it != held.end();)
+        if (p.after(it->second) == x.second) { out.push_back(*it); it = held.erase(it); } else { ++it; }
+    }
+    return out;
   };
   auto prefix_ratio = [&](std::size_t u, const std::vector<std::pair<double, int>>& c, std::size_t len,
                           double extra = 0.0) {
@@ -310,8 +341,17 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
     if (it.cls < 0) {  // upgrade
       std::size_t k = static_cast<std::size_t>(s.member[it.unit]);
       const double ta = p.action_minutes[static_cast<std::size_t>(it.action)];
-      if (ta <= s.remaining[k] + 1e-9 && s.visit_minutes(it.unit, s.chosen[it.unit]) + ta <= p.max_visit + 1e-9)
+      const auto& ch = s.chosen[it.unit];
+      if (std::find(ch.begin(), ch.end(), it.action) != ch.end()) continue;
+      const int b = p.after(it.action);
+      if (b >= 0 && std::find(ch.begin(), ch.end(), b) == ch.end()) continue;
+      if (ta <= s.remaining[k] + 1e-9 && s.visit_minutes(it.unit, ch) + ta <= p.max_visit + 1e-9) {
         s.add_action(it.unit, it.action);
+        // the actions that follow this one become upgrades now
+        if (!p.action_after.empty())
+          for (const auto& [r, a] : sorted_actions(it.unit, static_cast<std::size_t>(member_class[k])))
+            if (p.after(a) == it.action) heap.push(item{r, it.unit, -1, a});
+      }
       continue;
     }
     if (s.member[it.unit] >= 0) continue;
@@ -360,10 +400,12 @@ inline void plan_greedy(plan_state& s, const std::vector<std::vector<std::size_t
         if (s.member[w] < 0) push_visit(w, q, 0.0);
     }
     auto all = sorted_actions(it.unit, q);
-    for (const auto& [r, a] : all)
+    for (const auto& [r, a] : all) {
+      const int b = p.after(a);
+      if (b >= 0 && std::find(acts.begin(), acts.end(), b) == acts.end()) continue;  // pushed when b is added
       if (std::find(acts.begin(), acts.end(), a) == acts.end()) heap.push(item{r, it.unit, -1, a});
+    }
   }
-  (void)member_class;
 }
 
 /// Local improvement within the work budget: fill every member; then for each visit, remove it and
@@ -506,7 +548,28 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
             if (d > 0) { pos.emplace_back(d, ta); sum_t += ta; }
           }
           const double room = p.max_visit - p.travel;
-          if (sum_t <= room + 1e-9) {
+          bool exact = false;
+          if (!p.action_after.empty()) {
+            // "follows": without a length limit the best bundle takes a prerequisite when its net
+            // gain plus its positive followers' is positive, a follower only with it. Used when
+            // that bundle fits a visit; otherwise the relaxation without the rule (still a bound).
+            double cnet = 0.0, ct = 0.0;
+            for (const auto& [a, v] : p.unit_actions[u]) {
+              if (!p.can_do[k0][static_cast<std::size_t>(a)] || p.after(a) >= 0) continue;
+              const double ta = p.action_minutes[static_cast<std::size_t>(a)];
+              double d = v - lam * ta, dd = 0.0, tf = 0.0;
+              for (const auto& [f, w] : p.unit_actions[u]) {
+                if (p.after(f) != a || !p.can_do[k0][static_cast<std::size_t>(f)]) continue;
+                const double tfa = p.action_minutes[static_cast<std::size_t>(f)];
+                if (w - lam * tfa > 0) { dd += w - lam * tfa; tf += tfa; }
+              }
+              if (d + dd > 0) { cnet += d + dd; ct += ta + tf; }
+            }
+            if (ct <= room + 1e-9) { net += cnet; t += ct; exact = true; }
+          }
+          if (exact) {
+            // net and t hold the bundle
+          } else if (sum_t <= room + 1e-9) {
             for (const auto& [d, ta] : pos) { net += d; t += ta; }
           } else {
             // the visit-length limit: fractional knapsack (its LP relaxation, still an upper bound)
@@ -638,6 +701,13 @@ inline double plan_bound(const plan_problem& p, const std::vector<std::vector<st
 
 /// Solves one instance: greedy primal, local improvement, Lagrangian upper bound.
 inline plan_solution solve_plan_problem(const plan_problem& p, const plan_solver_options& opt = {}) {
+  if (!p.action_after.empty()) {
+    if (p.action_after.size() != p.action_minutes.size())
+      throw std::invalid_argument("plan_problem: action_after needs one entry per action");
+    for (int b : p.action_after)
+      if (b >= 0 && (static_cast<std::size_t>(b) >= p.action_minutes.size() || p.after(b) >= 0))
+        throw std::invalid_argument("plan_problem: an action may follow only an action that follows none");
+  }
   const std::size_t K = p.capacity.size();
   const std::size_t U = p.unit_group.size();
   std::uint64_t work = 0;  // shared by the greedy runs, the restarts and the improvement
