@@ -180,7 +180,7 @@ def _with_level_column(df: pd.DataFrame, frame: pd.DataFrame, level: str, source
     return df.assign(**{column: codes.map(mapping)})
 
 
-def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, variables: str | Sequence[str],
+def small_area(df: pd.DataFrame, design: SurveyDesign | _core.CalibratedDesign | dict | str | None, variables: str | Sequence[str],
                level: str = "residential_group", auxiliaries: Any = None, *,
                places: Any = None, households: pd.DataFrame | None = None, method: str = "fh", fit: str = "reml",
                transform: str = "auto", smoothing: str = "unstable", benchmark: str = "none",
@@ -246,7 +246,16 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
                   else _auxiliaries([a], frame, units, column, households))
         names += n_
         x += c_
-    direct = estimate(df, d, variables, by=column)
+    # A calibrated design (commdx.calibrate) is estimated as it is: its calibrated weights and the
+    # SEs from its residuals, on the same records in their order (each step below keeps them).
+    as_estimated: SurveyDesign | _core.CalibratedDesign = d
+    weight = d.weight
+    if isinstance(design, _core.CalibratedDesign):
+        as_estimated = design
+        df = df.assign(__calibrated_weight__=np.asarray(design.weights, dtype=float))
+        weight = "__calibrated_weight__"
+    calibrated = as_estimated is not d
+    direct = estimate(df, as_estimated, variables, by=column)
     direct[column] = direct[column].astype(str)
     psu_col = d.psu
     counts = df.groupby(df[column].astype(str))
@@ -257,7 +266,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
     if benchmark != "none":  # the parents' direct estimates, by the parent of each record's unit
         parent_of = dict(zip(units, parents))
         with_parent = df.assign(_parent=df[column].astype(str).map(parent_of))
-        parent_direct = estimate(with_parent, d, variables, by="_parent").rename(columns={"_parent": "unit"})
+        parent_direct = estimate(with_parent, as_estimated, variables, by="_parent").rename(columns={"_parent": "unit"})
         parent_direct["unit"] = parent_direct["unit"].astype(str)
     parts = []
     for v in variables:
@@ -277,7 +286,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
         if method == "bhf":
             assert households is not None
             parts.append(_bhf_part(df, households, frame, v, aux_list, level, units, parents, n, ps, est_, se_,
-                                   estimable, census, binary, fit, rse_threshold, replicates, seed, source, d.weight,
+                                   estimable, census, binary, fit, rse_threshold, replicates, seed, source, weight,
                                    benchmark, pv))
             continue
         r = _core._small_area(units, parents, [float(e) for e in est_], [float(s) for s in se_], [float(k) for k in n],
@@ -298,7 +307,7 @@ def small_area(df: pd.DataFrame, design: SurveyDesign | dict | str | None, varia
             "chosen": rows["chosen"], "chosen_se": rows["chosen_se"], "source": rows["source"],
             "reason": rows["reason"], "method": "fh", "fit": f["method"], "transform": tr,
             "sigma2_u": f["sigma2_u"], "truncated": f["truncated"], "adjusted": f["adjusted"], "converged": f["converged"],
-            "iterations": f["iterations"], "weights": ["design" if h else None for h in has],
+            "iterations": f["iterations"], "weights": [("calibrated" if calibrated else "design") if h else None for h in has],
         })
         part["variance_source"] = part["variance_source"].replace("", np.nan)
         parts.append(part)

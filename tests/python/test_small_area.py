@@ -234,3 +234,28 @@ def test_cli_small_areas_needs_an_output(city_files, capsys):
                      "--small-areas", "neighbourhood"])
     assert code == 2
     assert "--small-areas cần" in capsys.readouterr().err  # Vietnamese by default
+
+
+def test_a_calibrated_design_is_estimated_as_calibrated(city):
+    """A CalibratedDesign gives the direct estimates, SEs and benchmarks of the calibrated design
+    (it was turned into the uncalibrated one before: its calibration silently dropped)."""
+    sample = city.sample
+    w = sample.groupby("ward_code")["weight"].sum()
+    moved = {str(k): float(round(v * (1.1 if i % 2 else 0.92))) for i, (k, v) in enumerate(w.items())}
+    # (households by ward alone would scale each ward's weights: a neighbourhood's mean and SE unchanged)
+    members = float(round((sample["weight"] * sample["members"]).sum() * 1.04))
+    cal = commdx.calibrate(sample, DESIGN, {"ward_code": moved, "members": members}, method="linear")
+    t = commdx.small_area(sample, cal, "bank_account", level="neighbourhood", places=city.places)
+    ref = commdx.estimate(sample, cal, "bank_account", by="neighbourhood_code")
+    got = t[t["n"] > 0].merge(ref, left_on="unit", right_on="neighbourhood_code", validate="one_to_one")
+    assert len(got) == len(ref)
+    np.testing.assert_allclose(got["direct"], got["estimate"], rtol=1e-12)
+    np.testing.assert_allclose(got["direct_se"], got["se"], rtol=1e-12, equal_nan=True)
+    assert (t.loc[t["n"] > 0, "weights"] == "calibrated").all()
+    plain = commdx.small_area(sample, DESIGN, "bank_account", level="neighbourhood", places=city.places)
+    moved_se = (t["direct_se"] - plain["direct_se"]).abs()
+    assert moved_se.max() > 1e-4  # the calibration reached the SEs
+    # benchmarked to the calibrated wards' direct estimates
+    wards = commdx.estimate(sample, cal, "bank_account", by="ward_code").set_index("ward_code")["estimate"]
+    plain_wards = commdx.estimate(sample, DESIGN, "bank_account", by="ward_code").set_index("ward_code")["estimate"]
+    assert (wards - plain_wards).abs().max() > 1e-6
