@@ -19,8 +19,11 @@ inline std::vector<std::pair<const char*, table outreach_plan::*>> plan_sheets()
           {"assignments", &outreach_plan::assignments}, {"schedule", &outreach_plan::schedule},
           {"progress", &outreach_plan::progress}, {"indicators", &outreach_plan::indicators},
           {"gaps", &outreach_plan::gaps}, {"steps", &outreach_plan::steps},
-          {"posteriors", &outreach_plan::posteriors}};
+          {"posteriors", &outreach_plan::posteriors}, {"wards", &outreach_plan::wards}};
 }
+
+/// Sheets a plan written by an earlier version lacks (read as empty, as Python's Plan.from_json does).
+inline bool plan_sheet_is_optional(const std::string& name) { return name == "wards"; }
 
 inline json outreach_plan_to_json(const outreach_plan& p) {
   json j = p.to_json();
@@ -57,6 +60,7 @@ inline outreach_plan outreach_plan_from_json(const json& j, const std::string& s
   }
   const json& columns = require(j, "columns", where);
   for (const auto& [name, sheet] : plan_sheets()) {
+    if (plan_sheet_is_optional(name) && !columns.contains(name) && !j.contains(name)) continue;
     const location at_cols = json_child(json_child(where, "columns"), name);
     const json& cols = require(columns, name, json_child(where, "columns"));
     std::vector<std::string> names;
